@@ -1,0 +1,22 @@
+namespace ObjectStore.Background;
+
+/// <summary>
+/// Names of the app settings and queues the background work is bound to. The function apps bind
+/// their triggers to these names ("%NAME%"), and the local host reads the same settings, so both
+/// run on the same schedules and queue.
+/// </summary>
+public static class BackgroundSchedules
+{
+    public const string LifecycleScheduleSetting = "OBJECTSTORE_LIFECYCLE_SCHEDULE";
+    public const string RepairScheduleSetting = "OBJECTSTORE_REPAIR_SCHEDULE";
+    /// <summary>Six-field cron (with seconds), as the Functions timer trigger reads it.</summary>
+    public const string DefaultLifecycleSchedule = "0 0 * * * *";
+    public const string DefaultRepairSchedule = "0 */15 * * * *";
+
+    /// <summary>The queue that carries event notifications from the outbox to the dispatcher.</summary>
+    public const string EventsQueueName = "objectstore-events";
+    /// <summary>The app setting holding the storage connection (string, or identity-based prefix in Azure).</summary>
+    public const string StorageConnectionSetting = "OBJECTSTORE_STORAGE_CONNECTION_STRING";
+    /// <summary>Deliveries attempted before a message moves to "&lt;queue&gt;-poison", as the Functions host does.</summary>
+    public const int MaxDequeueCount = 5;
+}

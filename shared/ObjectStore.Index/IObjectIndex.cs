@@ -1,0 +1,108 @@
+namespace ObjectStore.Index;
+
+/// <summary>
+/// The metadata plane: buckets and the key index. Every write that depends on what was read is
+/// conditional, so several gateway instances never lose an update. Listings are in S3 order
+/// (UTF-8 byte order of keys) for any key S3 allows.
+/// </summary>
+public interface IObjectIndex
+{
+    /// <summary>Creates the tables the index needs (idempotent).</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    Task<BucketRecord?> GetBucketAsync(string bucket, CancellationToken cancellationToken);
+
+    /// <summary>Returns false when a bucket of that name exists already.</summary>
+    Task<bool> TryCreateBucketAsync(BucketRecord bucket, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the bucket record if its <see cref="BucketRecord.ConcurrencyToken"/> still matches.</summary>
+    Task<IndexWriteResult> UpdateBucketAsync(BucketRecord bucket, CancellationToken cancellationToken);
+
+    /// <summary>Deletes an empty bucket; <see cref="IndexWriteResult.NotEmpty"/> if it has objects or uploads.</summary>
+    Task<IndexWriteResult> DeleteBucketAsync(string bucket, CancellationToken cancellationToken);
+
+    IAsyncEnumerable<BucketRecord> ListBucketsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The current version of a key, or null.</summary>
+    Task<ObjectRecord?> GetObjectAsync(string bucket, string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes <paramref name="record"/> the current version of its key, if <paramref name="condition"/>
+    /// holds at commit time. On success returns the record it replaced (whose data the caller
+    /// deletes), in <see cref="ObjectWriteOutcome.Replaced"/>.
+    /// </summary>
+    Task<ObjectWriteOutcome> PutObjectAsync(ObjectRecord record, WriteCondition condition, CancellationToken cancellationToken);
+
+    /// <summary>Removes the current version of a key if the condition holds; returns what was removed.</summary>
+    Task<ObjectWriteOutcome> DeleteObjectAsync(string bucket, string key, WriteCondition condition, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One page of keys in S3 order. Keys sharing a prefix up to <see cref="ListRequest.Delimiter"/>
+    /// are rolled up into one common prefix, and the scan skips past it instead of reading every key.
+    /// </summary>
+    Task<ObjectListing> ListObjectsAsync(ListRequest request, CancellationToken cancellationToken);
+}
+
+public enum IndexWriteResult { Success, NotFound, ConditionFailed, NotEmpty, AlreadyExists }
+
+/// <summary>A precondition checked atomically with a write.</summary>
+public readonly record struct WriteCondition(WriteConditionKind Kind, string? ETag = null)
+{
+    public static WriteCondition None => new(WriteConditionKind.None);
+    /// <summary>The key must not exist (If-None-Match: *).</summary>
+    public static WriteCondition MustNotExist => new(WriteConditionKind.MustNotExist);
+    /// <summary>The current version's S3 ETag must equal <paramref name="etag"/> (If-Match).</summary>
+    public static WriteCondition ETagMatches(string etag) => new(WriteConditionKind.ETagMatches, etag);
+}
+
+public enum WriteConditionKind { None, MustNotExist, ETagMatches }
+
+public sealed record ObjectWriteOutcome(IndexWriteResult Result, ObjectRecord? Replaced);
+
+public sealed record BucketRecord(
+    string Name,
+    DateTimeOffset CreatedAt,
+    string Region,
+    string Owner)
+{
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+    /// <summary>"Enabled", "Suspended" or null when never enabled.</summary>
+    public string? Versioning { get; init; }
+    /// <summary>Opaque concurrency token of the stored entity (its Table ETag); null for a new record.</summary>
+    public string? ConcurrencyToken { get; init; }
+}
+
+/// <summary>One object version as the index stores it.</summary>
+public sealed record ObjectRecord(
+    string Bucket,
+    string Key,
+    string VersionId,
+    long Size,
+    string ETag,
+    DateTimeOffset LastModified,
+    string StorageClass,
+    string DataLayout)
+{
+    /// <summary>Content-Type, Content-Encoding, Cache-Control ... as sent on PUT.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+    /// <summary>x-amz-meta-* entries, names lower-cased without the prefix.</summary>
+    public IReadOnlyDictionary<string, string> UserMetadata { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+    /// <summary>Flexible checksum algorithm (CRC32, CRC32C, CRC64NVME, SHA1, SHA256) and its base64 value.</summary>
+    public string? ChecksumAlgorithm { get; init; }
+    public string? ChecksumValue { get; init; }
+    public string Owner { get; init; } = "";
+    public string? ConcurrencyToken { get; init; }
+}
+
+/// <param name="StartAfter">List keys strictly after this one (marker / start-after / decoded continuation token).</param>
+public sealed record ListRequest(string Bucket, string Prefix, string? Delimiter, string? StartAfter, int MaxKeys);
+
+/// <param name="Entries">Objects and common prefixes interleaved in S3 order, at most MaxKeys in all.</param>
+/// <param name="IsTruncated">More keys follow.</param>
+/// <param name="NextStartAfter">The last key or common prefix returned, when truncated.</param>
+public sealed record ObjectListing(
+    IReadOnlyList<ObjectRecord> Objects,
+    IReadOnlyList<string> CommonPrefixes,
+    bool IsTruncated,
+    string? NextStartAfter);

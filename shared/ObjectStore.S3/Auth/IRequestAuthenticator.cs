@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Http;
+
+namespace ObjectStore.S3.Auth;
+
+/// <summary>
+/// Verifies a request's SigV4 signature (Authorization header or presigned query) and returns
+/// who sent it and how to read its body. Throws <see cref="Errors.S3Exception"/> on refusal.
+/// </summary>
+public interface IRequestAuthenticator
+{
+    /// <returns>The authenticated caller; <see cref="AuthenticatedRequest.Anonymous"/> when the request carries no credentials.</returns>
+    ValueTask<AuthenticatedRequest> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken);
+}
+
+/// <param name="AccessKey">The access key id, or null for an anonymous request.</param>
+/// <param name="Body">
+/// The request body to read instead of <c>HttpRequest.Body</c>: aws-chunked framing removed, chunk
+/// signatures, the payload SHA-256 and trailing checksums verified as it is read (a mismatch throws
+/// <see cref="Errors.S3Exception"/> when the stream reaches the end).
+/// </param>
+/// <param name="DecodedContentLength">The payload length (x-amz-decoded-content-length for aws-chunked), if known.</param>
+/// <param name="Trailers">Trailing headers of aws-chunked bodies (e.g. x-amz-checksum-crc32), filled once <paramref name="Body"/> is read to its end.</param>
+public sealed record AuthenticatedRequest(string? AccessKey, Stream Body, long? DecodedContentLength, IReadOnlyDictionary<string, string> Trailers)
+{
+    public bool IsAnonymous => AccessKey is null;
+}
