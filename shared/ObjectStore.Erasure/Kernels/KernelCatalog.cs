@@ -1,0 +1,31 @@
+namespace ObjectStore.Erasure.Kernels;
+
+/// <summary>Which kernels this CPU runs, and the fastest of them.</summary>
+internal static class KernelCatalog
+{
+    /// <summary>Fastest first.</summary>
+    private static readonly GaloisKernel[] Preference =
+        [GaloisKernel.Gfni512, GaloisKernel.Gfni256, GaloisKernel.Avx512, GaloisKernel.Avx2, GaloisKernel.Scalar];
+
+    public static IReadOnlyList<GaloisKernel> Supported { get; } =
+        Enum.GetValues<GaloisKernel>().Where(IsSupported).ToArray();
+
+    public static GaloisKernel Best { get; } = Preference.First(IsSupported);
+
+    public static bool IsSupported(GaloisKernel kernel) => kernel switch
+    {
+        GaloisKernel.Scalar => true,
+        _ => false,
+    };
+
+    public static MultiplyKernel Get(GaloisKernel kernel)
+    {
+        if (!IsSupported(kernel))
+            throw new PlatformNotSupportedException($"The {kernel} Galois kernel is not supported on this CPU.");
+        return kernel switch
+        {
+            GaloisKernel.Scalar => ScalarKernel.Instance,
+            _ => throw new ArgumentOutOfRangeException(nameof(kernel), kernel, "Unknown Galois kernel."),
+        };
+    }
+}
