@@ -1,0 +1,80 @@
+using System.Net;
+using Microsoft.Extensions.Logging.Console;
+using ObjectStore.Background;
+using ObjectStore.Hosting;
+using ObjectStore.S3;
+
+namespace ObjectStore.LocalHost;
+
+/// <summary>
+/// One process that composes the same core services the function apps call: the S3 handler on
+/// Kestrel, the lifecycle and repair passes on their timer schedules, and the events-queue pump.
+/// Tests build it in-process with their own settings.
+/// </summary>
+public static class LocalHostApp
+{
+    public const string PortSetting = "OBJECTSTORE_PORT";
+    public const string BindAddressSetting = "OBJECTSTORE_BIND_ADDRESS";
+    public const string LogFormatSetting = "OBJECTSTORE_LOG_FORMAT";
+    public const string BackgroundSetting = "OBJECTSTORE_BACKGROUND";
+
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        if (overrides is not null)
+            builder.Configuration.AddInMemoryCollection(overrides);
+        var configuration = builder.Configuration;
+
+        ConfigureLogging(builder.Logging, configuration[LogFormatSetting]);
+        var port = int.TryParse(configuration[PortSetting], out var p) ? p : 9000;
+        var address = IPAddress.Parse(configuration[BindAddressSetting] is { Length: > 0 } a ? a : "127.0.0.1");
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(address, port);
+            kestrel.AddServerHeader = false;
+            // Multi-GiB PUTs stream through; the data store bounds memory, not Kestrel.
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Limits.MinRequestBodyDataRate = null;
+        });
+
+        builder.Services.AddObjectStore(configuration);
+        if (!string.Equals(configuration[BackgroundSetting], "off", StringComparison.OrdinalIgnoreCase))
+            AddBackgroundWork(builder.Services);
+
+        var app = builder.Build();
+        var handler = app.Services.GetRequiredService<S3RequestHandler>();
+        app.Run(handler.HandleAsync);
+        return app;
+    }
+
+    /// <summary>The same schedules and queue the Lifecycle, Repair and Notify functions bind to.</summary>
+    private static void AddBackgroundWork(IServiceCollection services)
+    {
+        services.AddHostedService(sp => new ScheduledPassRunner(
+            "Lifecycle", CronSchedule.Parse(sp.GetRequiredService<ObjectStoreSettings>().LifecycleSchedule),
+            sp.GetRequiredService<LifecycleService>().RunPassAsync,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ScheduledPassRunner>>()));
+        services.AddHostedService(sp => new ScheduledPassRunner(
+            "Repair", CronSchedule.Parse(sp.GetRequiredService<ObjectStoreSettings>().RepairSchedule),
+            sp.GetRequiredService<RepairService>().RunPassAsync,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ScheduledPassRunner>>()));
+        services.AddHostedService<EventQueuePump>();
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, string? format)
+    {
+        logging.ClearProviders();
+        if (string.Equals(format, "json", StringComparison.OrdinalIgnoreCase))
+            logging.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ");
+        else
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+                o.ColorBehavior = LoggerColorBehavior.Disabled;
+            });
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        logging.AddFilter("Azure", LogLevel.Warning);
+    }
+}

@@ -1,0 +1,4 @@
+using ObjectStore.LocalHost;
+
+var app = LocalHostApp.Build(args);
+await app.RunAsync();

@@ -1,0 +1,46 @@
+# Shared helpers of run.sh and test.sh.
+
+log() { printf '[objectstore] %s\n' "$*" >&2; }
+
+require() {
+  command -v "$1" >/dev/null 2>&1 || { log "missing '$1': $2"; exit 1; }
+}
+
+# Azurite comes from npm, pinned in package.json and package-lock.json.
+ensure_node_modules() {
+  require node "install Node.js 20 or later"
+  require npm "install npm"
+  require dotnet "install the .NET 10 SDK"
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    log "installing Azurite from package-lock.json"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+# wait_for_port PORT SECONDS NAME
+wait_for_port() {
+  local port=$1 seconds=$2 name=$3 i
+  for ((i = 0; i < seconds * 10; i++)); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  log "$name did not open port $port within ${seconds}s"
+  exit 1
+}
+
+# The end-to-end tests drive the real clients: boto3 and the AWS CLI (pip, usually present),
+# Debian's awscli v2 and rclone. Install what is missing from Debian's packages.
+ensure_s3_clients() {
+  local missing=()
+  [ -x /usr/bin/rclone ] || missing+=(rclone)
+  [ -x /usr/bin/aws ] || missing+=(awscli)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+      log "installing ${missing[*]} from Debian"
+      apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
+        || log "could not install ${missing[*]}: their tests will fail"
+    else
+      log "missing ${missing[*]} (apt-get install ${missing[*]}): their tests will fail"
+    fi
+  fi
+}

@@ -1,0 +1,86 @@
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ObjectStore.Background;
+
+/// <summary>
+/// The local host's stand-in for the Notify function's queue trigger: polls the events queue,
+/// hands each message to <see cref="NotificationDispatcher"/>, deletes it on success, and after
+/// <see cref="BackgroundSchedules.MaxDequeueCount"/> failed attempts moves it to
+/// "&lt;queue&gt;-poison", as the Functions host does.
+/// </summary>
+public sealed partial class EventQueuePump(
+    QueueServiceClient queues,
+    NotificationDispatcher dispatcher,
+    TimeProvider time,
+    ILogger<EventQueuePump> logger) : BackgroundService
+{
+    private static readonly TimeSpan VisibilityTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MaxIdleDelay = TimeSpan.FromSeconds(2);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var queue = queues.GetQueueClient(BackgroundSchedules.EventsQueueName);
+        var poison = queues.GetQueueClient(BackgroundSchedules.EventsQueueName + "-poison");
+        await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
+        await poison.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
+
+        var idleDelay = TimeSpan.FromMilliseconds(100);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var handled = await PumpOnceAsync(queue, poison, stoppingToken).ConfigureAwait(false);
+                idleDelay = handled > 0 ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromTicks(Math.Min(idleDelay.Ticks * 2, MaxIdleDelay.Ticks));
+                if (handled == 0)
+                    await Task.Delay(idleDelay, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogPollFailed(e);
+                await Task.Delay(MaxIdleDelay, time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Receives and handles one batch; returns how many messages it saw.</summary>
+    public async Task<int> PumpOnceAsync(QueueClient queue, QueueClient poison, CancellationToken cancellationToken)
+    {
+        QueueMessage[] messages = (await queue.ReceiveMessagesAsync(16, VisibilityTimeout, cancellationToken).ConfigureAwait(false)).Value;
+        foreach (var message in messages)
+        {
+            try
+            {
+                await dispatcher.DispatchAsync(message.Body.ToString(), message.DequeueCount, cancellationToken).ConfigureAwait(false);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogDispatchFailed(e, message.MessageId, message.DequeueCount);
+                if (message.DequeueCount >= BackgroundSchedules.MaxDequeueCount)
+                {
+                    await poison.SendMessageAsync(message.Body, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    // Make it visible again soon rather than after the full visibility timeout.
+                    await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.FromSeconds(1), cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        return messages.Length;
+    }
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Dispatching event message {MessageId} failed (attempt {DequeueCount})")]
+    private partial void LogDispatchFailed(Exception e, string messageId, long dequeueCount);
+
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Error, Message = "Polling the events queue failed")]
+    private partial void LogPollFailed(Exception e);
+}

@@ -1,0 +1,36 @@
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using ObjectStore.Background;
+using ObjectStore.Index;
+
+namespace ObjectStore.Hosting;
+
+/// <summary>
+/// The one composition of ObjectStore's core services, shared by the four function apps and the
+/// local host, so every host runs the same code against the same settings.
+/// </summary>
+public static class ObjectStoreServiceCollectionExtensions
+{
+    public static IServiceCollection AddObjectStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        var settings = ObjectStoreSettings.FromConfiguration(configuration);
+        services.AddSingleton(settings);
+        services.AddSingleton(TimeProvider.System);
+
+        // Queue messages are base64, as the Functions queue trigger expects by default.
+        services.AddSingleton(new TableServiceClient(settings.StorageConnectionString));
+        services.AddSingleton(new QueueServiceClient(settings.StorageConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
+
+        services.AddObjectIndex(settings);
+        services.AddDataPlane(settings);
+        services.AddGateway(settings);
+
+        services.AddSingleton<LifecycleService>();
+        services.AddSingleton<RepairService>();
+        services.AddSingleton<NotificationDispatcher>();
+        services.AddHostedService<StorageInitializer>();
+        return services;
+    }
+}

@@ -1,0 +1,20 @@
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Hosting;
+using ObjectStore.Background;
+using ObjectStore.Index;
+
+namespace ObjectStore.Hosting;
+
+/// <summary>Creates tables, queues and zone directories before the host serves (idempotent, so every instance runs it).</summary>
+internal sealed class StorageInitializer(IObjectIndex index, QueueServiceClient queues, ObjectStoreSettings settings) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var zone in settings.ZoneDirectories)
+            Directory.CreateDirectory(zone);
+        await index.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await queues.GetQueueClient(BackgroundSchedules.EventsQueueName).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
