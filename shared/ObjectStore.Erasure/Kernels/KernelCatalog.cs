@@ -15,6 +15,10 @@ internal static class KernelCatalog
     public static bool IsSupported(GaloisKernel kernel) => kernel switch
     {
         GaloisKernel.Scalar => true,
+        GaloisKernel.Avx2 => Avx2Kernel.IsSupported,
+        GaloisKernel.Avx512 => Avx512Kernel.IsSupported,
+        GaloisKernel.Gfni256 => Gfni256Kernel.IsSupported,
+        GaloisKernel.Gfni512 => Gfni512Kernel.IsSupported,
         _ => false,
     };
 
@@ -25,6 +29,10 @@ internal static class KernelCatalog
         return kernel switch
         {
             GaloisKernel.Scalar => ScalarKernel.Instance,
+            GaloisKernel.Avx2 => Avx2Kernel.Instance,
+            GaloisKernel.Avx512 => Avx512Kernel.Instance,
+            GaloisKernel.Gfni256 => Gfni256Kernel.Instance,
+            GaloisKernel.Gfni512 => Gfni512Kernel.Instance,
             _ => throw new ArgumentOutOfRangeException(nameof(kernel), kernel, "Unknown Galois kernel."),
         };
     }
