@@ -1,0 +1,77 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace ObjectStore.Storage.Disk;
+
+/// <summary>A temporary shard file: positional writes, then fsync and rename to the final name.</summary>
+internal sealed class DiskShardWriter(ShardId id, SafeFileHandle handle, string tempPath, string finalPath, bool syncDirectory)
+    : IShardWriter
+{
+    private bool _committed;
+
+    public ShardId Id => id;
+
+    public ValueTask WriteAsync(long offset, IReadOnlyList<ReadOnlyMemory<byte>> buffers, CancellationToken cancellationToken) =>
+        RandomAccess.WriteAsync(handle, buffers, offset, cancellationToken);
+
+    public Task CommitAsync(CancellationToken cancellationToken) =>
+        // fsync blocks a thread for milliseconds; keep it off the caller so k+m commits overlap.
+        Task.Run(() =>
+        {
+            RandomAccess.FlushToDisk(handle);
+            handle.Dispose();
+            File.Move(tempPath, finalPath, overwrite: true);
+            _committed = true;
+            if (syncDirectory) DirectorySync.Flush(Path.GetDirectoryName(finalPath)!);
+        }, cancellationToken);
+
+    public ValueTask DisposeAsync()
+    {
+        handle.Dispose();
+        if (!_committed)
+        {
+            try { File.Delete(tempPath); }
+            catch (IOException) { } // the zone vanished; the repair scan collects what is left
+            catch (UnauthorizedAccessException) { }
+        }
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>A shard file opened for positional reads.</summary>
+internal sealed class DiskShardReader(SafeFileHandle handle) : IShardReader
+{
+    public long Length { get; } = RandomAccess.GetLength(handle);
+
+    public ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken) =>
+        RandomAccess.ReadAsync(handle, buffer, offset, cancellationToken);
+
+    public ValueTask DisposeAsync()
+    {
+        handle.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>fsync of a directory, which .NET does not expose: makes a rename durable on Linux.</summary>
+internal static partial class DirectorySync
+{
+    private const int ReadOnly = 0; // O_RDONLY opens a directory on Linux; O_DIRECTORY differs per architecture
+
+    public static void Flush(string directory)
+    {
+        var fd = Open(directory, ReadOnly);
+        if (fd < 0) return; // best effort: the file data itself is already durable
+        try { _ = Fsync(fd); }
+        finally { _ = Close(fd); }
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
+}

@@ -1,0 +1,57 @@
+using ObjectStore.Erasure;
+
+namespace ObjectStore.Storage;
+
+/// <summary>Configuration of <see cref="ErasureObjectDataStore"/> (section "ObjectStore:Data").</summary>
+public sealed class ErasureDataStoreOptions
+{
+    public const string StandardStorageClass = "STANDARD";
+    public const int DefaultBlockSize = 1024 * 1024;
+
+    /// <summary>
+    /// Root for the disk zones (<c>{DataRoot}/zones/{zone}</c>); defaults to $OBJECTSTORE_DATA.
+    /// Used by <see cref="DataStoreServiceCollectionExtensions.AddErasureDataStore"/> only.
+    /// </summary>
+    public string? DataRoot { get; set; }
+
+    /// <summary>Zone names, one directory (or later one container) each.</summary>
+    public IList<string> Zones { get; set; } = ["zone-a", "zone-b", "zone-c"];
+
+    /// <summary>
+    /// S3 storage class to erasure profile ("k+m"). Classes not listed use STANDARD's profile
+    /// (the gateway decides which class names it accepts).
+    /// </summary>
+    public IDictionary<string, string> StorageClasses { get; set; } =
+        new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { [StandardStorageClass] = "4+2" };
+
+    /// <summary>Bytes per shard block of a full stripe; the last stripe of an object uses smaller blocks.</summary>
+    public int BlockSize { get; set; } = DefaultBlockSize;
+
+    /// <summary>fsync each zone directory after a commit rename (Linux), so the rename survives power loss.</summary>
+    public bool SyncDirectories { get; set; } = true;
+
+    /// <summary>Throws <see cref="ArgumentException"/> on a configuration the store cannot honour.</summary>
+    public void Validate(int zoneCount)
+    {
+        ShardGeometry.ValidateBlockSize(BlockSize);
+        if (zoneCount < 1)
+            throw new ArgumentException("At least one zone is required.");
+        if (!StorageClasses.ContainsKey(StandardStorageClass))
+            throw new ArgumentException($"Storage class {StandardStorageClass} must have a profile.");
+        foreach (var (storageClass, text) in StorageClasses)
+        {
+            var profile = ErasureProfile.Parse(text);
+            if (!ShardPlacement.SurvivesZoneLoss(profile.DataShards, profile.ParityShards, zoneCount))
+                throw new ArgumentException(
+                    $"Storage class {storageClass} ({profile}) over {zoneCount} zones puts " +
+                    $"{ShardPlacement.MaxShardsPerZone(profile.TotalShards, zoneCount)} shards in one zone; " +
+                    $"losing that zone would lose more than {profile.ParityShards}.");
+        }
+    }
+
+    internal ErasureProfile ProfileFor(string? storageClass) =>
+        ErasureProfile.Parse(
+            !string.IsNullOrEmpty(storageClass) && StorageClasses.TryGetValue(storageClass, out var text)
+                ? text
+                : StorageClasses[StandardStorageClass]);
+}

@@ -1,0 +1,237 @@
+using System.Buffers;
+using System.IO.Hashing;
+using System.Security.Cryptography;
+
+namespace ObjectStore.Storage;
+
+public sealed partial class ErasureObjectDataStore
+{
+    public async Task<StoredData> WriteAsync(Stream source, DataWriteRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var profile = _options.ProfileFor(request.StorageClass);
+        int k = profile.DataShards, m = profile.ParityShards, n = k + m, blockSize = _options.BlockSize;
+        var codec = CodecFor(k, m);
+        var quorum = ShardPlacement.WriteQuorum(k, m);
+        var placement = ShardPlacement.Place(request.DataId, n, _zones.Count);
+        var shards = new ShardSlot[n];
+        for (var i = 0; i < n; i++)
+            shards[i] = new ShardSlot(new ShardId(request.DataId, i), _zones[placement[i]]);
+
+        // Two stripe buffers: one being filled from the source and encoded while the other is written.
+        var stripeBytes = n * blockSize + n * ShardGeometry.ChecksumSize;
+        var buffers = new[] { ArrayPool<byte>.Shared.Rent(stripeBytes), ArrayPool<byte>.Shared.Rent(stripeBytes) };
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        var pendingWrites = new Task[n];
+        var dataViews = new ReadOnlyMemory<byte>[k];
+        var parityViews = new Memory<byte>[m];
+        var committed = false;
+        try
+        {
+            long length = 0;
+            long stripe = 0;
+            var pending = Task.CompletedTask;
+            while (true)
+            {
+                var buffer = buffers[stripe & 1];
+                var filled = await FillAsync(source, buffer.AsMemory(0, k * blockSize), cancellationToken).ConfigureAwait(false);
+                if (filled == 0)
+                    break;
+                if (length == 0)
+                    await OpenShardsAsync(shards, request.DataId, quorum, cancellationToken).ConfigureAwait(false);
+                md5.AppendData(buffer, 0, filled);
+                length += filled;
+                var blockLength = new ShardGeometry(k, m, blockSize, filled).LastBlockLength;
+                EncodeStripe(codec, buffer, filled, blockLength, blockSize, stripe, dataViews, parityViews);
+
+                await pending.ConfigureAwait(false); // frees the other buffer and keeps one stripe in flight
+                EnsureQuorum(shards, request.DataId, quorum);
+                var offset = ShardGeometry.BlockOffset(stripe, blockSize);
+                for (var i = 0; i < n; i++)
+                {
+                    shards[i].SetBlock(buffer.AsMemory(i * blockLength, blockLength),
+                        buffer.AsMemory(n * blockSize + i * ShardGeometry.ChecksumSize, ShardGeometry.ChecksumSize));
+                    pendingWrites[i] = WriteShardAsync(shards[i], offset, cancellationToken);
+                }
+                pending = Task.WhenAll(pendingWrites);
+                stripe++;
+                if (filled < k * blockSize)
+                    break;
+            }
+            await pending.ConfigureAwait(false);
+
+            var layout = new DataLayout(request.DataId, k, m, blockSize, length,
+                shards.Select(s => s.Store.Zone).ToArray(), []);
+            if (length > 0)
+                layout = await FinishShardsAsync(shards, layout, quorum, cancellationToken).ConfigureAwait(false);
+            committed = true;
+            return new StoredData(layout, length, md5.GetHashAndReset());
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffers[0]);
+            ArrayPool<byte>.Shared.Return(buffers[1]);
+            // Disposing an uncommitted writer deletes its temporary file.
+            foreach (var shard in shards)
+                await shard.DisposeWriterAsync().ConfigureAwait(false);
+            if (!committed)
+                await DeleteCommittedAsync(shards).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reads until the buffer is full or the source ends; sources may return short reads.</summary>
+    private static async ValueTask<int> FillAsync(Stream source, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var filled = 0;
+        while (filled < buffer.Length)
+        {
+            var read = await source.ReadAsync(buffer[filled..], cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+                break;
+            filled += read;
+        }
+        return filled;
+    }
+
+    /// <summary>
+    /// The k data blocks already sit back to back at the start of the buffer (block i at
+    /// i * blockLength); parity follows them the same way and the n checksums sit at n * blockSize.
+    /// </summary>
+    private static void EncodeStripe(Erasure.IErasureCodec codec, byte[] buffer, int filled, int blockLength, int blockSize, long stripe,
+        ReadOnlyMemory<byte>[] data, Memory<byte>[] parity)
+    {
+        int k = codec.Profile.DataShards, n = codec.Profile.TotalShards;
+        buffer.AsSpan(filled, k * blockLength - filled).Clear(); // zero padding of a short last stripe
+        for (var i = 0; i < k; i++)
+            data[i] = buffer.AsMemory(i * blockLength, blockLength);
+        for (var j = 0; j < n - k; j++)
+            parity[j] = buffer.AsMemory((k + j) * blockLength, blockLength);
+        codec.Encode(data, parity);
+        for (var i = 0; i < n; i++)
+            BlockChecksum.Compute(buffer.AsSpan(i * blockLength, blockLength), stripe,
+                buffer.AsSpan(n * blockSize + i * ShardGeometry.ChecksumSize, ShardGeometry.ChecksumSize));
+    }
+
+    private async Task OpenShardsAsync(ShardSlot[] shards, string dataId, int quorum, CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(shards.Select(async shard =>
+        {
+            try
+            {
+                shard.Writer = await shard.Store.CreateAsync(shard.Id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                MarkFailed(shard, e);
+            }
+        })).ConfigureAwait(false);
+        EnsureQuorum(shards, dataId, quorum);
+    }
+
+    private async Task WriteShardAsync(ShardSlot shard, long offset, CancellationToken cancellationToken)
+    {
+        if (shard.Failed)
+            return;
+        try
+        {
+            await shard.Writer!.WriteAsync(offset, shard.Segments, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            MarkFailed(shard, e);
+        }
+    }
+
+    /// <summary>Writes each header (it holds the final length), then fsyncs and renames every live shard.</summary>
+    private async Task<DataLayout> FinishShardsAsync(ShardSlot[] shards, DataLayout layout, int quorum, CancellationToken cancellationToken)
+    {
+        var created = _time.GetUtcNow();
+        var headers = ArrayPool<byte>.Shared.Rent(shards.Length * ShardHeader.Size);
+        try
+        {
+            await Task.WhenAll(shards.Select(async (shard, i) =>
+            {
+                if (shard.Failed)
+                    return;
+                try
+                {
+                    var header = headers.AsMemory(i * ShardHeader.Size, ShardHeader.Size);
+                    new ShardHeader(layout.DataId, i, layout.DataShards, layout.ParityShards, layout.BlockSize, layout.Length, created)
+                        .WriteTo(header.Span);
+                    await shard.Writer!.WriteAsync(0, [header], cancellationToken).ConfigureAwait(false);
+                    await shard.Writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    shard.Committed = true;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    MarkFailed(shard, e);
+                }
+            })).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(headers);
+        }
+        EnsureQuorum(shards, layout.DataId, quorum);
+        var missing = Enumerable.Range(0, shards.Length).Where(i => !shards[i].Committed).ToArray();
+        return layout with { MissingShards = missing };
+    }
+
+    private void EnsureQuorum(ShardSlot[] shards, string dataId, int quorum)
+    {
+        var alive = shards.Count(s => !s.Failed);
+        if (alive >= quorum)
+            return;
+        StorageLog.WriteQuorumLost(_logger, dataId, alive, quorum);
+        throw new DataStoreException(
+            $"Write of data {dataId} failed: only {alive} of {shards.Length} shards could be written, {quorum} needed.",
+            shards.FirstOrDefault(s => s.Error is not null)?.Error);
+    }
+
+    private void MarkFailed(ShardSlot shard, Exception error)
+    {
+        shard.Failed = true;
+        shard.Error ??= error;
+        StorageLog.ShardWriteFailed(_logger, shard.Id.DataId, shard.Id.ShardIndex, shard.Store.Zone, error);
+    }
+
+    private static async Task DeleteCommittedAsync(ShardSlot[] shards)
+    {
+        foreach (var shard in shards.Where(s => s.Committed))
+        {
+            try { await shard.Store.DeleteAsync(shard.Id, CancellationToken.None).ConfigureAwait(false); }
+            catch (Exception) { } // the zone just failed; its file is an orphan for the repair scan
+        }
+    }
+
+    /// <summary>One shard's progress through a write.</summary>
+    private sealed class ShardSlot(ShardId id, IShardStore store)
+    {
+        private readonly ReadOnlyMemory<byte>[] _segments = new ReadOnlyMemory<byte>[2];
+
+        public ShardId Id { get; } = id;
+        public IShardStore Store { get; } = store;
+        public IShardWriter? Writer { get; set; }
+        public bool Failed { get; set; }
+        public bool Committed { get; set; }
+        public Exception? Error { get; set; }
+
+        /// <summary>The block and its checksum, written with one gathered write; reused every stripe.</summary>
+        public IReadOnlyList<ReadOnlyMemory<byte>> Segments => _segments;
+
+        public void SetBlock(ReadOnlyMemory<byte> block, ReadOnlyMemory<byte> checksum)
+        {
+            _segments[0] = block;
+            _segments[1] = checksum;
+        }
+
+        public async ValueTask DisposeWriterAsync()
+        {
+            if (Writer is null)
+                return;
+            try { await Writer.DisposeAsync().ConfigureAwait(false); }
+            catch (Exception) { } // cleanup of a failed zone must not mask the write's own outcome
+            Writer = null;
+        }
+    }
+}
