@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace ObjectStore.Load;
+
+/// <summary>The handful of S3 calls the scenarios make, over one pooled HttpClient.</summary>
+internal sealed class S3LoadClient(LoadOptions options) : IDisposable
+{
+    private readonly HttpClient http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 64, UseCookies = false })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+    private readonly S3Signer signer = new(options.AccessKey, options.SecretKey, options.Region);
+
+    public async Task CreateBucketAsync(string bucket)
+    {
+        using var response = await SendAsync(HttpMethod.Put, $"/{bucket}", null);
+        if (response.StatusCode != HttpStatusCode.OK && response.StatusCode != HttpStatusCode.Conflict)
+            await FailAsync(response);
+    }
+
+    public async Task PutAsync(string bucket, string key, HttpContent body)
+    {
+        using var response = await SendAsync(HttpMethod.Put, $"/{bucket}/{key}", body);
+        if (response.StatusCode != HttpStatusCode.OK)
+            await FailAsync(response);
+    }
+
+    /// <summary>Reads the whole body (discarding it) and returns its length.</summary>
+    public async Task<long> GetAsync(string bucket, string key)
+    {
+        using var response = await SendAsync(HttpMethod.Get, $"/{bucket}/{key}", null, HttpCompletionOption.ResponseHeadersRead);
+        if (response.StatusCode != HttpStatusCode.OK)
+            await FailAsync(response);
+        await using var stream = await response.Content.ReadAsStreamAsync();
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(256 * 1024);
+        try
+        {
+            long total = 0;
+            int read;
+            while ((read = await stream.ReadAsync(buffer)) > 0)
+                total += read;
+            return total;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>One ListObjectsV2 page: returns (keys on the page, next continuation token or null).</summary>
+    public async Task<(int Keys, string? Next)> ListPageAsync(string bucket, string? continuation)
+    {
+        var query = "?list-type=2&max-keys=1000" + (continuation is null ? "" : "&continuation-token=" + Uri.EscapeDataString(continuation));
+        using var response = await SendAsync(HttpMethod.Get, $"/{bucket}{query}", null);
+        if (response.StatusCode != HttpStatusCode.OK)
+            await FailAsync(response);
+        var xml = System.Xml.Linq.XDocument.Parse(await response.Content.ReadAsStringAsync());
+        var ns = xml.Root!.Name.Namespace;
+        var keys = xml.Root.Elements(ns + "Contents").Count();
+        var next = xml.Root.Element(ns + "NextContinuationToken")?.Value;
+        return (keys, next);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, HttpContent? body,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    {
+        var request = new HttpRequestMessage(method, new Uri(options.Endpoint, pathAndQuery)) { Content = body };
+        signer.Sign(request);
+        return await http.SendAsync(request, completion);
+    }
+
+    private static async Task FailAsync(HttpResponseMessage response) =>
+        throw new InvalidOperationException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} → {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+
+    public void Dispose() => http.Dispose();
+}
+
+/// <summary>A body of a given length generated on the fly: the load tool never holds a large object either.</summary>
+internal sealed class GeneratedContent(long length, byte seed) : HttpContent
+{
+    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+    {
+        var buffer = new byte[1024 * 1024];
+        new Random(seed).NextBytes(buffer);
+        for (long sent = 0; sent < length;)
+        {
+            var n = (int)Math.Min(buffer.Length, length - sent);
+            await stream.WriteAsync(buffer.AsMemory(0, n));
+            sent += n;
+        }
+    }
+
+    protected override bool TryComputeLength(out long length1)
+    {
+        length1 = length;
+        return true;
+    }
+
+    public static GeneratedContent Of(long length, byte seed)
+    {
+        var content = new GeneratedContent(length, seed);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        return content;
+    }
+}

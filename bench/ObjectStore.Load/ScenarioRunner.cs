@@ -1,0 +1,136 @@
+using System.Diagnostics;
+
+namespace ObjectStore.Load;
+
+/// <summary>Runs the chosen scenarios and prints one markdown table row per measurement.</summary>
+internal sealed class ScenarioRunner(S3LoadClient client, LoadOptions options)
+{
+    private const int SmallSize = 4 * 1024;
+    private const long LargeSize = 64L * 1024 * 1024;
+    private readonly string runId = DateTime.UtcNow.ToString("HHmmss") + "-" + Random.Shared.Next(1000, 9999);
+
+    public async Task RunAsync()
+    {
+        Console.WriteLine($"Endpoint {options.Endpoint}, {Environment.ProcessorCount} cores, run {runId}");
+        Console.WriteLine();
+        Console.WriteLine("| Measurement | Result |");
+        Console.WriteLine("|---|---|");
+        foreach (var scenario in options.Scenarios)
+        {
+            switch (scenario)
+            {
+                case "small": await SmallObjectsAsync(); break;
+                case "large": await LargeObjectsAsync(); break;
+                case "list": await ListingAsync(); break;
+                case "stream": await StreamAsync(); break;
+                default: throw new ArgumentException($"Unknown scenario '{scenario}'.");
+            }
+        }
+    }
+
+    private async Task SmallObjectsAsync()
+    {
+        var bucket = $"load-small-{runId}";
+        await client.CreateBucketAsync(bucket);
+        var payload = new byte[SmallSize];
+        Random.Shared.NextBytes(payload);
+        foreach (var concurrency in new[] { 1, 8 })
+        {
+            var written = new List<string>();
+            var puts = await ForDurationAsync(concurrency, async (worker, i) =>
+            {
+                var key = $"c{concurrency}/w{worker}/{i:D7}";
+                await client.PutAsync(bucket, key, new ByteArrayContent(payload));
+                lock (written) written.Add(key);
+            });
+            Row($"4 KiB PUT, concurrency {concurrency}", $"{puts:F0} ops/s");
+            var keys = written.ToArray();
+            var gets = await ForDurationAsync(concurrency, async (_, i) =>
+                await client.GetAsync(bucket, keys[Random.Shared.Next(keys.Length)]));
+            Row($"4 KiB GET, concurrency {concurrency}", $"{gets:F0} ops/s");
+        }
+    }
+
+    private async Task LargeObjectsAsync()
+    {
+        var bucket = $"load-large-{runId}";
+        await client.CreateBucketAsync(bucket);
+        const int concurrency = 2;
+        var count = options.LargeObjects;
+        var put = await TimeAsync(concurrency, count, i => client.PutAsync(bucket, $"large/{i}", GeneratedContent.Of(LargeSize, (byte)i)));
+        Row($"64 MiB PUT ({count} objects, concurrency {concurrency})", $"{count * LargeSize / put.TotalSeconds / 1e6:F0} MB/s");
+        var get = await TimeAsync(concurrency, count, i => client.GetAsync(bucket, $"large/{i}"));
+        Row($"64 MiB GET ({count} objects, concurrency {concurrency})", $"{count * LargeSize / get.TotalSeconds / 1e6:F0} MB/s");
+    }
+
+    private async Task ListingAsync()
+    {
+        var bucket = $"load-list-{runId}";
+        await client.CreateBucketAsync(bucket);
+        var keys = options.ListKeys;
+        await TimeAsync(16, keys, i => client.PutAsync(bucket, $"dataset/part-{i:D6}.bin", new ByteArrayContent([(byte)i])));
+        var listed = 0L;
+        var watch = Stopwatch.StartNew();
+        var rounds = 0;
+        do
+        {
+            string? next = null;
+            do
+            {
+                var (n, token) = await client.ListPageAsync(bucket, next);
+                listed += n;
+                next = token;
+            } while (next is not null);
+            rounds++;
+        } while (watch.Elapsed < TimeSpan.FromSeconds(3));
+        Row($"ListObjectsV2 of {keys} keys ({rounds} full listings)", $"{listed / watch.Elapsed.TotalSeconds:F0} objects/s");
+    }
+
+    private async Task StreamAsync()
+    {
+        var bucket = $"load-stream-{runId}";
+        await client.CreateBucketAsync(bucket);
+        var size = options.StreamBytes;
+        var watch = Stopwatch.StartNew();
+        await client.PutAsync(bucket, "big", GeneratedContent.Of(size, 7));
+        Row($"{size / (1024.0 * 1024 * 1024):F1} GiB PUT", $"{size / watch.Elapsed.TotalSeconds / 1e6:F0} MB/s");
+        watch.Restart();
+        var got = await client.GetAsync(bucket, "big");
+        if (got != size)
+            throw new InvalidOperationException($"GET returned {got} bytes, expected {size}.");
+        Row($"{size / (1024.0 * 1024 * 1024):F1} GiB GET", $"{size / watch.Elapsed.TotalSeconds / 1e6:F0} MB/s");
+    }
+
+    /// <summary>Runs <paramref name="operation"/> in <paramref name="concurrency"/> loops for the configured time; returns ops/s.</summary>
+    private async Task<double> ForDurationAsync(int concurrency, Func<int, int, Task> operation)
+    {
+        var deadline = Stopwatch.StartNew();
+        var total = 0;
+        var workers = Enumerable.Range(0, concurrency).Select(async worker =>
+        {
+            for (var i = 0; deadline.Elapsed.TotalSeconds < options.Seconds; i++)
+            {
+                await operation(worker, i);
+                Interlocked.Increment(ref total);
+            }
+        });
+        await Task.WhenAll(workers);
+        return total / deadline.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Runs operation(0..count-1) with the given concurrency and returns the elapsed time.</summary>
+    private static async Task<TimeSpan> TimeAsync(int concurrency, int count, Func<int, Task> operation)
+    {
+        var next = -1;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+                await operation(i);
+        }));
+        return watch.Elapsed;
+    }
+
+    private static void Row(string measurement, string result) => Console.WriteLine($"| {measurement} | {result} |");
+}
