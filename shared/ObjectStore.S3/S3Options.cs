@@ -1,0 +1,33 @@
+namespace ObjectStore.S3;
+
+/// <summary>Settings of the S3 protocol layer.</summary>
+public sealed class S3Options
+{
+    /// <summary>The region this endpoint answers for, and the default region of new buckets.</summary>
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>
+    /// Base domain for virtual-hosted-style addressing (<c>bucket.s3.local</c> with
+    /// <c>BaseDomain = "s3.local"</c>). Null or empty: path-style only.
+    /// </summary>
+    public string? BaseDomain { get; set; }
+
+    /// <summary>Canonical user id reported as Owner of buckets and objects.</summary>
+    public string OwnerId { get; set; } = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a";
+
+    public string OwnerDisplayName { get; set; } = "objectstore";
+
+    /// <summary>Largest body a single PutObject accepts (S3: 5 GiB).</summary>
+    public long MaxSinglePutSize { get; set; } = 5L * 1024 * 1024 * 1024;
+
+    /// <summary>Returns the first problem with these settings, or null.</summary>
+    public string? Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Region)) return "S3Options.Region must be set.";
+        if (string.IsNullOrWhiteSpace(OwnerId)) return "S3Options.OwnerId must be set.";
+        if (MaxSinglePutSize <= 0) return "S3Options.MaxSinglePutSize must be positive.";
+        if (!string.IsNullOrEmpty(BaseDomain) && (BaseDomain.StartsWith('.') || BaseDomain.Contains(':') || BaseDomain.Contains('/')))
+            return "S3Options.BaseDomain must be a host name without port, e.g. 's3.local'.";
+        return null;
+    }
+}

@@ -1,0 +1,84 @@
+using ObjectStore.Index;
+using ObjectStore.S3.Errors;
+
+namespace ObjectStore.S3.Service;
+
+internal sealed partial class ObjectService
+{
+    private const int MaxConcurrencyRetries = 5;
+
+    /// <summary>Creates a bucket; the region defaults to <see cref="S3Options.Region"/>.</summary>
+    public async Task<BucketRecord> CreateBucketAsync(string name, string? region, CancellationToken cancellationToken)
+    {
+        if (BucketNameRules.Validate(name) is { } reason)
+            throw new S3Exception(S3Errors.InvalidBucketName, reason, "/" + name) { Details = new Dictionary<string, string> { ["BucketName"] = name } };
+        if (region is not null && (region.Length > 64 || !region.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))
+            throw new S3Exception(S3Errors.InvalidLocationConstraint);
+
+        var record = new BucketRecord(name, time.GetUtcNow(), region ?? _options.Region, _options.OwnerId);
+        if (!await index.TryCreateBucketAsync(record, cancellationToken))
+            throw new S3Exception(S3Errors.BucketAlreadyOwnedByYou, resource: "/" + name) { Details = new Dictionary<string, string> { ["BucketName"] = name } };
+        return record;
+    }
+
+    public async Task DeleteBucketAsync(string name, CancellationToken cancellationToken)
+    {
+        var result = await index.DeleteBucketAsync(name, cancellationToken);
+        switch (result)
+        {
+            case IndexWriteResult.Success:
+                return;
+            case IndexWriteResult.NotFound:
+                throw S3Errors.NoSuchBucketError(name);
+            case IndexWriteResult.NotEmpty:
+                throw new S3Exception(S3Errors.BucketNotEmpty, resource: "/" + name) { Details = new Dictionary<string, string> { ["BucketName"] = name } };
+            default:
+                throw new InvalidOperationException($"Unexpected index result {result} deleting bucket {name}.");
+        }
+    }
+
+    public Task<BucketRecord> GetBucketAsync(string name, CancellationToken cancellationToken) =>
+        RequireBucketAsync(name, cancellationToken);
+
+    public IAsyncEnumerable<BucketRecord> ListBucketsAsync(CancellationToken cancellationToken) =>
+        index.ListBucketsAsync(cancellationToken);
+
+    /// <summary>The bucket's tags; NoSuchTagSet when it has none.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> GetBucketTaggingAsync(string name, CancellationToken cancellationToken)
+    {
+        var bucket = await RequireBucketAsync(name, cancellationToken);
+        if (bucket.Tags.Count == 0)
+            throw new S3Exception(S3Errors.NoSuchTagSet, resource: "/" + name) { Details = new Dictionary<string, string> { ["BucketName"] = name } };
+        return bucket.Tags;
+    }
+
+    public Task PutBucketTaggingAsync(string name, IReadOnlyList<KeyValuePair<string, string>> tags, CancellationToken cancellationToken)
+    {
+        var validated = ObjectRules.Tags(tags, ObjectRules.MaxBucketTags);
+        return UpdateBucketAsync(name, b => b with { Tags = validated }, cancellationToken);
+    }
+
+    public Task DeleteBucketTaggingAsync(string name, CancellationToken cancellationToken) =>
+        UpdateBucketAsync(name, b => b with { Tags = new Dictionary<string, string>() }, cancellationToken);
+
+    /// <summary>Read-modify-write of the bucket record under its concurrency token, retried on a race.</summary>
+    private async Task UpdateBucketAsync(string name, Func<BucketRecord, BucketRecord> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var bucket = await RequireBucketAsync(name, cancellationToken);
+            var result = await index.UpdateBucketAsync(change(bucket), cancellationToken);
+            switch (result)
+            {
+                case IndexWriteResult.Success:
+                    return;
+                case IndexWriteResult.NotFound:
+                    throw S3Errors.NoSuchBucketError(name);
+                case IndexWriteResult.ConditionFailed when attempt < MaxConcurrencyRetries:
+                    continue;
+                default:
+                    throw new S3Exception(S3Errors.ServiceUnavailable, "The bucket is being changed concurrently; please retry.");
+            }
+        }
+    }
+}

@@ -1,0 +1,170 @@
+using System.IO.Pipelines;
+using ObjectStore.Index;
+using ObjectStore.S3.Errors;
+using ObjectStore.Storage;
+
+namespace ObjectStore.S3.Service;
+
+internal sealed partial class ObjectService
+{
+    /// <summary>
+    /// Stores a new object version: writes the data, verifies length and digests, commits the record
+    /// under <paramref name="condition"/>, then deletes the data of the version it replaced.
+    /// </summary>
+    public async Task<ObjectRecord> PutObjectAsync(string bucket, string key, ObjectAttributes attributes, ObjectBody body, WriteCondition condition, CancellationToken cancellationToken)
+    {
+        var storageClass = ObjectRules.StorageClass(attributes.StorageClass);
+        ObjectRules.CheckUserMetadata(attributes.UserMetadata);
+        var tags = ObjectRules.Tags(attributes.Tags, ObjectRules.MaxObjectTags);
+        if (body.Length > _options.MaxSinglePutSize)
+            throw new S3Exception(S3Errors.EntityTooLarge)
+            {
+                Details = new Dictionary<string, string> { ["ProposedSize"] = body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), ["MaxSizeAllowed"] = _options.MaxSinglePutSize.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            };
+        await RequireBucketAsync(bucket, cancellationToken);
+
+        var dataId = NewDataId();
+        var stored = await data.WriteAsync(body.Stream, new DataWriteRequest(dataId, storageClass), cancellationToken);
+        (string Algorithm, string Value)? checksum;
+        try
+        {
+            if (stored.Length != body.Length)
+                throw new S3Exception(S3Errors.IncompleteBody);
+            if (body.ExpectedMd5 is { } md5 && !md5.AsSpan().SequenceEqual(stored.Md5))
+                throw new S3Exception(S3Errors.BadDigest);
+            checksum = body.Checksum?.Invoke();
+        }
+        catch
+        {
+            await DeleteDataQuietlyAsync(stored.Layout);
+            throw;
+        }
+
+        var record = new ObjectRecord(bucket, key, dataId, stored.Length, ETagOf(stored.Md5), time.GetUtcNow(), storageClass, stored.Layout.Serialize())
+        {
+            Headers = attributes.Headers,
+            UserMetadata = attributes.UserMetadata,
+            Tags = tags,
+            ChecksumAlgorithm = checksum?.Algorithm,
+            ChecksumValue = checksum?.Value,
+            Owner = _options.OwnerId,
+        };
+        return await CommitAsync(record, stored.Layout, condition, cancellationToken);
+    }
+
+    /// <summary>The current version of a key; NoSuchKey / NoSuchBucket / NoSuchVersion otherwise.</summary>
+    /// <param name="versionId">A requested version id: "null" or the current version's id (versioning is not served yet).</param>
+    public async Task<ObjectRecord> GetObjectAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
+    {
+        var record = await index.GetObjectAsync(bucket, key, cancellationToken);
+        if (record is null)
+        {
+            await RequireBucketAsync(bucket, cancellationToken);
+            throw versionId is null ? S3Errors.NoSuchKeyError(bucket, key) : NoSuchVersion(bucket, key, versionId);
+        }
+        if (versionId is not null && versionId != "null" && versionId != record.VersionId)
+            throw NoSuchVersion(bucket, key, versionId);
+        return record;
+    }
+
+    private static S3Exception NoSuchVersion(string bucket, string key, string versionId) =>
+        new(S3Errors.NoSuchVersion, resource: $"/{bucket}/{key}") { Details = new Dictionary<string, string> { ["Key"] = key, ["VersionId"] = versionId } };
+
+    /// <summary>Streams bytes [offset, offset + length) of an object's data to <paramref name="destination"/>.</summary>
+    public Task ReadDataAsync(ObjectRecord record, long offset, long length, Stream destination, CancellationToken cancellationToken) =>
+        length == 0
+            ? Task.CompletedTask
+            : data.ReadAsync(DataLayout.Parse(record.DataLayout), offset, length, destination, cancellationToken);
+
+    /// <summary>Deletes the current version of a key; deleting a missing key succeeds, as S3.</summary>
+    public async Task DeleteObjectAsync(string bucket, string key, CancellationToken cancellationToken)
+    {
+        var outcome = await index.DeleteObjectAsync(bucket, key, WriteCondition.None, cancellationToken);
+        switch (outcome.Result)
+        {
+            case IndexWriteResult.Success:
+                if (outcome.Replaced is { } removed)
+                    await DeleteDataQuietlyAsync(removed.DataLayout);
+                return;
+            case IndexWriteResult.NotFound:
+                await RequireBucketAsync(bucket, cancellationToken);
+                return;
+            default:
+                throw new InvalidOperationException($"Unexpected index result {outcome.Result} deleting /{bucket}/{key}.");
+        }
+    }
+
+    /// <summary>
+    /// Copies an object: the source's bytes flow through a pipe from the data store's reader into
+    /// its writer, so memory stays bounded whatever the size.
+    /// </summary>
+    public async Task<ObjectRecord> CopyObjectAsync(CopySpec spec, CancellationToken cancellationToken)
+    {
+        var source = spec.Source;
+        var storageClass = spec.Attributes.StorageClass is null ? source.StorageClass : ObjectRules.StorageClass(spec.Attributes.StorageClass);
+        if (source.Bucket == spec.Bucket && source.Key == spec.Key && !spec.ReplaceMetadata && storageClass == source.StorageClass)
+            throw new S3Exception(S3Errors.InvalidRequest,
+                "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
+
+        var headers = spec.ReplaceMetadata ? spec.Attributes.Headers : source.Headers;
+        var metadata = spec.ReplaceMetadata ? spec.Attributes.UserMetadata : source.UserMetadata;
+        ObjectRules.CheckUserMetadata(metadata);
+        var tags = spec.ReplaceTags ? ObjectRules.Tags(spec.Attributes.Tags, ObjectRules.MaxObjectTags) : source.Tags;
+        if (source.Bucket != spec.Bucket)
+            await RequireBucketAsync(spec.Bucket, cancellationToken);
+
+        var dataId = NewDataId();
+        var stored = await CopyDataAsync(source, new DataWriteRequest(dataId, storageClass), cancellationToken);
+        var record = new ObjectRecord(spec.Bucket, spec.Key, dataId, stored.Length, ETagOf(stored.Md5), time.GetUtcNow(), storageClass, stored.Layout.Serialize())
+        {
+            Headers = headers,
+            UserMetadata = metadata,
+            Tags = tags,
+            ChecksumAlgorithm = source.ChecksumAlgorithm,
+            ChecksumValue = source.ChecksumValue,
+            Owner = _options.OwnerId,
+        };
+        return await CommitAsync(record, stored.Layout, spec.Condition, cancellationToken);
+    }
+
+    private async Task<StoredData> CopyDataAsync(ObjectRecord source, DataWriteRequest request, CancellationToken cancellationToken)
+    {
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 * 1024 * 1024, resumeWriterThreshold: 2 * 1024 * 1024));
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var produce = Task.Run(async () =>
+        {
+            try
+            {
+                await using (var writer = pipe.Writer.AsStream(leaveOpen: true))
+                    await ReadDataAsync(source, 0, source.Size, writer, cts.Token);
+                await pipe.Writer.CompleteAsync();
+            }
+            catch (Exception ex)
+            {
+                await pipe.Writer.CompleteAsync(ex);
+            }
+        }, CancellationToken.None);
+
+        StoredData stored;
+        try
+        {
+            await using var reader = pipe.Reader.AsStream(leaveOpen: true);
+            stored = await data.WriteAsync(reader, request, cts.Token);
+        }
+        catch
+        {
+            await cts.CancelAsync();
+            await pipe.Reader.CompleteAsync();
+            await produce;
+            throw;
+        }
+        await pipe.Reader.CompleteAsync();
+        await produce;
+        if (stored.Length != source.Size)
+        {
+            await DeleteDataQuietlyAsync(stored.Layout);
+            throw new InvalidOperationException($"Copy of /{source.Bucket}/{source.Key} read {stored.Length} of {source.Size} bytes.");
+        }
+        return stored;
+    }
+}

@@ -1,0 +1,110 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ObjectStore.Index;
+using ObjectStore.S3.Errors;
+using ObjectStore.Storage;
+
+namespace ObjectStore.S3.Service;
+
+/// <summary>
+/// Bucket and object semantics over the index and the data store. It knows nothing of HTTP or XML:
+/// the request handler parses requests into the inputs here and renders the results.
+/// </summary>
+internal sealed partial class ObjectService(
+    IObjectIndex index,
+    IObjectDataStore data,
+    IOptions<S3Options> options,
+    TimeProvider time,
+    ILogger<ObjectService> logger)
+{
+    private readonly S3Options _options = options.Value;
+
+    public S3Options Options => _options;
+
+    /// <summary>A fresh, time-ordered, file-name-safe id for a piece of data (and the version it backs).</summary>
+    private string NewDataId() => Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
+
+    /// <summary>S3's ETag of a single-part object: the quoted lowercase hex MD5.</summary>
+    internal static string ETagOf(byte[] md5) => "\"" + Convert.ToHexStringLower(md5) + "\"";
+
+    private async Task<BucketRecord> RequireBucketAsync(string bucket, CancellationToken cancellationToken) =>
+        await index.GetBucketAsync(bucket, cancellationToken) ?? throw S3Errors.NoSuchBucketError(bucket);
+
+    /// <summary>
+    /// Commits a record whose data was just written. On any failure the just-written data is deleted;
+    /// on success the data of the replaced record (if different) is deleted.
+    /// </summary>
+    private async Task<ObjectRecord> CommitAsync(ObjectRecord record, DataLayout written, WriteCondition condition, CancellationToken cancellationToken)
+    {
+        ObjectWriteOutcome outcome;
+        try
+        {
+            outcome = await index.PutObjectAsync(record, condition, cancellationToken);
+        }
+        catch
+        {
+            await DeleteDataQuietlyAsync(written);
+            throw;
+        }
+
+        switch (outcome.Result)
+        {
+            case IndexWriteResult.Success:
+                if (outcome.Replaced is { } replaced && replaced.DataLayout != record.DataLayout)
+                    await DeleteDataQuietlyAsync(replaced.DataLayout);
+                return record;
+            case IndexWriteResult.ConditionFailed:
+                await DeleteDataQuietlyAsync(written);
+                throw new S3Exception(S3Errors.PreconditionFailed, resource: $"/{record.Bucket}/{record.Key}")
+                {
+                    Details = new Dictionary<string, string> { ["Condition"] = condition.Kind == WriteConditionKind.MustNotExist ? "If-None-Match" : "If-Match" },
+                };
+            case IndexWriteResult.NotFound:
+                await DeleteDataQuietlyAsync(written);
+                throw condition.Kind == WriteConditionKind.ETagMatches
+                    ? S3Errors.NoSuchKeyError(record.Bucket, record.Key)
+                    : S3Errors.NoSuchBucketError(record.Bucket);
+            default:
+                await DeleteDataQuietlyAsync(written);
+                throw new InvalidOperationException($"Unexpected index result {outcome.Result} for a put of /{record.Bucket}/{record.Key}.");
+        }
+    }
+
+    private Task DeleteDataQuietlyAsync(string serializedLayout)
+    {
+        DataLayout layout;
+        try
+        {
+            layout = DataLayout.Parse(serializedLayout);
+        }
+        catch (FormatException ex)
+        {
+            Log.DataDeleteFailed(logger, serializedLayout, ex);
+            return Task.CompletedTask;
+        }
+        return DeleteDataQuietlyAsync(layout);
+    }
+
+    /// <summary>Deletes data nothing references any more; a failure leaves an orphan for the repair scan.</summary>
+    private async Task DeleteDataQuietlyAsync(DataLayout layout)
+    {
+        try
+        {
+            // Not the request's token: cleanup must finish even if the client went away.
+            await data.DeleteAsync(layout, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            Log.DataDeleteFailed(logger, layout.DataId, ex);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Could not delete unreferenced data {DataId}; the repair scan will collect it")]
+        public static partial void DataDeleteFailed(ILogger logger, string dataId, Exception exception);
+
+        [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Tag update of /{Bucket}/{Key} raced with a write; retrying")]
+        public static partial void TagUpdateRetry(ILogger logger, string bucket, string key);
+    }
+}
