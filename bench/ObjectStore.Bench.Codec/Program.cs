@@ -1,0 +1,24 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using ObjectStore.Bench.Codec;
+
+// `quick` / `quick-all`: Stopwatch comparison for tuning. Anything else goes to BenchmarkDotNet.
+if (args.Length > 0 && args[0] is "quick" or "quick-all")
+{
+    QuickRun.Run(allKernels: args[0] == "quick-all");
+    return;
+}
+
+// Short job, in process (no per-benchmark project build): the full matrix runs in a few minutes.
+var config = DefaultConfig.Instance
+    .AddJob(Job.Default
+        .WithToolchain(InProcessEmitToolchain.Instance)
+        .WithLaunchCount(1)
+        .WithWarmupCount(3)
+        .WithIterationCount(8)
+        .WithId("ShortInProcess"))
+    .AddColumn(new ThroughputColumn())
+    .WithOptions(ConfigOptions.DisableOptimizationsValidator);
+BenchmarkSwitcher.FromAssembly(typeof(CodecBenchmarks).Assembly).Run(args, config);
