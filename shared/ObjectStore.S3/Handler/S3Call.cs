@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Http;
+using ObjectStore.S3.Auth;
+using ObjectStore.S3.Protocol;
+
+namespace ObjectStore.S3;
+
+/// <summary>The state of one request as it moves through the handler.</summary>
+internal sealed class S3Call(HttpContext context, string requestId, string hostId)
+{
+    public HttpContext Context { get; } = context;
+    public HttpRequest Request => Context.Request;
+    public HttpResponse Response => Context.Response;
+    public CancellationToken Aborted => Context.RequestAborted;
+    public string RequestId { get; } = requestId;
+    public string HostId { get; } = hostId;
+    public bool IsHead => HttpMethods.IsHead(Request.Method);
+
+    public S3ResourcePath Resource { get; set; } = new(null, null, false);
+    public S3Operation? Operation { get; set; }
+    public AuthenticatedRequest? Auth { get; set; }
+    /// <summary>The decoded body, counted; set after authentication.</summary>
+    public CountingStream? Body { get; set; }
+    public IReadOnlyDictionary<string, string> Query { get; set; } = new Dictionary<string, string>();
+
+    public string Bucket => Resource.Bucket ?? throw new InvalidOperationException("No bucket addressed.");
+    public string Key => Resource.Key ?? throw new InvalidOperationException("No key addressed.");
+
+    /// <summary>"/bucket" or "/bucket/key", for error Resource elements.</summary>
+    public string ResourceName => Resource.Bucket is null ? "/" : Resource.Key is null ? "/" + Resource.Bucket : $"/{Resource.Bucket}/{Resource.Key}";
+
+    public string? QueryValue(string name) => Query.TryGetValue(name, out var v) ? v : null;
+
+    public string? Header(string name)
+    {
+        var v = Request.Headers[name];
+        return v.Count == 0 ? null : v.ToString();
+    }
+}

@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Http;
+using ObjectStore.Index;
+using ObjectStore.S3.Xml;
+
+namespace ObjectStore.S3;
+
+public sealed partial class S3RequestHandler
+{
+    private const int SmallXmlBodyLimit = 64 * 1024;
+
+    private async Task ListBucketsAsync(S3Call call)
+    {
+        var buckets = new List<BucketRecord>();
+        await foreach (var b in _service.ListBucketsAsync(call.Aborted))
+            buckets.Add(b);
+        buckets.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        await WriteXmlAsync(call, body => S3XmlResponses.WriteListBucketsAsync(body, _owner, buckets));
+    }
+
+    private async Task CreateBucketAsync(S3Call call)
+    {
+        var root = await S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted);
+        var region = S3XmlRequest.ParseLocationConstraint(root);
+        await _service.CreateBucketAsync(call.Bucket, region, call.Aborted);
+        call.Response.Headers.Location = "/" + call.Bucket;
+        call.Response.ContentLength = 0;
+    }
+
+    private async Task DeleteBucketAsync(S3Call call)
+    {
+        await _service.DeleteBucketAsync(call.Bucket, call.Aborted);
+        call.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    private async Task HeadBucketAsync(S3Call call)
+    {
+        var bucket = await _service.GetBucketAsync(call.Bucket, call.Aborted);
+        call.Response.Headers["x-amz-bucket-region"] = bucket.Region;
+        call.Response.ContentLength = 0;
+    }
+
+    private async Task GetBucketLocationAsync(S3Call call)
+    {
+        var bucket = await _service.GetBucketAsync(call.Bucket, call.Aborted);
+        await WriteXmlAsync(call, body => S3XmlResponses.WriteLocationAsync(body, bucket.Region));
+    }
+
+    private async Task GetBucketTaggingAsync(S3Call call)
+    {
+        var tags = await _service.GetBucketTaggingAsync(call.Bucket, call.Aborted);
+        await WriteXmlAsync(call, body => S3XmlResponses.WriteTaggingAsync(body, tags));
+    }
+
+    private async Task PutBucketTaggingAsync(S3Call call)
+    {
+        var tags = S3XmlRequest.ParseTagging(await S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted));
+        await _service.PutBucketTaggingAsync(call.Bucket, tags, call.Aborted);
+        call.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    private async Task DeleteBucketTaggingAsync(S3Call call)
+    {
+        await _service.DeleteBucketTaggingAsync(call.Bucket, call.Aborted);
+        call.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    private async Task GetBucketVersioningAsync(S3Call call)
+    {
+        var bucket = await _service.GetBucketAsync(call.Bucket, call.Aborted);
+        await WriteXmlAsync(call, body => S3XmlResponses.WriteVersioningAsync(body, bucket.Versioning));
+    }
+
+    /// <summary>A 200 with an XML document, written asynchronously to the response.</summary>
+    private static Task WriteXmlAsync(S3Call call, Func<Stream, Task> write)
+    {
+        call.Response.StatusCode = StatusCodes.Status200OK;
+        call.Response.ContentType = "application/xml";
+        return write(call.Response.Body);
+    }
+}

@@ -1,0 +1,70 @@
+using ObjectStore.S3.Errors;
+using ObjectStore.S3.Protocol;
+using ObjectStore.S3.Service;
+using ObjectStore.S3.Xml;
+
+namespace ObjectStore.S3;
+
+public sealed partial class S3RequestHandler
+{
+    private async Task CopyObjectAsync(S3Call call)
+    {
+        var headers = call.Request.Headers;
+        var (sourceBucket, sourceKey, sourceVersion) = ParseCopySource(headers["x-amz-copy-source"].ToString());
+        var replaceMetadata = S3RequestHeaders.IsReplace(headers, "x-amz-metadata-directive");
+        var replaceTags = S3RequestHeaders.IsReplace(headers, "x-amz-tagging-directive");
+        var condition = S3RequestHeaders.WriteCondition(headers);
+        var attributes = S3RequestHeaders.Attributes(headers);
+
+        var source = await _service.GetObjectAsync(sourceBucket, sourceKey, sourceVersion, call.Aborted);
+        var sourceConditions = S3RequestHeaders.Preconditions(headers, "x-amz-copy-source-");
+        if (sourceConditions.EvaluateForCopySource(source.ETag, source.LastModified, _time.GetUtcNow()) != PreconditionOutcome.Proceed)
+            throw new S3Exception(S3Errors.PreconditionFailed, resource: call.ResourceName)
+            {
+                Details = new Dictionary<string, string> { ["Condition"] = FailedCopyCondition(headers) },
+            };
+
+        var record = await _service.CopyObjectAsync(
+            new CopySpec(source, call.Bucket, call.Key, attributes, replaceMetadata, replaceTags, condition), call.Aborted);
+        if (sourceVersion is not null)
+            call.Response.Headers["x-amz-copy-source-version-id"] = sourceVersion;
+        await WriteXmlAsync(call, body => S3XmlResponses.WriteCopyObjectResultAsync(body, record.ETag, record.LastModified, record.ChecksumAlgorithm, record.ChecksumValue));
+    }
+
+    private static string FailedCopyCondition(Microsoft.AspNetCore.Http.IHeaderDictionary headers) =>
+        headers.ContainsKey("x-amz-copy-source-if-match") ? "x-amz-copy-source-If-Match"
+        : headers.ContainsKey("x-amz-copy-source-if-none-match") ? "x-amz-copy-source-If-None-Match"
+        : headers.ContainsKey("x-amz-copy-source-if-unmodified-since") ? "x-amz-copy-source-If-Unmodified-Since"
+        : "x-amz-copy-source-If-Modified-Since";
+
+    /// <summary>
+    /// x-amz-copy-source: <c>/bucket/key</c> or <c>bucket/key</c>, URL-encoded, with an optional
+    /// <c>?versionId=</c>. Returns the decoded bucket, key and version id.
+    /// </summary>
+    internal static (string Bucket, string Key, string? VersionId) ParseCopySource(string header)
+    {
+        var value = header.Trim();
+        string? versionId = null;
+        var q = value.IndexOf('?');
+        if (q >= 0)
+        {
+            var query = value[(q + 1)..];
+            value = value[..q];
+            foreach (var part in query.Split('&'))
+            {
+                if (part.StartsWith("versionId=", StringComparison.Ordinal))
+                    versionId = S3Addressing.DecodeSegment(part["versionId=".Length..]);
+            }
+        }
+        if (value.StartsWith('/')) value = value[1..];
+        var slash = value.IndexOf('/');
+        if (slash <= 0 || slash == value.Length - 1)
+            throw new S3Exception(S3Errors.InvalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
+            {
+                Details = new Dictionary<string, string> { ["ArgumentName"] = "x-amz-copy-source", ["ArgumentValue"] = header },
+            };
+        var bucket = S3Addressing.DecodeSegment(value[..slash]);
+        var key = S3Addressing.DecodeKey(value[(slash + 1)..]);
+        return (bucket, key, string.IsNullOrEmpty(versionId) ? null : versionId);
+    }
+}

@@ -1,0 +1,54 @@
+using ObjectStore.S3.Errors;
+using ObjectStore.S3.Protocol;
+using ObjectStore.S3.Xml;
+
+namespace ObjectStore.S3;
+
+public sealed partial class S3RequestHandler
+{
+    private const int MaxDeleteObjects = 1000;
+    private const int DeleteObjectsBodyLimit = 1024 * 1024;
+    private const int DeleteParallelism = 8;
+
+    /// <summary>POST ?delete: up to 1000 keys, each reported as Deleted or Error (Quiet: errors only).</summary>
+    private async Task DeleteObjectsAsync(S3Call call)
+    {
+        var headers = call.Request.Headers;
+        var hasDigest = headers.ContainsKey("Content-MD5")
+            || headers.Keys.Any(h => h.StartsWith("x-amz-checksum-", StringComparison.OrdinalIgnoreCase) && !h.Equals("x-amz-checksum-mode", StringComparison.OrdinalIgnoreCase))
+            || headers.ContainsKey("x-amz-sdk-checksum-algorithm");
+        if (!hasDigest)
+            throw new S3Exception(S3Errors.InvalidRequest, "Missing required header for this request: Content-MD5", call.ResourceName);
+
+        await _service.GetBucketAsync(call.Bucket, call.Aborted);
+        var body = OpenVerifiedBody(call, verifyMd5Here: true);
+        var root = await S3XmlRequest.ReadAsync(body.Stream, DeleteObjectsBodyLimit, call.Aborted);
+        var (quiet, objects) = S3XmlRequest.ParseDelete(root, MaxDeleteObjects);
+
+        var outcomes = new S3XmlResponses.DeleteOutcome[objects.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, objects.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = DeleteParallelism, CancellationToken = call.Aborted },
+            async (i, ct) =>
+            {
+                var (key, versionId) = objects[i];
+                try
+                {
+                    S3Addressing.ValidateKey(key);
+                    if (key.Length == 0)
+                        throw new S3Exception(S3Errors.InvalidArgument, "The key must not be empty.");
+                    if (versionId is not null && versionId != "null")
+                        await _service.GetObjectAsync(call.Bucket, key, versionId, ct);
+                    await _service.DeleteObjectAsync(call.Bucket, key, ct);
+                    outcomes[i] = new(key, versionId, null);
+                }
+                catch (S3Exception ex)
+                {
+                    outcomes[i] = ex.Code == S3Errors.NoSuchVersion || ex.Code == S3Errors.NoSuchKey
+                        ? new(key, versionId, null) // deleting what is not there succeeds, as S3
+                        : new(key, versionId, ex);
+                }
+            });
+
+        await WriteXmlAsync(call, stream => S3XmlResponses.WriteDeleteResultAsync(stream, outcomes, quiet, k => k));
+    }
+}

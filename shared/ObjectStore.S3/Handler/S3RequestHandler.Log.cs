@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Logging;
+
+namespace ObjectStore.S3;
+
+public sealed partial class S3RequestHandler
+{
+    /// <summary>S3 protocol log events: ids 1000-1099.</summary>
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1000, Level = LogLevel.Information,
+            Message = "{Method} {Path} {Operation} -> {Status} in={BytesIn} out={BytesOut} {ElapsedMs:0.0} ms id={RequestId}")]
+        public static partial void RequestCompleted(ILogger logger, string method, string path, string operation, int status, long bytesIn, long bytesOut, double elapsedMs, string requestId);
+
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Request {RequestId} {Method} {Path} failed with an unexpected error")]
+        public static partial void UnhandledError(ILogger logger, string requestId, string method, string path, Exception exception);
+
+        [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Request {RequestId} failed with {Code} after the response started: {Message}; connection aborted")]
+        public static partial void ErrorAfterResponseStarted(ILogger logger, string requestId, string code, string message);
+
+        [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "Request {RequestId} aborted by the client")]
+        public static partial void RequestAborted(ILogger logger, string requestId);
+
+        [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Request {RequestId} answered {Code}: {Message}")]
+        public static partial void ServerError(ILogger logger, string requestId, string code, string message);
+    }
+}

@@ -1,0 +1,180 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+using ObjectStore.Index;
+using ObjectStore.S3.Errors;
+using ObjectStore.S3.Integrity;
+using ObjectStore.S3.Protocol;
+using ObjectStore.S3.Service;
+
+namespace ObjectStore.S3;
+
+public sealed partial class S3RequestHandler
+{
+    /// <summary>GET overrides: query parameter → response header.</summary>
+    private static readonly (string Query, string Header)[] ResponseOverrides =
+    [
+        ("response-content-type", HeaderNames.ContentType),
+        ("response-content-language", HeaderNames.ContentLanguage),
+        ("response-expires", HeaderNames.Expires),
+        ("response-cache-control", HeaderNames.CacheControl),
+        ("response-content-disposition", HeaderNames.ContentDisposition),
+        ("response-content-encoding", HeaderNames.ContentEncoding),
+    ];
+
+    private async Task PutObjectAsync(S3Call call)
+    {
+        var headers = call.Request.Headers;
+        var length = PayloadLength(call);
+        if (length > _options.MaxSinglePutSize)
+            throw new S3Exception(S3Errors.EntityTooLarge, resource: call.ResourceName);
+        var attributes = S3RequestHeaders.Attributes(headers);
+        var condition = S3RequestHeaders.WriteCondition(headers);
+        var body = OpenVerifiedBody(call, verifyMd5Here: false);
+
+        var record = await _service.PutObjectAsync(call.Bucket, call.Key, attributes,
+            new ObjectBody(body.Stream, length, ContentMd5.FromHeaders(headers), body.Checksum), condition, call.Aborted);
+
+        var response = call.Response;
+        response.Headers.ETag = record.ETag;
+        WriteChecksumHeader(response, record);
+        response.ContentLength = 0;
+    }
+
+    /// <summary>The payload length: x-amz-decoded-content-length for aws-chunked, else Content-Length (411 without).</summary>
+    private static long PayloadLength(S3Call call)
+    {
+        if (call.Auth!.DecodedContentLength is { } decoded) return decoded;
+        var isChunked = call.Request.Headers.ContentEncoding.ToString().Contains("aws-chunked", StringComparison.OrdinalIgnoreCase)
+            || call.Request.Headers["x-amz-content-sha256"].ToString().StartsWith("STREAMING-", StringComparison.Ordinal);
+        if (!isChunked && call.Request.ContentLength is { } contentLength) return contentLength;
+        throw new S3Exception(S3Errors.MissingContentLength, resource: call.ResourceName);
+    }
+
+    /// <summary>
+    /// The single call site of the Integrity layer: wraps the authenticated body so the flexible
+    /// checksum (x-amz-checksum-* header or trailer) is computed and verified as it is read.
+    /// <paramref name="verifyMd5Here"/>: also check Content-MD5 in the stream (PutObject leaves that to
+    /// the data store's MD5, computed anyway).
+    /// </summary>
+    private static (Stream Stream, Func<(string Algorithm, string Value)?> Checksum) OpenVerifiedBody(S3Call call, bool verifyMd5Here)
+    {
+        var headers = call.Request.Headers;
+        var checksum = ChecksumRequest.FromHeaders(headers);
+        var md5 = verifyMd5Here ? ContentMd5.FromHeaders(headers) : null;
+        if (checksum is null && md5 is null)
+            return (call.Body!, () => null);
+        var stream = new ChecksummingStream(call.Body!, checksum, md5, call.Auth!.Trailers);
+        return (stream, () => stream.Algorithm is { } a && stream.ChecksumBase64 is { } v ? (a.Name(), v) : null);
+    }
+
+    private static void WriteChecksumHeader(HttpResponse response, ObjectRecord record)
+    {
+        if (record.ChecksumAlgorithm is { } alg && record.ChecksumValue is { } value)
+        {
+            response.Headers["x-amz-checksum-" + alg.ToLowerInvariant()] = value;
+            response.Headers["x-amz-checksum-type"] = "FULL_OBJECT";
+        }
+    }
+
+    /// <summary>GetObject and HeadObject: conditions, range, headers, then the bytes straight from the data store.</summary>
+    private async Task GetObjectAsync(S3Call call)
+    {
+        var record = await _service.GetObjectAsync(call.Bucket, call.Key, call.QueryValue("versionId"), call.Aborted);
+        var response = call.Response;
+
+        switch (S3RequestHeaders.Preconditions(call.Request.Headers).Evaluate(record.ETag, record.LastModified, _time.GetUtcNow()))
+        {
+            case PreconditionOutcome.PreconditionFailed:
+                throw new S3Exception(S3Errors.PreconditionFailed, resource: call.ResourceName)
+                {
+                    Details = new Dictionary<string, string> { ["Condition"] = call.Request.Headers.IfMatch.Count > 0 ? "If-Match" : "If-Unmodified-Since" },
+                };
+            case PreconditionOutcome.NotModified:
+                response.StatusCode = StatusCodes.Status304NotModified;
+                response.Headers.ETag = record.ETag;
+                response.Headers.LastModified = HttpDate(record.LastModified);
+                return;
+        }
+
+        var range = ByteRange.Parse(call.Request.Headers.Range.ToString(), record.Size);
+        if (range.Kind == RangeKind.Unsatisfiable)
+            throw new S3Exception(S3Errors.InvalidRange, resource: call.ResourceName)
+            {
+                Details = new Dictionary<string, string>
+                {
+                    ["RangeRequested"] = call.Request.Headers.Range.ToString(),
+                    ["ActualObjectSize"] = record.Size.ToString(CultureInfo.InvariantCulture),
+                },
+            };
+
+        var (offset, length) = range.Kind == RangeKind.Satisfiable ? (range.Offset, range.Length) : (0L, record.Size);
+        WriteObjectHeaders(call, record);
+        if (range.Kind == RangeKind.Satisfiable)
+        {
+            response.StatusCode = StatusCodes.Status206PartialContent;
+            response.Headers.ContentRange = range.ContentRange(record.Size);
+        }
+        else
+        {
+            response.StatusCode = StatusCodes.Status200OK;
+            if (string.Equals(call.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase))
+                WriteChecksumHeader(response, record);
+        }
+        response.ContentLength = length;
+
+        if (call.IsHead) return;
+        await _service.ReadDataAsync(record, offset, length, response.Body, call.Aborted);
+    }
+
+    private static void WriteObjectHeaders(S3Call call, ObjectRecord record)
+    {
+        var h = call.Response.Headers;
+        h.ETag = record.ETag;
+        h.LastModified = HttpDate(record.LastModified);
+        h.AcceptRanges = "bytes";
+        foreach (var (name, value) in record.Headers)
+            h[name] = value;
+        if (!record.Headers.ContainsKey(HeaderNames.ContentType))
+            h.ContentType = S3RequestHeaders.DefaultContentType;
+        foreach (var (name, value) in record.UserMetadata)
+            h[S3RequestHeaders.MetaPrefix + name] = value;
+        if (record.StorageClass != ObjectRules.StandardClass)
+            h["x-amz-storage-class"] = record.StorageClass;
+        if (record.Tags.Count > 0)
+            h["x-amz-tagging-count"] = record.Tags.Count.ToString(CultureInfo.InvariantCulture);
+        foreach (var (query, header) in ResponseOverrides)
+        {
+            if (call.QueryValue(query) is { } value)
+                h[header] = value;
+        }
+    }
+
+    private static string HttpDate(DateTimeOffset t) => t.UtcDateTime.ToString("R", CultureInfo.InvariantCulture);
+
+    private async Task DeleteObjectAsync(S3Call call)
+    {
+        await _service.DeleteObjectAsync(call.Bucket, call.Key, call.Aborted);
+        call.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    private async Task GetObjectTaggingAsync(S3Call call)
+    {
+        var tags = await _service.GetObjectTaggingAsync(call.Bucket, call.Key, call.QueryValue("versionId"), call.Aborted);
+        await WriteXmlAsync(call, body => Xml.S3XmlResponses.WriteTaggingAsync(body, tags));
+    }
+
+    private async Task PutObjectTaggingAsync(S3Call call)
+    {
+        var tags = Xml.S3XmlRequest.ParseTagging(await Xml.S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted));
+        await _service.PutObjectTaggingAsync(call.Bucket, call.Key, call.QueryValue("versionId"), tags, call.Aborted);
+        call.Response.StatusCode = StatusCodes.Status200OK;
+        call.Response.ContentLength = 0;
+    }
+
+    private async Task DeleteObjectTaggingAsync(S3Call call)
+    {
+        await _service.DeleteObjectTaggingAsync(call.Bucket, call.Key, call.QueryValue("versionId"), call.Aborted);
+        call.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+}

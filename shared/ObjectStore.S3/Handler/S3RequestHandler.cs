@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ObjectStore.S3.Auth;
+using ObjectStore.S3.Errors;
+using ObjectStore.S3.Protocol;
+using ObjectStore.S3.Service;
+using ObjectStore.S3.Xml;
+
+namespace ObjectStore.S3;
+
+/// <summary>
+/// The one entry point of the S3 API: both hosts (the Functions gateway and the local Kestrel host)
+/// hand every request here. It addresses, authenticates, routes and dispatches the request, and
+/// renders every S3 error (in exactly one place, <see cref="WriteErrorAsync"/>).
+/// </summary>
+public sealed partial class S3RequestHandler
+{
+    private readonly ObjectService _service;
+    private readonly IRequestAuthenticator _authenticator;
+    private readonly S3Options _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly S3Owner _owner;
+
+    internal S3RequestHandler(ObjectService service, IRequestAuthenticator authenticator, IOptions<S3Options> options, TimeProvider time, ILogger<S3RequestHandler> logger)
+    {
+        _service = service;
+        _authenticator = authenticator;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _owner = new S3Owner(_options.OwnerId, _options.OwnerDisplayName);
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var started = Stopwatch.GetTimestamp();
+        var call = new S3Call(context, NewRequestId(), NewHostId());
+        var response = context.Response;
+        SetIdentityHeaders(call);
+
+        var originalBody = response.Body;
+        var counted = new CountingStream(originalBody);
+        response.Body = counted;
+        try
+        {
+            await HandleCoreAsync(call);
+        }
+        catch (S3Exception ex)
+        {
+            await WriteErrorAsync(call, ex);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            Log.RequestAborted(_logger, call.RequestId);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's verdict on the body (truncated, too large): the client's fault, never a 500.
+            var code = ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? S3Errors.EntityTooLarge : S3Errors.IncompleteBody;
+            await WriteErrorAsync(call, new S3Exception(code));
+        }
+        catch (Exception ex)
+        {
+            Log.UnhandledError(_logger, call.RequestId, context.Request.Method, context.Request.Path.Value ?? "", ex);
+            await WriteErrorAsync(call, new S3Exception(S3Errors.InternalError, resource: call.ResourceName));
+        }
+        finally
+        {
+            response.Body = originalBody;
+            Log.RequestCompleted(_logger, context.Request.Method, RawPath(context), call.Operation?.ToString() ?? "-", response.StatusCode,
+                call.Body?.BytesRead ?? 0, counted.BytesWritten, Stopwatch.GetElapsedTime(started).TotalMilliseconds, call.RequestId);
+        }
+    }
+
+    private async Task HandleCoreAsync(S3Call call)
+    {
+        var request = call.Request;
+        call.Resource = S3Addressing.Resolve(request.Host.Value, RawTarget(call.Context), _options.BaseDomain);
+        call.Query = request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
+
+        var auth = await _authenticator.AuthenticateAsync(request, call.Aborted);
+        if (auth.IsAnonymous)
+            throw new S3Exception(S3Errors.AccessDenied, resource: call.ResourceName);
+        call.Auth = auth;
+        call.Body = new CountingStream(auth.Body);
+
+        var route = S3Router.Route(new S3RouteRequest(request.Method, call.Resource.Bucket, call.Resource.Key, call.Query,
+            request.Headers.ContainsKey("x-amz-copy-source")));
+        if (route.Error is { } routeError)
+            throw new S3Exception(routeError, resource: call.ResourceName)
+            {
+                Details = new Dictionary<string, string> { ["Method"] = request.Method, ["ResourceType"] = call.Resource.Key is null ? (call.Resource.Bucket is null ? "SERVICE" : "BUCKET") : "OBJECT" },
+            };
+        call.Operation = route.Operation;
+        await DispatchAsync(call, route.Operation);
+    }
+
+    /// <summary>The operations served today; every other routed operation answers NotImplemented.</summary>
+    private Task DispatchAsync(S3Call call, S3Operation operation) => operation switch
+    {
+        S3Operation.ListBuckets => ListBucketsAsync(call),
+        S3Operation.CreateBucket => CreateBucketAsync(call),
+        S3Operation.DeleteBucket => DeleteBucketAsync(call),
+        S3Operation.HeadBucket => HeadBucketAsync(call),
+        S3Operation.GetBucketLocation => GetBucketLocationAsync(call),
+        S3Operation.GetBucketTagging => GetBucketTaggingAsync(call),
+        S3Operation.PutBucketTagging => PutBucketTaggingAsync(call),
+        S3Operation.DeleteBucketTagging => DeleteBucketTaggingAsync(call),
+        S3Operation.GetBucketVersioning => GetBucketVersioningAsync(call),
+        S3Operation.ListObjects => ListObjectsAsync(call, v2: false),
+        S3Operation.ListObjectsV2 => ListObjectsAsync(call, v2: true),
+        S3Operation.PutObject => PutObjectAsync(call),
+        S3Operation.CopyObject => CopyObjectAsync(call),
+        S3Operation.GetObject => GetObjectAsync(call),
+        S3Operation.HeadObject => GetObjectAsync(call),
+        S3Operation.DeleteObject => DeleteObjectAsync(call),
+        S3Operation.DeleteObjects => DeleteObjectsAsync(call),
+        S3Operation.GetObjectTagging => GetObjectTaggingAsync(call),
+        S3Operation.PutObjectTagging => PutObjectTaggingAsync(call),
+        S3Operation.DeleteObjectTagging => DeleteObjectTaggingAsync(call),
+        _ => throw new S3Exception(S3Errors.NotImplemented, $"The operation {operation} is not implemented.", call.ResourceName),
+    };
+
+    /// <summary>Renders an S3 error: the only place error responses are written.</summary>
+    private async Task WriteErrorAsync(S3Call call, S3Exception error)
+    {
+        var response = call.Response;
+        if (response.HasStarted)
+        {
+            // Headers (and maybe bytes) are out: the only honest signal left is a broken connection.
+            Log.ErrorAfterResponseStarted(_logger, call.RequestId, error.Code.Code, error.Message);
+            call.Context.Abort();
+            return;
+        }
+
+        if (error.Code.HttpStatus >= 500 && error.Code != S3Errors.NotImplemented)
+            Log.ServerError(_logger, call.RequestId, error.Code.Code, error.Message);
+
+        response.Clear();
+        SetIdentityHeaders(call);
+        response.StatusCode = error.Code.HttpStatus;
+        if (error.Code == S3Errors.InvalidRange && error.Details.TryGetValue("ActualObjectSize", out var size))
+            response.Headers.ContentRange = "bytes */" + size;
+        if (call.IsHead)
+            return; // HEAD errors carry no body.
+
+        response.ContentType = "application/xml";
+        await S3XmlResponses.WriteErrorAsync(response.Body, error, call.RequestId, call.HostId);
+    }
+
+    private static void SetIdentityHeaders(S3Call call)
+    {
+        call.Response.Headers["x-amz-request-id"] = call.RequestId;
+        call.Response.Headers["x-amz-id-2"] = call.HostId;
+    }
+
+    /// <summary>16 upper-case hex characters, like S3's request ids.</summary>
+    private static string NewRequestId() => Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
+
+    private static string NewHostId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
+
+    /// <summary>The raw request target: keys are decoded from it, never from the already-decoded Path.</summary>
+    private static string RawTarget(HttpContext context)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (!string.IsNullOrEmpty(raw)) return raw;
+        return context.Request.PathBase.Add(context.Request.Path).ToUriComponent() + context.Request.QueryString.Value;
+    }
+
+    private static string RawPath(HttpContext context) => S3Addressing.PathOf(RawTarget(context));
+}

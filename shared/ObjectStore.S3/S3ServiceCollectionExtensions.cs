@@ -1,0 +1,41 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ObjectStore.Index;
+using ObjectStore.S3.Auth;
+using ObjectStore.S3.Service;
+using ObjectStore.Storage;
+
+namespace ObjectStore.S3;
+
+public static class S3ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the S3 protocol layer: <see cref="S3RequestHandler"/> and the object service behind it,
+    /// with <see cref="S3Options"/> validated at start-up. The host registers
+    /// <see cref="IObjectIndex"/>, <see cref="IObjectDataStore"/>, <see cref="IRequestAuthenticator"/>
+    /// and configures <see cref="S3Options"/>; <see cref="TimeProvider"/> defaults to the system clock.
+    /// </summary>
+    public static IServiceCollection AddS3Protocol(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<S3Options>()
+            .Validate(o => o.Validate() is null, "S3Options are invalid (Region, OwnerId, MaxSinglePutSize, BaseDomain).")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new ObjectService(
+            sp.GetRequiredService<IObjectIndex>(),
+            sp.GetRequiredService<IObjectDataStore>(),
+            sp.GetRequiredService<IOptions<S3Options>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ObjectService>>()));
+        services.TryAddSingleton(sp => new S3RequestHandler(
+            sp.GetRequiredService<ObjectService>(),
+            sp.GetRequiredService<IRequestAuthenticator>(),
+            sp.GetRequiredService<IOptions<S3Options>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<S3RequestHandler>>()));
+        return services;
+    }
+}
