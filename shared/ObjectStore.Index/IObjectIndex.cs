@@ -37,7 +37,9 @@ public interface IObjectIndex
     Task<ObjectWriteOutcome> DeleteObjectAsync(string bucket, string key, WriteCondition condition, CancellationToken cancellationToken);
 
     /// <summary>
-    /// One page of keys in S3 order. Keys sharing a prefix up to <see cref="ListRequest.Delimiter"/>
+    /// One page of keys in S3 order. Listed records carry the listing fields and DataLayout but not
+    /// Headers, UserMetadata or Tags (empty); read those with <see cref="GetObjectAsync"/>.
+    /// MaxKeys 0 returns nothing and IsTruncated false, as S3 does. Keys sharing a prefix up to <see cref="ListRequest.Delimiter"/>
     /// are rolled up into one common prefix, and the scan skips past it instead of reading every key.
     /// </summary>
     Task<ObjectListing> ListObjectsAsync(ListRequest request, CancellationToken cancellationToken);
@@ -68,6 +70,11 @@ public sealed record BucketRecord(
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
     /// <summary>"Enabled", "Suspended" or null when never enabled.</summary>
     public string? Versioning { get; init; }
+    /// <summary>
+    /// Bucket sub-resource documents by name (e.g. "lifecycle", "notification", "policy", "cors"),
+    /// stored as given (XML or JSON). Names are ASCII letters and digits; each value at most 256K characters.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Configuration { get; init; } = new Dictionary<string, string>();
     /// <summary>Opaque concurrency token of the stored entity (its Table ETag); null for a new record.</summary>
     public string? ConcurrencyToken { get; init; }
 }

@@ -1,0 +1,142 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+
+namespace ObjectStore.Index.Tables;
+
+/// <summary>Converts records to and from Table entities. Column names are the stored schema (docs/index-schema.md).</summary>
+internal static class EntityMapping
+{
+    /// <summary>RowKey of a bucket's one row in the buckets table (PartitionKey is the bucket name).</summary>
+    public const string BucketRowKey = "";
+
+    /// <summary>Row kind prefix of current-version rows in an objects partition.</summary>
+    public const string ObjectRowPrefix = "o";
+    /// <summary>First RowKey after all current-version rows.</summary>
+    public const string ObjectRowsEnd = "p";
+
+    // Table caps a string property at 64 KiB (32K UTF-16 characters); long values spill into numbered columns.
+    private const int ChunkChars = 32_000;
+    private const int MaxChunks = 8;
+    private const string ConfigurationColumnPrefix = "Cfg_";
+
+    public static readonly string[] DataLayoutColumns =
+        Enumerable.Range(0, MaxChunks).Select(i => ChunkColumn("DataLayout", i)).ToArray();
+
+    /// <summary>What a listing reads: everything but headers, user metadata and tags.</summary>
+    public static readonly string[] ListingColumns =
+        ["RowKey", "Key", "VersionId", "Size", "ETag", "LastModified", "StorageClass", "Owner", "ChecksumAlgorithm", "ChecksumValue", .. DataLayoutColumns];
+
+    public static string ObjectRowKey(string token) => ObjectRowPrefix + token;
+
+    public static TableEntity ToEntity(ObjectRecord record, string rowKey)
+    {
+        var entity = new TableEntity(record.Bucket, rowKey)
+        {
+            ["Key"] = record.Key,
+            ["VersionId"] = record.VersionId,
+            ["Size"] = record.Size,
+            ["ETag"] = record.ETag,
+            ["LastModified"] = record.LastModified,
+            ["StorageClass"] = record.StorageClass,
+            ["Owner"] = record.Owner,
+            ["Headers"] = ToJson(record.Headers),
+            ["UserMetadata"] = ToJson(record.UserMetadata),
+            ["Tags"] = ToJson(record.Tags),
+        };
+        if (record.ChecksumAlgorithm is not null) entity["ChecksumAlgorithm"] = record.ChecksumAlgorithm;
+        if (record.ChecksumValue is not null) entity["ChecksumValue"] = record.ChecksumValue;
+        WriteChunked(entity, "DataLayout", record.DataLayout);
+        return entity;
+    }
+
+    public static ObjectRecord ToObjectRecord(TableEntity entity) =>
+        new(
+            entity.PartitionKey,
+            entity.GetString("Key") ?? throw new InvalidDataException($"Row {entity.RowKey} has no Key."),
+            entity.GetString("VersionId") ?? "null",
+            entity.GetInt64("Size") ?? 0,
+            entity.GetString("ETag") ?? "",
+            entity.GetDateTimeOffset("LastModified") ?? entity.Timestamp ?? DateTimeOffset.MinValue,
+            entity.GetString("StorageClass") ?? "STANDARD",
+            ReadChunked(entity, "DataLayout"))
+        {
+            Headers = FromJson(entity.GetString("Headers")),
+            UserMetadata = FromJson(entity.GetString("UserMetadata")),
+            Tags = FromJson(entity.GetString("Tags")),
+            ChecksumAlgorithm = entity.GetString("ChecksumAlgorithm"),
+            ChecksumValue = entity.GetString("ChecksumValue"),
+            Owner = entity.GetString("Owner") ?? "",
+            ConcurrencyToken = entity.ETag.ToString(),
+        };
+
+    public static TableEntity ToEntity(BucketRecord record)
+    {
+        var entity = new TableEntity(record.Name, BucketRowKey)
+        {
+            ["CreatedAt"] = record.CreatedAt,
+            ["Region"] = record.Region,
+            ["Owner"] = record.Owner,
+            ["Tags"] = ToJson(record.Tags),
+        };
+        if (record.Versioning is not null) entity["Versioning"] = record.Versioning;
+        foreach (var (name, value) in record.Configuration)
+        {
+            if (name.Length == 0 || !name.All(char.IsAsciiLetterOrDigit))
+                throw new ArgumentException($"Bucket configuration name '{name}' must be ASCII letters and digits.", nameof(record));
+            WriteChunked(entity, ConfigurationColumnPrefix + name, value);
+        }
+        return entity;
+    }
+
+    public static BucketRecord ToBucketRecord(TableEntity entity)
+    {
+        var configuration = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var column in entity.Keys)
+        {
+            if (!column.StartsWith(ConfigurationColumnPrefix, StringComparison.Ordinal)) continue;
+            var name = column[ConfigurationColumnPrefix.Length..];
+            if (name.Contains('_')) continue; // a spill column, read with its head
+            configuration[name] = ReadChunked(entity, column);
+        }
+        return new BucketRecord(
+            entity.PartitionKey,
+            entity.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
+            entity.GetString("Region") ?? "",
+            entity.GetString("Owner") ?? "")
+        {
+            Tags = FromJson(entity.GetString("Tags")),
+            Versioning = entity.GetString("Versioning"),
+            Configuration = configuration,
+            ConcurrencyToken = entity.ETag.ToString(),
+        };
+    }
+
+    private static string ChunkColumn(string name, int index) => index == 0 ? name : $"{name}_{index}";
+
+    private static void WriteChunked(TableEntity entity, string name, string value)
+    {
+        var chunks = (value.Length + ChunkChars - 1) / ChunkChars;
+        if (chunks > MaxChunks)
+            throw new ArgumentException($"{name} is {value.Length} characters; at most {ChunkChars * MaxChunks} fit in one row.");
+        entity[name] = value.Length <= ChunkChars ? value : value[..ChunkChars];
+        for (var i = 1; i < chunks; i++)
+            entity[ChunkColumn(name, i)] = value.Substring(i * ChunkChars, Math.Min(ChunkChars, value.Length - i * ChunkChars));
+    }
+
+    private static string ReadChunked(TableEntity entity, string name)
+    {
+        var head = entity.GetString(name) ?? "";
+        if (head.Length < ChunkChars)
+            return head;
+        var builder = new System.Text.StringBuilder(head);
+        for (var i = 1; i < MaxChunks && entity.GetString(ChunkColumn(name, i)) is { } next; i++)
+            builder.Append(next);
+        return builder.ToString();
+    }
+
+    private static string ToJson(IReadOnlyDictionary<string, string> values) =>
+        values.Count == 0 ? "{}" : JsonSerializer.Serialize(values);
+
+    private static Dictionary<string, string> FromJson(string? json) =>
+        string.IsNullOrEmpty(json) ? new Dictionary<string, string>() : JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
+}

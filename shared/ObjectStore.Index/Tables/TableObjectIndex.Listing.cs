@@ -1,0 +1,91 @@
+using System.Text;
+
+namespace ObjectStore.Index.Tables;
+
+public sealed partial class TableObjectIndex
+{
+    /// <summary>Statistics of the last listing on this instance (for tests and diagnostics; not synchronized).</summary>
+    internal ListingStatistics LastListingStatistics { get; private set; } = new(0, 0, 0);
+
+    public async Task<ObjectListing> ListObjectsAsync(ListRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.MaxKeys <= 0)
+            return new ObjectListing([], [], false, null); // S3 answers max-keys=0 with IsTruncated false
+
+        var prefix = request.Prefix ?? "";
+        var prefixBytes = Encoding.UTF8.GetBytes(prefix);
+        var delimiter = string.IsNullOrEmpty(request.Delimiter) ? null : request.Delimiter;
+        var startAfterBytes = request.StartAfter is null ? null : Encoding.UTF8.GetBytes(request.StartAfter);
+
+        var lowerKey = prefixBytes;
+        if (startAfterBytes is not null)
+        {
+            var afterStart = KeyEncoding.Following(startAfterBytes);
+            if (afterStart.AsSpan().SequenceCompareTo(lowerKey) > 0)
+                lowerKey = afterStart;
+        }
+        var upperKey = KeyEncoding.Successor(prefixBytes);
+        var upperRowKey = upperKey is null
+            ? EntityMapping.ObjectRowsEnd
+            : EntityMapping.ObjectRowPrefix + KeyEncoding.UpperBoundExclusive(upperKey);
+
+        var objects = new List<ObjectRecord>();
+        var commonPrefixes = new List<string>();
+        string? last = null;
+        var truncated = false;
+
+        await using var scanner = new ObjectRowScanner(_objects, request.Bucket, upperRowKey, EntityMapping.ListingColumns);
+        scanner.PageSizeLimit = request.MaxKeys + 1;
+        await scanner.SeekAsync(lowerKey, cancellationToken).ConfigureAwait(false);
+        while (await scanner.NextAsync(cancellationToken).ConfigureAwait(false) is { } row)
+        {
+            var key = row.GetString("Key") ?? "";
+            var keyBytes = Encoding.UTF8.GetBytes(key);
+            // Rows of an overflow group straddle the bounds; the byte comparisons are the truth.
+            if (keyBytes.AsSpan().SequenceCompareTo(lowerKey) < 0)
+                continue;
+            if (upperKey is not null && keyBytes.AsSpan().SequenceCompareTo(upperKey) >= 0)
+                break;
+
+            var rollUpAt = delimiter is null ? -1 : key.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal);
+            if (rollUpAt >= 0)
+            {
+                var commonPrefix = key[..(rollUpAt + delimiter!.Length)];
+                var commonPrefixBytes = Encoding.UTF8.GetBytes(commonPrefix);
+                // A start-after inside this prefix (e.g. our own NextStartAfter) means it was already returned.
+                var alreadyReturned = startAfterBytes is not null && startAfterBytes.AsSpan().SequenceCompareTo(commonPrefixBytes) >= 0;
+                if (!alreadyReturned)
+                {
+                    if (objects.Count + commonPrefixes.Count == request.MaxKeys)
+                    {
+                        truncated = true;
+                        break;
+                    }
+                    commonPrefixes.Add(commonPrefix);
+                    last = commonPrefix;
+                }
+                // UTF-8 never contains 0xFF, so the successor exists.
+                lowerKey = KeyEncoding.Successor(commonPrefixBytes)!;
+                scanner.PageSizeLimit = request.MaxKeys - objects.Count - commonPrefixes.Count + 1;
+                await scanner.SeekAsync(lowerKey, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (objects.Count + commonPrefixes.Count == request.MaxKeys)
+            {
+                truncated = true;
+                break;
+            }
+            objects.Add(EntityMapping.ToObjectRecord(row));
+            last = key;
+        }
+        LastListingStatistics = new ListingStatistics(scanner.QueriesStarted, scanner.PagesRead, scanner.RowsRead);
+        return new ObjectListing(objects, commonPrefixes, truncated, truncated ? last : null);
+    }
+}
+
+/// <param name="Queries">Range queries started.</param>
+/// <param name="Pages">Pages (round trips) read.</param>
+/// <param name="Rows">Entities read.</param>
+internal readonly record struct ListingStatistics(int Queries, int Pages, int Rows);

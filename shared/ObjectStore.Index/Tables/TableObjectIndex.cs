@@ -1,0 +1,139 @@
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Data.Tables;
+
+namespace ObjectStore.Index.Tables;
+
+/// <summary>
+/// <see cref="IObjectIndex"/> over Azure Table storage (or Azurite). Two tables:
+/// <c>{prefix}Buckets</c> (one partition per bucket) and <c>{prefix}Objects</c> (one partition per
+/// bucket; RowKeys are order-preserving key tokens). Schema and trade-offs: docs/index-schema.md.
+/// </summary>
+public sealed partial class TableObjectIndex : IObjectIndex
+{
+    private const int MaxRaceRetries = 20;
+
+    private readonly TableServiceClient _service;
+    private readonly TableClient _buckets;
+    private readonly TableClient _objects;
+
+    /// <param name="serviceClient">The storage account's table service.</param>
+    /// <param name="tableNamePrefix">Prepended to the table names, so instances and tests can isolate: letters and digits, starting with a letter (or empty).</param>
+    public TableObjectIndex(TableServiceClient serviceClient, string tableNamePrefix)
+    {
+        ArgumentNullException.ThrowIfNull(serviceClient);
+        ArgumentNullException.ThrowIfNull(tableNamePrefix);
+        if (!tableNamePrefix.All(char.IsAsciiLetterOrDigit) || (tableNamePrefix.Length > 0 && !char.IsAsciiLetter(tableNamePrefix[0])) || tableNamePrefix.Length > 50)
+            throw new ArgumentException("The table name prefix must be up to 50 ASCII letters and digits, starting with a letter.", nameof(tableNamePrefix));
+        _service = serviceClient;
+        BucketsTableName = tableNamePrefix + "Buckets";
+        ObjectsTableName = tableNamePrefix + "Objects";
+        _buckets = serviceClient.GetTableClient(BucketsTableName);
+        _objects = serviceClient.GetTableClient(ObjectsTableName);
+    }
+
+    public string BucketsTableName { get; }
+    public string ObjectsTableName { get; }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await _service.CreateTableIfNotExistsAsync(BucketsTableName, cancellationToken).ConfigureAwait(false);
+        await _service.CreateTableIfNotExistsAsync(ObjectsTableName, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<BucketRecord?> GetBucketAsync(string bucket, CancellationToken cancellationToken)
+    {
+        var response = await _buckets.GetEntityIfExistsAsync<TableEntity>(bucket, EntityMapping.BucketRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.HasValue ? EntityMapping.ToBucketRecord(response.Value!) : null;
+    }
+
+    public async Task<bool> TryCreateBucketAsync(BucketRecord bucket, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _buckets.AddEntityAsync(EntityMapping.ToEntity(bucket), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    public async Task<IndexWriteResult> UpdateBucketAsync(BucketRecord bucket, CancellationToken cancellationToken)
+    {
+        // No token means "replace whatever is there", but the bucket must exist (ETag * never inserts).
+        var etag = bucket.ConcurrencyToken is null ? ETag.All : new ETag(bucket.ConcurrencyToken);
+        try
+        {
+            await _buckets.UpdateEntityAsync(EntityMapping.ToEntity(bucket), etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return IndexWriteResult.Success;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return IndexWriteResult.NotFound;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return IndexWriteResult.ConditionFailed;
+        }
+    }
+
+    /// <summary>
+    /// Checks emptiness, deletes the bucket row (If-Match), then checks again and restores the row
+    /// if an object landed in between. A put that validated the bucket before the delete and commits
+    /// after the second check can still leave an orphan row; see docs/index-schema.md.
+    /// </summary>
+    public async Task<IndexWriteResult> DeleteBucketAsync(string bucket, CancellationToken cancellationToken)
+    {
+        var existing = await _buckets.GetEntityIfExistsAsync<TableEntity>(bucket, EntityMapping.BucketRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!existing.HasValue)
+            return IndexWriteResult.NotFound;
+        var row = existing.Value!;
+        if (await HasObjectRowsAsync(bucket, cancellationToken).ConfigureAwait(false))
+            return IndexWriteResult.NotEmpty;
+        try
+        {
+            await _buckets.DeleteEntityAsync(bucket, EntityMapping.BucketRowKey, row.ETag, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return IndexWriteResult.NotFound;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return IndexWriteResult.ConditionFailed;
+        }
+        if (await HasObjectRowsAsync(bucket, cancellationToken).ConfigureAwait(false))
+        {
+            await _buckets.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return IndexWriteResult.NotEmpty;
+        }
+        return IndexWriteResult.Success;
+    }
+
+    public async IAsyncEnumerable<BucketRecord> ListBucketsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var buckets = new List<BucketRecord>();
+        var query = _buckets.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"RowKey eq {EntityMapping.BucketRowKey}"), cancellationToken: cancellationToken);
+        await foreach (var entity in query.ConfigureAwait(false))
+            buckets.Add(EntityMapping.ToBucketRecord(entity));
+        buckets.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        foreach (var bucket in buckets)
+            yield return bucket;
+    }
+
+    /// <summary>
+    /// Any row of a kind that keeps a bucket from being deleted: current versions ("o"), and the
+    /// kinds reserved for uploads ("u") and versions ("v"). Outbox rows ("e") do not count.
+    /// </summary>
+    private async Task<bool> HasObjectRowsAsync(string bucket, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {bucket} and RowKey ge {"o"} and RowKey lt {"w"}");
+        // Table may answer with empty pages plus a continuation; the enumerator follows them.
+        await foreach (var _ in _objects.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken).ConfigureAwait(false))
+            return true;
+        return false;
+    }
+}
