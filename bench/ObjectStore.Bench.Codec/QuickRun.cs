@@ -18,36 +18,45 @@ internal static class QuickRun
                 foreach (var kernel in kernels)
                 {
                     using var workload = new CodecWorkload(ErasureProfile.Parse(profile), shardSize, kernel);
-                    double oursEncode = Measure(workload.OursEncode, workload.DataBytes);
-                    double isalEncode = Measure(workload.IsalEncode, workload.DataBytes);
-                    double oursDecode = Measure(workload.OursDecode, workload.DataBytes);
-                    double isalDecode = Measure(workload.IsalDecode, workload.DataBytes);
+                    var best = MeasureInterleaved(
+                        [workload.OursEncode, workload.IsalEncode, workload.OursDecode, workload.IsalDecode], workload.DataBytes);
+                    double oursEncode = best[0], isalEncode = best[1], oursDecode = best[2], isalDecode = best[3];
                     Console.WriteLine(
                         $"{profile,-7} {shardSize / 1024,6}K {kernel,-8} {oursEncode,9:F1} {isalEncode,9:F1} {oursEncode / isalEncode,6:F2} {oursDecode,9:F1} {isalDecode,9:F1} {oursDecode / oursEncode,7:F2}");
                 }
     }
 
-    /// <summary>GB/s of data input, best of 7 rounds of about 50 ms each.</summary>
-    private static double Measure(Action action, long bytesPerCall)
+    /// <summary>
+    /// GB/s of data input, best of 15 rounds of about 20 ms per action. Rounds of the actions
+    /// alternate so that load from other processes on a shared machine hits them alike.
+    /// </summary>
+    private static double[] MeasureInterleaved(Action[] actions, long bytesPerCall)
     {
-        for (int i = 0; i < 20; i++)
-            action();
-        var watch = Stopwatch.StartNew();
-        int calls = 0;
-        while (watch.ElapsedMilliseconds < 20)
+        var perRound = new int[actions.Length];
+        var watch = new Stopwatch();
+        for (int a = 0; a < actions.Length; a++)
         {
-            action();
-            calls++;
-        }
-        int perRound = Math.Max(1, calls * 50 / 20);
-        double best = 0;
-        for (int round = 0; round < 7; round++)
-        {
+            for (int i = 0; i < 10; i++)
+                actions[a]();
             watch.Restart();
-            for (int i = 0; i < perRound; i++)
-                action();
-            best = Math.Max(best, (double)bytesPerCall * perRound / watch.Elapsed.TotalSeconds / 1e9);
+            int calls = 0;
+            while (watch.ElapsedMilliseconds < 10)
+            {
+                actions[a]();
+                calls++;
+            }
+            perRound[a] = Math.Max(1, calls * 2);
         }
+
+        var best = new double[actions.Length];
+        for (int round = 0; round < 15; round++)
+            for (int a = 0; a < actions.Length; a++)
+            {
+                watch.Restart();
+                for (int i = 0; i < perRound[a]; i++)
+                    actions[a]();
+                best[a] = Math.Max(best[a], (double)bytesPerCall * perRound[a] / watch.Elapsed.TotalSeconds / 1e9);
+            }
         return best;
     }
 }

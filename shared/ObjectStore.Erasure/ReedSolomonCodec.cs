@@ -49,6 +49,13 @@ public sealed unsafe class ReedSolomonCodec : IErasureCodec
         return new ReedSolomonCodec(profile, KernelCatalog.Get(kernel));
     }
 
+    /// <summary>For tests: a codec on a specific kernel instance (e.g. one with fewer rows per pass).</summary>
+    internal static ReedSolomonCodec Create(ErasureProfile profile, MultiplyKernel kernel)
+    {
+        ErasureProfile.Create(profile.DataShards, profile.ParityShards);
+        return new ReedSolomonCodec(profile, kernel);
+    }
+
     public void Encode(ReadOnlySpan<ReadOnlyMemory<byte>> data, ReadOnlySpan<Memory<byte>> parity)
     {
         int k = Profile.DataShards, m = Profile.ParityShards;

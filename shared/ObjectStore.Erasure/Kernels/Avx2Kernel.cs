@@ -12,9 +12,13 @@ internal sealed unsafe class Avx2Kernel : VectorKernel
 {
     public static readonly Avx2Kernel Instance = new();
 
+    private const int DefaultRowsPerPass = 8;
+
     private const int Width = 32;
 
-    private Avx2Kernel()
+    /// <param name="maxRowsPerPass">Tests lower it to exercise multi-pass slicing.</param>
+    internal Avx2Kernel(int maxRowsPerPass = DefaultRowsPerPass)
+        : base(maxRowsPerPass)
     {
     }
 
@@ -24,7 +28,6 @@ internal sealed unsafe class Avx2Kernel : VectorKernel
 
     protected override int VectorBytes => Width;
 
-    protected override int MaxRowsPerPass => 8;
 
     protected override byte[] BuildTables(byte[] coefficients, int rows, int cols) =>
         KernelTables.NibbleTables(coefficients, rows, cols, Width);

@@ -12,9 +12,13 @@ internal sealed unsafe class Avx512Kernel : VectorKernel
 {
     public static readonly Avx512Kernel Instance = new();
 
+    private const int DefaultRowsPerPass = 8;
+
     private const int Width = 64;
 
-    private Avx512Kernel()
+    /// <param name="maxRowsPerPass">Tests lower it to exercise multi-pass slicing.</param>
+    internal Avx512Kernel(int maxRowsPerPass = DefaultRowsPerPass)
+        : base(maxRowsPerPass)
     {
     }
 
@@ -24,7 +28,6 @@ internal sealed unsafe class Avx512Kernel : VectorKernel
 
     protected override int VectorBytes => Width;
 
-    protected override int MaxRowsPerPass => 8;
 
     protected override byte[] BuildTables(byte[] coefficients, int rows, int cols) =>
         KernelTables.NibbleTables(coefficients, rows, cols, Width);

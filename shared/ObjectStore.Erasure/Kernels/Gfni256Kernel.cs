@@ -7,9 +7,14 @@ namespace ObjectStore.Erasure.Kernels;
 /// <summary>GFNI on 256-bit vectors: the <see cref="Gfni512Kernel"/> loop at half the width, for CPUs without AVX-512.</summary>
 internal sealed unsafe class Gfni256Kernel : VectorKernel
 {
-    public static readonly Gfni256Kernel Instance = new();
+    public static readonly Gfni256Kernel Instance = new(Avx512F.VL.IsSupported ? 8 : 6);
 
-    private Gfni256Kernel()
+    // Two accumulators per row plus three temporaries must fit 16 registers without EVEX.
+    private const int DefaultRowsPerPass = 6;
+
+    /// <param name="maxRowsPerPass">Tests lower it to exercise multi-pass slicing.</param>
+    internal Gfni256Kernel(int maxRowsPerPass = DefaultRowsPerPass)
+        : base(maxRowsPerPass)
     {
     }
 
@@ -19,7 +24,6 @@ internal sealed unsafe class Gfni256Kernel : VectorKernel
 
     protected override int VectorBytes => 32;
 
-    protected override int MaxRowsPerPass => 8;
 
     protected override byte[] BuildTables(byte[] coefficients, int rows, int cols) =>
         KernelTables.AffineMatrices(coefficients, rows, cols);
@@ -41,8 +45,8 @@ internal sealed unsafe class Gfni256Kernel : VectorKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<byte> Mul(Vector256<byte> x, ulong* matrix) =>
-        Gfni.V256.GaloisFieldAffineTransform(x, Vector256.Create(*matrix).AsByte(), 0);
+    private static Vector256<byte> Affine(Vector256<byte> x, Vector256<byte> matrix) =>
+        Gfni.V256.GaloisFieldAffineTransform(x, matrix, 0);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<TRows>(ulong* matrices, int stride, byte** inputs, int cols, byte** outputs, nint start, nint end)
@@ -57,32 +61,56 @@ internal sealed unsafe class Gfni256Kernel : VectorKernel
         byte* o5 = n > 5 ? outputs[5] : null;
         byte* o6 = n > 6 ? outputs[6] : null;
         byte* o7 = n > 7 ? outputs[7] : null;
+        nint p = start;
 
-        for (nint p = start; p < end; p += 32)
+        // Two vectors per step: each matrix broadcast serves both, and twice the loads are in flight.
+        for (; p + 64 <= end; p += 64)
         {
             Vector256<byte> a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            Vector256<byte> b1 = default, b2 = default, b3 = default, b4 = default, b5 = default, b6 = default, b7 = default;
+            Vector256<byte> a0 = default, b0 = default;
             ulong* m = matrices;
-            var x = Vector256.Load(inputs[0] + p);
-            var a0 = Mul(x, m);
-            if (n > 1) a1 = Mul(x, m + 1);
-            if (n > 2) a2 = Mul(x, m + 2);
-            if (n > 3) a3 = Mul(x, m + 3);
-            if (n > 4) a4 = Mul(x, m + 4);
-            if (n > 5) a5 = Mul(x, m + 5);
-            if (n > 6) a6 = Mul(x, m + 6);
-            if (n > 7) a7 = Mul(x, m + 7);
-            for (int c = 1; c < cols; c++)
+            for (int c = 0; c < cols; c++, m += stride)
             {
-                m += stride;
-                x = Vector256.Load(inputs[c] + p);
-                a0 ^= Mul(x, m);
-                if (n > 1) a1 ^= Mul(x, m + 1);
-                if (n > 2) a2 ^= Mul(x, m + 2);
-                if (n > 3) a3 ^= Mul(x, m + 3);
-                if (n > 4) a4 ^= Mul(x, m + 4);
-                if (n > 5) a5 ^= Mul(x, m + 5);
-                if (n > 6) a6 ^= Mul(x, m + 6);
-                if (n > 7) a7 ^= Mul(x, m + 7);
+                byte* input = inputs[c] + p;
+                var x = Vector256.Load(input);
+                var y = Vector256.Load(input + 32);
+                Vector256<byte> t;
+                { t = Vector256.Create(m[0]).AsByte(); a0 ^= Affine(x, t); b0 ^= Affine(y, t); }
+                if (n > 1) { t = Vector256.Create(m[1]).AsByte(); a1 ^= Affine(x, t); b1 ^= Affine(y, t); }
+                if (n > 2) { t = Vector256.Create(m[2]).AsByte(); a2 ^= Affine(x, t); b2 ^= Affine(y, t); }
+                if (n > 3) { t = Vector256.Create(m[3]).AsByte(); a3 ^= Affine(x, t); b3 ^= Affine(y, t); }
+                if (n > 4) { t = Vector256.Create(m[4]).AsByte(); a4 ^= Affine(x, t); b4 ^= Affine(y, t); }
+                if (n > 5) { t = Vector256.Create(m[5]).AsByte(); a5 ^= Affine(x, t); b5 ^= Affine(y, t); }
+                if (n > 6) { t = Vector256.Create(m[6]).AsByte(); a6 ^= Affine(x, t); b6 ^= Affine(y, t); }
+                if (n > 7) { t = Vector256.Create(m[7]).AsByte(); a7 ^= Affine(x, t); b7 ^= Affine(y, t); }
+            }
+            { a0.Store(o0 + p); b0.Store(o0 + p + 32); }
+            if (n > 1) { a1.Store(o1 + p); b1.Store(o1 + p + 32); }
+            if (n > 2) { a2.Store(o2 + p); b2.Store(o2 + p + 32); }
+            if (n > 3) { a3.Store(o3 + p); b3.Store(o3 + p + 32); }
+            if (n > 4) { a4.Store(o4 + p); b4.Store(o4 + p + 32); }
+            if (n > 5) { a5.Store(o5 + p); b5.Store(o5 + p + 32); }
+            if (n > 6) { a6.Store(o6 + p); b6.Store(o6 + p + 32); }
+            if (n > 7) { a7.Store(o7 + p); b7.Store(o7 + p + 32); }
+        }
+
+        if (p < end)
+        {
+            Vector256<byte> a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            Vector256<byte> a0 = default;
+            ulong* m = matrices;
+            for (int c = 0; c < cols; c++, m += stride)
+            {
+                var x = Vector256.Load(inputs[c] + p);
+                a0 ^= Affine(x, Vector256.Create(m[0]).AsByte());
+                if (n > 1) a1 ^= Affine(x, Vector256.Create(m[1]).AsByte());
+                if (n > 2) a2 ^= Affine(x, Vector256.Create(m[2]).AsByte());
+                if (n > 3) a3 ^= Affine(x, Vector256.Create(m[3]).AsByte());
+                if (n > 4) a4 ^= Affine(x, Vector256.Create(m[4]).AsByte());
+                if (n > 5) a5 ^= Affine(x, Vector256.Create(m[5]).AsByte());
+                if (n > 6) a6 ^= Affine(x, Vector256.Create(m[6]).AsByte());
+                if (n > 7) a7 ^= Affine(x, Vector256.Create(m[7]).AsByte());
             }
             a0.Store(o0 + p);
             if (n > 1) a1.Store(o1 + p);

@@ -36,4 +36,18 @@ internal static class KernelCatalog
             _ => throw new ArgumentOutOfRangeException(nameof(kernel), kernel, "Unknown Galois kernel."),
         };
     }
+
+    /// <summary>A vector kernel with fewer rows per pass than usual, so tests reach the multi-pass slicing path.</summary>
+    internal static MultiplyKernel CreateNarrow(GaloisKernel kernel, int maxRowsPerPass)
+    {
+        Get(kernel);
+        return kernel switch
+        {
+            GaloisKernel.Avx2 => new Avx2Kernel(maxRowsPerPass),
+            GaloisKernel.Avx512 => new Avx512Kernel(maxRowsPerPass),
+            GaloisKernel.Gfni256 => new Gfni256Kernel(maxRowsPerPass),
+            GaloisKernel.Gfni512 => new Gfni512Kernel(maxRowsPerPass),
+            _ => throw new ArgumentOutOfRangeException(nameof(kernel), kernel, "Only vector kernels make passes."),
+        };
+    }
 }

@@ -14,8 +14,15 @@ internal abstract unsafe class VectorKernel : MultiplyKernel
     /// <summary>Bytes per vector step.</summary>
     protected abstract int VectorBytes { get; }
 
-    /// <summary>How many output accumulators one pass keeps in registers.</summary>
-    protected abstract int MaxRowsPerPass { get; }
+    protected VectorKernel(int maxRowsPerPass)
+    {
+        if (maxRowsPerPass is < 1 or > 8)
+            throw new ArgumentOutOfRangeException(nameof(maxRowsPerPass), maxRowsPerPass, "A pass keeps 1..8 output rows in registers.");
+        MaxRowsPerPass = maxRowsPerPass;
+    }
+
+    /// <summary>How many output accumulators one pass keeps in registers; more rows take more passes per slice.</summary>
+    public int MaxRowsPerPass { get; }
 
     public sealed override void Apply(CodingMatrix matrix, byte** inputs, byte** outputs, int length)
     {
