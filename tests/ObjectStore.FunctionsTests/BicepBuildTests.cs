@@ -1,0 +1,46 @@
+using System.Text.Json;
+using ObjectStore.FunctionsTests.Infrastructure;
+
+namespace ObjectStore.FunctionsTests;
+
+/// <summary>
+/// Compiles the templates with the offline bicep. bicep exits 0 on warnings (unknown property,
+/// unknown api-version, linter rules), so any diagnostic output fails the test.
+/// </summary>
+public sealed class BicepBuildTests
+{
+    private static readonly string BicepDirectory = Path.Combine(ObjectStore.Testing.RepoRoot.Find(), "infra", "bicep");
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    private static async Task<ProcessResult> BicepAsync(params string[] arguments)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            // main.bicepparam reads the S3 master secret from the environment, as a deployment would.
+            ["OBJECTSTORE_SECRET_KEY"] = "test-secret-key-not-deployed",
+        };
+        return await ProcessRunner.RunAsync(BicepCli.Find(), arguments, BicepDirectory, Timeout, environment);
+    }
+
+    [Fact]
+    public async Task Main_template_compiles_without_any_diagnostic()
+    {
+        var result = await BicepAsync("build", "main.bicep", "--stdout");
+
+        Assert.True(result.ExitCode == 0 && result.StandardError.Trim().Length == 0, result.Describe("bicep build main.bicep"));
+        using var template = JsonDocument.Parse(result.StandardOutput);
+        var resources = template.RootElement.GetProperty("resources");
+        Assert.True(resources.GetArrayLength() > 0 || resources.EnumerateObject().Any(), "The compiled template has no resources.");
+    }
+
+    [Fact]
+    public async Task Example_parameters_compile_without_any_diagnostic()
+    {
+        var result = await BicepAsync("build-params", "main.bicepparam", "--stdout");
+
+        Assert.True(result.ExitCode == 0 && result.StandardError.Trim().Length == 0, result.Describe("bicep build-params main.bicepparam"));
+        using var output = JsonDocument.Parse(result.StandardOutput);
+        using var parameters = JsonDocument.Parse(output.RootElement.GetProperty("parametersJson").GetString()!);
+        Assert.Equal("dev", parameters.RootElement.GetProperty("parameters").GetProperty("environmentName").GetProperty("value").GetString());
+    }
+}
