@@ -21,6 +21,7 @@ public sealed partial class ErasureObjectDataStore
         // Two stripe buffers: one being filled from the source and encoded while the other is written.
         var stripeBytes = n * blockSize + n * ShardGeometry.ChecksumSize;
         var buffers = new[] { ArrayPool<byte>.Shared.Rent(stripeBytes), ArrayPool<byte>.Shared.Rent(stripeBytes) };
+        var headers = ArrayPool<byte>.Shared.Rent(n * ShardHeader.Size);
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         var pendingWrites = new Task[n];
         var dataViews = new ReadOnlyMemory<byte>[k];
@@ -46,10 +47,11 @@ public sealed partial class ErasureObjectDataStore
 
                 await pending.ConfigureAwait(false); // frees the other buffer and keeps one stripe in flight
                 EnsureQuorum(shards, request.DataId, quorum);
-                var offset = ShardGeometry.BlockOffset(stripe, blockSize);
+                var offset = stripe == 0 ? 0 : ShardGeometry.BlockOffset(stripe, blockSize);
                 for (var i = 0; i < n; i++)
                 {
-                    shards[i].SetBlock(buffer.AsMemory(i * blockLength, blockLength),
+                    shards[i].SetBlock(stripe == 0 ? ProvisionalHeader(headers, request.DataId, i, profile, blockSize) : default,
+                        buffer.AsMemory(i * blockLength, blockLength),
                         buffer.AsMemory(n * blockSize + i * ShardGeometry.ChecksumSize, ShardGeometry.ChecksumSize));
                     pendingWrites[i] = WriteShardAsync(shards[i], offset, cancellationToken);
                 }
@@ -63,7 +65,7 @@ public sealed partial class ErasureObjectDataStore
             var layout = new DataLayout(request.DataId, k, m, blockSize, length,
                 shards.Select(s => s.Store.Zone).ToArray(), []);
             if (length > 0)
-                layout = await FinishShardsAsync(shards, layout, quorum, cancellationToken).ConfigureAwait(false);
+                layout = await FinishShardsAsync(shards, layout, headers, quorum, cancellationToken).ConfigureAwait(false);
             committed = true;
             return new StoredData(layout, length, md5.GetHashAndReset());
         }
@@ -71,6 +73,7 @@ public sealed partial class ErasureObjectDataStore
         {
             ArrayPool<byte>.Shared.Return(buffers[0]);
             ArrayPool<byte>.Shared.Return(buffers[1]);
+            ArrayPool<byte>.Shared.Return(headers);
             // Disposing an uncommitted writer deletes its temporary file.
             foreach (var shard in shards)
                 await shard.DisposeWriterAsync().ConfigureAwait(false);
@@ -112,6 +115,15 @@ public sealed partial class ErasureObjectDataStore
                 buffer.AsSpan(n * blockSize + i * ShardGeometry.ChecksumSize, ShardGeometry.ChecksumSize));
     }
 
+    /// <summary>Names the data in the temporary file from its first write on, so a crash leaves an identifiable orphan.</summary>
+    private ReadOnlyMemory<byte> ProvisionalHeader(byte[] headers, string dataId, int shardIndex, Erasure.ErasureProfile profile, int blockSize)
+    {
+        var header = headers.AsMemory(shardIndex * ShardHeader.Size, ShardHeader.Size);
+        new ShardHeader(dataId, shardIndex, profile.DataShards, profile.ParityShards, blockSize, 0, _time.GetUtcNow(), IsFinal: false)
+            .WriteTo(header.Span);
+        return header;
+    }
+
     private async Task OpenShardsAsync(ShardSlot[] shards, string dataId, int quorum, CancellationToken cancellationToken)
     {
         await Task.WhenAll(shards.Select(async shard =>
@@ -143,12 +155,9 @@ public sealed partial class ErasureObjectDataStore
     }
 
     /// <summary>Writes each header (it holds the final length), then fsyncs and renames every live shard.</summary>
-    private async Task<DataLayout> FinishShardsAsync(ShardSlot[] shards, DataLayout layout, int quorum, CancellationToken cancellationToken)
+    private async Task<DataLayout> FinishShardsAsync(ShardSlot[] shards, DataLayout layout, byte[] headers, int quorum, CancellationToken cancellationToken)
     {
         var created = _time.GetUtcNow();
-        var headers = ArrayPool<byte>.Shared.Rent(shards.Length * ShardHeader.Size);
-        try
-        {
             await Task.WhenAll(shards.Select(async (shard, i) =>
             {
                 if (shard.Failed)
@@ -167,11 +176,6 @@ public sealed partial class ErasureObjectDataStore
                     MarkFailed(shard, e);
                 }
             })).ConfigureAwait(false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(headers);
-        }
         EnsureQuorum(shards, layout.DataId, quorum);
         var missing = Enumerable.Range(0, shards.Length).Where(i => !shards[i].Committed).ToArray();
         return layout with { MissingShards = missing };
@@ -207,7 +211,8 @@ public sealed partial class ErasureObjectDataStore
     /// <summary>One shard's progress through a write.</summary>
     private sealed class ShardSlot(ShardId id, IShardStore store)
     {
-        private readonly ReadOnlyMemory<byte>[] _segments = new ReadOnlyMemory<byte>[2];
+        private readonly ReadOnlyMemory<byte>[] _blockSegments = new ReadOnlyMemory<byte>[2];
+        private readonly ReadOnlyMemory<byte>[] _headerBlockSegments = new ReadOnlyMemory<byte>[3];
 
         public ShardId Id { get; } = id;
         public IShardStore Store { get; } = store;
@@ -216,13 +221,24 @@ public sealed partial class ErasureObjectDataStore
         public bool Committed { get; set; }
         public Exception? Error { get; set; }
 
-        /// <summary>The block and its checksum, written with one gathered write; reused every stripe.</summary>
-        public IReadOnlyList<ReadOnlyMemory<byte>> Segments => _segments;
+        /// <summary>The (header,) block and checksum, written with one gathered write; arrays reused every stripe.</summary>
+        public IReadOnlyList<ReadOnlyMemory<byte>> Segments { get; private set; } = [];
 
-        public void SetBlock(ReadOnlyMemory<byte> block, ReadOnlyMemory<byte> checksum)
+        public void SetBlock(ReadOnlyMemory<byte> header, ReadOnlyMemory<byte> block, ReadOnlyMemory<byte> checksum)
         {
-            _segments[0] = block;
-            _segments[1] = checksum;
+            if (header.IsEmpty)
+            {
+                _blockSegments[0] = block;
+                _blockSegments[1] = checksum;
+                Segments = _blockSegments;
+            }
+            else
+            {
+                _headerBlockSegments[0] = header;
+                _headerBlockSegments[1] = block;
+                _headerBlockSegments[2] = checksum;
+                Segments = _headerBlockSegments;
+            }
         }
 
         public async ValueTask DisposeWriterAsync()

@@ -7,6 +7,8 @@ namespace ObjectStore.Storage;
 /// <summary>
 /// The fixed 512-byte header at the start of every shard file: says what the file is, so a shard
 /// found alone on disk can be identified by a repair scan. Layout in SHARD-FORMAT.md.
+/// A provisional header (<see cref="IsFinal"/> false, length 0) is written with the first block
+/// and replaced just before commit, so even a file left by a crash mid-write names its data.
 /// </summary>
 public sealed record ShardHeader(
     string DataId,
@@ -15,7 +17,8 @@ public sealed record ShardHeader(
     int ParityShards,
     int BlockSize,
     long Length,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    bool IsFinal = true)
 {
     public const int Size = 512;
     public const ushort CurrentVersion = 1;
@@ -27,6 +30,7 @@ public sealed record ShardHeader(
     private const int ParityShardsOffset = 13;
     private const int ShardIndexOffset = 14;
     private const int FlagsOffset = 15;
+    private const byte ProvisionalFlag = 1;
     private const int BlockSizeOffset = 16;
     private const int LengthOffset = 20;
     private const int CreatedOffset = 28;
@@ -54,7 +58,7 @@ public sealed record ShardHeader(
         header[DataShardsOffset] = checked((byte)DataShards);
         header[ParityShardsOffset] = checked((byte)ParityShards);
         header[ShardIndexOffset] = checked((byte)ShardIndex);
-        header[FlagsOffset] = 0;
+        header[FlagsOffset] = IsFinal ? (byte)0 : ProvisionalFlag;
         BinaryPrimitives.WriteInt32LittleEndian(header[BlockSizeOffset..], BlockSize);
         BinaryPrimitives.WriteInt64LittleEndian(header[LengthOffset..], Length);
         BinaryPrimitives.WriteInt64LittleEndian(header[CreatedOffset..], CreatedAt.ToUnixTimeMilliseconds());
@@ -81,13 +85,15 @@ public sealed record ShardHeader(
         var length = BinaryPrimitives.ReadInt64LittleEndian(source[LengthOffset..]);
         var created = BinaryPrimitives.ReadInt64LittleEndian(source[CreatedOffset..]);
         int idLength = source[DataIdLengthOffset];
+        var flags = source[FlagsOffset];
         if (BinaryPrimitives.ReadUInt16LittleEndian(source[HeaderLengthOffset..]) != Size || k == 0
-            || index >= k + m || blockSize <= 0 || length < 0 || idLength == 0)
+            || index >= k + m || blockSize <= 0 || length < 0 || idLength == 0 || (flags & ~ProvisionalFlag) != 0)
             return ShardHeaderStatus.Invalid;
         string dataId;
         try { dataId = new UTF8Encoding(false, true).GetString(source.Slice(DataIdOffset, idLength)); }
         catch (DecoderFallbackException) { return ShardHeaderStatus.Invalid; }
-        header = new ShardHeader(dataId, index, k, m, blockSize, length, DateTimeOffset.FromUnixTimeMilliseconds(created));
+        header = new ShardHeader(dataId, index, k, m, blockSize, length, DateTimeOffset.FromUnixTimeMilliseconds(created),
+            IsFinal: (flags & ProvisionalFlag) == 0);
         return ShardHeaderStatus.Valid;
     }
 
@@ -108,7 +114,7 @@ public sealed record ShardHeader(
 
     /// <summary>True when this header describes shard <paramref name="shardIndex"/> of <paramref name="layout"/>.</summary>
     public bool Matches(DataLayout layout, int shardIndex) =>
-        DataId == layout.DataId && ShardIndex == shardIndex && DataShards == layout.DataShards
+        IsFinal && DataId == layout.DataId && ShardIndex == shardIndex && DataShards == layout.DataShards
         && ParityShards == layout.ParityShards && BlockSize == layout.BlockSize && Length == layout.Length;
 }
 

@@ -24,6 +24,65 @@ public sealed class ShardFormatTests : IDisposable
     }
 
     [Fact]
+    public async Task Temporary_file_of_an_unfinished_write_identifies_its_data_by_header()
+    {
+        var source = new StallingStream(ZoneFixture.RandomBytes(3 * 4 * ZoneFixture.BlockSize), stallAt: 2 * 4 * ZoneFixture.BlockSize);
+        using var cancel = new CancellationTokenSource();
+        var write = _zones.Store.WriteAsync(source, new DataWriteRequest("in-flight", "STANDARD"), cancel.Token);
+        await source.Stalled.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // What a crash at this point would leave: temporary files only, each naming its data.
+        var files = _zones.AllFiles().ToArray();
+        Assert.Equal(6, files.Length);
+        Assert.All(files, f => Assert.EndsWith(".tmp", f));
+        foreach (var file in files)
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var bytes = new byte[ShardHeader.Size];
+            stream.ReadExactly(bytes);
+            Assert.Equal(ShardHeaderStatus.Valid, ShardHeader.TryParse(bytes, out var header));
+            Assert.Equal("in-flight", header!.DataId);
+            Assert.False(header.IsFinal);
+        }
+
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => write);
+        Assert.Empty(_zones.AllFiles());
+    }
+
+    private sealed class StallingStream(byte[] data, int stallAt) : Stream
+    {
+        private readonly TaskCompletionSource _stalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _position;
+
+        public Task Stalled => _stalled.Task;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_position >= stallAt)
+            {
+                _stalled.TrySetResult();
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            var n = Math.Min(Math.Min(buffer.Length, stallAt - _position), data.Length - _position);
+            data.AsSpan(_position, n).CopyTo(buffer.Span);
+            _position += n;
+            return n;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Fact]
     public void Header_with_a_flipped_bit_fails_its_checksum()
     {
         var bytes = new byte[ShardHeader.Size];
