@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.Http;
+using ObjectStore.S3.Auth;
+
+namespace ObjectStore.S3.Tests.Fakes;
+
+/// <summary>Treats a request with an Authorization header as signed by "AKTEST"; without one, anonymous.</summary>
+internal sealed class FakeAuthenticator : IRequestAuthenticator
+{
+    public ValueTask<AuthenticatedRequest> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new AuthenticatedRequest(
+            request.Headers.Authorization.Count > 0 ? "AKTEST" : null,
+            request.Body,
+            request.ContentLength,
+            new Dictionary<string, string>()));
+}

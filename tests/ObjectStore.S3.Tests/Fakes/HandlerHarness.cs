@@ -1,0 +1,79 @@
+using System.Xml.Linq;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using ObjectStore.Index;
+using ObjectStore.S3.Auth;
+using ObjectStore.Storage;
+
+namespace ObjectStore.S3.Tests.Fakes;
+
+internal sealed record TestResponse(int Status, IHeaderDictionary Headers, byte[] Body)
+{
+    public string Text => System.Text.Encoding.UTF8.GetString(Body);
+    public XElement Xml => XElement.Parse(Text);
+    public string? Header(string name) => Headers.TryGetValue(name, out var v) ? v.ToString() : null;
+
+    /// <summary>Value of the first descendant element with that local name.</summary>
+    public string? XmlValue(string name) => Xml.DescendantsAndSelf().FirstOrDefault(e => e.Name.LocalName == name)?.Value;
+    public IEnumerable<string> XmlValues(string name) => Xml.Descendants().Where(e => e.Name.LocalName == name).Select(e => e.Value);
+}
+
+/// <summary>Drives <see cref="S3RequestHandler"/> in-process with DefaultHttpContext and in-memory stores.</summary>
+internal sealed class HandlerHarness
+{
+    public InMemoryIndex Index { get; } = new();
+    public InMemoryDataStore Data { get; } = new();
+    public S3RequestHandler Handler { get; }
+
+    public HandlerHarness(Action<S3Options>? configure = null)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IObjectIndex>(Index);
+        services.AddSingleton<IObjectDataStore>(Data);
+        services.AddSingleton<IRequestAuthenticator, FakeAuthenticator>();
+        services.Configure<S3Options>(o => { o.BaseDomain = "s3.local"; configure?.Invoke(o); });
+        services.AddS3Protocol();
+        Handler = services.BuildServiceProvider().GetRequiredService<S3RequestHandler>();
+    }
+
+    public async Task<TestResponse> SendAsync(string method, string rawTarget, byte[]? body = null,
+        IDictionary<string, string>? headers = null, bool anonymous = false, string host = "localhost:9000", bool omitContentLength = false)
+    {
+        var context = new DefaultHttpContext();
+        var request = context.Request;
+        request.Method = method;
+        context.Features.Get<IHttpRequestFeature>()!.RawTarget = rawTarget;
+        var q = rawTarget.IndexOf('?');
+        request.Path = PathString.FromUriComponent(q < 0 ? rawTarget : rawTarget[..q]);
+        request.QueryString = q < 0 ? QueryString.Empty : new QueryString(rawTarget[q..]);
+        request.Host = new HostString(host);
+        request.Body = new MemoryStream(body ?? []);
+        if (!omitContentLength) request.ContentLength = body?.Length ?? 0;
+        if (!anonymous) request.Headers.Authorization = "AWS4-HMAC-SHA256 test";
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+            request.Headers[name] = value;
+        var responseBody = new MemoryStream();
+        context.Response.Body = responseBody;
+
+        await Handler.HandleAsync(context);
+        return new TestResponse(context.Response.StatusCode, context.Response.Headers, responseBody.ToArray());
+    }
+
+    public Task<TestResponse> SendAsync(string method, string rawTarget, string body, IDictionary<string, string>? headers = null) =>
+        SendAsync(method, rawTarget, System.Text.Encoding.UTF8.GetBytes(body), headers);
+
+    public async Task<TestResponse> CreateBucketAsync(string bucket = "bucket")
+    {
+        var r = await SendAsync("PUT", "/" + bucket);
+        Assert.Equal(200, r.Status);
+        return r;
+    }
+
+    public async Task<TestResponse> PutAsync(string bucket, string key, string content, IDictionary<string, string>? headers = null)
+    {
+        var r = await SendAsync("PUT", $"/{bucket}/{key}", System.Text.Encoding.UTF8.GetBytes(content), headers);
+        return r;
+    }
+}
