@@ -11,6 +11,9 @@ public sealed partial class ErasureObjectDataStore
         if (offset < 0 || length < 0 || offset > layout.Length - length)
             throw new ArgumentOutOfRangeException(nameof(offset),
                 $"Range [{offset}, {offset}+{length}) is outside data {layout.DataId} of {layout.Length} bytes.");
+        if (layout.ShardZones.Count != layout.DataShards + layout.ParityShards)
+            throw new ArgumentException(
+                $"Layout of data {layout.DataId} names {layout.ShardZones.Count} zones for {layout.DataShards}+{layout.ParityShards} shards.", nameof(layout));
         if (length == 0)
             return;
 

@@ -9,6 +9,7 @@ public sealed partial class ErasureObjectDataStore
     public async Task<StoredData> WriteAsync(Stream source, DataWriteRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
+        ShardId.ValidateDataId(request.DataId);
         var profile = _options.ProfileFor(request.StorageClass);
         int k = profile.DataShards, m = profile.ParityShards, n = k + m, blockSize = _options.BlockSize;
         var codec = CodecFor(k, m);

@@ -6,4 +6,17 @@ namespace ObjectStore.Storage;
 public readonly record struct ShardId(string DataId, int ShardIndex)
 {
     public override string ToString() => $"{DataId}#{ShardIndex}";
+
+    /// <summary>
+    /// Throws unless <paramref name="dataId"/> can name shard files and fit a shard header:
+    /// 1..255 UTF-8 bytes, no path separators or NUL, not "." or "..".
+    /// </summary>
+    public static void ValidateDataId(string dataId)
+    {
+        ArgumentNullException.ThrowIfNull(dataId);
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(dataId);
+        if (bytes is 0 or > ShardHeader.MaxDataIdBytes || dataId.AsSpan().IndexOfAny(['/', '\\', '\0']) >= 0 || dataId is "." or "..")
+            throw new ArgumentException(
+                $"Data id '{dataId}' must be 1..{ShardHeader.MaxDataIdBytes} UTF-8 bytes without '/', '\\' or NUL.", nameof(dataId));
+    }
 }

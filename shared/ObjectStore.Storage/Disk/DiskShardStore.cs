@@ -89,16 +89,13 @@ public sealed class DiskShardStore : IShardStore
 
     private string FanOutDirectory(string dataId)
     {
-        Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(dataId.Length)];
-        var n = Encoding.UTF8.GetBytes(dataId, utf8);
-        var fan = (byte)XxHash3.HashToUInt64(utf8[..n]);
+        var fan = (byte)XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(dataId));
         return Path.Combine(_root, fan.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static string ShardBaseName(ShardId id)
     {
-        if (id.DataId.Length == 0 || id.DataId.IndexOfAny(['/', '\\', '\0']) >= 0 || id.DataId is "." or "..")
-            throw new ArgumentException($"Data id '{id.DataId}' is not file-name safe.", nameof(id));
+        ShardId.ValidateDataId(id.DataId);
         return $"{id.DataId}.{id.ShardIndex:D2}";
     }
 
