@@ -28,11 +28,11 @@ public sealed partial class ErasureObjectDataStore
         var dataViews = new ReadOnlyMemory<byte>[k];
         var parityViews = new Memory<byte>[m];
         var committed = false;
+        var pending = Task.CompletedTask;
         try
         {
             long length = 0;
             long stripe = 0;
-            var pending = Task.CompletedTask;
             while (true)
             {
                 var buffer = buffers[stripe & 1];
@@ -72,6 +72,10 @@ public sealed partial class ErasureObjectDataStore
         }
         finally
         {
+            // A failing source or a cancellation can leave a stripe's writes in flight: they must
+            // finish before their buffers go back to the pool and their writers are disposed.
+            try { await pending.ConfigureAwait(false); }
+            catch (Exception) { } // already reported through the exception that brought us here
             ArrayPool<byte>.Shared.Return(buffers[0]);
             ArrayPool<byte>.Shared.Return(buffers[1]);
             ArrayPool<byte>.Shared.Return(headers);

@@ -17,6 +17,7 @@ public sealed partial class ErasureObjectDataStore
         private readonly bool[] _tried = new bool[geometry.TotalShards];
         private readonly Memory<byte>[] _views = new Memory<byte>[geometry.TotalShards];
         private readonly List<Task<bool>> _reads = new(geometry.TotalShards);
+        private readonly List<int> _wanted = new(geometry.TotalShards);
 
         public ShardGeometry Geometry => geometry;
 
@@ -33,8 +34,9 @@ public sealed partial class ErasureObjectDataStore
             }
 
             // Fast path: only the data blocks the range covers, no decoding.
-            var good = await ReadBlocksAsync(Enumerable.Range(firstBlock, lastBlock - firstBlock + 1), stripe, buffer, stride, cancellationToken)
-                .ConfigureAwait(false);
+            for (var i = firstBlock; i <= lastBlock; i++)
+                _wanted.Add(i);
+            var good = await ReadBlocksAsync(stripe, buffer, stride, cancellationToken).ConfigureAwait(false);
             if (good == lastBlock - firstBlock + 1)
                 return;
 
@@ -42,26 +44,31 @@ public sealed partial class ErasureObjectDataStore
             good = _good.Count(g => g);
             while (good < k)
             {
-                var candidates = Enumerable.Range(0, n).Where(i => !_tried[i] && !_shards[i].Dead).Take(k - good).ToArray();
-                if (candidates.Length == 0)
+                for (var i = 0; i < n && _wanted.Count < k - good; i++)
+                    if (!_tried[i] && !_shards[i].Dead)
+                        _wanted.Add(i);
+                if (_wanted.Count == 0)
                 {
                     StorageLog.StripeLost(store._logger, layout.DataId, stripe, good, k);
                     throw new DataStoreException(
                         $"Data {layout.DataId} is unreadable: stripe {stripe} has {good} intact shards of {n}, {k} needed.");
                 }
-                good += await ReadBlocksAsync(candidates, stripe, buffer, stride, cancellationToken).ConfigureAwait(false);
+                good += await ReadBlocksAsync(stripe, buffer, stride, cancellationToken).ConfigureAwait(false);
             }
             codec.Reconstruct(_views, _good);
         }
 
-        private async Task<int> ReadBlocksAsync(IEnumerable<int> shardIndexes, long stripe, byte[] buffer, int stride, CancellationToken cancellationToken)
+        /// <summary>Reads the blocks of the shards in <see cref="_wanted"/> in parallel (then clears it); returns how many are good.</summary>
+        private async Task<int> ReadBlocksAsync(long stripe, byte[] buffer, int stride, CancellationToken cancellationToken)
         {
             _reads.Clear();
-            foreach (var i in shardIndexes)
+            foreach (var i in _wanted)
             {
                 _tried[i] = true;
                 _reads.Add(ReadBlockAsync(i, stripe, buffer.AsMemory(i * stride, stride), cancellationToken));
             }
+            _wanted.Clear();
+            // WhenAll, not one await after another: no read may outlive the stripe buffer it fills.
             var results = await Task.WhenAll(_reads).ConfigureAwait(false);
             return results.Count(ok => ok);
         }
@@ -70,6 +77,8 @@ public sealed partial class ErasureObjectDataStore
         private async Task<bool> ReadBlockAsync(int shardIndex, long stripe, Memory<byte> slot, CancellationToken cancellationToken)
         {
             var shard = _shards[shardIndex];
+            if (shard.Dead)
+                return false;
             try
             {
                 if (shard.Reader is null && !await OpenAsync(shardIndex, cancellationToken).ConfigureAwait(false))
