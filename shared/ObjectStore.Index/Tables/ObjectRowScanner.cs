@@ -1,28 +1,34 @@
-using Azure;
 using Azure.Data.Tables;
 
 namespace ObjectStore.Index.Tables;
 
 /// <summary>
 /// Reads current-version rows of one bucket in S3 key order, from a lower key bound that only
-/// moves forward (<see cref="SeekAsync"/>) to a fixed upper RowKey. Overflow groups (keys sharing
+/// moves forward (<see cref="Seek"/>) to a fixed upper RowKey. Overflow groups (keys sharing
 /// their first <see cref="KeyEncoding.MaxDirectBytes"/> bytes) are read whole and sorted by key.
 /// A seek past the rows already fetched starts a new range query instead of paging through the
 /// rows in between; that is how a delimiter listing skips a common prefix.
 /// </summary>
-internal sealed class ObjectRowScanner(TableClient table, string partitionKey, string upperRowKey, IEnumerable<string> select) : IAsyncDisposable
+internal sealed class ObjectRowScanner(TableClient table, string partitionKey, string upperRowKey, IEnumerable<string> select, int initialPageSize)
 {
-    private const int MinPageSize = 32;
+    private const int MinPageSize = 16;
+    /// <summary>
+    /// A round trip costs about as much as reading this many rows (measured on Azurite under load: ~60 ms vs ~0.3 ms
+    /// per row). A common prefix longer than this is cheaper to skip with a new query than to read.
+    /// </summary>
+    private const int RowsWorthARoundTrip = 200;
     private const int MaxPageSize = 1000;
 
     private readonly string[] _select = ["PartitionKey", .. select];
     private readonly Queue<TableEntity> _ready = new();
-    private IAsyncEnumerator<Page<TableEntity>>? _pages;
     private IReadOnlyList<TableEntity> _page = [];
     private int _index;
-    private bool _hasMorePages;
-    private string? _pendingQueryLower = EntityMapping.ObjectRowPrefix;
-    private int _pageSize = MaxPageSize;
+    private int _skipRunAtPageEnd;
+    private string _queryLower = EntityMapping.ObjectRowPrefix;
+    private string? _continuation;
+    private bool _queryActive = true;
+    private bool _queryStarted;
+    private int _pageSize = Math.Clamp(initialPageSize, MinPageSize, MaxPageSize);
 
     /// <summary>Range queries started (each is one or more round trips).</summary>
     public int QueriesStarted { get; private set; }
@@ -33,25 +39,26 @@ internal sealed class ObjectRowScanner(TableClient table, string partitionKey, s
     public int PageSizeLimit { get; set; } = MaxPageSize;
 
     /// <summary>Rows whose key is below <paramref name="lowerKey"/> need not be returned any more.</summary>
-    public async ValueTask SeekAsync(byte[] lowerKey, CancellationToken cancellationToken)
+    public void Seek(byte[] lowerKey)
     {
         while (_ready.Count > 0 && KeyBytes(_ready.Peek()).AsSpan().SequenceCompareTo(lowerKey) < 0)
             _ready.Dequeue();
         if (_ready.Count > 0)
             return;
         var lowerRowKey = EntityMapping.ObjectRowPrefix + KeyEncoding.LowerBoundInclusive(lowerKey);
+        var skipped = 0;
         while (_index < _page.Count && string.CompareOrdinal(_page[_index].RowKey, lowerRowKey) < 0)
-            _index++;
-        if (_index < _page.Count)
-            return;
-        if (_pendingQueryLower is not null || _hasMorePages)
         {
-            // Skipping: a fresh range query beats paging through what lies between.
-            if (_pages is not null)
-                _pageSize = Math.Max(MinPageSize, _pageSize / 2);
-            await CloseQueryAsync().ConfigureAwait(false);
-            _pendingQueryLower = lowerRowKey;
+            _index++;
+            skipped++;
         }
+        if (_index < _page.Count || !_queryActive)
+            return;
+        _skipRunAtPageEnd = skipped;
+        // Skipping past the fetched rows: a fresh range query beats paging through what lies between.
+        _queryLower = lowerRowKey;
+        _continuation = null;
+        _queryStarted = false;
     }
 
     /// <summary>The next row in key order, or null at the end of the range.</summary>
@@ -91,47 +98,58 @@ internal sealed class ObjectRowScanner(TableClient table, string partitionKey, s
 
     private async ValueTask<bool> FetchPageAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        while (_queryActive)
         {
-            if (_pendingQueryLower is not null)
+            AdaptPageSize();
+            var size = Math.Clamp(Math.Min(_pageSize, PageSizeLimit), 1, MaxPageSize);
+            var filter = TableClient.CreateQueryFilter(
+                $"PartitionKey eq {partitionKey} and RowKey ge {_queryLower} and RowKey lt {upperRowKey}");
+            if (!_queryStarted)
             {
-                var filter = TableClient.CreateQueryFilter(
-                    $"PartitionKey eq {partitionKey} and RowKey ge {_pendingQueryLower} and RowKey lt {upperRowKey}");
-                var size = Math.Clamp(Math.Min(_pageSize, PageSizeLimit), 1, MaxPageSize);
-                _pages = table.QueryAsync<TableEntity>(filter, size, _select, cancellationToken)
-                    .AsPages(pageSizeHint: size).GetAsyncEnumerator(cancellationToken);
-                _pendingQueryLower = null;
-                _hasMorePages = true;
                 QueriesStarted++;
+                _queryStarted = true;
             }
-            if (_pages is null || !_hasMorePages || !await _pages.MoveNextAsync().ConfigureAwait(false))
+            // One page per call, so each page can have its own size (the continuation token carries over).
+            var pages = table.QueryAsync<TableEntity>(filter, size, _select, cancellationToken)
+                .AsPages(_continuation, size).GetAsyncEnumerator(cancellationToken);
+            try
             {
-                _hasMorePages = false;
-                return false;
+                if (!await pages.MoveNextAsync().ConfigureAwait(false))
+                {
+                    _queryActive = false;
+                    return false;
+                }
+                var page = pages.Current;
+                PagesRead++;
+                RowsRead += page.Values.Count;
+                _continuation = page.ContinuationToken;
+                _queryActive = _continuation is not null;
+                _page = page.Values;
+                _index = 0;
+                _skipRunAtPageEnd = 0;
+                if (_page.Count > 0)
+                    return true;
             }
-            var page = _pages.Current;
-            PagesRead++;
-            RowsRead += page.Values.Count;
-            _hasMorePages = page.ContinuationToken is not null;
-            _page = page.Values;
-            _index = 0;
-            if (_page.Count > 0)
+            finally
             {
-                // Read through without a skip: larger pages next time.
-                _pageSize = Math.Min(MaxPageSize, _pageSize * 2);
-                return true;
+                await pages.DisposeAsync().ConfigureAwait(false);
             }
         }
+        return false;
     }
 
-    private async ValueTask CloseQueryAsync()
+    /// <summary>
+    /// A page that ended inside a long skipped run (a big common prefix) shrinks the next page, so
+    /// fewer rows under the next big prefix are read for nothing; otherwise pages grow, so small
+    /// prefixes and plain keys cost few round trips.
+    /// </summary>
+    private void AdaptPageSize()
     {
-        if (_pages is not null)
-            await _pages.DisposeAsync().ConfigureAwait(false);
-        _pages = null;
-        _page = [];
-        _index = 0;
-        _hasMorePages = false;
+        if (_page.Count == 0)
+            return;
+        _pageSize = _skipRunAtPageEnd >= RowsWorthARoundTrip
+            ? Math.Max(MinPageSize, _pageSize / 2)
+            : Math.Min(MaxPageSize, _pageSize * 2);
     }
 
     private static bool IsOverflowRow(string rowKey) => KeyEncoding.IsOverflow(rowKey.AsSpan(EntityMapping.ObjectRowPrefix.Length));
@@ -139,6 +157,4 @@ internal sealed class ObjectRowScanner(TableClient table, string partitionKey, s
     private static string GroupOf(string rowKey) => KeyEncoding.GroupOf(rowKey.AsSpan(EntityMapping.ObjectRowPrefix.Length)).ToString();
 
     private static byte[] KeyBytes(TableEntity row) => System.Text.Encoding.UTF8.GetBytes(row.GetString("Key") ?? "");
-
-    public ValueTask DisposeAsync() => CloseQueryAsync();
 }

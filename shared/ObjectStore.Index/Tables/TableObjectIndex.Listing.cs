@@ -4,6 +4,8 @@ namespace ObjectStore.Index.Tables;
 
 public sealed partial class TableObjectIndex
 {
+    private const int DelimiterInitialPageSize = 200;
+
     /// <summary>Statistics of the last listing on this instance (for tests and diagnostics; not synchronized).</summary>
     internal ListingStatistics LastListingStatistics { get; private set; } = new(0, 0, 0);
 
@@ -35,9 +37,11 @@ public sealed partial class TableObjectIndex
         string? last = null;
         var truncated = false;
 
-        await using var scanner = new ObjectRowScanner(_objects, request.Bucket, upperRowKey, EntityMapping.ListingColumns);
+        // With a delimiter, big common prefixes would fill large pages with rows to skip; start small and adapt.
+        var scanner = new ObjectRowScanner(_objects, request.Bucket, upperRowKey, EntityMapping.ListingColumns,
+            initialPageSize: delimiter is null ? 1000 : DelimiterInitialPageSize);
         scanner.PageSizeLimit = request.MaxKeys + 1;
-        await scanner.SeekAsync(lowerKey, cancellationToken).ConfigureAwait(false);
+        scanner.Seek(lowerKey);
         while (await scanner.NextAsync(cancellationToken).ConfigureAwait(false) is { } row)
         {
             var key = row.GetString("Key") ?? "";
@@ -68,7 +72,7 @@ public sealed partial class TableObjectIndex
                 // UTF-8 never contains 0xFF, so the successor exists.
                 lowerKey = KeyEncoding.Successor(commonPrefixBytes)!;
                 scanner.PageSizeLimit = request.MaxKeys - objects.Count - commonPrefixes.Count + 1;
-                await scanner.SeekAsync(lowerKey, cancellationToken).ConfigureAwait(false);
+                scanner.Seek(lowerKey);
                 continue;
             }
 

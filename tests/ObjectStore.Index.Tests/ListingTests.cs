@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Text;
+using ObjectStore.Testing;
+using Xunit.Abstractions;
+
+namespace ObjectStore.Index.Tests;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class ListingTests(AzuriteFixture azurite, ITestOutputHelper output)
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    private static readonly string[] AwkwardKeys =
+    [
+        "a", "a/", "a/b", "a\\b", "a#b", "a?b", "a\tb", "a\u0001b", "a\u007Fb", "a b", "a'b", "a%2Fb", "a+b", "a~b", "a-b", "a_b",
+        "😀", "a😀", "a\uE000", "a\uFFFD", "a\uFFFF", "\uE000", "\uFFFD", "é", "日本/データ", "a//b", "/leading", "trailing/",
+        new string('x', 1024), new string('x', 1023) + "y", new string('x', 357), new string('x', 358), new string('x', 356) + "é",
+        new string('x', 400) + "😀" + new string('x', 100), new string('x', 400) + "\uE000" + new string('x', 100),
+        new string('x', 400) + "/a", new string('x', 400) + "/b", new string('x', 400) + "#", new string('é', 512), "\u0001", "\u001F",
+    ];
+
+    private static List<string> Utf8Sorted(IEnumerable<string> keys) => keys.Order(Utf8KeyComparer.Instance).ToList();
+
+    [Fact]
+    public async Task Awkward_keys_list_back_in_utf8_byte_order()
+    {
+        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var bucket = await ctx.CreateBucketAsync();
+        foreach (var key in AwkwardKeys)
+            Assert.Equal(IndexWriteResult.Success, (await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, key), WriteCondition.MustNotExist, None)).Result);
+        foreach (var key in AwkwardKeys)
+            Assert.Equal(key, (await ctx.Index.GetObjectAsync(bucket, key, None))?.Key);
+
+        var page = await ctx.Index.ListObjectsAsync(new ListRequest(bucket, "", null, null, 1000), None);
+        Assert.False(page.IsTruncated);
+        Assert.Equal(Utf8Sorted(AwkwardKeys), page.Objects.Select(o => o.Key).ToList());
+        Assert.Equal(Utf8Sorted(AwkwardKeys), (await ctx.ListAllAsync(bucket, "", null, 1)).Entries);
+    }
+
+    [Fact]
+    public async Task Every_listing_matches_a_reference_model_page_by_page()
+    {
+        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var bucket = await ctx.CreateBucketAsync();
+        var random = new Random(11);
+        string[] parts = ["a", "b", "/", "x/", "é", "😀", "\uE000", "#", "?", "\\", "\t", "ab/", new string('p', 200), new string('q', 180)];
+        var keys = new HashSet<string>(AwkwardKeys);
+        while (keys.Count < 400)
+        {
+            var key = string.Concat(Enumerable.Range(0, random.Next(1, 6)).Select(_ => parts[random.Next(parts.Length)]));
+            if (Encoding.UTF8.GetByteCount(key) <= 1024)
+                keys.Add(key);
+        }
+        await ctx.BulkInsertAsync(bucket, keys);
+        var sorted = Utf8Sorted(keys);
+
+        string[] prefixes = ["", "a", "a/", "x", "ab/", "😀", new string('p', 200), new string('p', 400), new string('x', 400), "zz"];
+        string?[] delimiters = [null, "/", "a", "p/", "😀"];
+        foreach (var prefix in prefixes)
+        foreach (var delimiter in delimiters)
+        foreach (var maxKeys in new[] { 1, 3, 1000 })
+        {
+            var expected = Reference(sorted, prefix, delimiter, null);
+            var (actual, _) = await ctx.ListAllAsync(bucket, prefix, delimiter, maxKeys);
+            Assert.True(expected.SequenceEqual(actual), $"prefix '{prefix}', delimiter '{delimiter}', max {maxKeys}: expected [{string.Join(", ", expected)}] got [{string.Join(", ", actual)}]");
+        }
+
+        // Start-after anywhere, including between keys and inside overflow groups.
+        foreach (var startAfter in sorted.Where((_, i) => i % 7 == 0).Concat(["a/a", "\uFFFF", new string('x', 400) + "/a!", ""]))
+        {
+            var page = await ctx.Index.ListObjectsAsync(new ListRequest(bucket, "", null, startAfter, 1000), None);
+            Assert.Equal(Reference(sorted, "", null, startAfter), page.Objects.Select(o => o.Key).ToList());
+        }
+    }
+
+    [Fact]
+    public async Task Delimiter_listing_skips_past_a_big_common_prefix_without_reading_its_keys()
+    {
+        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var bucket = await ctx.CreateBucketAsync();
+        var keys = Enumerable.Range(0, 3000).Select(i => $"big/{i:D5}").Concat(Enumerable.Range(0, 3000).Select(i => $"huge/sub/{i:D5}"))
+            .Concat(["a", "big0", "c/1", "c/2", "z"]).ToList();
+        await ctx.BulkInsertAsync(bucket, keys);
+
+        ctx.Counter.Reset();
+        var page = await ctx.Index.ListObjectsAsync(new ListRequest(bucket, "", "/", null, 1000), None);
+        Assert.Equal(["a", "big/", "big0", "c/", "huge/", "z"], IndexTestContext.Merge(page).ToList());
+        Assert.False(page.IsTruncated);
+        output.WriteLine($"delimiter listing over 6005 keys: {ctx.Counter.Queries} queries, {ctx.Counter.Entities} entities read; index stats {ctx.Index.LastListingStatistics}");
+        Assert.True(ctx.Counter.Entities < 1000, $"read {ctx.Counter.Entities} entities");
+        Assert.Equal(ctx.Counter.Entities, ctx.Index.LastListingStatistics.Rows);
+
+        // Paging one entry at a time resumes after each common prefix without re-reading it.
+        ctx.Counter.Reset();
+        var (entries, pages) = await ctx.ListAllAsync(bucket, "", "/", 1);
+        Assert.Equal(["a", "big/", "big0", "c/", "huge/", "z"], entries);
+        Assert.Equal(6, pages);
+        Assert.True(ctx.Counter.Entities < 200, $"read {ctx.Counter.Entities} entities paging one at a time");
+    }
+
+    [Fact]
+    public async Task Pagination_with_start_after_returns_every_key_exactly_once()
+    {
+        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var bucket = await ctx.CreateBucketAsync();
+        var keys = Enumerable.Range(0, 2500).Select(i => $"dir{i % 7}/f{i:D4}").ToList();
+        await ctx.BulkInsertAsync(bucket, keys);
+
+        var (entries, pages) = await ctx.ListAllAsync(bucket, "", null, 333);
+        Assert.Equal(Utf8Sorted(keys), entries);
+        Assert.Equal(8, pages);
+        var (inDir, _) = await ctx.ListAllAsync(bucket, "dir3/", "/", 100);
+        Assert.Equal(Utf8Sorted(keys.Where(k => k.StartsWith("dir3/", StringComparison.Ordinal))), inDir);
+    }
+
+    [Fact]
+    public async Task Max_keys_zero_returns_nothing_and_is_not_truncated()
+    {
+        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var bucket = await ctx.CreateBucketAsync();
+        await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k"), WriteCondition.None, None);
+        var page = await ctx.Index.ListObjectsAsync(new ListRequest(bucket, "", null, null, 0), None);
+        Assert.Empty(page.Objects);
+        Assert.Empty(page.CommonPrefixes);
+        Assert.False(page.IsTruncated);
+        Assert.Null(page.NextStartAfter);
+    }
+
+    [Fact]
+    public async Task Listing_10000_keys_returns_them_all_in_order()
+    {
+        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var bucket = await ctx.CreateBucketAsync();
+        var keys = Enumerable.Range(0, 10_000).Select(i => $"datasets/shard{i % 100:D3}/sample-{i:D6}.tfrecord").ToList();
+        var insert = Stopwatch.StartNew();
+        await ctx.BulkInsertAsync(bucket, keys);
+        insert.Stop();
+
+        var flat = Stopwatch.StartNew();
+        var (entries, pages) = await ctx.ListAllAsync(bucket, "", null, 1000);
+        flat.Stop();
+        Assert.Equal(Utf8Sorted(keys), entries);
+        Assert.Equal(10, pages);
+
+        var rolled = Stopwatch.StartNew();
+        var (dirs, _) = await ctx.ListAllAsync(bucket, "datasets/", "/", 1000);
+        rolled.Stop();
+        Assert.Equal(100, dirs.Count);
+
+        output.WriteLine($"bulk insert 10,000 rows: {insert.ElapsedMilliseconds} ms ({10_000 / insert.Elapsed.TotalSeconds:0} rows/s)");
+        output.WriteLine($"list 10,000 keys in pages of 1000: {flat.ElapsedMilliseconds} ms ({10_000 / flat.Elapsed.TotalSeconds:0} objects/s)");
+        output.WriteLine($"delimiter list of 100 prefixes over 10,000 keys: {rolled.ElapsedMilliseconds} ms");
+    }
+
+    /// <summary>What S3 returns: keys after start-after under the prefix, rolled up at the delimiter, in UTF-8 order.</summary>
+    private static List<string> Reference(List<string> sortedKeys, string prefix, string? delimiter, string? startAfter)
+    {
+        var entries = new List<string>();
+        foreach (var key in sortedKeys)
+        {
+            if (!key.StartsWith(prefix, StringComparison.Ordinal))
+                continue;
+            if (startAfter is not null && Utf8KeyComparer.Instance.Compare(key, startAfter) <= 0)
+                continue;
+            var at = delimiter is null ? -1 : key.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                entries.Add(key);
+                continue;
+            }
+            var commonPrefix = key[..(at + delimiter!.Length)];
+            if (startAfter is not null && Utf8KeyComparer.Instance.Compare(startAfter, commonPrefix) >= 0)
+                continue;
+            if (entries.Count == 0 || entries[^1] != commonPrefix)
+                entries.Add(commonPrefix);
+        }
+        return entries;
+    }
+}
