@@ -22,8 +22,8 @@ public sealed record ObjectStoreSettings
 
     /// <summary>Root of local state; zones live under "zones/".</summary>
     public required string DataDirectory { get; init; }
-    /// <summary>Zone directories, one per failure domain.</summary>
-    public required IReadOnlyList<string> ZoneDirectories { get; init; }
+    /// <summary>Zone names, one directory per failure domain under <c>{DataDirectory}/zones/</c>.</summary>
+    public required IReadOnlyList<string> Zones { get; init; }
     public required string AccessKey { get; init; }
     public required string SecretKey { get; init; }
     public required string StorageConnectionString { get; init; }
@@ -40,11 +40,10 @@ public sealed record ObjectStoreSettings
         string Get(string key, string fallback) => configuration[key] is { Length: > 0 } value ? value : fallback;
 
         var data = Path.GetFullPath(Get(DataSetting, "data"));
-        var zoneNames = Get(ZonesSetting, "zone-a,zone-b,zone-c").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var settings = new ObjectStoreSettings
         {
             DataDirectory = data,
-            ZoneDirectories = zoneNames.Select(z => Path.IsPathRooted(z) ? z : Path.Combine(data, "zones", z)).ToArray(),
+            Zones = Get(ZonesSetting, "zone-a,zone-b,zone-c").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             AccessKey = Get(AccessKeySetting, DefaultAccessKey),
             SecretKey = Get(SecretKeySetting, DefaultSecretKey),
             StorageConnectionString = Get(BackgroundSchedules.StorageConnectionSetting, ""),
@@ -62,8 +61,8 @@ public sealed record ObjectStoreSettings
     {
         if (StorageConnectionString.Length == 0)
             throw new InvalidOperationException($"{BackgroundSchedules.StorageConnectionSetting} is not set: ObjectStore needs an Azure Storage account (or Azurite) for its index.");
-        if (ZoneDirectories.Count == 0)
-            throw new InvalidOperationException($"{ZonesSetting} names no zone.");
+        if (Zones.Count == 0 || Zones.Any(z => z.IndexOfAny(['/', '\\', '.']) >= 0))
+            throw new InvalidOperationException($"{ZonesSetting} must name one or more zones (plain directory names).");
         if (AccessKey.Length == 0 || SecretKey.Length == 0)
             throw new InvalidOperationException("The root access key and secret key must not be empty.");
         if (!System.Text.RegularExpressions.Regex.IsMatch(TablePrefix, "^[A-Za-z][A-Za-z0-9]{0,40}$"))

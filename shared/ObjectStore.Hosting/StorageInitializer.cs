@@ -5,13 +5,11 @@ using ObjectStore.Index;
 
 namespace ObjectStore.Hosting;
 
-/// <summary>Creates tables, queues and zone directories before the host serves (idempotent, so every instance runs it).</summary>
-internal sealed class StorageInitializer(IObjectIndex index, QueueServiceClient queues, ObjectStoreSettings settings) : IHostedService
+/// <summary>Creates tables and queues before the host serves (idempotent, so every instance runs it).</summary>
+internal sealed class StorageInitializer(IObjectIndex index, QueueServiceClient queues) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var zone in settings.ZoneDirectories)
-            Directory.CreateDirectory(zone);
         await index.InitializeAsync(cancellationToken).ConfigureAwait(false);
         await queues.GetQueueClient(BackgroundSchedules.EventsQueueName).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
     }

@@ -1,0 +1,36 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using ObjectStore.Index;
+using ObjectStore.Index.Tables;
+using ObjectStore.S3;
+using ObjectStore.S3.Auth;
+using ObjectStore.Storage;
+
+namespace ObjectStore.Hosting;
+
+/// <summary>How the settings map onto each layer's services.</summary>
+internal static class CoreRegistrations
+{
+    public static IServiceCollection AddObjectIndex(this IServiceCollection services, ObjectStoreSettings settings) =>
+        services.AddSingleton<IObjectIndex>(sp => new TableObjectIndex(sp.GetRequiredService<TableServiceClient>(), settings.TablePrefix));
+
+    public static IServiceCollection AddDataPlane(this IServiceCollection services, ObjectStoreSettings settings) =>
+        services.AddErasureDataStore(options =>
+        {
+            options.DataRoot = settings.DataDirectory;
+            options.Zones = settings.Zones.ToList();
+        });
+
+    public static IServiceCollection AddGateway(this IServiceCollection services, ObjectStoreSettings settings)
+    {
+        services.AddSingleton<ICredentialStore>(new StaticCredentialStore(settings.AccessKey, settings.SecretKey));
+        services.AddSingleton<IRequestAuthenticator>(sp =>
+            new SigV4Authenticator(sp.GetRequiredService<ICredentialStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.Configure<S3Options>(options =>
+        {
+            options.Region = settings.Region;
+            options.BaseDomain = settings.BaseDomain;
+        });
+        return services.AddS3Protocol();
+    }
+}
