@@ -76,9 +76,8 @@ public sealed class AwsChunkedTests
     [Fact]
     public async Task Signed_trailer_without_its_signature_gives_SignatureDoesNotMatch()
     {
-        var (request, _) = ChunkedPut("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER", Data.Length, "x-amz-checksum-crc32");
-        // Chunks signed correctly, trailer written the unsigned way.
-        var (_, seed) = ChunkedPut("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER", Data.Length, "x-amz-checksum-crc32");
+        var (request, seed) = ChunkedPut("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER", Data.Length, "x-amz-checksum-crc32");
+        // Chunks signed correctly, the x-amz-trailer-signature line left out.
         string signedBody = Encoding.Latin1.GetString(Chunked(Data, 65536, Now, seed, [Crc32Trailer(Data)]));
         int cut = signedBody.IndexOf("x-amz-trailer-signature:", StringComparison.Ordinal);
         byte[] body = Encoding.Latin1.GetBytes(signedBody[..cut] + "\r\n");
@@ -220,6 +219,21 @@ public sealed class AwsChunkedTests
         var result = await AuthenticateAsync(request, Encoding.ASCII.GetBytes("5\r\nhello\r\n0\r\n"));
 
         Assert.Equal("hello"u8.ToArray(), await ReadAllAsync(result.Body));
+    }
+
+    [Fact]
+    public async Task Anonymous_unsigned_trailer_body_is_still_decoded()
+    {
+        var request = Request("PUT", "/bucket/k", new Dictionary<string, string>
+        {
+            ["Host"] = "localhost", ["x-amz-content-sha256"] = "STREAMING-UNSIGNED-PAYLOAD-TRAILER", ["Content-Encoding"] = "aws-chunked",
+        }, new MemoryStream(Encoding.ASCII.GetBytes("5\r\nhello\r\n0\r\nx-amz-checksum-crc32:NhCmhg==\r\n\r\n")));
+
+        var result = await Authenticator(Now).AuthenticateAsync(request, default);
+
+        Assert.True(result.IsAnonymous);
+        Assert.Equal("hello"u8.ToArray(), await ReadAllAsync(result.Body));
+        Assert.Equal("NhCmhg==", result.Trailers["x-amz-checksum-crc32"]);
     }
 
     [Theory]
