@@ -32,7 +32,7 @@ internal sealed unsafe class Avx2Kernel : VectorKernel
     protected override byte[] BuildTables(byte[] coefficients, int rows, int cols) =>
         KernelTables.NibbleTables(coefficients, rows, cols, Width);
 
-    protected override void RunPass(byte* tables, int rows, int firstRow, int rowCount, byte** inputs, int cols, byte** outputs, nint start, nint end)
+    protected override void RunPass(byte* tables, int rows, int firstRow, int rowCount, byte** inputs, int cols, byte** outputs, nint start, nint end, bool prefetch)
     {
         byte* first = tables + firstRow * 2 * Width;
         switch (rowCount)
