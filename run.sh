@@ -21,8 +21,16 @@ dotnet build host/ObjectStore.LocalHost/ObjectStore.LocalHost.csproj -c Release 
 pids=()
 stop_all() {
   trap - INT TERM EXIT
+  local pid i
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # Give each child 10 s to close its files, then end it (Azurite sometimes lingers after closing).
+  for ((i = 0; i < 100; i++)); do
+    local alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && return 0
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
 }
 trap 'stop_all; exit 130' INT
 trap 'stop_all; exit 143' TERM
@@ -38,14 +46,14 @@ if [ -z "${OBJECTSTORE_STORAGE_CONNECTION_STRING:-}" ]; then
     --queueHost 127.0.0.1 --queuePort "$AZURITE_QUEUE_PORT" \
     --tableHost 127.0.0.1 --tablePort "$AZURITE_TABLE_PORT" &
   pids+=($!)
-  wait_for_port "$AZURITE_TABLE_PORT" 30 "Azurite"
+  wait_for_port "$AZURITE_TABLE_PORT" 30 "Azurite" "$!"
   export OBJECTSTORE_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZURITE_BLOB_PORT/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$AZURITE_QUEUE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$AZURITE_TABLE_PORT/devstoreaccount1;"
 fi
 
 log "starting the local host on 127.0.0.1:$OBJECTSTORE_PORT"
 dotnet host/ObjectStore.LocalHost/bin/Release/net10.0/ObjectStore.LocalHost.dll &
 pids+=($!)
-wait_for_port "$OBJECTSTORE_PORT" 60 "the local host"
+wait_for_port "$OBJECTSTORE_PORT" 60 "the local host" "$!"
 
 cat <<INFO
 

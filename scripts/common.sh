@@ -17,11 +17,15 @@ ensure_node_modules() {
   fi
 }
 
-# wait_for_port PORT SECONDS NAME
+# wait_for_port PORT SECONDS NAME [PID]: fails early when the process PID has exited.
 wait_for_port() {
-  local port=$1 seconds=$2 name=$3 i
+  local port=$1 seconds=$2 name=$3 pid=${4:-} i
   for ((i = 0; i < seconds * 10; i++)); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+      log "$name exited before opening port $port"
+      exit 1
+    fi
     sleep 0.1
   done
   log "$name did not open port $port within ${seconds}s"
