@@ -4,10 +4,14 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using ObjectStore.Bench.Codec;
 
-// `quick` / `quick-all`: Stopwatch comparison for tuning. Anything else goes to BenchmarkDotNet.
+// `quick` / `quick-all`: thread-CPU-time comparison for tuning. Anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] is "quick" or "quick-all")
 {
-    QuickRun.Run(allKernels: args[0] == "quick-all");
+    // Optional: quick 10+4 65536 (one profile and shard size).
+    QuickRun.Run(
+        allKernels: args[0] == "quick-all",
+        profiles: args.Length > 1 ? [args[1]] : null,
+        shardSizes: args.Length > 2 ? [int.Parse(args[2])] : null);
     return;
 }
 

@@ -9,12 +9,12 @@ namespace ObjectStore.Bench.Codec;
 /// </summary>
 internal static class QuickRun
 {
-    public static void Run(bool allKernels)
+    public static void Run(bool allKernels, string[]? profiles = null, int[]? shardSizes = null)
     {
         var kernels = allKernels ? ReedSolomonCodec.SupportedKernels.Reverse().ToArray() : [ReedSolomonCodec.BestKernel];
         Console.WriteLine($"{"profile",-7} {"shard",7} {"kernel",-8} {"ours enc",9} {"isal enc",9} {"ratio",6} {"ours dec",9} {"isal dec",9} {"dec/enc",7}");
-        foreach (var profile in new[] { "4+2", "8+4", "10+4" })
-            foreach (int shardSize in new[] { 64 * 1024, 1024 * 1024 })
+        foreach (var profile in profiles ?? ["4+2", "8+4", "10+4"])
+            foreach (int shardSize in shardSizes ?? [64 * 1024, 1024 * 1024])
                 foreach (var kernel in kernels)
                 {
                     using var workload = new CodecWorkload(ErasureProfile.Parse(profile), shardSize, kernel);

@@ -10,7 +10,7 @@ internal sealed unsafe class Gfni256Kernel : VectorKernel
     public static readonly Gfni256Kernel Instance = new(Avx512F.VL.IsSupported ? 8 : 6);
 
     // Two accumulators per row plus three temporaries must fit 16 registers without EVEX.
-    private const int PrefetchDistance = 1024;
+    private const int PrefetchDistance = 512;
 
     private const int DefaultRowsPerPass = 6;
 
@@ -77,7 +77,7 @@ internal sealed unsafe class Gfni256Kernel : VectorKernel
                 byte* input = inputs[c] + p;
                 if (prefetch)
                 {
-                    // One prefetch per cache line this step reads, 1 KiB ahead.
+                    // One prefetch per cache line this step reads, 512 bytes ahead.
                     Sse.Prefetch0(input + PrefetchDistance);
                 }
                 var x = Vector256.Load(input);

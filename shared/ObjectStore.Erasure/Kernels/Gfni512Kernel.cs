@@ -13,7 +13,7 @@ internal sealed unsafe class Gfni512Kernel : VectorKernel
 {
     public static readonly Gfni512Kernel Instance = new();
 
-    private const int PrefetchDistance = 1024;
+    private const int PrefetchDistance = 512;
 
     private const int DefaultRowsPerPass = 8;
 
@@ -80,7 +80,7 @@ internal sealed unsafe class Gfni512Kernel : VectorKernel
                 byte* input = inputs[c] + p;
                 if (prefetch)
                 {
-                    // One prefetch per cache line this step reads, 1 KiB ahead.
+                    // One prefetch per cache line this step reads, 512 bytes ahead.
                     Sse.Prefetch0(input + PrefetchDistance);
                     Sse.Prefetch0(input + PrefetchDistance + 64);
                 }

@@ -13,7 +13,7 @@ internal abstract unsafe class VectorKernel : MultiplyKernel
 
     /// <summary>
     /// Above this many input bytes the stripe streams from L3 or DRAM, where software prefetch
-    /// measurably helps (10+4 at 1 MiB shards: 1.3x to 2x of ISA-L); below it, inputs sit in L2
+    /// helped in our runs (10+4 at 1 MiB shards, ten input streams); below it, inputs sit in L2
     /// and prefetches only cost issue slots.
     /// </summary>
     private const long PrefetchAboveInputBytes = 2 * 1024 * 1024;
