@@ -136,12 +136,13 @@ var objectStoreSettings = {
   OBJECTSTORE_LIFECYCLE_SCHEDULE: lifecycleSchedule
   OBJECTSTORE_REPAIR_SCHEDULE: repairSchedule
   OBJECTSTORE_DATA: '/mounts'
-  OBJECTSTORE_ZONES: join(map(zones, zone => '/mounts/${zone.zone}'), ',')
+  OBJECTSTORE_ZONES: join(map(zones, zone => zone.zone), ',')
   OBJECTSTORE_ACCESS_KEY: s3AccessKey
   OBJECTSTORE_SECRET_KEY: '@Microsoft.KeyVault(SecretUri=${vault.outputs.secretKeyUri})'
   OBJECTSTORE_REGION: s3Region
   OBJECTSTORE_BASE_DOMAIN: baseDomain
   OBJECTSTORE_TABLE_PREFIX: tablePrefix
+  // Read once Hosting binds the "ObjectStore:Data" options section; STANDARD is 4+2 until then.
   ObjectStore__Data__StorageClasses__STANDARD: erasureProfile
 }
 

@@ -1,5 +1,5 @@
 using System.Reflection;
-using System.Text.Json;
+using System.Text.RegularExpressions;
 using ObjectStore.Background;
 using ObjectStore.FunctionsTests.Infrastructure;
 using ObjectStore.Hosting;
@@ -86,7 +86,7 @@ public sealed class AppSettingsTests
             if (replacedInAzure.TryGetValue(key, out var replacement))
                 Assert.Contains(replacement, functionApp);
             else
-                Assert.Contains($"  {key}: ", main);
+                Assert.Matches($@"\b{Regex.Escape(key)}:", main);
         });
     }
 }

@@ -9,7 +9,7 @@ param planId string
 param indexAccountName string
 @description('Blob container in the index account that holds this app\'s deployment package.')
 param deploymentContainer string
-@description('The zones: { zone, accountName, shareName } each; every share is mounted at /mounts/<zone>.')
+@description('The zones: { zone, accountName, shareName } each; every share is mounted at /mounts/zones/<zone> ({OBJECTSTORE_DATA}/zones/<zone>).')
 param zones array
 param keyVaultName string
 @description('App settings (name to value) besides the host\'s own storage and telemetry settings.')
@@ -97,7 +97,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
-// Each zone's file share is mounted at /mounts/<zone>: OBJECTSTORE_ZONES names these paths.
+// Each zone's file share is mounted at /mounts/zones/<zone> ({OBJECTSTORE_DATA}/zones/<zone>): OBJECTSTORE_DATA is /mounts and OBJECTSTORE_ZONES names the zones.
 // Azure Files mounts take the account key, handed over as a secure parameter.
 module mounts 'zoneMounts.bicep' = {
   name: '${name}-zone-mounts'

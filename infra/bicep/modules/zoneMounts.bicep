@@ -1,4 +1,4 @@
-// Mounts each zone's file share into a function app at /mounts/<zone>.
+// Mounts each zone's file share into a function app at /mounts/zones/<zone> ({OBJECTSTORE_DATA}/zones/<zone>).
 
 param siteName string
 @description('The zones: { zone, accountName, shareName } each.')
@@ -22,7 +22,7 @@ resource mounts 'Microsoft.Web/sites/config@2024-04-01' = {
       protocol: 'Smb'
       accountName: zones[i].accountName
       shareName: zones[i].shareName
-      mountPath: '/mounts/${zones[i].zone}'
+      mountPath: '/mounts/zones/${zones[i].zone}'
       accessKey: accessKeys.values[i]
     }
   )

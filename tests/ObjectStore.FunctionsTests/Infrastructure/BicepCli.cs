@@ -12,8 +12,8 @@ internal static class BicepCli
 
     public static string Find()
     {
-        Assert.True(RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && RuntimeInformation.OSArchitecture == Architecture.X64,
-            "The bicep check uses the linux-x64 bicep package.");
+        if (!OperatingSystem.IsLinux() || RuntimeInformation.OSArchitecture != Architecture.X64)
+            throw new PlatformNotSupportedException("The bicep check uses the linux-x64 bicep package.");
         var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
             ? configured
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
