@@ -7,11 +7,11 @@ using ObjectStore.Bench.Codec;
 // `quick` / `quick-all`: thread-CPU-time comparison for tuning. Anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] is "quick" or "quick-all")
 {
-    // Optional: quick 10+4 65536 (one profile and shard size).
+    // Optional filters: quick 8+4,10+4 65536,1048576
     QuickRun.Run(
         allKernels: args[0] == "quick-all",
-        profiles: args.Length > 1 ? [args[1]] : null,
-        shardSizes: args.Length > 2 ? [int.Parse(args[2])] : null);
+        profiles: args.Length > 1 ? args[1].Split(',') : null,
+        shardSizes: args.Length > 2 ? args[2].Split(',').Select(int.Parse).ToArray() : null);
     return;
 }
 
