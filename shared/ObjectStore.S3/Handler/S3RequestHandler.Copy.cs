@@ -39,7 +39,9 @@ public sealed partial class S3RequestHandler
 
     /// <summary>
     /// x-amz-copy-source: <c>/bucket/key</c> or <c>bucket/key</c>, URL-encoded, with an optional
-    /// <c>?versionId=</c>. Returns the decoded bucket, key and version id.
+    /// <c>?versionId=</c>. Returns the decoded bucket, key and version id. The whole source is decoded
+    /// before it is split at the first '/': AWSSDK.S3 encodes the separator too (<c>bucket%2Fkey</c>),
+    /// which S3 accepts; a bucket name never holds a '/', so the split is unambiguous.
     /// </summary>
     internal static (string Bucket, string Key, string? VersionId) ParseCopySource(string header)
     {
@@ -56,6 +58,7 @@ public sealed partial class S3RequestHandler
                     versionId = S3Addressing.DecodeSegment(part["versionId=".Length..]);
             }
         }
+        value = S3Addressing.DecodeSegment(value);
         if (value.StartsWith('/')) value = value[1..];
         var slash = value.IndexOf('/');
         if (slash <= 0 || slash == value.Length - 1)
@@ -63,8 +66,9 @@ public sealed partial class S3RequestHandler
             {
                 Details = new Dictionary<string, string> { ["ArgumentName"] = "x-amz-copy-source", ["ArgumentValue"] = header },
             };
-        var bucket = S3Addressing.DecodeSegment(value[..slash]);
-        var key = S3Addressing.DecodeKey(value[(slash + 1)..]);
+        var bucket = value[..slash];
+        var key = value[(slash + 1)..];
+        S3Addressing.ValidateKey(key);
         return (bucket, key, string.IsNullOrEmpty(versionId) ? null : versionId);
     }
 }
