@@ -12,7 +12,7 @@ namespace ObjectStore.Hosting;
 internal static class CoreRegistrations
 {
     public static IServiceCollection AddObjectIndex(this IServiceCollection services, ObjectStoreSettings settings) =>
-        services.AddSingleton<IObjectIndex>(sp => new TableObjectIndex(sp.GetRequiredService<TableServiceClient>(), settings.TablePrefix));
+        services.AddSingleton<IObjectIndex>(sp => new TableObjectIndex(sp.GetRequiredService<TableServiceClient>(), settings.TablePrefix, sp.GetRequiredService<TimeProvider>()));
 
     public static IServiceCollection AddDataPlane(this IServiceCollection services, ObjectStoreSettings settings) =>
         services.AddErasureDataStore(options =>

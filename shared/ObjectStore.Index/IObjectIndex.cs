@@ -23,18 +23,32 @@ public interface IObjectIndex
 
     IAsyncEnumerable<BucketRecord> ListBucketsAsync(CancellationToken cancellationToken);
 
-    /// <summary>The current version of a key, or null.</summary>
-    Task<ObjectRecord?> GetObjectAsync(string bucket, string key, CancellationToken cancellationToken);
+    /// <summary>
+    /// The latest version of a key (which may be a delete marker: <see cref="ObjectRecord.IsDeleteMarker"/>),
+    /// or, with <paramref name="versionId"/>, that version ("null" names the null version); null if none.
+    /// </summary>
+    Task<ObjectRecord?> GetObjectAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Makes <paramref name="record"/> the current version of its key, if <paramref name="condition"/>
-    /// holds at commit time. On success returns the record it replaced (whose data the caller
-    /// deletes), in <see cref="ObjectWriteOutcome.Replaced"/>.
+    /// Makes <paramref name="record"/> the latest version of its key, if <paramref name="condition"/>
+    /// holds at commit time. The index assigns the version id (<paramref name="versioning"/> Enabled: a
+    /// new time-ordered id; otherwise "null", replacing the null version). Returns the committed record
+    /// and the versions that ceased to exist (whose data the caller deletes).
     /// </summary>
-    Task<ObjectWriteOutcome> PutObjectAsync(ObjectRecord record, WriteCondition condition, CancellationToken cancellationToken);
+    Task<ObjectWriteOutcome> PutObjectAsync(ObjectRecord record, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken);
 
-    /// <summary>Removes the current version of a key if the condition holds; returns what was removed.</summary>
-    Task<ObjectWriteOutcome> DeleteObjectAsync(string bucket, string key, WriteCondition condition, CancellationToken cancellationToken);
+    /// <summary>
+    /// Without <paramref name="versionId"/>: in an unversioned bucket removes the key; otherwise adds a
+    /// delete marker as the latest version (returned as <see cref="ObjectWriteOutcome.Committed"/>).
+    /// With it: removes that version (the next newer one becomes latest). Removed versions are returned.
+    /// </summary>
+    Task<ObjectWriteOutcome> DeleteObjectAsync(string bucket, string key, string? versionId, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the tags of the latest version (or of <paramref name="versionId"/>); the data is untouched.</summary>
+    Task<ObjectWriteOutcome> UpdateTagsAsync(string bucket, string key, string? versionId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken);
+
+    /// <summary>One page of every version and delete marker, keys in S3 order, newest version first per key.</summary>
+    Task<VersionListing> ListVersionsAsync(VersionListRequest request, CancellationToken cancellationToken);
 
     /// <summary>
     /// One page of keys in S3 order. Listed records carry the listing fields and DataLayout but not
@@ -59,7 +73,12 @@ public readonly record struct WriteCondition(WriteConditionKind Kind, string? ET
 
 public enum WriteConditionKind { None, MustNotExist, ETagMatches }
 
-public sealed record ObjectWriteOutcome(IndexWriteResult Result, ObjectRecord? Replaced);
+/// <param name="Committed">The record as stored (with its version id), on success.</param>
+/// <param name="Removed">Versions that no longer exist after the write: the caller deletes their data.</param>
+public sealed record ObjectWriteOutcome(IndexWriteResult Result, ObjectRecord? Committed, IReadOnlyList<ObjectRecord> Removed)
+{
+    public static ObjectWriteOutcome Failed(IndexWriteResult result) => new(result, null, []);
+}
 
 public sealed record BucketRecord(
     string Name,
@@ -99,6 +118,8 @@ public sealed record ObjectRecord(
     public string? ChecksumAlgorithm { get; init; }
     public string? ChecksumValue { get; init; }
     public string Owner { get; init; } = "";
+    /// <summary>A delete marker: a version with no data that hides the key.</summary>
+    public bool IsDeleteMarker { get; init; }
     public string? ConcurrencyToken { get; init; }
 }
 

@@ -52,12 +52,12 @@ public sealed class BucketTests(AzuriteFixture azurite)
     {
         var ctx = await IndexTestContext.CreateAsync(azurite);
         var name = await ctx.CreateBucketAsync();
-        await ctx.Index.PutObjectAsync(IndexTestContext.Record(name, "a/b"), WriteCondition.None, None);
+        await ctx.Index.PutObjectAsync(IndexTestContext.Record(name, "a/b"), WriteCondition.None, BucketVersioning.Unversioned, None);
 
         Assert.Equal(IndexWriteResult.NotEmpty, await ctx.Index.DeleteBucketAsync(name, None));
         Assert.NotNull(await ctx.Index.GetBucketAsync(name, None));
 
-        await ctx.Index.DeleteObjectAsync(name, "a/b", WriteCondition.None, None);
+        await ctx.Index.DeleteObjectAsync(name, "a/b", null, WriteCondition.None, BucketVersioning.Unversioned, None);
         Assert.Equal(IndexWriteResult.Success, await ctx.Index.DeleteBucketAsync(name, None));
         Assert.Null(await ctx.Index.GetBucketAsync(name, None));
         Assert.Equal(IndexWriteResult.NotFound, await ctx.Index.DeleteBucketAsync(name, None));

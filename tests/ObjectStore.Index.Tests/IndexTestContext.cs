@@ -21,13 +21,13 @@ internal sealed class IndexTestContext
     public TableServiceClient Service { get; }
     public QueryCounter Counter { get; }
 
-    public static async Task<IndexTestContext> CreateAsync(AzuriteFixture azurite)
+    public static async Task<IndexTestContext> CreateAsync(AzuriteFixture azurite, TimeProvider? time = null)
     {
         var counter = new QueryCounter();
         var options = new TableClientOptions();
         options.AddPolicy(counter, HttpPipelinePosition.PerRetry);
         var service = new TableServiceClient(azurite.ConnectionString, options);
-        var index = new TableObjectIndex(service, UniqueNames.Table("ix"));
+        var index = new TableObjectIndex(service, UniqueNames.Table("ix"), time);
         await index.InitializeAsync(CancellationToken.None);
         return new IndexTestContext(index, service, counter);
     }

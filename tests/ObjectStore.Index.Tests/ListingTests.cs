@@ -27,9 +27,9 @@ public sealed class ListingTests(AzuriteFixture azurite, ITestOutputHelper outpu
         var ctx = await IndexTestContext.CreateAsync(azurite);
         var bucket = await ctx.CreateBucketAsync();
         foreach (var key in AwkwardKeys)
-            Assert.Equal(IndexWriteResult.Success, (await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, key), WriteCondition.MustNotExist, None)).Result);
+            Assert.Equal(IndexWriteResult.Success, (await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, key), WriteCondition.MustNotExist, BucketVersioning.Unversioned, None)).Result);
         foreach (var key in AwkwardKeys)
-            Assert.Equal(key, (await ctx.Index.GetObjectAsync(bucket, key, None))?.Key);
+            Assert.Equal(key, (await ctx.Index.GetObjectAsync(bucket, key, null, None))?.Key);
 
         var page = await ctx.Index.ListObjectsAsync(new ListRequest(bucket, "", null, null, 1000), None);
         Assert.False(page.IsTruncated);
@@ -118,7 +118,7 @@ public sealed class ListingTests(AzuriteFixture azurite, ITestOutputHelper outpu
     {
         var ctx = await IndexTestContext.CreateAsync(azurite);
         var bucket = await ctx.CreateBucketAsync();
-        await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k"), WriteCondition.None, None);
+        await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k"), WriteCondition.None, BucketVersioning.Unversioned, None);
         var page = await ctx.Index.ListObjectsAsync(new ListRequest(bucket, "", null, null, 0), None);
         Assert.Empty(page.Objects);
         Assert.Empty(page.CommonPrefixes);

@@ -23,18 +23,18 @@ public sealed class ObjectWriteTests(AzuriteFixture azurite)
         };
         record = record with { DataLayout = new string('L', 100_000) };
 
-        var outcome = await ctx.Index.PutObjectAsync(record, WriteCondition.None, None);
+        var outcome = await ctx.Index.PutObjectAsync(record, WriteCondition.None, BucketVersioning.Unversioned, None);
         Assert.Equal(IndexWriteResult.Success, outcome.Result);
-        Assert.Null(outcome.Replaced);
+        Assert.Empty(outcome.Removed);
 
-        var read = await ctx.Index.GetObjectAsync(bucket, "dir/file.bin", None);
+        var read = await ctx.Index.GetObjectAsync(bucket, "dir/file.bin", null, None);
         Assert.NotNull(read);
         Assert.Equal(record with { ConcurrencyToken = read.ConcurrencyToken, Headers = read.Headers, UserMetadata = read.UserMetadata, Tags = read.Tags }, read);
         Assert.Equal(record.Headers, read.Headers);
         Assert.Equal(record.UserMetadata, read.UserMetadata);
         Assert.Equal(record.Tags, read.Tags);
         Assert.NotNull(read.ConcurrencyToken);
-        Assert.Null(await ctx.Index.GetObjectAsync(bucket, "dir/other", None));
+        Assert.Null(await ctx.Index.GetObjectAsync(bucket, "dir/other", null, None));
     }
 
     [Fact]
@@ -42,11 +42,11 @@ public sealed class ObjectWriteTests(AzuriteFixture azurite)
     {
         var ctx = await IndexTestContext.CreateAsync(azurite);
         var bucket = await ctx.CreateBucketAsync();
-        await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v1\""), WriteCondition.None, None);
-        var outcome = await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v2\""), WriteCondition.None, None);
+        await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v1\""), WriteCondition.None, BucketVersioning.Unversioned, None);
+        var outcome = await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v2\""), WriteCondition.None, BucketVersioning.Unversioned, None);
         Assert.Equal(IndexWriteResult.Success, outcome.Result);
-        Assert.Equal("\"v1\"", outcome.Replaced?.ETag);
-        Assert.Equal("\"v2\"", (await ctx.Index.GetObjectAsync(bucket, "k", None))?.ETag);
+        Assert.Equal("\"v1\"", outcome.Removed.SingleOrDefault()?.ETag);
+        Assert.Equal("\"v2\"", (await ctx.Index.GetObjectAsync(bucket, "k", null, None))?.ETag);
     }
 
     [Fact]
@@ -54,9 +54,9 @@ public sealed class ObjectWriteTests(AzuriteFixture azurite)
     {
         var ctx = await IndexTestContext.CreateAsync(azurite);
         var bucket = await ctx.CreateBucketAsync();
-        Assert.Equal(IndexWriteResult.Success, (await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v1\""), WriteCondition.MustNotExist, None)).Result);
-        Assert.Equal(IndexWriteResult.ConditionFailed, (await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v2\""), WriteCondition.MustNotExist, None)).Result);
-        Assert.Equal("\"v1\"", (await ctx.Index.GetObjectAsync(bucket, "k", None))?.ETag);
+        Assert.Equal(IndexWriteResult.Success, (await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v1\""), WriteCondition.MustNotExist, BucketVersioning.Unversioned, None)).Result);
+        Assert.Equal(IndexWriteResult.ConditionFailed, (await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v2\""), WriteCondition.MustNotExist, BucketVersioning.Unversioned, None)).Result);
+        Assert.Equal("\"v1\"", (await ctx.Index.GetObjectAsync(bucket, "k", null, None))?.ETag);
     }
 
     [Fact]
@@ -64,14 +64,14 @@ public sealed class ObjectWriteTests(AzuriteFixture azurite)
     {
         var ctx = await IndexTestContext.CreateAsync(azurite);
         var bucket = await ctx.CreateBucketAsync();
-        Assert.Equal(IndexWriteResult.NotFound, (await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k"), WriteCondition.ETagMatches("\"e1\""), None)).Result);
-        await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v1\""), WriteCondition.None, None);
+        Assert.Equal(IndexWriteResult.NotFound, (await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k"), WriteCondition.ETagMatches("\"e1\""), BucketVersioning.Unversioned, None)).Result);
+        await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v1\""), WriteCondition.None, BucketVersioning.Unversioned, None);
 
-        Assert.Equal(IndexWriteResult.ConditionFailed, (await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v2\""), WriteCondition.ETagMatches("\"nope\""), None)).Result);
-        var matched = await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v2\""), WriteCondition.ETagMatches("v1"), None);
+        Assert.Equal(IndexWriteResult.ConditionFailed, (await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v2\""), WriteCondition.ETagMatches("\"nope\""), BucketVersioning.Unversioned, None)).Result);
+        var matched = await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v2\""), WriteCondition.ETagMatches("v1"), BucketVersioning.Unversioned, None);
         Assert.Equal(IndexWriteResult.Success, matched.Result);
-        Assert.Equal("\"v1\"", matched.Replaced?.ETag);
-        Assert.Equal(IndexWriteResult.Success, (await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v3\""), WriteCondition.ETagMatches("*"), None)).Result);
+        Assert.Equal("\"v1\"", matched.Removed.SingleOrDefault()?.ETag);
+        Assert.Equal(IndexWriteResult.Success, (await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v3\""), WriteCondition.ETagMatches("*"), BucketVersioning.Unversioned, None)).Result);
     }
 
     [Fact]
@@ -82,14 +82,14 @@ public sealed class ObjectWriteTests(AzuriteFixture azurite)
         for (var round = 0; round < 20; round++)
         {
             var key = "race" + round;
-            await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, key, "\"base\""), WriteCondition.None, None);
+            await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, key, "\"base\""), WriteCondition.None, BucketVersioning.Unversioned, None);
             var writers = Enumerable.Range(0, 2).Select(i => Task.Run(() =>
-                ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, key, $"\"w{i}\""), WriteCondition.ETagMatches("\"base\""), None))).ToArray();
+                ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, key, $"\"w{i}\""), WriteCondition.ETagMatches("\"base\""), BucketVersioning.Unversioned, None))).ToArray();
             var results = await Task.WhenAll(writers);
             Assert.Equal(1, results.Count(r => r.Result == IndexWriteResult.Success));
             Assert.Equal(1, results.Count(r => r.Result == IndexWriteResult.ConditionFailed));
             var winner = Array.FindIndex(results, r => r.Result == IndexWriteResult.Success);
-            Assert.Equal($"\"w{winner}\"", (await ctx.Index.GetObjectAsync(bucket, key, None))?.ETag);
+            Assert.Equal($"\"w{winner}\"", (await ctx.Index.GetObjectAsync(bucket, key, null, None))?.ETag);
         }
     }
 
@@ -99,12 +99,12 @@ public sealed class ObjectWriteTests(AzuriteFixture azurite)
         var ctx = await IndexTestContext.CreateAsync(azurite);
         var bucket = await ctx.CreateBucketAsync();
         var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() =>
-            ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "hot", $"\"w{i}\""), WriteCondition.None, None))));
+            ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "hot", $"\"w{i}\""), WriteCondition.None, BucketVersioning.Unversioned, None))));
 
         Assert.All(results, r => Assert.Equal(IndexWriteResult.Success, r.Result));
-        var final = (await ctx.Index.GetObjectAsync(bucket, "hot", None))!.ETag;
+        var final = (await ctx.Index.GetObjectAsync(bucket, "hot", null, None))!.ETag;
         // Every version but the survivor was replaced exactly once: no lost update, no double delete.
-        var replaced = results.Where(r => r.Replaced is not null).Select(r => r.Replaced!.ETag).ToList();
+        var replaced = results.SelectMany(r => r.Removed).Select(r => r.ETag).ToList();
         Assert.Equal(11, replaced.Count);
         Assert.Equal(12, replaced.Append(final).Distinct().Count());
     }
@@ -114,14 +114,14 @@ public sealed class ObjectWriteTests(AzuriteFixture azurite)
     {
         var ctx = await IndexTestContext.CreateAsync(azurite);
         var bucket = await ctx.CreateBucketAsync();
-        Assert.Equal(IndexWriteResult.NotFound, (await ctx.Index.DeleteObjectAsync(bucket, "k", WriteCondition.None, None)).Result);
-        await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v1\""), WriteCondition.None, None);
+        Assert.Equal(IndexWriteResult.NotFound, (await ctx.Index.DeleteObjectAsync(bucket, "k", null, WriteCondition.None, BucketVersioning.Unversioned, None)).Result);
+        await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v1\""), WriteCondition.None, BucketVersioning.Unversioned, None);
 
-        Assert.Equal(IndexWriteResult.ConditionFailed, (await ctx.Index.DeleteObjectAsync(bucket, "k", WriteCondition.ETagMatches("\"v0\""), None)).Result);
-        var deleted = await ctx.Index.DeleteObjectAsync(bucket, "k", WriteCondition.ETagMatches("\"v1\""), None);
+        Assert.Equal(IndexWriteResult.ConditionFailed, (await ctx.Index.DeleteObjectAsync(bucket, "k", null, WriteCondition.ETagMatches("\"v0\""), BucketVersioning.Unversioned, None)).Result);
+        var deleted = await ctx.Index.DeleteObjectAsync(bucket, "k", null, WriteCondition.ETagMatches("\"v1\""), BucketVersioning.Unversioned, None);
         Assert.Equal(IndexWriteResult.Success, deleted.Result);
-        Assert.Equal("\"v1\"", deleted.Replaced?.ETag);
-        Assert.Null(await ctx.Index.GetObjectAsync(bucket, "k", None));
+        Assert.Equal("\"v1\"", deleted.Removed.SingleOrDefault()?.ETag);
+        Assert.Null(await ctx.Index.GetObjectAsync(bucket, "k", null, None));
     }
 
     [Fact]
@@ -129,8 +129,8 @@ public sealed class ObjectWriteTests(AzuriteFixture azurite)
     {
         var ctx = await IndexTestContext.CreateAsync(azurite);
         var bucket = await ctx.CreateBucketAsync();
-        await Assert.ThrowsAsync<ArgumentException>(() => ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, ""), WriteCondition.None, None));
-        await Assert.ThrowsAsync<ArgumentException>(() => ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, new string('é', 513)), WriteCondition.None, None));
-        Assert.Equal(IndexWriteResult.Success, (await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, new string('é', 512)), WriteCondition.None, None)).Result);
+        await Assert.ThrowsAsync<ArgumentException>(() => ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, ""), WriteCondition.None, BucketVersioning.Unversioned, None));
+        await Assert.ThrowsAsync<ArgumentException>(() => ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, new string('é', 513)), WriteCondition.None, BucketVersioning.Unversioned, None));
+        Assert.Equal(IndexWriteResult.Success, (await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, new string('é', 512)), WriteCondition.None, BucketVersioning.Unversioned, None)).Result);
     }
 }

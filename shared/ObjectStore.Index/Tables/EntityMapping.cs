@@ -14,6 +14,17 @@ internal static class EntityMapping
     /// <summary>First RowKey after all current-version rows.</summary>
     public const string ObjectRowsEnd = "p";
 
+    /// <summary>Row kind prefix of version rows (every version and delete marker, newest first per key).</summary>
+    public const string VersionRowPrefix = "v";
+    /// <summary>First RowKey after all version rows.</summary>
+    public const string VersionRowsEnd = "w";
+    /// <summary>Separates a key's token from the version stamp; sorts below every token character.</summary>
+    public const char VersionSeparator = '!';
+
+    /// <summary>Column of current rows naming the stamp of their version row.</summary>
+    public const string VersionRowColumn = "VersionRow";
+    public const string DeleteMarkerColumn = "IsDeleteMarker";
+
     // Table caps a string property at 64 KiB (32K UTF-16 characters); long values spill into numbered columns.
     private const int ChunkChars = 32_000;
     private const int MaxChunks = 8;
@@ -24,9 +35,23 @@ internal static class EntityMapping
 
     /// <summary>What a listing reads: everything but headers, user metadata and tags.</summary>
     public static readonly string[] ListingColumns =
-        ["RowKey", "Key", "VersionId", "Size", "ETag", "LastModified", "StorageClass", "Owner", "ChecksumAlgorithm", "ChecksumValue", .. DataLayoutColumns];
+        ["RowKey", "Key", "VersionId", "Size", "ETag", "LastModified", "StorageClass", "Owner", "ChecksumAlgorithm", "ChecksumValue", DeleteMarkerColumn, .. DataLayoutColumns];
 
     public static string ObjectRowKey(string token) => ObjectRowPrefix + token;
+
+    public static string VersionRowKey(string token, string stamp) => VersionRowPrefix + token + VersionSeparator + stamp;
+
+    /// <summary>The RowKey range [lower, upper) of every version row of the key with this token.</summary>
+    public static (string Lower, string Upper) VersionRowRange(string token) =>
+        (VersionRowPrefix + token + VersionSeparator, VersionRowPrefix + token + (char)(VersionSeparator + 1));
+
+    /// <summary>A current or version row of <paramref name="record"/>, whose version row has <paramref name="stamp"/>.</summary>
+    public static TableEntity ToEntity(ObjectRecord record, string rowKey, string stamp)
+    {
+        var entity = ToEntity(record, rowKey);
+        entity[VersionRowColumn] = stamp;
+        return entity;
+    }
 
     public static TableEntity ToEntity(ObjectRecord record, string rowKey)
     {
@@ -45,6 +70,7 @@ internal static class EntityMapping
         };
         if (record.ChecksumAlgorithm is not null) entity["ChecksumAlgorithm"] = record.ChecksumAlgorithm;
         if (record.ChecksumValue is not null) entity["ChecksumValue"] = record.ChecksumValue;
+        if (record.IsDeleteMarker) entity[DeleteMarkerColumn] = true;
         WriteChunked(entity, "DataLayout", record.DataLayout);
         return entity;
     }
@@ -66,8 +92,14 @@ internal static class EntityMapping
             ChecksumAlgorithm = entity.GetString("ChecksumAlgorithm"),
             ChecksumValue = entity.GetString("ChecksumValue"),
             Owner = entity.GetString("Owner") ?? "",
+            IsDeleteMarker = IsDeleteMarker(entity),
             ConcurrencyToken = entity.ETag.ToString(),
         };
+
+    public static bool IsDeleteMarker(TableEntity entity) => entity.GetBoolean(DeleteMarkerColumn) == true;
+
+    /// <summary>The stamp of the version row a current row mirrors; null for rows written before version rows existed.</summary>
+    public static string? VersionRowOf(TableEntity entity) => entity.GetString(VersionRowColumn);
 
     public static TableEntity ToEntity(BucketRecord record)
     {
@@ -133,6 +165,8 @@ internal static class EntityMapping
             builder.Append(next);
         return builder.ToString();
     }
+
+    public static string TagsJson(IReadOnlyDictionary<string, string> tags) => ToJson(tags);
 
     private static string ToJson(IReadOnlyDictionary<string, string> values) =>
         values.Count == 0 ? "{}" : JsonSerializer.Serialize(values);

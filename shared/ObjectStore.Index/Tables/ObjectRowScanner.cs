@@ -3,13 +3,13 @@ using Azure.Data.Tables;
 namespace ObjectStore.Index.Tables;
 
 /// <summary>
-/// Reads current-version rows of one bucket in S3 key order, from a lower key bound that only
+/// Reads rows of one kind (current rows, or version rows: <paramref name="rowPrefix"/>) of one bucket in S3 key order, from a lower key bound that only
 /// moves forward (<see cref="Seek"/>) to a fixed upper RowKey. Overflow groups (keys sharing
 /// their first <see cref="KeyEncoding.MaxDirectBytes"/> bytes) are read whole and sorted by key.
 /// A seek past the rows already fetched starts a new range query instead of paging through the
 /// rows in between; that is how a delimiter listing skips a common prefix.
 /// </summary>
-internal sealed class ObjectRowScanner(TableClient table, string partitionKey, string upperRowKey, IEnumerable<string> select, int initialPageSize)
+internal sealed class ObjectRowScanner(TableClient table, string partitionKey, string rowPrefix, string upperRowKey, IEnumerable<string> select, int initialPageSize)
 {
     private const int MinPageSize = 16;
     /// <summary>
@@ -24,7 +24,8 @@ internal sealed class ObjectRowScanner(TableClient table, string partitionKey, s
     private IReadOnlyList<TableEntity> _page = [];
     private int _index;
     private int _skipRunAtPageEnd;
-    private string _queryLower = EntityMapping.ObjectRowPrefix;
+    private readonly string _rowPrefix = rowPrefix;
+    private string _queryLower = rowPrefix;
     private string? _continuation;
     private bool _queryActive = true;
     private bool _queryStarted;
@@ -45,7 +46,7 @@ internal sealed class ObjectRowScanner(TableClient table, string partitionKey, s
             _ready.Dequeue();
         if (_ready.Count > 0)
             return;
-        var lowerRowKey = EntityMapping.ObjectRowPrefix + KeyEncoding.LowerBoundInclusive(lowerKey);
+        var lowerRowKey = _rowPrefix + KeyEncoding.LowerBoundInclusive(lowerKey);
         var skipped = 0;
         while (_index < _page.Count && string.CompareOrdinal(_page[_index].RowKey, lowerRowKey) < 0)
         {
@@ -83,7 +84,12 @@ internal sealed class ObjectRowScanner(TableClient table, string partitionKey, s
             members.Add(next);
             _index++;
         }
-        members.Sort((a, b) => Utf8KeyComparer.Instance.Compare(a.GetString("Key"), b.GetString("Key")));
+        // By key, then RowKey: a key's version rows keep their newest-first order.
+        members.Sort((a, b) =>
+        {
+            var byKey = Utf8KeyComparer.Instance.Compare(a.GetString("Key"), b.GetString("Key"));
+            return byKey != 0 ? byKey : string.CompareOrdinal(a.RowKey, b.RowKey);
+        });
         foreach (var member in members)
             _ready.Enqueue(member);
         return _ready.Dequeue();
@@ -152,9 +158,9 @@ internal sealed class ObjectRowScanner(TableClient table, string partitionKey, s
             : Math.Min(MaxPageSize, _pageSize * 2);
     }
 
-    private static bool IsOverflowRow(string rowKey) => KeyEncoding.IsOverflow(rowKey.AsSpan(EntityMapping.ObjectRowPrefix.Length));
+    private bool IsOverflowRow(string rowKey) => KeyEncoding.IsOverflow(rowKey.AsSpan(_rowPrefix.Length));
 
-    private static string GroupOf(string rowKey) => KeyEncoding.GroupOf(rowKey.AsSpan(EntityMapping.ObjectRowPrefix.Length)).ToString();
+    private string GroupOf(string rowKey) => KeyEncoding.GroupOf(rowKey.AsSpan(_rowPrefix.Length)).ToString();
 
     private static byte[] KeyBytes(TableEntity row) => System.Text.Encoding.UTF8.GetBytes(row.GetString("Key") ?? "");
 }

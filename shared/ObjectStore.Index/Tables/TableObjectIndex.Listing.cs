@@ -38,7 +38,7 @@ public sealed partial class TableObjectIndex
         var truncated = false;
 
         // With a delimiter, big common prefixes would fill large pages with rows to skip; start small and adapt.
-        var scanner = new ObjectRowScanner(_objects, request.Bucket, upperRowKey, EntityMapping.ListingColumns,
+        var scanner = new ObjectRowScanner(_objects, request.Bucket, EntityMapping.ObjectRowPrefix, upperRowKey, EntityMapping.ListingColumns,
             initialPageSize: delimiter is null ? 1000 : DelimiterInitialPageSize);
         scanner.PageSizeLimit = request.MaxKeys + 1;
         scanner.Seek(lowerKey);
@@ -51,6 +51,9 @@ public sealed partial class TableObjectIndex
                 continue;
             if (upperKey is not null && keyBytes.AsSpan().SequenceCompareTo(upperKey) >= 0)
                 break;
+            // A key whose latest version is a delete marker is not listed (nor is its common prefix, on its own).
+            if (EntityMapping.IsDeleteMarker(row))
+                continue;
 
             var rollUpAt = delimiter is null ? -1 : key.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal);
             if (rollUpAt >= 0)

@@ -4,95 +4,227 @@ using Azure.Data.Tables;
 
 namespace ObjectStore.Index.Tables;
 
+/// <summary>
+/// Writes. Every key has a current row ("o", a copy of its latest version, delete markers included)
+/// and one version row ("v") per version. A write reads the current row, then commits the current
+/// row (conditioned on its Table ETag, or insert-only when there was none) together with the
+/// version rows it adds or removes in one entity-group transaction: a concurrent writer makes one
+/// of the two fail with 412/409, and the loser re-reads and retries (or, under a write condition,
+/// reports ConditionFailed).
+/// </summary>
 public sealed partial class TableObjectIndex
 {
-    public async Task<ObjectRecord?> GetObjectAsync(string bucket, string key, CancellationToken cancellationToken)
+    public async Task<ObjectRecord?> GetObjectAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
     {
-        var entity = await ReadCurrentAsync(bucket, key, RowKeyOf(key), cancellationToken).ConfigureAwait(false);
-        return entity is null ? null : EntityMapping.ToObjectRecord(entity);
+        var token = TokenOf(key);
+        var current = await ReadCurrentAsync(bucket, key, token, cancellationToken).ConfigureAwait(false);
+        if (versionId is null || (current is not null && current.GetString("VersionId") == versionId))
+            return current is null ? null : EntityMapping.ToObjectRecord(current);
+        var version = await ReadVersionAsync(bucket, key, token, versionId, cancellationToken).ConfigureAwait(false);
+        return version is null ? null : EntityMapping.ToObjectRecord(version);
     }
 
-    /// <summary>
-    /// Read, check the condition, then write conditioned on the entity's Table ETag (or insert-only
-    /// when there was none), so a concurrent writer makes one of the two fail with 412/409. With
-    /// <see cref="WriteConditionKind.None"/> the loop retries on such a race, so the outcome names the
-    /// record that was actually replaced.
-    /// </summary>
-    public async Task<ObjectWriteOutcome> PutObjectAsync(ObjectRecord record, WriteCondition condition, CancellationToken cancellationToken)
+    public async Task<ObjectWriteOutcome> PutObjectAsync(ObjectRecord record, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var rowKey = RowKeyOf(record.Key);
-        var entity = EntityMapping.ToEntity(record, rowKey);
-
-        if (condition.Kind == WriteConditionKind.MustNotExist)
-        {
-            return await TryInsertAsync(entity, cancellationToken).ConfigureAwait(false)
-                ? new ObjectWriteOutcome(IndexWriteResult.Success, null)
-                : new ObjectWriteOutcome(IndexWriteResult.ConditionFailed, null);
-        }
-
+        var token = TokenOf(record.Key);
         for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
         {
-            var current = await ReadCurrentAsync(record.Bucket, record.Key, rowKey, cancellationToken).ConfigureAwait(false);
+            var current = await ReadCurrentAsync(record.Bucket, record.Key, token, cancellationToken).ConfigureAwait(false);
             var failed = CheckCondition(current, condition);
             if (failed is not null)
-                return new ObjectWriteOutcome(failed.Value, null);
+                return ObjectWriteOutcome.Failed(failed.Value);
 
-            if (current is null)
+            var stamp = VersionStamp.Next(_time.GetUtcNow(), current is null ? null : EntityMapping.VersionRowOf(current));
+            var committed = record with
             {
-                if (await TryInsertAsync(entity, cancellationToken).ConfigureAwait(false))
-                    return new ObjectWriteOutcome(IndexWriteResult.Success, null);
-            }
-            else if (await TryReplaceAsync(entity, current.ETag, cancellationToken).ConfigureAwait(false))
-            {
-                return new ObjectWriteOutcome(IndexWriteResult.Success, EntityMapping.ToObjectRecord(current));
-            }
+                VersionId = versioning == BucketVersioning.Enabled ? stamp : VersionIds.Null,
+                ConcurrencyToken = null,
+            };
+            var actions = new List<TableTransactionAction>();
+            AddLatest(actions, committed, token, stamp, current);
+            var removed = new List<ObjectRecord>();
+            if (versioning != BucketVersioning.Enabled)
+                await ReplaceNullVersionAsync(actions, removed, record.Bucket, record.Key, token, current, cancellationToken).ConfigureAwait(false);
 
-            // Lost a race. If-Match named the version we read, which is gone now.
-            if (condition.Kind == WriteConditionKind.ETagMatches)
-                return new ObjectWriteOutcome(IndexWriteResult.ConditionFailed, null);
+            if (await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false))
+                return new ObjectWriteOutcome(IndexWriteResult.Success, committed, removed);
+            // Lost a race. A condition was about the state we read, which is gone now.
+            if (condition.Kind != WriteConditionKind.None)
+                return ObjectWriteOutcome.Failed(IndexWriteResult.ConditionFailed);
         }
         throw new InvalidOperationException($"Key '{record.Key}' in '{record.Bucket}' changed {MaxRaceRetries} times while writing it.");
     }
 
-    public async Task<ObjectWriteOutcome> DeleteObjectAsync(string bucket, string key, WriteCondition condition, CancellationToken cancellationToken)
+    public async Task<ObjectWriteOutcome> DeleteObjectAsync(string bucket, string key, string? versionId, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken)
     {
-        var rowKey = RowKeyOf(key);
+        var token = TokenOf(key);
         for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
         {
-            var current = await ReadCurrentAsync(bucket, key, rowKey, cancellationToken).ConfigureAwait(false);
-            if (current is null)
-                return new ObjectWriteOutcome(IndexWriteResult.NotFound, null);
-            if (condition.Kind == WriteConditionKind.MustNotExist)
-                return new ObjectWriteOutcome(IndexWriteResult.ConditionFailed, null);
-            var failed = CheckCondition(current, condition);
-            if (failed is not null)
-                return new ObjectWriteOutcome(failed.Value, null);
-            try
-            {
-                await _objects.DeleteEntityAsync(bucket, rowKey, current.ETag, cancellationToken).ConfigureAwait(false);
-                return new ObjectWriteOutcome(IndexWriteResult.Success, EntityMapping.ToObjectRecord(current));
-            }
-            catch (RequestFailedException e) when (e.Status is 404 or 412)
-            {
-                if (condition.Kind == WriteConditionKind.ETagMatches)
-                    return new ObjectWriteOutcome(IndexWriteResult.ConditionFailed, null);
-            }
+            var current = await ReadCurrentAsync(bucket, key, token, cancellationToken).ConfigureAwait(false);
+            var outcome = versionId is not null
+                ? await TryDeleteVersionAsync(bucket, key, token, versionId, current, condition, cancellationToken).ConfigureAwait(false)
+                : versioning == BucketVersioning.Unversioned
+                    ? await TryRemoveKeyAsync(token, current, condition, cancellationToken).ConfigureAwait(false)
+                    : await TryAddDeleteMarkerAsync(bucket, key, token, current, condition, versioning, cancellationToken).ConfigureAwait(false);
+            if (outcome is not null)
+                return outcome;
+            if (condition.Kind != WriteConditionKind.None)
+                return ObjectWriteOutcome.Failed(IndexWriteResult.ConditionFailed);
         }
         throw new InvalidOperationException($"Key '{key}' in '{bucket}' changed {MaxRaceRetries} times while deleting it.");
     }
 
-    /// <summary>Null when the condition holds for <paramref name="current"/>.</summary>
+    /// <summary>Unversioned delete: the current row and its version row go; null when a race was lost.</summary>
+    private async Task<ObjectWriteOutcome?> TryRemoveKeyAsync(string token, TableEntity? current, WriteCondition condition, CancellationToken cancellationToken)
+    {
+        if (current is null)
+            return ObjectWriteOutcome.Failed(IndexWriteResult.NotFound);
+        if (CheckCondition(current, condition) is { } failed)
+            return ObjectWriteOutcome.Failed(failed);
+        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Delete, current, current.ETag) };
+        if (EntityMapping.VersionRowOf(current) is { } stamp)
+            actions.Add(new(TableTransactionActionType.Delete, new TableEntity(current.PartitionKey, EntityMapping.VersionRowKey(token, stamp)), ETag.All));
+        return await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false)
+            ? new ObjectWriteOutcome(IndexWriteResult.Success, null, [EntityMapping.ToObjectRecord(current)])
+            : null;
+    }
+
+    /// <summary>Versioned delete without a version id: a delete marker becomes the latest version.</summary>
+    private async Task<ObjectWriteOutcome?> TryAddDeleteMarkerAsync(string bucket, string key, string token, TableEntity? current, WriteCondition condition,
+        BucketVersioning versioning, CancellationToken cancellationToken)
+    {
+        if (CheckCondition(current, condition) is { } failed)
+            return ObjectWriteOutcome.Failed(failed);
+        var now = _time.GetUtcNow();
+        var stamp = VersionStamp.Next(now, current is null ? null : EntityMapping.VersionRowOf(current));
+        var marker = new ObjectRecord(bucket, key, versioning == BucketVersioning.Enabled ? stamp : VersionIds.Null, 0, "", now, "STANDARD", "")
+        {
+            IsDeleteMarker = true,
+            Owner = current?.GetString("Owner") ?? "",
+        };
+        var actions = new List<TableTransactionAction>();
+        AddLatest(actions, marker, token, stamp, current);
+        var removed = new List<ObjectRecord>();
+        if (versioning == BucketVersioning.Suspended)
+            await ReplaceNullVersionAsync(actions, removed, bucket, key, token, current, cancellationToken).ConfigureAwait(false);
+        return await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false)
+            ? new ObjectWriteOutcome(IndexWriteResult.Success, marker, removed)
+            : null;
+    }
+
+    /// <summary>Removes one version; when it was the latest, the next newer one becomes the current row.</summary>
+    private async Task<ObjectWriteOutcome?> TryDeleteVersionAsync(string bucket, string key, string token, string versionId, TableEntity? current,
+        WriteCondition condition, CancellationToken cancellationToken)
+    {
+        var isLatest = current is not null && current.GetString("VersionId") == versionId;
+        var target = isLatest ? current : await ReadVersionAsync(bucket, key, token, versionId, cancellationToken).ConfigureAwait(false);
+        if (target is null)
+            return ObjectWriteOutcome.Failed(IndexWriteResult.NotFound);
+        if (CheckCondition(target, condition) is { } failed)
+            return ObjectWriteOutcome.Failed(failed);
+
+        var targetRowKey = isLatest
+            ? EntityMapping.VersionRowOf(current!) is { } stamp ? EntityMapping.VersionRowKey(token, stamp) : null
+            : target.RowKey;
+        var actions = new List<TableTransactionAction>();
+        if (targetRowKey is not null)
+            actions.Add(new(TableTransactionActionType.Delete, new TableEntity(bucket, targetRowKey), ETag.All));
+        if (isLatest)
+        {
+            var next = await NewestVersionExceptAsync(bucket, token, targetRowKey, cancellationToken).ConfigureAwait(false);
+            if (next is null)
+            {
+                actions.Add(new(TableTransactionActionType.Delete, current!, current!.ETag));
+            }
+            else
+            {
+                var promoted = EntityMapping.ToEntity(EntityMapping.ToObjectRecord(next), EntityMapping.ObjectRowKey(token), next.RowKey[^VersionStamp.Length..]);
+                actions.Add(new(TableTransactionActionType.UpdateReplace, promoted, current!.ETag));
+            }
+        }
+        return await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false)
+            ? new ObjectWriteOutcome(IndexWriteResult.Success, null, [EntityMapping.ToObjectRecord(target)])
+            : null;
+    }
+
+    public async Task<ObjectWriteOutcome> UpdateTagsAsync(string bucket, string key, string? versionId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    {
+        var token = TokenOf(key);
+        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        {
+            var current = await ReadCurrentAsync(bucket, key, token, cancellationToken).ConfigureAwait(false);
+            var isLatest = current is not null && (versionId is null || current.GetString("VersionId") == versionId);
+            var target = isLatest || versionId is null ? current : await ReadVersionAsync(bucket, key, token, versionId, cancellationToken).ConfigureAwait(false);
+            if (target is null || EntityMapping.IsDeleteMarker(target))
+                return ObjectWriteOutcome.Failed(IndexWriteResult.NotFound);
+
+            var tagsJson = EntityMapping.TagsJson(tags);
+            var actions = new List<TableTransactionAction>();
+            var versionRowKey = isLatest
+                ? EntityMapping.VersionRowOf(target) is { } stamp ? EntityMapping.VersionRowKey(token, stamp) : null
+                : target.RowKey;
+            if (versionRowKey is not null)
+                actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(bucket, versionRowKey) { ["Tags"] = tagsJson }, isLatest ? ETag.All : target.ETag));
+            if (isLatest)
+                actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(bucket, target.RowKey) { ["Tags"] = tagsJson }, target.ETag));
+            if (await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false))
+                return new ObjectWriteOutcome(IndexWriteResult.Success, EntityMapping.ToObjectRecord(target) with { Tags = tags }, []);
+        }
+        throw new InvalidOperationException($"Key '{key}' in '{bucket}' changed {MaxRaceRetries} times while tagging it.");
+    }
+
+    /// <summary>The current row becomes <paramref name="latest"/> (insert-only if there was none) and its version row is added.</summary>
+    private static void AddLatest(List<TableTransactionAction> actions, ObjectRecord latest, string token, string stamp, TableEntity? current)
+    {
+        var currentRow = EntityMapping.ToEntity(latest, EntityMapping.ObjectRowKey(token), stamp);
+        actions.Add(current is null
+            ? new TableTransactionAction(TableTransactionActionType.Add, currentRow)
+            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, currentRow, current.ETag));
+        actions.Add(new(TableTransactionActionType.Add, EntityMapping.ToEntity(latest, EntityMapping.VersionRowKey(token, stamp), stamp)));
+    }
+
+    /// <summary>Outside Enabled, a write replaces the key's null version: its row goes in the same transaction and its record is reported removed.</summary>
+    private async Task ReplaceNullVersionAsync(List<TableTransactionAction> actions, List<ObjectRecord> removed, string bucket, string key, string token,
+        TableEntity? current, CancellationToken cancellationToken)
+    {
+        TableEntity? nullVersion;
+        string? rowKey;
+        if (current is not null && current.GetString("VersionId") == VersionIds.Null)
+        {
+            nullVersion = current;
+            rowKey = EntityMapping.VersionRowOf(current) is { } stamp ? EntityMapping.VersionRowKey(token, stamp) : null;
+        }
+        else
+        {
+            nullVersion = current is null ? null : await ReadVersionAsync(bucket, key, token, VersionIds.Null, cancellationToken).ConfigureAwait(false);
+            rowKey = nullVersion?.RowKey;
+        }
+        if (nullVersion is null)
+            return;
+        if (rowKey is not null)
+            actions.Add(new(TableTransactionActionType.Delete, new TableEntity(bucket, rowKey), ETag.All));
+        removed.Add(EntityMapping.ToObjectRecord(nullVersion));
+    }
+
+    /// <summary>Null when the condition holds for <paramref name="current"/> (a delete marker counts as no object).</summary>
     private static IndexWriteResult? CheckCondition(TableEntity? current, WriteCondition condition)
     {
-        if (condition.Kind != WriteConditionKind.ETagMatches)
-            return null;
-        if (current is null)
-            return IndexWriteResult.NotFound; // S3 answers If-Match on a missing key with 404
-        var wanted = condition.ETag ?? "";
-        if (wanted.Trim() == "*")
-            return null;
-        return S3ETagsEqual(current.GetString("ETag"), wanted) ? null : IndexWriteResult.ConditionFailed;
+        var live = current is not null && !EntityMapping.IsDeleteMarker(current) ? current : null;
+        switch (condition.Kind)
+        {
+            case WriteConditionKind.MustNotExist:
+                return live is null ? null : IndexWriteResult.ConditionFailed;
+            case WriteConditionKind.ETagMatches:
+                if (live is null)
+                    return IndexWriteResult.NotFound; // S3 answers If-Match on a missing key with 404
+                var wanted = condition.ETag ?? "";
+                if (wanted.Trim() == "*")
+                    return null;
+                return S3ETagsEqual(live.GetString("ETag"), wanted) ? null : IndexWriteResult.ConditionFailed;
+            default:
+                return null;
+        }
     }
 
     /// <summary>S3 ETags compare without their quotes and without a weak-validator prefix.</summary>
@@ -107,45 +239,66 @@ public sealed partial class TableObjectIndex
         return value.Trim('"');
     }
 
-    private async Task<TableEntity?> ReadCurrentAsync(string bucket, string key, string rowKey, CancellationToken cancellationToken)
+    private async Task<TableEntity?> ReadCurrentAsync(string bucket, string key, string token, CancellationToken cancellationToken)
     {
-        var response = await _objects.GetEntityIfExistsAsync<TableEntity>(bucket, rowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!response.HasValue)
+        var response = await _objects.GetEntityIfExistsAsync<TableEntity>(bucket, EntityMapping.ObjectRowKey(token), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.HasValue ? CheckKey(response.Value!, key) : null;
+    }
+
+    /// <summary>A version row by id; "null" is found by a query over the key's versions (there is at most one).</summary>
+    private async Task<TableEntity?> ReadVersionAsync(string bucket, string key, string token, string versionId, CancellationToken cancellationToken)
+    {
+        if (versionId == VersionIds.Null)
+        {
+            var (lower, upper) = EntityMapping.VersionRowRange(token);
+            var filter = TableClient.CreateQueryFilter(
+                $"PartitionKey eq {bucket} and RowKey ge {lower} and RowKey lt {upper} and VersionId eq {VersionIds.Null}");
+            await foreach (var row in _objects.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+                return CheckKey(row, key);
             return null;
-        var entity = response.Value!;
-        // Overflow tokens carry 96 bits of SHA-256: a clash is not expected, but never serve the wrong key.
-        if (!string.Equals(entity.GetString("Key"), key, StringComparison.Ordinal))
-            throw new InvalidOperationException($"Row {rowKey} in '{bucket}' holds another key (token clash).");
-        return entity;
+        }
+        if (!VersionStamp.IsWellFormed(versionId))
+            return null;
+        var response = await _objects.GetEntityIfExistsAsync<TableEntity>(bucket, EntityMapping.VersionRowKey(token, versionId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.HasValue ? CheckKey(response.Value!, key) : null;
     }
 
-    private async Task<bool> TryInsertAsync(TableEntity entity, CancellationToken cancellationToken)
+    /// <summary>The newest version row of a key other than <paramref name="exceptRowKey"/>.</summary>
+    private async Task<TableEntity?> NewestVersionExceptAsync(string bucket, string token, string? exceptRowKey, CancellationToken cancellationToken)
+    {
+        var (lower, upper) = EntityMapping.VersionRowRange(token);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {bucket} and RowKey ge {lower} and RowKey lt {upper}");
+        await foreach (var row in _objects.QueryAsync<TableEntity>(filter, maxPerPage: 2, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (row.RowKey != exceptRowKey)
+                return row;
+        }
+        return null;
+    }
+
+    /// <summary>Overflow tokens carry 96 bits of SHA-256: a clash is not expected, but never serve the wrong key.</summary>
+    private static TableEntity CheckKey(TableEntity entity, string key) =>
+        string.Equals(entity.GetString("Key"), key, StringComparison.Ordinal)
+            ? entity
+            : throw new InvalidOperationException($"Row {entity.RowKey} in '{entity.PartitionKey}' holds another key (token clash).");
+
+    /// <summary>Commits the actions as one transaction; false when a concurrent write got in first (409/412/404).</summary>
+    private async Task<bool> TrySubmitAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken)
     {
         try
         {
-            await _objects.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            await _objects.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (RequestFailedException e) when (e.Status == 409)
+        catch (TableTransactionFailedException e) when (e.Status is 409 or 412 or 404)
         {
             return false;
         }
     }
 
-    private async Task<bool> TryReplaceAsync(TableEntity entity, ETag etag, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _objects.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 412 or 404)
-        {
-            return false;
-        }
-    }
+    internal static string TokenOf(string key) => KeyEncoding.Token(KeyBytes(key));
 
-    internal static string RowKeyOf(string key) => EntityMapping.ObjectRowKey(KeyEncoding.Token(KeyBytes(key)));
+    internal static string RowKeyOf(string key) => EntityMapping.ObjectRowKey(TokenOf(key));
 
     internal static byte[] KeyBytes(string key)
     {

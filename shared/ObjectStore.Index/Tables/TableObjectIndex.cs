@@ -16,11 +16,14 @@ public sealed partial class TableObjectIndex : IObjectIndex
     private readonly TableServiceClient _service;
     private readonly TableClient _buckets;
     private readonly TableClient _objects;
+    private readonly TimeProvider _time;
 
     /// <param name="serviceClient">The storage account's table service.</param>
     /// <param name="tableNamePrefix">Prepended to the table names, so instances and tests can isolate: letters and digits, starting with a letter (or empty).</param>
-    public TableObjectIndex(TableServiceClient serviceClient, string tableNamePrefix)
+    /// <param name="time">Clock of delete markers and version stamps.</param>
+    public TableObjectIndex(TableServiceClient serviceClient, string tableNamePrefix, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         ArgumentNullException.ThrowIfNull(serviceClient);
         ArgumentNullException.ThrowIfNull(tableNamePrefix);
         if (!tableNamePrefix.All(char.IsAsciiLetterOrDigit) || (tableNamePrefix.Length > 0 && !char.IsAsciiLetter(tableNamePrefix[0])) || tableNamePrefix.Length > 50)

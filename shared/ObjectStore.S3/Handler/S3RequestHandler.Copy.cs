@@ -26,8 +26,9 @@ public sealed partial class S3RequestHandler
 
         var record = await _service.CopyObjectAsync(
             new CopySpec(source, call.Bucket, call.Key, attributes, replaceMetadata, replaceTags, condition), call.Aborted);
-        if (sourceVersion is not null)
-            call.Response.Headers["x-amz-copy-source-version-id"] = sourceVersion;
+        if (sourceVersion is not null || source.VersionId != Index.VersionIds.Null)
+            call.Response.Headers["x-amz-copy-source-version-id"] = source.VersionId;
+        WriteVersionHeader(call.Response, record.VersionId);
         await WriteXmlAsync(call, body => S3XmlResponses.WriteCopyObjectResultAsync(body, record.ETag, record.LastModified, record.ChecksumAlgorithm, record.ChecksumValue));
     }
 

@@ -36,16 +36,14 @@ public sealed partial class S3RequestHandler
                     S3Addressing.ValidateKey(key);
                     if (key.Length == 0)
                         throw new S3Exception(S3Errors.InvalidArgument, "The key must not be empty.");
-                    if (versionId is not null && versionId != "null")
-                        await _service.GetObjectAsync(call.Bucket, key, versionId, ct);
-                    await _service.DeleteObjectAsync(call.Bucket, key, ct);
-                    outcomes[i] = new(key, versionId, null);
+                    var result = await _service.DeleteObjectAsync(call.Bucket, key, versionId, Index.WriteCondition.None, ct);
+                    outcomes[i] = versionId is null && result.IsDeleteMarker
+                        ? new(key, null, null) { DeleteMarkerVersionId = result.VersionId }
+                        : new(key, versionId, null) { DeleteMarker = result.IsDeleteMarker };
                 }
                 catch (S3Exception ex)
                 {
-                    outcomes[i] = ex.Code == S3Errors.NoSuchVersion || ex.Code == S3Errors.NoSuchKey
-                        ? new(key, versionId, null) // deleting what is not there succeeds, as S3
-                        : new(key, versionId, ex);
+                    outcomes[i] = new(key, versionId, ex);
                 }
             });
 

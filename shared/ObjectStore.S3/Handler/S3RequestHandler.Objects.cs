@@ -37,8 +37,16 @@ public sealed partial class S3RequestHandler
 
         var response = call.Response;
         response.Headers.ETag = record.ETag;
+        WriteVersionHeader(response, record.VersionId);
         WriteChecksumHeader(response, record);
         response.ContentLength = 0;
+    }
+
+    /// <summary>x-amz-version-id, for versions written while versioning was enabled.</summary>
+    private static void WriteVersionHeader(HttpResponse response, string? versionId)
+    {
+        if (versionId is not null && versionId != VersionIds.Null)
+            response.Headers["x-amz-version-id"] = versionId;
     }
 
     /// <summary>The payload length: x-amz-decoded-content-length for aws-chunked, else Content-Length (411 without).</summary>
@@ -131,6 +139,8 @@ public sealed partial class S3RequestHandler
     {
         var h = call.Response.Headers;
         h.ETag = record.ETag;
+        if (record.VersionId != VersionIds.Null || call.QueryValue("versionId") is not null)
+            h["x-amz-version-id"] = record.VersionId;
         h.LastModified = HttpDate(record.LastModified);
         h.AcceptRanges = "bytes";
         foreach (var (name, value) in record.Headers)
@@ -154,8 +164,15 @@ public sealed partial class S3RequestHandler
 
     private async Task DeleteObjectAsync(S3Call call)
     {
-        await _service.DeleteObjectAsync(call.Bucket, call.Key, call.Aborted);
-        call.Response.StatusCode = StatusCodes.Status204NoContent;
+        var ifMatch = call.Request.Headers.IfMatch.ToString().Trim();
+        var condition = ifMatch.Length > 0 ? WriteCondition.ETagMatches(ifMatch) : WriteCondition.None;
+        var result = await _service.DeleteObjectAsync(call.Bucket, call.Key, call.QueryValue("versionId"), condition, call.Aborted);
+        var response = call.Response;
+        if (result.VersionId is not null)
+            response.Headers["x-amz-version-id"] = result.VersionId;
+        if (result.IsDeleteMarker)
+            response.Headers["x-amz-delete-marker"] = "true";
+        response.StatusCode = StatusCodes.Status204NoContent;
     }
 
     private async Task GetObjectTaggingAsync(S3Call call)

@@ -113,6 +113,8 @@ public sealed partial class S3RequestHandler
         S3Operation.PutBucketTagging => PutBucketTaggingAsync(call),
         S3Operation.DeleteBucketTagging => DeleteBucketTaggingAsync(call),
         S3Operation.GetBucketVersioning => GetBucketVersioningAsync(call),
+        S3Operation.PutBucketVersioning => PutBucketVersioningAsync(call),
+        S3Operation.ListObjectVersions => ListObjectVersionsAsync(call),
         S3Operation.ListObjects => ListObjectsAsync(call, v2: false),
         S3Operation.ListObjectsV2 => ListObjectsAsync(call, v2: true),
         S3Operation.PutObject => PutObjectAsync(call),
@@ -145,6 +147,8 @@ public sealed partial class S3RequestHandler
         response.Clear();
         SetIdentityHeaders(call);
         response.StatusCode = error.Code.HttpStatus;
+        foreach (var (name, value) in error.Headers)
+            response.Headers[name] = value;
         if (error.Code == S3Errors.InvalidRange && error.Details.TryGetValue("ActualObjectSize", out var size))
             response.Headers.ContentRange = "bytes */" + size;
         if (call.IsHead)

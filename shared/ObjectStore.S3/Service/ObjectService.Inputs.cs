@@ -32,3 +32,7 @@ internal sealed record CopySpec(
     bool ReplaceMetadata,
     bool ReplaceTags,
     WriteCondition Condition);
+
+/// <param name="VersionId">The version removed or the delete marker created (null in an unversioned bucket).</param>
+/// <param name="IsDeleteMarker">A delete marker was created or removed.</param>
+internal sealed record DeleteResult(string? VersionId, bool IsDeleteMarker);

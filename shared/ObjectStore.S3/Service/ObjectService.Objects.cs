@@ -21,7 +21,7 @@ internal sealed partial class ObjectService
             {
                 Details = new Dictionary<string, string> { ["ProposedSize"] = body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), ["MaxSizeAllowed"] = _options.MaxSinglePutSize.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             };
-        await RequireBucketAsync(bucket, cancellationToken);
+        var bucketRecord = await RequireBucketAsync(bucket, cancellationToken);
 
         var dataId = NewDataId();
         var stored = await data.WriteAsync(body.Stream, new DataWriteRequest(dataId, storageClass), cancellationToken);
@@ -49,21 +49,35 @@ internal sealed partial class ObjectService
             ChecksumValue = checksum?.Value,
             Owner = _options.OwnerId,
         };
-        return await CommitAsync(record, stored.Layout, condition, cancellationToken);
+        return await CommitAsync(record, bucketRecord, stored.Layout, condition, cancellationToken);
     }
 
-    /// <summary>The current version of a key; NoSuchKey / NoSuchBucket / NoSuchVersion otherwise.</summary>
-    /// <param name="versionId">A requested version id: "null" or the current version's id (versioning is not served yet).</param>
+    /// <summary>
+    /// The latest version of a key, or the version <paramref name="versionId"/> names ("null" included).
+    /// NoSuchBucket / NoSuchKey / NoSuchVersion when absent; a delete marker as the latest version is
+    /// NoSuchKey, and a delete marker asked for by id is MethodNotAllowed, both with the marker's headers.
+    /// </summary>
     public async Task<ObjectRecord> GetObjectAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
     {
-        var record = await index.GetObjectAsync(bucket, key, cancellationToken);
+        var record = await index.GetObjectAsync(bucket, key, versionId, cancellationToken);
         if (record is null)
         {
             await RequireBucketAsync(bucket, cancellationToken);
             throw versionId is null ? S3Errors.NoSuchKeyError(bucket, key) : NoSuchVersion(bucket, key, versionId);
         }
-        if (versionId is not null && versionId != "null" && versionId != record.VersionId)
-            throw NoSuchVersion(bucket, key, versionId);
+        if (record.IsDeleteMarker)
+        {
+            var markerHeaders = new Dictionary<string, string> { ["x-amz-delete-marker"] = "true", ["x-amz-version-id"] = record.VersionId };
+            if (versionId is null)
+                throw new S3Exception(S3Errors.NoSuchKey, resource: $"/{bucket}/{key}") { Details = new Dictionary<string, string> { ["Key"] = key }, Headers = markerHeaders };
+            markerHeaders["Last-Modified"] = record.LastModified.UtcDateTime.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+            markerHeaders["Allow"] = "DELETE";
+            throw new S3Exception(S3Errors.MethodNotAllowed, resource: $"/{bucket}/{key}")
+            {
+                Details = new Dictionary<string, string> { ["Method"] = "GET", ["ResourceType"] = "DeleteMarker" },
+                Headers = markerHeaders,
+            };
+        }
         return record;
     }
 
@@ -76,19 +90,29 @@ internal sealed partial class ObjectService
             ? Task.CompletedTask
             : data.ReadAsync(DataLayout.Parse(record.DataLayout), offset, length, destination, cancellationToken);
 
-    /// <summary>Deletes the current version of a key; deleting a missing key succeeds, as S3.</summary>
-    public async Task DeleteObjectAsync(string bucket, string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// DeleteObject: without a version id removes the key (unversioned bucket) or adds a delete marker;
+    /// with one, removes that version. Deleting what is not there succeeds, as S3. Returns the version
+    /// id to report and whether it is a delete marker.
+    /// </summary>
+    public async Task<DeleteResult> DeleteObjectAsync(string bucket, string key, string? versionId, WriteCondition condition, CancellationToken cancellationToken)
     {
-        var outcome = await index.DeleteObjectAsync(bucket, key, WriteCondition.None, cancellationToken);
+        var bucketRecord = await RequireBucketAsync(bucket, cancellationToken);
+        var outcome = await index.DeleteObjectAsync(bucket, key, versionId, condition, bucketRecord.VersioningState(), cancellationToken);
         switch (outcome.Result)
         {
             case IndexWriteResult.Success:
-                if (outcome.Replaced is { } removed)
-                    await DeleteDataQuietlyAsync(removed.DataLayout);
-                return;
+                await DeleteRemovedDataAsync(outcome);
+                if (outcome.Committed is { } marker)
+                    return new DeleteResult(marker.VersionId, IsDeleteMarker: true);
+                var removed = outcome.Removed.FirstOrDefault();
+                return new DeleteResult(versionId ?? (removed is { VersionId: not VersionIds.Null } ? removed.VersionId : null), removed?.IsDeleteMarker ?? false);
+            case IndexWriteResult.NotFound when condition.Kind == WriteConditionKind.ETagMatches:
+                throw S3Errors.NoSuchKeyError(bucket, key);
             case IndexWriteResult.NotFound:
-                await RequireBucketAsync(bucket, cancellationToken);
-                return;
+                return new DeleteResult(versionId, IsDeleteMarker: false);
+            case IndexWriteResult.ConditionFailed:
+                throw new S3Exception(S3Errors.PreconditionFailed, resource: $"/{bucket}/{key}") { Details = new Dictionary<string, string> { ["Condition"] = "If-Match" } };
             default:
                 throw new InvalidOperationException($"Unexpected index result {outcome.Result} deleting /{bucket}/{key}.");
         }
@@ -110,8 +134,7 @@ internal sealed partial class ObjectService
         var metadata = spec.ReplaceMetadata ? spec.Attributes.UserMetadata : source.UserMetadata;
         ObjectRules.CheckUserMetadata(metadata);
         var tags = spec.ReplaceTags ? ObjectRules.Tags(spec.Attributes.Tags, ObjectRules.MaxObjectTags) : source.Tags;
-        if (source.Bucket != spec.Bucket)
-            await RequireBucketAsync(spec.Bucket, cancellationToken);
+        var bucket = await RequireBucketAsync(spec.Bucket, cancellationToken);
 
         var dataId = NewDataId();
         var stored = await CopyDataAsync(source, new DataWriteRequest(dataId, storageClass), cancellationToken);
@@ -124,7 +147,7 @@ internal sealed partial class ObjectService
             ChecksumValue = source.ChecksumValue,
             Owner = _options.OwnerId,
         };
-        return await CommitAsync(record, stored.Layout, spec.Condition, cancellationToken);
+        return await CommitAsync(record, bucket, stored.Layout, spec.Condition, cancellationToken);
     }
 
     private async Task<StoredData> CopyDataAsync(ObjectRecord source, DataWriteRequest request, CancellationToken cancellationToken)

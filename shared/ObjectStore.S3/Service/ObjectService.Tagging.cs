@@ -17,30 +17,15 @@ internal sealed partial class ObjectService
     public Task<ObjectRecord> DeleteObjectTaggingAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken) =>
         UpdateObjectTagsAsync(bucket, key, versionId, new Dictionary<string, string>(), cancellationToken);
 
-    /// <summary>
-    /// Rewrites the current record with new tags, conditional on its ETag and carrying its concurrency
-    /// token, retried if another write got in between. The data is shared, so nothing is deleted.
-    /// </summary>
+    /// <summary>Replaces the tags of a version in the index; the data is shared, so nothing is deleted.</summary>
     private async Task<ObjectRecord> UpdateObjectTagsAsync(string bucket, string key, string? versionId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            var current = await GetObjectAsync(bucket, key, versionId, cancellationToken);
-            var updated = current with { Tags = tags };
-            var outcome = await index.PutObjectAsync(updated, WriteCondition.ETagMatches(current.ETag), cancellationToken);
-            switch (outcome.Result)
-            {
-                case IndexWriteResult.Success:
-                    return updated;
-                case IndexWriteResult.NotFound:
-                    throw S3Errors.NoSuchKeyError(bucket, key);
-                case IndexWriteResult.ConditionFailed when attempt < MaxConcurrencyRetries:
-                    Log.TagUpdateRetry(logger, bucket, key);
-                    continue;
-                default:
-                    throw new S3Exception(S3Errors.ServiceUnavailable, "The object is being changed concurrently; please retry.");
-            }
-        }
+        var outcome = await index.UpdateTagsAsync(bucket, key, versionId, tags, cancellationToken);
+        if (outcome.Result == IndexWriteResult.Success)
+            return outcome.Committed!;
+        // Absent or a delete marker: report it as a read would (NoSuchBucket, NoSuchKey, NoSuchVersion, MethodNotAllowed).
+        await GetObjectAsync(bucket, key, versionId, cancellationToken);
+        throw S3Errors.NoSuchKeyError(bucket, key);
     }
 
     /// <summary>One page of a listing; NoSuchBucket when the bucket does not exist.</summary>

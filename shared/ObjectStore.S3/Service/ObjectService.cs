@@ -31,15 +31,16 @@ internal sealed partial class ObjectService(
         await index.GetBucketAsync(bucket, cancellationToken) ?? throw S3Errors.NoSuchBucketError(bucket);
 
     /// <summary>
-    /// Commits a record whose data was just written. On any failure the just-written data is deleted;
-    /// on success the data of the replaced record (if different) is deleted.
+    /// Commits a record whose data was just written, as the bucket's versioning state demands. On any
+    /// failure the just-written data is deleted; on success the data of every version the write removed
+    /// (the replaced null version) is deleted. Returns the record as committed, with its version id.
     /// </summary>
-    private async Task<ObjectRecord> CommitAsync(ObjectRecord record, DataLayout written, WriteCondition condition, CancellationToken cancellationToken)
+    private async Task<ObjectRecord> CommitAsync(ObjectRecord record, BucketRecord bucket, DataLayout written, WriteCondition condition, CancellationToken cancellationToken)
     {
         ObjectWriteOutcome outcome;
         try
         {
-            outcome = await index.PutObjectAsync(record, condition, cancellationToken);
+            outcome = await index.PutObjectAsync(record, condition, bucket.VersioningState(), cancellationToken);
         }
         catch
         {
@@ -50,9 +51,8 @@ internal sealed partial class ObjectService(
         switch (outcome.Result)
         {
             case IndexWriteResult.Success:
-                if (outcome.Replaced is { } replaced && replaced.DataLayout != record.DataLayout)
-                    await DeleteDataQuietlyAsync(replaced.DataLayout);
-                return record;
+                await DeleteRemovedDataAsync(outcome, record.DataLayout);
+                return outcome.Committed!;
             case IndexWriteResult.ConditionFailed:
                 await DeleteDataQuietlyAsync(written);
                 throw new S3Exception(S3Errors.PreconditionFailed, resource: $"/{record.Bucket}/{record.Key}")
@@ -67,6 +67,16 @@ internal sealed partial class ObjectService(
             default:
                 await DeleteDataQuietlyAsync(written);
                 throw new InvalidOperationException($"Unexpected index result {outcome.Result} for a put of /{record.Bucket}/{record.Key}.");
+        }
+    }
+
+    /// <summary>Deletes the data of versions a write removed (delete markers have none; data still referenced stays).</summary>
+    private async Task DeleteRemovedDataAsync(ObjectWriteOutcome outcome, string? keptLayout = null)
+    {
+        foreach (var removed in outcome.Removed)
+        {
+            if (!removed.IsDeleteMarker && removed.DataLayout.Length > 0 && removed.DataLayout != keptLayout)
+                await DeleteDataQuietlyAsync(removed.DataLayout);
         }
     }
 
@@ -103,8 +113,5 @@ internal sealed partial class ObjectService(
     {
         [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Could not delete unreferenced data {DataId}; the repair scan will collect it")]
         public static partial void DataDeleteFailed(ILogger logger, string dataId, Exception exception);
-
-        [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Tag update of /{Bucket}/{Key} raced with a write; retrying")]
-        public static partial void TagUpdateRetry(ILogger logger, string bucket, string key);
     }
 }

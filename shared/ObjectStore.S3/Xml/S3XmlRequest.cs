@@ -123,4 +123,22 @@ internal static class S3XmlRequest
         var location = ChildValue(config, "LocationConstraint")?.Trim();
         return string.IsNullOrEmpty(location) ? null : location;
     }
+
+    /// <summary>
+    /// The Status of a VersioningConfiguration body: "Enabled" or "Suspended", or null when absent (no
+    /// change). MfaDelete Enabled is refused: MFA is not supported.
+    /// </summary>
+    public static string? ParseVersioning(XElement? root)
+    {
+        var config = ExpectRoot(root, "VersioningConfiguration");
+        if (ChildValue(config, "MfaDelete")?.Trim() is "Enabled")
+            throw new S3Exception(S3Errors.NotImplemented, "MFA Delete is not supported.");
+        var status = ChildValue(config, "Status")?.Trim();
+        return status switch
+        {
+            null => null,
+            "Enabled" or "Suspended" => status,
+            _ => throw new S3Exception(S3Errors.IllegalVersioningConfiguration),
+        };
+    }
 }

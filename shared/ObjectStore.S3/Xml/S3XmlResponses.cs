@@ -30,7 +30,7 @@ internal sealed record ListObjectsPage(
 }
 
 /// <summary>The S3 response documents.</summary>
-internal static class S3XmlResponses
+internal static partial class S3XmlResponses
 {
     /// <summary>The error document (no namespace, as S3).</summary>
     public static async Task WriteErrorAsync(Stream destination, S3Exception error, string requestId, string hostId)
@@ -151,7 +151,13 @@ internal static class S3XmlResponses
     private static string ChecksumElementSuffix(string algorithm) => algorithm.ToUpperInvariant();
 
     /// <summary>One DeleteObjects outcome.</summary>
-    internal sealed record DeleteOutcome(string Key, string? VersionId, S3Exception? Error);
+    internal sealed record DeleteOutcome(string Key, string? VersionId, S3Exception? Error)
+    {
+        /// <summary>The version removed was a delete marker.</summary>
+        public bool DeleteMarker { get; init; }
+        /// <summary>The delete marker this delete created.</summary>
+        public string? DeleteMarkerVersionId { get; init; }
+    }
 
     public static async Task WriteDeleteResultAsync(Stream destination, IEnumerable<DeleteOutcome> outcomes, bool quiet, Func<string, string> encodeKey)
     {
@@ -165,6 +171,9 @@ internal static class S3XmlResponses
                 await w.WriteStartElementAsync(null, "Deleted", null);
                 await ElementAsync(w, "Key", encodeKey(o.Key));
                 await OptionalElementAsync(w, "VersionId", o.VersionId);
+                if (o.DeleteMarker || o.DeleteMarkerVersionId is not null)
+                    await ElementAsync(w, "DeleteMarker", "true");
+                await OptionalElementAsync(w, "DeleteMarkerVersionId", o.DeleteMarkerVersionId);
                 await w.WriteEndElementAsync();
             }
             else

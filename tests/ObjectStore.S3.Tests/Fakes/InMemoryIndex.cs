@@ -9,7 +9,8 @@ internal sealed class InMemoryIndex : IObjectIndex
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, BucketRecord> _buckets = new(StringComparer.Ordinal);
-    private readonly SortedDictionary<(string Bucket, string Key), ObjectRecord> _objects = new(new KeyOrder());
+    /// <summary>Every version of each key, newest first.</summary>
+    private readonly SortedDictionary<(string Bucket, string Key), List<ObjectRecord>> _objects = new(new KeyOrder());
     private int _token;
 
     /// <summary>Set to make the next PutObjectAsync throw (index outage).</summary>
@@ -72,12 +73,16 @@ internal sealed class InMemoryIndex : IObjectIndex
         }
     }
 
-    public Task<ObjectRecord?> GetObjectAsync(string bucket, string key, CancellationToken cancellationToken)
+    public Task<ObjectRecord?> GetObjectAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
     {
-        lock (_lock) return Task.FromResult(_objects.GetValueOrDefault((bucket, key)));
+        lock (_lock)
+        {
+            var versions = _objects.GetValueOrDefault((bucket, key));
+            return Task.FromResult(versions is null ? null : versionId is null ? versions[0] : versions.Find(v => v.VersionId == versionId));
+        }
     }
 
-    public Task<ObjectWriteOutcome> PutObjectAsync(ObjectRecord record, WriteCondition condition, CancellationToken cancellationToken)
+    public Task<ObjectWriteOutcome> PutObjectAsync(ObjectRecord record, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken)
     {
         if (FailNextPut is { } failure)
         {
@@ -86,37 +91,91 @@ internal sealed class InMemoryIndex : IObjectIndex
         }
         lock (_lock)
         {
-            if (!_buckets.ContainsKey(record.Bucket)) return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.NotFound, null));
-            var current = _objects.GetValueOrDefault((record.Bucket, record.Key));
+            if (!_buckets.ContainsKey(record.Bucket)) return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.NotFound));
+            var versions = _objects.GetValueOrDefault((record.Bucket, record.Key));
+            var live = versions is { Count: > 0 } && !versions[0].IsDeleteMarker ? versions[0] : null;
             switch (condition.Kind)
             {
-                case WriteConditionKind.MustNotExist when current is not null:
-                    return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.ConditionFailed, null));
-                case WriteConditionKind.ETagMatches when current is null:
-                    return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.NotFound, null));
-                case WriteConditionKind.ETagMatches when current.ETag != condition.ETag:
-                    return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.ConditionFailed, null));
+                case WriteConditionKind.MustNotExist when live is not null:
+                    return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.ConditionFailed));
+                case WriteConditionKind.ETagMatches when live is null:
+                    return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.NotFound));
+                case WriteConditionKind.ETagMatches when live.ETag != condition.ETag:
+                    return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.ConditionFailed));
             }
-            _objects[(record.Bucket, record.Key)] = record with { ConcurrencyToken = NextToken() };
-            return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.Success, current));
+            return Task.FromResult(AddLatest(record with { IsDeleteMarker = false }, versioning));
         }
     }
 
-    public Task<ObjectWriteOutcome> DeleteObjectAsync(string bucket, string key, WriteCondition condition, CancellationToken cancellationToken)
+    public Task<ObjectWriteOutcome> DeleteObjectAsync(string bucket, string key, string? versionId, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            if (!_objects.Remove((bucket, key), out var removed))
-                return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.NotFound, null));
-            return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.Success, removed));
+            var versions = _objects.GetValueOrDefault((bucket, key));
+            if (versionId is not null)
+            {
+                var index = versions?.FindIndex(v => v.VersionId == versionId) ?? -1;
+                if (index < 0) return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.NotFound));
+                var removed = versions![index];
+                versions.RemoveAt(index);
+                if (versions.Count == 0) _objects.Remove((bucket, key));
+                return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.Success, null, [removed]));
+            }
+            if (versioning == BucketVersioning.Unversioned)
+            {
+                if (!_objects.Remove((bucket, key), out var gone))
+                    return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.NotFound));
+                return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.Success, null, gone));
+            }
+            var marker = new ObjectRecord(bucket, key, "", 0, "", DateTimeOffset.UtcNow, "STANDARD", "") { IsDeleteMarker = true };
+            return Task.FromResult(AddLatest(marker, versioning));
         }
+    }
+
+    public Task<ObjectWriteOutcome> UpdateTagsAsync(string bucket, string key, string? versionId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var versions = _objects.GetValueOrDefault((bucket, key));
+            var index = versions is null ? -1 : versionId is null ? 0 : versions.FindIndex(v => v.VersionId == versionId);
+            if (index < 0 || versions![index].IsDeleteMarker) return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.NotFound));
+            versions[index] = versions[index] with { Tags = tags, ConcurrencyToken = NextToken() };
+            return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.Success, versions[index], []));
+        }
+    }
+
+    public Task<VersionListing> ListVersionsAsync(VersionListRequest request, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var entries = _objects.Where(kv => kv.Key.Bucket == request.Bucket && kv.Key.Key.StartsWith(request.Prefix, StringComparison.Ordinal))
+                .SelectMany(kv => kv.Value.Select((v, i) => new VersionEntry(v, i == 0)))
+                .Take(request.MaxKeys).ToList();
+            return Task.FromResult(new VersionListing(entries, [], false, null, null));
+        }
+    }
+
+    /// <summary>Caller holds the lock.</summary>
+    private ObjectWriteOutcome AddLatest(ObjectRecord record, BucketVersioning versioning)
+    {
+        if (!_objects.TryGetValue((record.Bucket, record.Key), out var versions))
+            _objects[(record.Bucket, record.Key)] = versions = [];
+        var committed = record with
+        {
+            VersionId = versioning == BucketVersioning.Enabled ? "v" + NextToken() : VersionIds.Null,
+            ConcurrencyToken = NextToken(),
+        };
+        var removed = versioning == BucketVersioning.Enabled ? [] : versions.FindAll(v => v.VersionId == VersionIds.Null);
+        versions.RemoveAll(v => v.VersionId == VersionIds.Null && versioning != BucketVersioning.Enabled);
+        versions.Insert(0, committed);
+        return new ObjectWriteOutcome(IndexWriteResult.Success, committed, removed);
     }
 
     public Task<ObjectListing> ListObjectsAsync(ListRequest request, CancellationToken cancellationToken)
     {
         List<ObjectRecord> keys;
         lock (_lock)
-            keys = _objects.Where(kv => kv.Key.Bucket == request.Bucket).Select(kv => kv.Value).ToList();
+            keys = _objects.Where(kv => kv.Key.Bucket == request.Bucket && !kv.Value[0].IsDeleteMarker).Select(kv => kv.Value[0]).ToList();
 
         var objects = new List<ObjectRecord>();
         var prefixes = new List<string>();
