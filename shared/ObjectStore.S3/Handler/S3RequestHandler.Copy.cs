@@ -25,7 +25,8 @@ public sealed partial class S3RequestHandler
             };
 
         var record = await _service.CopyObjectAsync(
-            new CopySpec(source, call.Bucket, call.Key, attributes, replaceMetadata, replaceTags, condition), call.Aborted);
+            new CopySpec(source, call.Bucket, call.Key, attributes, replaceMetadata, replaceTags, condition) { SourceVersionNamed = sourceVersion is not null },
+            call.Aborted);
         if (sourceVersion is not null || source.VersionId != Index.VersionIds.Null)
             call.Response.Headers["x-amz-copy-source-version-id"] = source.VersionId;
         WriteVersionHeader(call.Response, record.VersionId);

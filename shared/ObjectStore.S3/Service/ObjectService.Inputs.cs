@@ -31,7 +31,11 @@ internal sealed record CopySpec(
     ObjectAttributes Attributes,
     bool ReplaceMetadata,
     bool ReplaceTags,
-    WriteCondition Condition);
+    WriteCondition Condition)
+{
+    /// <summary>The copy source named a version (x-amz-copy-source ?versionId=): copying it onto its own key restores it.</summary>
+    public bool SourceVersionNamed { get; init; }
+}
 
 /// <param name="VersionId">The version removed or the delete marker created (null in an unversioned bucket).</param>
 /// <param name="IsDeleteMarker">A delete marker was created or removed.</param>

@@ -126,7 +126,7 @@ internal sealed partial class ObjectService
     {
         var source = spec.Source;
         var storageClass = spec.Attributes.StorageClass is null ? source.StorageClass : ObjectRules.StorageClass(spec.Attributes.StorageClass);
-        if (source.Bucket == spec.Bucket && source.Key == spec.Key && !spec.ReplaceMetadata && storageClass == source.StorageClass)
+        if (source.Bucket == spec.Bucket && source.Key == spec.Key && !spec.ReplaceMetadata && storageClass == source.StorageClass && !spec.SourceVersionNamed)
             throw new S3Exception(S3Errors.InvalidRequest,
                 "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
 

@@ -83,6 +83,42 @@ public sealed class Boto3ClientTests(LocalHostFixture host, ITestOutputHelper ou
     private static string[] Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString()!).ToArray();
 
     [Fact]
+    public async Task Versions_delete_markers_and_list_object_versions()
+    {
+        var result = await RunAsync("""
+            s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+            out["status"] = s3.get_bucket_versioning(Bucket=bucket).get("Status")
+            ids = [s3.put_object(Bucket=bucket, Key="ckpt/model.pt", Body=b"epoch-%d" % i)["VersionId"] for i in range(3)]
+            out["ids"] = ids
+            out["old"] = s3.get_object(Bucket=bucket, Key="ckpt/model.pt", VersionId=ids[0])["Body"].read().decode()
+            marker = s3.delete_object(Bucket=bucket, Key="ckpt/model.pt")
+            out["marker"] = {"flag": marker.get("DeleteMarker"), "id": marker.get("VersionId")}
+            out["hidden"] = error_of(lambda: s3.get_object(Bucket=bucket, Key="ckpt/model.pt"))
+            out["listed"] = list_all()["keys"]
+            pages = s3.get_paginator("list_object_versions").paginate(Bucket=bucket, PaginationConfig={"PageSize": 2})
+            out["versions"] = [[v["VersionId"], v["IsLatest"]] for p in pages for v in p.get("Versions", [])]
+            out["markers"] = [[m["VersionId"], m["IsLatest"]] for p in s3.get_paginator("list_object_versions").paginate(Bucket=bucket) for m in p.get("DeleteMarkers", [])]
+            s3.delete_object(Bucket=bucket, Key="ckpt/model.pt", VersionId=marker["VersionId"])
+            out["restored"] = s3.get_object(Bucket=bucket, Key="ckpt/model.pt")["Body"].read().decode()
+            """, new());
+
+        Assert.Equal("Enabled", result.GetProperty("status").GetString());
+        var ids = result.GetProperty("ids").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        Assert.Equal(3, ids.Distinct().Count());
+        Assert.Equal("epoch-0", result.GetProperty("old").GetString());
+        Assert.True(result.GetProperty("marker").GetProperty("flag").GetBoolean());
+        var markerId = result.GetProperty("marker").GetProperty("id").GetString();
+        Assert.Equal("NoSuchKey", result.GetProperty("hidden").GetProperty("code").GetString());
+        Assert.Empty(result.GetProperty("listed").EnumerateArray());
+        Assert.Equal(Enumerable.Reverse(ids).Select(id => (id, false)),
+            result.GetProperty("versions").EnumerateArray().Select(v => (v[0].GetString()!, v[1].GetBoolean())));
+        var marker = Assert.Single(result.GetProperty("markers").EnumerateArray());
+        Assert.Equal(markerId, marker[0].GetString());
+        Assert.True(marker[1].GetBoolean());
+        Assert.Equal("epoch-2", result.GetProperty("restored").GetString());
+    }
+
+    [Fact]
     public async Task Objects_of_0_1_5MiB_and_100MiB_read_back_byte_identical()
     {
         var items = ClientTestData.Payloads.Select(p => new Dictionary<string, object>
