@@ -217,6 +217,24 @@ public sealed class VersioningTests(AzuriteFixture azurite)
         Assert.Equal(IndexWriteResult.NotFound, (await ctx.Index.UpdateTagsAsync(bucket, "missing", null, new Dictionary<string, string>(), None)).Result);
     }
 
+    [Fact]
+    public async Task Listing_current_objects_reads_no_old_versions()
+    {
+        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var bucket = await ctx.CreateBucketAsync();
+        for (var key = 0; key < 10; key++)
+            for (var version = 0; version < 8; version++)
+                await PutAsync(ctx, bucket, $"k{key}", $"\"{version}\"", Enabled);
+
+        ctx.Counter.Reset();
+        var listing = await ctx.Index.ListObjectsAsync(new ListRequest(bucket, "", null, null, 1000), None);
+
+        Assert.Equal(10, listing.Objects.Count);
+        Assert.All(listing.Objects, o => Assert.Equal("\"7\"", o.ETag));
+        Assert.Equal(10, ctx.Counter.Entities); // one current row per key, none of the 70 older versions
+        Assert.Equal(80, (await AllVersionsAsync(ctx, bucket)).Count);
+    }
+
     private sealed class StoppedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
