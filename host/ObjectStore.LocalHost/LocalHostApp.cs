@@ -18,7 +18,11 @@ public static class LocalHostApp
     public const string LogFormatSetting = "OBJECTSTORE_LOG_FORMAT";
     public const string BackgroundSetting = "OBJECTSTORE_BACKGROUND";
 
-    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <param name="args">Command-line arguments (configuration).</param>
+    /// <param name="overrides">Settings that win over the environment (tests pass their own).</param>
+    /// <param name="configureServices">Runs after the host's own registrations (tests add a log capture).</param>
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         if (overrides is not null)
@@ -40,6 +44,7 @@ public static class LocalHostApp
         builder.Services.AddObjectStore(configuration);
         if (!string.Equals(configuration[BackgroundSetting], "off", StringComparison.OrdinalIgnoreCase))
             AddBackgroundWork(builder.Services);
+        configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         var handler = app.Services.GetRequiredService<S3RequestHandler>();

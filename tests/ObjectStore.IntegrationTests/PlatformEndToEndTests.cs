@@ -10,12 +10,14 @@ namespace ObjectStore.IntegrationTests;
 public sealed class PlatformEndToEndTests(LocalHostFixture host)
 {
     [Fact]
-    public async Task Signed_ListBuckets_answers_with_the_buckets_of_the_store()
+    public async Task Signed_ListBuckets_on_a_fresh_store_answers_with_an_empty_bucket_list()
     {
-        using var s3 = host.CreateS3Client();
+        await using var fresh = await host.StartHostAsync();
+        using var s3 = fresh.CreateS3Client();
         var response = await s3.ListBucketsAsync();
         Assert.Equal(HttpStatusCode.OK, response.HttpStatusCode);
         Assert.NotNull(response.Owner);
+        Assert.Empty(response.Buckets ?? []); // AWSSDK.S3 4 leaves an empty list null
     }
 
     [Fact]

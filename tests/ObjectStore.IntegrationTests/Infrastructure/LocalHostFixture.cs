@@ -1,73 +1,61 @@
-using System.Net;
-using System.Net.Sockets;
-using Amazon.Runtime;
 using Amazon.S3;
-using Microsoft.AspNetCore.Builder;
-using ObjectStore.Hosting;
-using ObjectStore.LocalHost;
 using ObjectStore.Testing;
 
 namespace ObjectStore.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// One Azurite (in memory, free ports) and one local host (free port, temporary data directory)
-/// per test assembly, so the suite runs beside a ./run.sh that is already serving.
+/// One Azurite (in memory, free ports) per test assembly, and one shared local host on it (free
+/// port, temporary data directory), so the suite runs beside a ./run.sh that is already serving.
+/// Tests that damage zones, or need a fresh store or several hosts, start their own instances on
+/// the same Azurite with <see cref="StartHostAsync"/>.
 /// </summary>
 public sealed class LocalHostFixture : IAsyncLifetime
 {
-    public const string AccessKey = "e2e-access-key";
-    public const string SecretKey = "e2e-secret-key-for-tests";
+    public const string AccessKey = LocalHostInstance.AccessKey;
+    public const string SecretKey = LocalHostInstance.SecretKey;
 
     private readonly AzuriteFixture azurite = new();
-    private WebApplication? app;
+    private readonly List<LocalHostInstance> started = [];
+    private LocalHostInstance? shared;
 
-    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "objectstore-e2e-" + Guid.NewGuid().ToString("N")[..12]);
-    public int Port { get; private set; }
-    public Uri Endpoint => new($"http://127.0.0.1:{Port}");
+    /// <summary>The host the ordinary end-to-end tests share.</summary>
+    public LocalHostInstance Shared => shared ?? throw new InvalidOperationException("The local host fixture is not initialized.");
+
+    public string DataDirectory => Shared.DataDirectory;
+    public int Port => Shared.Port;
+    public Uri Endpoint => Shared.Endpoint;
     public string StorageConnectionString => azurite.ConnectionString;
 
     public async Task InitializeAsync()
     {
         await azurite.InitializeAsync();
-        Port = FreeTcpPort();
-        app = LocalHostApp.Build([], new Dictionary<string, string?>
-        {
-            [LocalHostApp.PortSetting] = Port.ToString(),
-            [ObjectStoreSettings.DataSetting] = DataDirectory,
-            [ObjectStoreSettings.AccessKeySetting] = AccessKey,
-            [ObjectStoreSettings.SecretKeySetting] = SecretKey,
-            [ObjectStoreSettings.TablePrefixSetting] = UniqueNames.Table("e2e"),
-            ["OBJECTSTORE_STORAGE_CONNECTION_STRING"] = azurite.ConnectionString,
-        });
-        await app.StartAsync();
+        shared = await StartHostAsync();
+    }
+
+    /// <summary>
+    /// Starts another local host on this fixture's Azurite: its own port, and (unless
+    /// <paramref name="options"/> say otherwise) its own data directory and table prefix. Dispose it
+    /// when done; any left running are stopped with the fixture.
+    /// </summary>
+    public async Task<LocalHostInstance> StartHostAsync(LocalHostOptions? options = null)
+    {
+        var instance = await LocalHostInstance.StartAsync(azurite.ConnectionString, options);
+        lock (started) started.Add(instance);
+        return instance;
     }
 
     public async Task DisposeAsync()
     {
-        if (app is not null)
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
+        LocalHostInstance[] instances;
+        lock (started) instances = [.. started];
+        foreach (var instance in instances)
+            await instance.DisposeAsync();
         await azurite.DisposeAsync();
-        try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    /// <summary>AWSSDK.S3 in its default configuration (aws-chunked bodies, CRC32 trailers), path-style.</summary>
+    /// <summary>A client of the shared host; see <see cref="LocalHostInstance.CreateS3Client"/>.</summary>
     public AmazonS3Client CreateS3Client(string? accessKey = null, string? secretKey = null) =>
-        new(new BasicAWSCredentials(accessKey ?? AccessKey, secretKey ?? SecretKey), new AmazonS3Config
-        {
-            ServiceURL = Endpoint.ToString(),
-            ForcePathStyle = true,
-            AuthenticationRegion = "us-east-1",
-        });
-
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+        Shared.CreateS3Client(accessKey, secretKey);
 }
 
 [CollectionDefinition(Name)]
