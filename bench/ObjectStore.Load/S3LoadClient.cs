@@ -26,8 +26,8 @@ internal sealed class S3LoadClient(LoadOptions options) : IDisposable
             await FailAsync(response);
     }
 
-    /// <summary>Reads the whole body (discarding it) and returns its length.</summary>
-    public async Task<long> GetAsync(string bucket, string key)
+    /// <summary>Reads the whole body (discarding it, after feeding <paramref name="hash"/> if given) and returns its length.</summary>
+    public async Task<long> GetAsync(string bucket, string key, System.Security.Cryptography.IncrementalHash? hash = null)
     {
         using var response = await SendAsync(HttpMethod.Get, $"/{bucket}/{key}", null, HttpCompletionOption.ResponseHeadersRead);
         if (response.StatusCode != HttpStatusCode.OK)
@@ -39,7 +39,10 @@ internal sealed class S3LoadClient(LoadOptions options) : IDisposable
             long total = 0;
             int read;
             while ((read = await stream.ReadAsync(buffer)) > 0)
+            {
+                hash?.AppendData(buffer, 0, read);
                 total += read;
+            }
             return total;
         }
         finally
@@ -76,8 +79,12 @@ internal sealed class S3LoadClient(LoadOptions options) : IDisposable
     public void Dispose() => http.Dispose();
 }
 
-/// <summary>A body of a given length generated on the fly: the load tool never holds a large object either.</summary>
-internal sealed class GeneratedContent(long length, byte seed) : HttpContent
+/// <summary>
+/// A body of a given length generated on the fly: the load tool never holds a large object either.
+/// Each MiB starts with its own index, so misplaced or repeated MiBs change the content's SHA-256
+/// (fed to <c>hash</c> as it is sent, when given).
+/// </summary>
+internal sealed class GeneratedContent(long length, byte seed, System.Security.Cryptography.IncrementalHash? hash = null) : HttpContent
 {
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
     {
@@ -85,7 +92,9 @@ internal sealed class GeneratedContent(long length, byte seed) : HttpContent
         new Random(seed).NextBytes(buffer);
         for (long sent = 0; sent < length;)
         {
+            BitConverter.TryWriteBytes(buffer, sent / buffer.Length);
             var n = (int)Math.Min(buffer.Length, length - sent);
+            hash?.AppendData(buffer, 0, n);
             await stream.WriteAsync(buffer.AsMemory(0, n));
             sent += n;
         }
@@ -97,9 +106,9 @@ internal sealed class GeneratedContent(long length, byte seed) : HttpContent
         return true;
     }
 
-    public static GeneratedContent Of(long length, byte seed)
+    public static GeneratedContent Of(long length, byte seed, System.Security.Cryptography.IncrementalHash? hash = null)
     {
-        var content = new GeneratedContent(length, seed);
+        var content = new GeneratedContent(length, seed, hash);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         return content;
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 
 namespace ObjectStore.Load;
 
@@ -91,14 +92,20 @@ internal sealed class ScenarioRunner(S3LoadClient client, LoadOptions options)
         var bucket = $"load-stream-{runId}";
         await client.CreateBucketAsync(bucket);
         var size = options.StreamBytes;
+        using var sent = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var received = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var watch = Stopwatch.StartNew();
-        await client.PutAsync(bucket, "big", GeneratedContent.Of(size, 7));
+        await client.PutAsync(bucket, "big", GeneratedContent.Of(size, 7, sent));
         Row($"{size / (1024.0 * 1024 * 1024):F1} GiB PUT", $"{size / watch.Elapsed.TotalSeconds / 1e6:F0} MB/s");
         watch.Restart();
-        var got = await client.GetAsync(bucket, "big");
+        var got = await client.GetAsync(bucket, "big", received);
         if (got != size)
             throw new InvalidOperationException($"GET returned {got} bytes, expected {size}.");
         Row($"{size / (1024.0 * 1024 * 1024):F1} GiB GET", $"{size / watch.Elapsed.TotalSeconds / 1e6:F0} MB/s");
+        var (put, get) = (Convert.ToHexStringLower(sent.GetHashAndReset()), Convert.ToHexStringLower(received.GetHashAndReset()));
+        if (put != get)
+            throw new InvalidOperationException($"GET returned other bytes: SHA-256 {get}, PUT sent {put}.");
+        Row("SHA-256 of the PUT body and of the GET body", put);
     }
 
     /// <summary>Runs <paramref name="operation"/> in <paramref name="concurrency"/> loops for the configured time; returns ops/s.</summary>
