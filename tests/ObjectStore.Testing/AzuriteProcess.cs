@@ -80,7 +80,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     private static async Task<AzuriteProcess> StartOnceAsync(string entry, CancellationToken cancellationToken)
     {
-        int blobPort = FreePort(), queuePort = FreePort(), tablePort = FreePort();
+        int blobPort = LoopbackPort.Free(), queuePort = LoopbackPort.Free(), tablePort = LoopbackPort.Free();
         // The working directory: Azurite writes a few files there even in memory mode.
         var workspace = Path.Combine(Path.GetTempPath(), "objectstore-azurite-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(workspace);
@@ -160,15 +160,6 @@ public sealed class AzuriteProcess : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    /// <summary>Asks the OS for a free port; there is a small window before Azurite binds it, hence the retries.</summary>
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try { return ((IPEndPoint)listener.LocalEndpoint).Port; }
-        finally { listener.Stop(); }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Amazon.Runtime;
 using Amazon.S3;
 using Microsoft.AspNetCore.Builder;
@@ -97,7 +95,7 @@ public sealed class LocalHostInstance : IAsyncDisposable
         var tablePrefix = options.TablePrefix ?? UniqueNames.Table("e2e");
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreeTcpPort();
+            var port = LoopbackPort.Free();
             var settings = new Dictionary<string, string?>
             {
                 [LocalHostApp.PortSetting] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -144,12 +142,5 @@ public sealed class LocalHostInstance : IAsyncDisposable
     private static void DeleteDirectory(string path)
     {
         try { Directory.Delete(path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
