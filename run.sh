@@ -21,16 +21,7 @@ dotnet build host/ObjectStore.LocalHost/ObjectStore.LocalHost.csproj -c Release 
 pids=()
 stop_all() {
   trap - INT TERM EXIT
-  local pid i
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  # Give each child 10 s to close its files, then end it (Azurite sometimes lingers after closing).
-  for ((i = 0; i < 100; i++)); do
-    local alive=0
-    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    [ "$alive" -eq 0 ] && return 0
-    sleep 0.1
-  done
-  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  stop_pids
 }
 trap 'stop_all; exit 130' INT
 trap 'stop_all; exit 143' TERM
@@ -47,7 +38,8 @@ if [ -z "${OBJECTSTORE_STORAGE_CONNECTION_STRING:-}" ]; then
     --tableHost 127.0.0.1 --tablePort "$AZURITE_TABLE_PORT" &
   pids+=($!)
   wait_for_port "$AZURITE_TABLE_PORT" 30 "Azurite" "$!"
-  export OBJECTSTORE_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZURITE_BLOB_PORT/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$AZURITE_QUEUE_PORT/devstoreaccount1;TableEndpoint=http://127.0.0.1:$AZURITE_TABLE_PORT/devstoreaccount1;"
+  OBJECTSTORE_STORAGE_CONNECTION_STRING="$(azurite_connection_string "$AZURITE_BLOB_PORT" "$AZURITE_QUEUE_PORT" "$AZURITE_TABLE_PORT")"
+  export OBJECTSTORE_STORAGE_CONNECTION_STRING
 fi
 
 log "starting the local host on 127.0.0.1:$OBJECTSTORE_PORT"

@@ -17,6 +17,25 @@ ensure_node_modules() {
   fi
 }
 
+# stop_pids: ends the processes in the array "pids" (the caller's children): SIGTERM, 10 s for
+# each to close its files, then SIGKILL (Azurite sometimes lingers after closing).
+stop_pids() {
+  local pid i alive
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for ((i = 0; i < 100; i++)); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && return 0
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+}
+
+# azurite_connection_string BLOB_PORT QUEUE_PORT TABLE_PORT: Azurite's development account on 127.0.0.1.
+azurite_connection_string() {
+  printf '%s' "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$1/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$2/devstoreaccount1;TableEndpoint=http://127.0.0.1:$3/devstoreaccount1;"
+}
+
 # wait_for_port PORT SECONDS NAME [PID]: fails early when the process PID has exited.
 wait_for_port() {
   local port=$1 seconds=$2 name=$3 pid=${4:-} i

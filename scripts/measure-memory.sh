@@ -31,15 +31,7 @@ work="$(mktemp -d "$parent/objectstore-memory-XXXXXX")"
 pids=()
 stop_all() {
   trap - INT TERM EXIT
-  local pid i alive
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for ((i = 0; i < 100; i++)); do
-    alive=0
-    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    [ "$alive" -eq 0 ] && break
-    sleep 0.1
-  done
-  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  stop_pids
   rm -rf "$work"
 }
 trap 'stop_all; exit 130' INT
@@ -60,7 +52,7 @@ wait_for_port "$table" 30 "Azurite" "$!"
 
 export OBJECTSTORE_ACCESS_KEY=objectstore OBJECTSTORE_SECRET_KEY=objectstore-secret
 OBJECTSTORE_PORT="$port" OBJECTSTORE_DATA="$work/data" OBJECTSTORE_BACKGROUND=off \
-OBJECTSTORE_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;" \
+OBJECTSTORE_STORAGE_CONNECTION_STRING="$(azurite_connection_string "$blob" "$queue" "$table")" \
   dotnet host/ObjectStore.LocalHost/bin/Release/net10.0/ObjectStore.LocalHost.dll >"$work/host.log" 2>&1 &
 host=$!
 pids+=("$host")
