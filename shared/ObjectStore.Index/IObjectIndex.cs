@@ -5,7 +5,7 @@ namespace ObjectStore.Index;
 /// conditional, so several gateway instances never lose an update. Listings are in S3 order
 /// (UTF-8 byte order of keys) for any key S3 allows.
 /// </summary>
-public interface IObjectIndex
+public partial interface IObjectIndex
 {
     /// <summary>Creates the tables the index needs (idempotent).</summary>
     Task InitializeAsync(CancellationToken cancellationToken);

@@ -4,7 +4,7 @@ using Azure.Data.Tables;
 namespace ObjectStore.Index.Tables;
 
 /// <summary>Converts records to and from Table entities. Column names are the stored schema (docs/index-schema.md).</summary>
-internal static class EntityMapping
+internal static partial class EntityMapping
 {
     /// <summary>RowKey of a bucket's one row in the buckets table (PartitionKey is the bucket name).</summary>
     public const string BucketRowKey = "";

@@ -5,7 +5,7 @@ using ObjectStore.Index;
 namespace ObjectStore.S3.Tests.Fakes;
 
 /// <summary>An in-process index for protocol tests only (integration tests use the Table index).</summary>
-internal sealed class InMemoryIndex : IObjectIndex
+internal sealed partial class InMemoryIndex : IObjectIndex
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, BucketRecord> _buckets = new(StringComparer.Ordinal);
