@@ -20,12 +20,16 @@ public sealed class S3Options
     /// <summary>Largest body a single PutObject accepts (S3: 5 GiB).</summary>
     public long MaxSinglePutSize { get; set; } = 5L * 1024 * 1024 * 1024;
 
+    /// <summary>Smallest size of a multipart part other than the last (S3: 5 MiB; lower only in tests).</summary>
+    public long MinPartSize { get; set; } = 5L * 1024 * 1024;
+
     /// <summary>Returns the first problem with these settings, or null.</summary>
     public string? Validate()
     {
         if (string.IsNullOrWhiteSpace(Region)) return "S3Options.Region must be set.";
         if (string.IsNullOrWhiteSpace(OwnerId)) return "S3Options.OwnerId must be set.";
         if (MaxSinglePutSize <= 0) return "S3Options.MaxSinglePutSize must be positive.";
+        if (MinPartSize < 0) return "S3Options.MinPartSize must not be negative.";
         if (!string.IsNullOrEmpty(BaseDomain) && (BaseDomain.StartsWith('.') || BaseDomain.Contains(':') || BaseDomain.Contains('/')))
             return "S3Options.BaseDomain must be a host name without port, e.g. 's3.local'.";
         return null;

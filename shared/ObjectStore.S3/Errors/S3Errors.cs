@@ -40,12 +40,21 @@ public static class S3Errors
     public static readonly S3ErrorCode ServiceUnavailable = new("ServiceUnavailable", 503, "Please reduce your request rate.");
     public static readonly S3ErrorCode NoSuchVersion = new("NoSuchVersion", 404, "The specified version does not exist.");
     public static readonly S3ErrorCode InvalidLocationConstraint = new("InvalidLocationConstraint", 400, "The specified location-constraint is not valid.");
+    public static readonly S3ErrorCode NoSuchUpload = new("NoSuchUpload", 404, "The specified multipart upload does not exist. The upload ID might be invalid, or the multipart upload might have been aborted or completed.");
+    public static readonly S3ErrorCode InvalidPart = new("InvalidPart", 400, "One or more of the specified parts could not be found. The part might not have been uploaded, or the specified entity tag might not have matched the part's entity tag.");
+    public static readonly S3ErrorCode InvalidPartOrder = new("InvalidPartOrder", 400, "The list of parts was not in ascending order. The parts list must be specified in order by part number.");
+    public static readonly S3ErrorCode EntityTooSmall = new("EntityTooSmall", 400, "Your proposed upload is smaller than the minimum allowed object size.");
+    public static readonly S3ErrorCode InvalidPartNumber = new("InvalidPartNumber", 416, "The requested partnumber is not satisfiable");
+    public static readonly S3ErrorCode OperationAborted = new("OperationAborted", 409, "A conflicting conditional operation is currently in progress against this resource. Try again.");
     public static readonly S3ErrorCode InternalError = new("InternalError", 500, "We encountered an internal error. Please try again.");
 
     public static S3Exception Error(S3ErrorCode code, string? message = null, string? resource = null) => new(code, message, resource);
 
     public static S3Exception NoSuchBucketError(string bucket) =>
         new(NoSuchBucket, resource: "/" + bucket) { Details = new Dictionary<string, string> { ["BucketName"] = bucket } };
+
+    public static S3Exception NoSuchUploadError(string bucket, string key, string uploadId) =>
+        new(NoSuchUpload, resource: $"/{bucket}/{key}") { Details = new Dictionary<string, string> { ["UploadId"] = uploadId } };
 
     public static S3Exception NoSuchKeyError(string bucket, string key) =>
         new(NoSuchKey, resource: $"/{bucket}/{key}") { Details = new Dictionary<string, string> { ["Key"] = key } };

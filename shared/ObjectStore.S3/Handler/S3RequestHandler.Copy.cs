@@ -16,14 +16,7 @@ public sealed partial class S3RequestHandler
         var condition = S3RequestHeaders.WriteCondition(headers);
         var attributes = S3RequestHeaders.Attributes(headers);
 
-        var source = await _service.GetObjectAsync(sourceBucket, sourceKey, sourceVersion, call.Aborted);
-        var sourceConditions = S3RequestHeaders.Preconditions(headers, "x-amz-copy-source-");
-        if (sourceConditions.EvaluateForCopySource(source.ETag, source.LastModified, _time.GetUtcNow()) != PreconditionOutcome.Proceed)
-            throw new S3Exception(S3Errors.PreconditionFailed, resource: call.ResourceName)
-            {
-                Details = new Dictionary<string, string> { ["Condition"] = FailedCopyCondition(headers) },
-            };
-
+        var source = await GetCopySourceAsync(call, sourceBucket, sourceKey, sourceVersion);
         var record = await _service.CopyObjectAsync(
             new CopySpec(source, call.Bucket, call.Key, attributes, replaceMetadata, replaceTags, condition) { SourceVersionNamed = sourceVersion is not null },
             call.Aborted);
@@ -31,6 +24,20 @@ public sealed partial class S3RequestHandler
             call.Response.Headers["x-amz-copy-source-version-id"] = source.VersionId;
         WriteVersionHeader(call.Response, record.VersionId);
         await WriteXmlAsync(call, body => S3XmlResponses.WriteCopyObjectResultAsync(body, record.ETag, record.LastModified, record.ChecksumAlgorithm, record.ChecksumValue));
+    }
+
+    /// <summary>The copy source, with the x-amz-copy-source-if-* conditions checked (412 when one fails).</summary>
+    private async Task<Index.ObjectRecord> GetCopySourceAsync(S3Call call, string bucket, string key, string? versionId)
+    {
+        var headers = call.Request.Headers;
+        var source = await _service.GetObjectAsync(bucket, key, versionId, call.Aborted);
+        var sourceConditions = S3RequestHeaders.Preconditions(headers, "x-amz-copy-source-");
+        if (sourceConditions.EvaluateForCopySource(source.ETag, source.LastModified, _time.GetUtcNow()) != PreconditionOutcome.Proceed)
+            throw new S3Exception(S3Errors.PreconditionFailed, resource: call.ResourceName)
+            {
+                Details = new Dictionary<string, string> { ["Condition"] = FailedCopyCondition(headers) },
+            };
+        return source;
     }
 
     private static string FailedCopyCondition(Microsoft.AspNetCore.Http.IHeaderDictionary headers) =>

@@ -65,10 +65,12 @@ public sealed partial class S3RequestHandler
     /// <paramref name="verifyMd5Here"/>: also check Content-MD5 in the stream (PutObject leaves that to
     /// the data store's MD5, computed anyway).
     /// </summary>
-    private static (Stream Stream, Func<(string Algorithm, string Value)?> Checksum) OpenVerifiedBody(S3Call call, bool verifyMd5Here)
+    /// <paramref name="computeIfAbsent"/>: the algorithm to compute (unverified) when the request names none.
+    private static (Stream Stream, Func<(string Algorithm, string Value)?> Checksum) OpenVerifiedBody(S3Call call, bool verifyMd5Here,
+        ChecksumAlgorithm? computeIfAbsent = null)
     {
         var headers = call.Request.Headers;
-        var checksum = ChecksumRequest.FromHeaders(headers);
+        var checksum = ChecksumRequest.FromHeaders(headers) ?? (computeIfAbsent is { } algorithm ? ChecksumRequest.ComputeOnly(algorithm) : null);
         var md5 = verifyMd5Here ? ContentMd5.FromHeaders(headers) : null;
         if (checksum is null && md5 is null)
             return (call.Body!, () => null);
@@ -81,7 +83,7 @@ public sealed partial class S3RequestHandler
         if (record.ChecksumAlgorithm is { } alg && record.ChecksumValue is { } value)
         {
             response.Headers["x-amz-checksum-" + alg.ToLowerInvariant()] = value;
-            response.Headers["x-amz-checksum-type"] = "FULL_OBJECT";
+            response.Headers["x-amz-checksum-type"] = Xml.S3XmlResponses.ChecksumTypeOf(value);
         }
     }
 
@@ -105,7 +107,9 @@ public sealed partial class S3RequestHandler
                 return;
         }
 
-        var range = ByteRange.Parse(call.Request.Headers.Range.ToString(), record.Size);
+        var range = call.QueryValue("partNumber") is null
+            ? ByteRange.Parse(call.Request.Headers.Range.ToString(), record.Size)
+            : await PartAsRangeAsync(call, record);
         if (range.Kind == RangeKind.Unsatisfiable)
             throw new S3Exception(S3Errors.InvalidRange, resource: call.ResourceName)
             {
@@ -133,6 +137,17 @@ public sealed partial class S3RequestHandler
 
         if (call.IsHead) return;
         await _service.ReadDataAsync(record, offset, length, response.Body, call.Aborted);
+    }
+
+    /// <summary>GET/HEAD ?partNumber=N: the bytes of that part as a range, and x-amz-mp-parts-count of a multipart object.</summary>
+    private async Task<ByteRange> PartAsRangeAsync(S3Call call, ObjectRecord record)
+    {
+        if (call.Request.Headers.Range.Count > 0)
+            throw new S3Exception(S3Errors.InvalidRequest, "Cannot specify both Range header and partNumber query parameter.", call.ResourceName);
+        var (offset, length, count) = await _service.PartRangeAsync(record, PartNumber(call), call.Aborted);
+        if (Service.MultipartLayout.IsMultipart(record.DataLayout))
+            call.Response.Headers["x-amz-mp-parts-count"] = count.ToString(CultureInfo.InvariantCulture);
+        return length == 0 ? ByteRange.None : new ByteRange(RangeKind.Satisfiable, offset, length);
     }
 
     private static void WriteObjectHeaders(S3Call call, ObjectRecord record)

@@ -126,6 +126,13 @@ public sealed partial class S3RequestHandler
         S3Operation.GetObjectTagging => GetObjectTaggingAsync(call),
         S3Operation.PutObjectTagging => PutObjectTaggingAsync(call),
         S3Operation.DeleteObjectTagging => DeleteObjectTaggingAsync(call),
+        S3Operation.CreateMultipartUpload => CreateMultipartUploadAsync(call),
+        S3Operation.UploadPart => UploadPartAsync(call),
+        S3Operation.UploadPartCopy => UploadPartCopyAsync(call),
+        S3Operation.CompleteMultipartUpload => CompleteMultipartUploadAsync(call),
+        S3Operation.AbortMultipartUpload => AbortMultipartUploadAsync(call),
+        S3Operation.ListParts => ListPartsAsync(call),
+        S3Operation.ListMultipartUploads => ListMultipartUploadsAsync(call),
         _ => throw new S3Exception(S3Errors.NotImplemented, $"The operation {operation} is not implemented.", call.ResourceName),
     };
 

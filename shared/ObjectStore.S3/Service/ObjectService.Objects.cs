@@ -23,23 +23,7 @@ internal sealed partial class ObjectService
             };
         var bucketRecord = await RequireBucketAsync(bucket, cancellationToken);
 
-        var dataId = NewDataId();
-        var stored = await data.WriteAsync(body.Stream, new DataWriteRequest(dataId, storageClass), cancellationToken);
-        (string Algorithm, string Value)? checksum;
-        try
-        {
-            if (stored.Length != body.Length)
-                throw new S3Exception(S3Errors.IncompleteBody);
-            if (body.ExpectedMd5 is { } md5 && !md5.AsSpan().SequenceEqual(stored.Md5))
-                throw new S3Exception(S3Errors.BadDigest);
-            checksum = body.Checksum?.Invoke();
-        }
-        catch
-        {
-            await DeleteDataQuietlyAsync(stored.Layout);
-            throw;
-        }
-
+        var (dataId, stored, checksum) = await WriteVerifiedAsync(body, storageClass, cancellationToken);
         var record = new ObjectRecord(bucket, key, dataId, stored.Length, ETagOf(stored.Md5), time.GetUtcNow(), storageClass, stored.Layout.Serialize())
         {
             Headers = attributes.Headers,
@@ -50,6 +34,30 @@ internal sealed partial class ObjectService
             Owner = _options.OwnerId,
         };
         return await CommitAsync(record, bucketRecord, stored.Layout, condition, cancellationToken);
+    }
+
+    /// <summary>
+    /// Streams a request body into new data and checks it: length, Content-MD5, flexible checksum. On a
+    /// mismatch the data is deleted and the S3 error thrown; otherwise the caller commits it.
+    /// </summary>
+    private async Task<(string DataId, StoredData Stored, (string Algorithm, string Value)? Checksum)> WriteVerifiedAsync(
+        ObjectBody body, string storageClass, CancellationToken cancellationToken)
+    {
+        var dataId = NewDataId();
+        var stored = await data.WriteAsync(body.Stream, new DataWriteRequest(dataId, storageClass), cancellationToken);
+        try
+        {
+            if (stored.Length != body.Length)
+                throw new S3Exception(S3Errors.IncompleteBody);
+            if (body.ExpectedMd5 is { } md5 && !md5.AsSpan().SequenceEqual(stored.Md5))
+                throw new S3Exception(S3Errors.BadDigest);
+            return (dataId, stored, body.Checksum?.Invoke());
+        }
+        catch
+        {
+            await DeleteDataQuietlyAsync(stored.Layout);
+            throw;
+        }
     }
 
     /// <summary>
@@ -84,11 +92,14 @@ internal sealed partial class ObjectService
     private static S3Exception NoSuchVersion(string bucket, string key, string versionId) =>
         new(S3Errors.NoSuchVersion, resource: $"/{bucket}/{key}") { Details = new Dictionary<string, string> { ["Key"] = key, ["VersionId"] = versionId } };
 
-    /// <summary>Streams bytes [offset, offset + length) of an object's data to <paramref name="destination"/>.</summary>
+    /// <summary>
+    /// Streams bytes [offset, offset + length) of an object's data to <paramref name="destination"/>: the one
+    /// place object data is read, for single and multipart layouts alike.
+    /// </summary>
     public Task ReadDataAsync(ObjectRecord record, long offset, long length, Stream destination, CancellationToken cancellationToken) =>
-        length == 0
-            ? Task.CompletedTask
-            : data.ReadAsync(DataLayout.Parse(record.DataLayout), offset, length, destination, cancellationToken);
+        length == 0 ? Task.CompletedTask
+        : MultipartLayout.IsMultipart(record.DataLayout) ? ReadMultipartDataAsync(MultipartLayout.Parse(record.DataLayout), offset, length, destination, cancellationToken)
+        : data.ReadAsync(DataLayout.Parse(record.DataLayout), offset, length, destination, cancellationToken);
 
     /// <summary>
     /// DeleteObject: without a version id removes the key (unversioned bucket) or adds a delete marker;
@@ -137,7 +148,7 @@ internal sealed partial class ObjectService
         var bucket = await RequireBucketAsync(spec.Bucket, cancellationToken);
 
         var dataId = NewDataId();
-        var stored = await CopyDataAsync(source, new DataWriteRequest(dataId, storageClass), cancellationToken);
+        var stored = await CopyDataAsync(source, 0, source.Size, new DataWriteRequest(dataId, storageClass), null, cancellationToken);
         var record = new ObjectRecord(spec.Bucket, spec.Key, dataId, stored.Length, ETagOf(stored.Md5), time.GetUtcNow(), storageClass, stored.Layout.Serialize())
         {
             Headers = headers,
@@ -150,7 +161,12 @@ internal sealed partial class ObjectService
         return await CommitAsync(record, bucket, stored.Layout, spec.Condition, cancellationToken);
     }
 
-    private async Task<StoredData> CopyDataAsync(ObjectRecord source, DataWriteRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies bytes [offset, offset + length) of <paramref name="source"/> into new data, through a bounded
+    /// pipe; <paramref name="tap"/> (e.g. a checksum) sees the bytes as the writer reads them.
+    /// </summary>
+    private async Task<StoredData> CopyDataAsync(ObjectRecord source, long offset, long length, DataWriteRequest request,
+        Func<Stream, Stream>? tap, CancellationToken cancellationToken)
     {
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 * 1024 * 1024, resumeWriterThreshold: 2 * 1024 * 1024));
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -159,7 +175,7 @@ internal sealed partial class ObjectService
             try
             {
                 await using (var writer = pipe.Writer.AsStream(leaveOpen: true))
-                    await ReadDataAsync(source, 0, source.Size, writer, cts.Token);
+                    await ReadDataAsync(source, offset, length, writer, cts.Token);
                 await pipe.Writer.CompleteAsync();
             }
             catch (Exception ex)
@@ -172,7 +188,7 @@ internal sealed partial class ObjectService
         try
         {
             await using var reader = pipe.Reader.AsStream(leaveOpen: true);
-            stored = await data.WriteAsync(reader, request, cts.Token);
+            stored = await data.WriteAsync(tap is null ? reader : tap(reader), request, cts.Token);
         }
         catch
         {
@@ -183,10 +199,10 @@ internal sealed partial class ObjectService
         }
         await pipe.Reader.CompleteAsync();
         await produce;
-        if (stored.Length != source.Size)
+        if (stored.Length != length)
         {
             await DeleteDataQuietlyAsync(stored.Layout);
-            throw new InvalidOperationException($"Copy of /{source.Bucket}/{source.Key} read {stored.Length} of {source.Size} bytes.");
+            throw new InvalidOperationException($"Copy of /{source.Bucket}/{source.Key} read {stored.Length} of {length} bytes.");
         }
         return stored;
     }

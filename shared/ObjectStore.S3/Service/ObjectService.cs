@@ -32,10 +32,10 @@ internal sealed partial class ObjectService(
 
     /// <summary>
     /// Commits a record whose data was just written, as the bucket's versioning state demands. On any
-    /// failure the just-written data is deleted; on success the data of every version the write removed
-    /// (the replaced null version) is deleted. Returns the record as committed, with its version id.
+    /// failure the just-written data (if given) is deleted; on success the data of every version the write
+    /// removed (the replaced null version) is deleted. Returns the record as committed, with its version id.
     /// </summary>
-    private async Task<ObjectRecord> CommitAsync(ObjectRecord record, BucketRecord bucket, DataLayout written, WriteCondition condition, CancellationToken cancellationToken)
+    private async Task<ObjectRecord> CommitAsync(ObjectRecord record, BucketRecord bucket, DataLayout? written, WriteCondition condition, CancellationToken cancellationToken)
     {
         ObjectWriteOutcome outcome;
         try
@@ -80,8 +80,14 @@ internal sealed partial class ObjectService(
         }
     }
 
+    /// <summary>
+    /// Deletes the data of a version nothing references any more, single or multipart (every path that
+    /// drops a version's data comes here); failures leave orphans for the repair scan.
+    /// </summary>
     private Task DeleteDataQuietlyAsync(string serializedLayout)
     {
+        if (MultipartLayout.IsMultipart(serializedLayout))
+            return DeleteMultipartDataQuietlyAsync(serializedLayout);
         DataLayout layout;
         try
         {
@@ -96,8 +102,10 @@ internal sealed partial class ObjectService(
     }
 
     /// <summary>Deletes data nothing references any more; a failure leaves an orphan for the repair scan.</summary>
-    private async Task DeleteDataQuietlyAsync(DataLayout layout)
+    private async Task DeleteDataQuietlyAsync(DataLayout? layout)
     {
+        if (layout is null)
+            return;
         try
         {
             // Not the request's token: cleanup must finish even if the client went away.

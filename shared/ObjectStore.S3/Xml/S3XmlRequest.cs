@@ -10,7 +10,7 @@ namespace ObjectStore.S3.Xml;
 /// not well-formed (or too big) is MalformedXML. Elements are matched by local name, so bodies with
 /// or without the S3 namespace are accepted, as S3 does.
 /// </summary>
-internal static class S3XmlRequest
+internal static partial class S3XmlRequest
 {
     public const int DefaultMaxBytes = 1024 * 1024;
 

@@ -136,10 +136,12 @@ internal static partial class S3XmlResponses
         await EndAsync(w);
     }
 
-    public static async Task WriteCopyObjectResultAsync(Stream destination, string etag, DateTimeOffset lastModified, string? checksumAlgorithm, string? checksumValue)
+    /// <param name="root">CopyObjectResult, or CopyPartResult for UploadPartCopy (same fields).</param>
+    public static async Task WriteCopyObjectResultAsync(Stream destination, string etag, DateTimeOffset lastModified, string? checksumAlgorithm, string? checksumValue,
+        string root = "CopyObjectResult")
     {
         await using var w = Create(destination);
-        await StartAsync(w, "CopyObjectResult");
+        await StartAsync(w, root);
         await ElementAsync(w, "ETag", etag);
         await ElementAsync(w, "LastModified", lastModified);
         if (checksumAlgorithm is not null && checksumValue is not null)
@@ -148,7 +150,7 @@ internal static partial class S3XmlResponses
     }
 
     /// <summary>CRC32 → CRC32, CRC32C → CRC32C, SHA256 → SHA256, CRC64NVME → CRC64NVME (element ChecksumCRC32 ...).</summary>
-    private static string ChecksumElementSuffix(string algorithm) => algorithm.ToUpperInvariant();
+    internal static string ChecksumElementSuffix(string algorithm) => algorithm.ToUpperInvariant();
 
     /// <summary>One DeleteObjects outcome.</summary>
     internal sealed record DeleteOutcome(string Key, string? VersionId, S3Exception? Error)
