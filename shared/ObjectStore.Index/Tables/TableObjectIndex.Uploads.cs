@@ -126,7 +126,8 @@ public sealed partial class TableObjectIndex
         ArgumentNullException.ThrowIfNull(parts);
         foreach (var partition in parts.GroupBy(p => p.Bucket))
         {
-            foreach (var chunk in partition.Chunk(MaxBatch))
+            // A transaction may name a row once only.
+            foreach (var chunk in partition.DistinctBy(p => (p.UploadId, p.PartNumber)).Chunk(MaxBatch))
             {
                 var actions = chunk.Select(p => new TableTransactionAction(TableTransactionActionType.Delete,
                     new TableEntity(p.Bucket, EntityMapping.PartRowKey(p.UploadId, p.PartNumber)), ETag.All)).ToList();
