@@ -8,8 +8,8 @@ namespace ObjectStore.IntegrationTests.Clients;
 
 /// <summary>
 /// The AWS CLI (high-level <c>aws s3</c> and <c>aws s3api</c>), end to end through the local host,
-/// with a temporary config that raises multipart_threshold to 6GB (multipart is not implemented
-/// yet). Run for the pip CLI v1 and Debian's v2 by the two subclasses.
+/// with a temporary config that sets multipart_threshold and multipart_chunksize to 8MB, so the
+/// 100 MiB object goes up (and down) in parts. Run for the pip CLI v1 and Debian's v2 by the two subclasses.
 /// </summary>
 public abstract class AwsCliClientTests : IDisposable
 {
@@ -75,6 +75,9 @@ public abstract class AwsCliClientTests : IDisposable
             _output.WriteLine($"{name}: up and down in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");
             File.Delete(target);
         }
+        // 100 MiB in 8 MiB parts: a multipart upload of 13 parts (its ETag says so).
+        var head = await S3ApiAsync("head-object", "--bucket", _bucket, "--key", "sizes/hundred-mib.bin");
+        Assert.EndsWith("-13\"", head.GetProperty("ETag").GetString(), StringComparison.Ordinal);
         var listing = await S3ApiAsync("list-objects-v2", "--bucket", _bucket, "--prefix", "sizes/");
         Assert.Equal(ClientTestData.Payloads.Select(p => $"sizes/{p.Name}={p.Size}").Order(StringComparer.Ordinal),
             listing.GetProperty("Contents").EnumerateArray().Select(o => $"{o.GetProperty("Key").GetString()}={o.GetProperty("Size").GetInt64()}"));

@@ -9,8 +9,8 @@ namespace ObjectStore.IntegrationTests.Clients;
 
 /// <summary>
 /// AWSSDK.S3 4.1.0 in its default configuration (aws-chunked bodies with signed chunks and a CRC32
-/// trailer), end to end through the local host. Large objects go through PutObject: multipart is not
-/// implemented yet.
+/// trailer), end to end through the local host. PutObject here; multipart uploads (TransferUtility) in
+/// <see cref="AwsSdkMultipartTests"/>.
 /// </summary>
 [Collection(LocalHostCollection.Name)]
 public sealed class AwsSdkClientTests(LocalHostFixture host, ITestOutputHelper output) : IDisposable

@@ -305,4 +305,47 @@ public sealed class Boto3ClientTests(LocalHostFixture host, ITestOutputHelper ou
         Assert.Equal(0, result.GetProperty("errors").GetArrayLength());
         Assert.Equal(["obj", "presigned/a key+plus&amp \U0001F600"], Strings(result.GetProperty("left")));
     }
+    [Fact]
+    public async Task Upload_file_with_a_multipart_transfer_config_reads_back_byte_identical_and_an_unfinished_upload_is_listed_then_aborted()
+    {
+        var source = _data.Payload("twenty-three-mib.bin", 23 * ClientTestData.MiB);
+        var target = _data.NewFilePath("copy.bin");
+        var result = await RunAsync("""
+            config = TransferConfig(multipart_threshold=5 * 1024 * 1024, multipart_chunksize=5 * 1024 * 1024, max_concurrency=4)
+            s3.upload_file(args["source"], bucket, "mp/object.bin", Config=config)
+            head = s3.head_object(Bucket=bucket, Key="mp/object.bin", ChecksumMode="ENABLED")
+            out["etag"] = head["ETag"]
+            out["length"] = head["ContentLength"]
+            out["checksumType"] = head.get("ChecksumType")
+            out["partsCount"] = s3.head_object(Bucket=bucket, Key="mp/object.bin", PartNumber=2).get("PartsCount")
+            s3.download_file(bucket, "mp/object.bin", args["target"], Config=config)
+            # get_object validates a full-object checksum as it reads (composite ones it cannot).
+            out["bodyMatches"] = hashlib.sha256(s3.get_object(Bucket=bucket, Key="mp/object.bin", ChecksumMode="ENABLED")["Body"].read()).hexdigest() \
+                == hashlib.sha256(open(args["source"], "rb").read()).hexdigest()
+
+            # A client that dies mid-upload leaves this behind:
+            upload_id = s3.create_multipart_upload(Bucket=bucket, Key="mp/unfinished")["UploadId"]
+            with open(args["source"], "rb") as f:
+                s3.upload_part(Bucket=bucket, Key="mp/unfinished", UploadId=upload_id, PartNumber=1, Body=f.read(5 * 1024 * 1024))
+            listed = s3.list_multipart_uploads(Bucket=bucket)
+            out["listed"] = [[u["Key"], u["UploadId"] == upload_id] for u in listed.get("Uploads", [])]
+            out["parts"] = [p["PartNumber"] for p in s3.list_parts(Bucket=bucket, Key="mp/unfinished", UploadId=upload_id).get("Parts", [])]
+            s3.abort_multipart_upload(Bucket=bucket, Key="mp/unfinished", UploadId=upload_id)
+            out["afterAbort"] = s3.list_multipart_uploads(Bucket=bucket).get("Uploads", [])
+            out["listPartsAfterAbort"] = error_of(lambda: s3.list_parts(Bucket=bucket, Key="mp/unfinished", UploadId=upload_id))
+            out["keys"] = list_all()["keys"]
+            """, new() { ["source"] = source, ["target"] = target });
+
+        Assert.Equal(ClientTestData.Sha256(source), ClientTestData.Sha256(target));
+        Assert.EndsWith("-5\"", result.GetProperty("etag").GetString(), StringComparison.Ordinal);
+        Assert.Equal(23 * ClientTestData.MiB, result.GetProperty("length").GetInt64());
+        Assert.Equal(5, result.GetProperty("partsCount").GetInt32());
+        Assert.True(result.GetProperty("bodyMatches").GetBoolean());
+        output.WriteLine($"checksum type: {result.GetProperty("checksumType")}");
+        Assert.Equal("[[\"mp/unfinished\",true]]", result.GetProperty("listed").GetRawText().Replace(" ", "", StringComparison.Ordinal));
+        Assert.Equal("[1]", result.GetProperty("parts").GetRawText());
+        Assert.Equal(0, result.GetProperty("afterAbort").GetArrayLength());
+        Assert.Equal("NoSuchUpload", result.GetProperty("listPartsAfterAbort").GetProperty("code").GetString());
+        Assert.Equal(["mp/object.bin"], Strings(result.GetProperty("keys")));
+    }
 }

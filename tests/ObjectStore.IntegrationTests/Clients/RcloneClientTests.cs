@@ -6,8 +6,8 @@ namespace ObjectStore.IntegrationTests.Clients;
 
 /// <summary>
 /// Debian's rclone (1.60) as an S3 client: provider Other, path style, the remote configured through
-/// RCLONE_CONFIG_OS_* variables and an empty config file. --s3-upload-cutoff 5G keeps every upload a
-/// single PUT (multipart is not implemented yet).
+/// RCLONE_CONFIG_OS_* variables and an empty config file. --s3-upload-cutoff 8M with 8M chunks sends
+/// larger files as multipart uploads.
 /// </summary>
 [Collection(LocalHostCollection.Name)]
 public sealed class RcloneClientTests(LocalHostFixture host, ITestOutputHelper output) : IDisposable
@@ -39,7 +39,7 @@ public sealed class RcloneClientTests(LocalHostFixture host, ITestOutputHelper o
         var config = Path.Combine(_data.Directory, "rclone.conf");
         if (!File.Exists(config)) await File.WriteAllTextAsync(config, "");
         var result = await ExternalProcess.RunCheckedAsync(rclone,
-            ["--config", config, "--s3-upload-cutoff", "5G", "--retries", "1", "--low-level-retries", "1", .. args], Environment());
+            ["--config", config, "--s3-upload-cutoff", "8M", "--s3-chunk-size", "8M", "--retries", "1", "--low-level-retries", "1", .. args], Environment());
         output.WriteLine($"rclone {string.Join(' ', args.Take(1))}: {result.Elapsed.TotalSeconds:F1} s");
         return result;
     }

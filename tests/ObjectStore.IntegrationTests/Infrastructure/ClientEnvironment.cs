@@ -2,8 +2,8 @@ namespace ObjectStore.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// Configuration of the external clients for one test class: temporary AWS config and credentials
-/// files (multipart threshold raised, since multipart upload is not implemented yet; path-style
-/// addressing), never the user's own.
+/// files (multipart above 8 MB in 8 MB parts, so uploads larger than that go through multipart
+/// upload; path-style addressing), never the user's own.
 /// </summary>
 public sealed class ClientEnvironment
 {
@@ -17,7 +17,8 @@ public sealed class ClientEnvironment
             [default]
             region = us-east-1
             s3 =
-              multipart_threshold = 6GB
+              multipart_threshold = 8MB
+              multipart_chunksize = 8MB
               addressing_style = path
 
             """);
