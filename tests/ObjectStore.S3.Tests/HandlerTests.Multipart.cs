@@ -359,4 +359,56 @@ public sealed class HandlerMultipartTests
             }
         }
     }
+    /// <summary>Leaves the upload as a completion that died would: sealed for <paramref name="etag"/>.</summary>
+    private async Task SealAsync(string key, string uploadId, string etag, TimeSpan age)
+    {
+        var upload = await _h.Index.GetUploadAsync("bucket", key, uploadId, CancellationToken.None);
+        var (result, _) = await _h.Index.UpdateUploadAsync(upload! with
+        {
+            State = ObjectStore.Index.UploadState.Completing, CompletingETag = etag, StateChanged = DateTimeOffset.UtcNow - age,
+        }, CancellationToken.None);
+        Assert.Equal(ObjectStore.Index.IndexWriteResult.Success, result);
+    }
+
+    [Fact]
+    public async Task A_sealed_upload_refuses_parts_and_aborts_until_stale_but_the_same_list_takes_the_completion_over()
+    {
+        await _h.CreateBucketAsync();
+        var id = await CreateAsync("k");
+        var e1 = await PartAsync("k", id, 1, Bytes(MinPart, 1));
+        var e2 = await PartAsync("k", id, 2, Bytes(10, 2));
+        await SealAsync("k", id, ExpectedETag(Bytes(MinPart, 1), Bytes(10, 2)), TimeSpan.FromMinutes(1));
+
+        Assert.Equal("NoSuchUpload", (await _h.SendAsync("PUT", $"/bucket/k?partNumber=3&uploadId={id}", [1])).XmlValue("Code"));
+        Assert.Equal("OperationAborted", (await _h.SendAsync("DELETE", $"/bucket/k?uploadId={id}")).XmlValue("Code"));
+        Assert.Equal("OperationAborted", (await CompleteAsync("k", id, CompleteXml((1, e1)))).XmlValue("Code"));
+        var done = await CompleteAsync("k", id, CompleteXml((1, e1), (2, e2)));
+        Assert.Equal(200, done.Status);
+        Assert.Empty(_h.Index.AllUploads);
+        Assert.Equal(Bytes(MinPart, 1).Concat(Bytes(10, 2)), (await _h.SendAsync("GET", "/bucket/k")).Body);
+    }
+
+    [Fact]
+    public async Task A_stale_seal_can_be_aborted_and_a_seal_whose_object_exists_is_finished_not_aborted()
+    {
+        await _h.CreateBucketAsync();
+        var stale = await CreateAsync("stale");
+        await PartAsync("stale", stale, 1, Bytes(10, 1));
+        await SealAsync("stale", stale, "\"0123456789abcdef0123456789abcdef-1\"", TimeSpan.FromHours(1));
+        Assert.Equal(204, (await _h.SendAsync("DELETE", $"/bucket/stale?uploadId={stale}")).Status);
+        Assert.Empty(_h.Index.AllParts);
+        Assert.Empty(_h.Data.Data);
+
+        // The completion committed the object, then died before dropping its upload row.
+        var id = await CreateAsync("k");
+        var e1 = await PartAsync("k", id, 1, Bytes(10, 1));
+        Assert.Equal(200, (await CompleteAsync("k", id, CompleteXml((1, e1)))).Status);
+        await _h.Index.CreateUploadAsync(new ObjectStore.Index.UploadRecord("bucket", "k", id, DateTimeOffset.UtcNow, "STANDARD")
+        {
+            State = ObjectStore.Index.UploadState.Completing, StateChanged = DateTimeOffset.UtcNow,
+        }, CancellationToken.None);
+        Assert.Equal("NoSuchUpload", (await _h.SendAsync("DELETE", $"/bucket/k?uploadId={id}")).XmlValue("Code"));
+        Assert.Empty(_h.Index.AllUploads);
+        Assert.Equal(Bytes(10, 1), (await _h.SendAsync("GET", "/bucket/k")).Body);
+    }
 }
