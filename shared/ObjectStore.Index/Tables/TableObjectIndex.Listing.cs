@@ -33,7 +33,6 @@ public sealed partial class TableObjectIndex
             : EntityMapping.ObjectRowPrefix + KeyEncoding.UpperBoundExclusive(upperKey);
 
         var objects = new List<ObjectRecord>();
-        var commonPrefixes = new List<string>();
         string? last = null;
         var truncated = false;
 
@@ -42,6 +41,8 @@ public sealed partial class TableObjectIndex
             initialPageSize: delimiter is null ? 1000 : DelimiterInitialPageSize);
         scanner.PageSizeLimit = request.MaxKeys + 1;
         scanner.Seek(lowerKey);
+        var rollUp = new PrefixRollUp(scanner, prefix, delimiter, startAfterBytes, request.MaxKeys);
+        var commonPrefixes = rollUp.CommonPrefixes;
         while (await scanner.NextAsync(cancellationToken).ConfigureAwait(false) is { } row)
         {
             var key = row.GetString("Key") ?? "";
@@ -55,29 +56,17 @@ public sealed partial class TableObjectIndex
             if (EntityMapping.IsDeleteMarker(row))
                 continue;
 
-            var rollUpAt = delimiter is null ? -1 : key.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal);
-            if (rollUpAt >= 0)
+            // A start-after inside a common prefix (e.g. our own NextStartAfter) means it was already returned.
+            var rolled = rollUp.Offer(key, objects.Count, ref lowerKey);
+            if (rolled == RollUpOutcome.Full)
             {
-                var commonPrefix = key[..(rollUpAt + delimiter!.Length)];
-                var commonPrefixBytes = Encoding.UTF8.GetBytes(commonPrefix);
-                // A start-after inside this prefix (e.g. our own NextStartAfter) means it was already returned.
-                var alreadyReturned = startAfterBytes is not null && startAfterBytes.AsSpan().SequenceCompareTo(commonPrefixBytes) >= 0;
-                if (!alreadyReturned)
-                {
-                    if (objects.Count + commonPrefixes.Count == request.MaxKeys)
-                    {
-                        truncated = true;
-                        break;
-                    }
-                    commonPrefixes.Add(commonPrefix);
-                    last = commonPrefix;
-                }
-                // UTF-8 never contains 0xFF, so the successor exists.
-                lowerKey = KeyEncoding.Successor(commonPrefixBytes)!;
-                scanner.PageSizeLimit = request.MaxKeys - objects.Count - commonPrefixes.Count + 1;
-                scanner.Seek(lowerKey);
-                continue;
+                truncated = true;
+                break;
             }
+            if (rolled == RollUpOutcome.Added)
+                last = commonPrefixes[^1];
+            if (rolled != RollUpOutcome.None)
+                continue;
 
             if (objects.Count + commonPrefixes.Count == request.MaxKeys)
             {

@@ -38,39 +38,19 @@ public sealed partial class TableObjectIndex
     {
         ArgumentNullException.ThrowIfNull(upload);
         var entity = EntityMapping.ToEntity(upload, UploadRowKeyOf(upload.Key, upload.UploadId));
-        try
-        {
-            var response = await _objects.UpdateEntityAsync(entity, new ETag(upload.ConcurrencyToken ?? throw new ArgumentException("The upload has no concurrency token.", nameof(upload))),
-                TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            return (IndexWriteResult.Success, upload with { ConcurrencyToken = response.Headers.ETag?.ToString() });
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return (IndexWriteResult.NotFound, null);
-        }
-        catch (RequestFailedException e) when (e.Status == 412)
-        {
-            return (IndexWriteResult.ConditionFailed, null);
-        }
+        var etag = new ETag(upload.ConcurrencyToken ?? throw new ArgumentException("The upload has no concurrency token.", nameof(upload)));
+        string? newToken = null;
+        var result = await ConditionalWriteAsync(async () =>
+            newToken = (await _objects.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false)).Headers.ETag?.ToString())
+            .ConfigureAwait(false);
+        return (result, result == IndexWriteResult.Success ? upload with { ConcurrencyToken = newToken } : null);
     }
 
     public async Task<IndexWriteResult> DeleteUploadAsync(UploadRecord upload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(upload);
-        try
-        {
-            await _objects.DeleteEntityAsync(upload.Bucket, UploadRowKeyOf(upload.Key, upload.UploadId),
-                new ETag(upload.ConcurrencyToken ?? "*"), cancellationToken).ConfigureAwait(false);
-            return IndexWriteResult.Success;
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return IndexWriteResult.NotFound;
-        }
-        catch (RequestFailedException e) when (e.Status == 412)
-        {
-            return IndexWriteResult.ConditionFailed;
-        }
+        return await ConditionalWriteAsync(() => _objects.DeleteEntityAsync(upload.Bucket, UploadRowKeyOf(upload.Key, upload.UploadId),
+            new ETag(upload.ConcurrencyToken ?? "*"), cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -185,7 +165,6 @@ public sealed partial class TableObjectIndex
             : EntityMapping.UploadRowPrefix + KeyEncoding.UpperBoundExclusive(upperKey);
 
         var uploads = new List<UploadRecord>();
-        var commonPrefixes = new List<string>();
         string? lastKey = null, lastUploadId = null;
         var truncated = false;
         var scanner = new ObjectRowScanner(_objects, request.Bucket, EntityMapping.UploadRowPrefix, upperRowKey, EntityMapping.UploadListingColumns, initialPageSize: 200)
@@ -193,6 +172,8 @@ public sealed partial class TableObjectIndex
             PageSizeLimit = request.MaxUploads + 1,
         };
         scanner.Seek(lowerKey);
+        var rollUp = new PrefixRollUp(scanner, prefix, delimiter, markerBytes, request.MaxUploads);
+        var commonPrefixes = rollUp.CommonPrefixes;
         while (await scanner.NextAsync(cancellationToken).ConfigureAwait(false) is { } row)
         {
             var upload = EntityMapping.ToUploadRecord(row);
@@ -204,27 +185,16 @@ public sealed partial class TableObjectIndex
             if (uploadIdMarker is not null && upload.Key == keyMarker && string.CompareOrdinal(upload.UploadId, uploadIdMarker) <= 0)
                 continue;
 
-            var rollUpAt = delimiter is null ? -1 : upload.Key.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal);
-            if (rollUpAt >= 0)
+            var rolled = rollUp.Offer(upload.Key, uploads.Count, ref lowerKey);
+            if (rolled == RollUpOutcome.Full)
             {
-                var commonPrefix = upload.Key[..(rollUpAt + delimiter!.Length)];
-                var commonPrefixBytes = Encoding.UTF8.GetBytes(commonPrefix);
-                var alreadyReturned = markerBytes is not null && markerBytes.AsSpan().SequenceCompareTo(commonPrefixBytes) >= 0;
-                if (!alreadyReturned)
-                {
-                    if (uploads.Count + commonPrefixes.Count == request.MaxUploads)
-                    {
-                        truncated = true;
-                        break;
-                    }
-                    commonPrefixes.Add(commonPrefix);
-                    (lastKey, lastUploadId) = (commonPrefix, null);
-                }
-                lowerKey = KeyEncoding.Successor(commonPrefixBytes)!;
-                scanner.PageSizeLimit = request.MaxUploads - uploads.Count - commonPrefixes.Count + 1;
-                scanner.Seek(lowerKey);
-                continue;
+                truncated = true;
+                break;
             }
+            if (rolled == RollUpOutcome.Added)
+                (lastKey, lastUploadId) = (commonPrefixes[^1], null);
+            if (rolled != RollUpOutcome.None)
+                continue;
 
             if (upload.State == UploadState.Aborting)
                 continue;

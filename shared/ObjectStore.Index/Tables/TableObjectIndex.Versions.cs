@@ -41,7 +41,6 @@ public sealed partial class TableObjectIndex
             : EntityMapping.VersionRowPrefix + KeyEncoding.UpperBoundExclusive(upperKey);
 
         var entries = new List<VersionEntry>();
-        var commonPrefixes = new List<string>();
         string? lastKey = null, lastVersion = null, previousRowKey = null;
         var truncated = false;
 
@@ -49,6 +48,8 @@ public sealed partial class TableObjectIndex
             initialPageSize: delimiter is null ? 1000 : DelimiterInitialPageSize);
         scanner.PageSizeLimit = request.MaxKeys + 1;
         scanner.Seek(lowerKey);
+        var rollUp = new PrefixRollUp(scanner, prefix, delimiter, markerBytes, request.MaxKeys);
+        var commonPrefixes = rollUp.CommonPrefixes;
         while (await scanner.NextAsync(cancellationToken).ConfigureAwait(false) is { } row)
         {
             var key = row.GetString("Key") ?? "";
@@ -66,25 +67,16 @@ public sealed partial class TableObjectIndex
                     continue;
             }
 
-            var rollUpAt = delimiter is null ? -1 : key.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal);
-            if (rollUpAt >= 0)
+            var rolled = rollUp.Offer(key, entries.Count, ref lowerKey);
+            if (rolled == RollUpOutcome.Full)
             {
-                var commonPrefix = key[..(rollUpAt + delimiter!.Length)];
-                var commonPrefixBytes = Encoding.UTF8.GetBytes(commonPrefix);
-                var alreadyReturned = markerBytes is not null && markerBytes.AsSpan().SequenceCompareTo(commonPrefixBytes) >= 0;
-                if (!alreadyReturned)
-                {
-                    if (entries.Count + commonPrefixes.Count == request.MaxKeys)
-                    {
-                        truncated = true;
-                        break;
-                    }
-                    commonPrefixes.Add(commonPrefix);
-                    (lastKey, lastVersion) = (commonPrefix, null);
-                }
-                lowerKey = KeyEncoding.Successor(commonPrefixBytes)!;
-                scanner.PageSizeLimit = request.MaxKeys - entries.Count - commonPrefixes.Count + 1;
-                scanner.Seek(lowerKey);
+                truncated = true;
+                break;
+            }
+            if (rolled == RollUpOutcome.Added)
+                (lastKey, lastVersion) = (commonPrefixes[^1], null);
+            if (rolled != RollUpOutcome.None)
+            {
                 previousRowKey = null;
                 continue;
             }

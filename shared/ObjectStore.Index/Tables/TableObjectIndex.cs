@@ -67,9 +67,16 @@ public sealed partial class TableObjectIndex : IObjectIndex
     {
         // No token means "replace whatever is there", but the bucket must exist (ETag * never inserts).
         var etag = bucket.ConcurrencyToken is null ? ETag.All : new ETag(bucket.ConcurrencyToken);
+        return await ConditionalWriteAsync(() => _buckets.UpdateEntityAsync(EntityMapping.ToEntity(bucket), etag, TableUpdateMode.Replace, cancellationToken))
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a write conditioned on an entity's ETag: 404 is NotFound, 412 ConditionFailed.</summary>
+    private static async Task<IndexWriteResult> ConditionalWriteAsync(Func<Task> write)
+    {
         try
         {
-            await _buckets.UpdateEntityAsync(EntityMapping.ToEntity(bucket), etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            await write().ConfigureAwait(false);
             return IndexWriteResult.Success;
         }
         catch (RequestFailedException e) when (e.Status == 404)

@@ -74,20 +74,8 @@ internal sealed partial class ObjectService
         throw new DataStoreException($"Multipart object of upload {layout.UploadId} in '{layout.Bucket}' is missing part {partNumber}.");
     }
 
-    private Task DeleteMultipartDataQuietlyAsync(string serializedLayout)
-    {
-        MultipartLayout layout;
-        try
-        {
-            layout = MultipartLayout.Parse(serializedLayout);
-        }
-        catch (FormatException ex)
-        {
-            Log.DataDeleteFailed(logger, serializedLayout, ex);
-            return Task.CompletedTask;
-        }
-        return DeleteUploadPartsQuietlyAsync(layout.Bucket, layout.UploadId);
-    }
+    private Task DeleteMultipartDataQuietlyAsync(MultipartLayout layout) =>
+        DeleteUploadPartsQuietlyAsync(layout.Bucket, layout.UploadId);
 
     /// <summary>Deletes every part of an upload (those the object uses and any it left out): data first, then rows.</summary>
     private async Task DeleteUploadPartsQuietlyAsync(string bucket, string uploadId)

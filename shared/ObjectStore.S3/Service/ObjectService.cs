@@ -86,19 +86,17 @@ internal sealed partial class ObjectService(
     /// </summary>
     private Task DeleteDataQuietlyAsync(string serializedLayout)
     {
-        if (MultipartLayout.IsMultipart(serializedLayout))
-            return DeleteMultipartDataQuietlyAsync(serializedLayout);
-        DataLayout layout;
         try
         {
-            layout = DataLayout.Parse(serializedLayout);
+            return MultipartLayout.IsMultipart(serializedLayout)
+                ? DeleteMultipartDataQuietlyAsync(MultipartLayout.Parse(serializedLayout))
+                : DeleteDataQuietlyAsync(DataLayout.Parse(serializedLayout));
         }
         catch (FormatException ex)
         {
             Log.DataDeleteFailed(logger, serializedLayout, ex);
             return Task.CompletedTask;
         }
-        return DeleteDataQuietlyAsync(layout);
     }
 
     /// <summary>Deletes data nothing references any more; a failure leaves an orphan for the repair scan.</summary>

@@ -121,12 +121,7 @@ internal static partial class S3XmlResponses
             await OptionalElementAsync(w, "ChecksumType", upload.ChecksumType);
             await w.WriteEndElementAsync();
         }
-        foreach (var prefix in listing.CommonPrefixes)
-        {
-            await w.WriteStartElementAsync(null, "CommonPrefixes", null);
-            await ElementAsync(w, "Prefix", page.EncodeKey(prefix));
-            await w.WriteEndElementAsync();
-        }
+        await CommonPrefixesAsync(w, listing.CommonPrefixes, page.EncodeKey);
         await EndAsync(w);
     }
 

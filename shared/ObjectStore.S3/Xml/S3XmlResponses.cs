@@ -101,12 +101,7 @@ internal static partial class S3XmlResponses
                 await ElementAsync(w, "ChecksumAlgorithm", alg);
             await w.WriteEndElementAsync();
         }
-        foreach (var p in page.CommonPrefixes)
-        {
-            await w.WriteStartElementAsync(null, "CommonPrefixes", null);
-            await ElementAsync(w, "Prefix", page.EncodeKey(p));
-            await w.WriteEndElementAsync();
-        }
+        await CommonPrefixesAsync(w, page.CommonPrefixes, page.EncodeKey);
         await EndAsync(w);
     }
 

@@ -65,6 +65,17 @@ internal static class S3XmlWriter
         await w.WriteEndElementAsync();
     }
 
+    /// <summary>The CommonPrefixes elements of a delimiter listing.</summary>
+    public static async Task CommonPrefixesAsync(XmlWriter w, IEnumerable<string> prefixes, Func<string, string> encode)
+    {
+        foreach (var prefix in prefixes)
+        {
+            await w.WriteStartElementAsync(null, "CommonPrefixes", null);
+            await ElementAsync(w, "Prefix", encode(prefix));
+            await w.WriteEndElementAsync();
+        }
+    }
+
     public static async Task TagSetAsync(XmlWriter w, IEnumerable<KeyValuePair<string, string>> tags)
     {
         await w.WriteStartElementAsync(null, "TagSet", null);
