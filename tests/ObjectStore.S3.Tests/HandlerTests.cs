@@ -25,6 +25,33 @@ public sealed class HandlerTests
     }
 
     [Fact]
+    public async Task Get_racing_an_overwrite_that_removed_its_data_serves_the_new_version()
+    {
+        await _h.CreateBucketAsync();
+        await _h.PutAsync("bucket", "k", "old bytes");
+        _h.Data.BeforeNextRead = () => _h.PutAsync("bucket", "k", "new bytes");
+
+        var r = await _h.SendAsync("GET", "/bucket/k");
+
+        Assert.Equal(200, r.Status);
+        Assert.Equal("new bytes", r.Text);
+        Assert.Equal("\"" + Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes("new bytes"))) + "\"", r.Header("ETag"));
+    }
+
+    [Fact]
+    public async Task Get_of_data_lost_without_a_newer_version_is_InternalError()
+    {
+        await _h.CreateBucketAsync();
+        await _h.PutAsync("bucket", "k", "bytes");
+        _h.Data.Data.Clear();
+
+        var r = await _h.SendAsync("GET", "/bucket/k");
+
+        Assert.Equal(500, r.Status);
+        Assert.Equal("InternalError", r.XmlValue("Code"));
+    }
+
+    [Fact]
     public async Task Anonymous_request_is_AccessDenied()
     {
         var r = await _h.SendAsync("GET", "/", anonymous: true);

@@ -6,11 +6,15 @@ using ObjectStore.S3.Errors;
 using ObjectStore.S3.Integrity;
 using ObjectStore.S3.Protocol;
 using ObjectStore.S3.Service;
+using ObjectStore.Storage;
 
 namespace ObjectStore.S3;
 
 public sealed partial class S3RequestHandler
 {
+    /// <summary>Times a GET re-reads the index after the data it was pointed at vanished under a concurrent write.</summary>
+    private const int MaxReadRaceAttempts = 5;
+
     /// <summary>GET overrides: query parameter → response header.</summary>
     private static readonly (string Query, string Header)[] ResponseOverrides =
     [
@@ -87,10 +91,35 @@ public sealed partial class S3RequestHandler
         }
     }
 
-    /// <summary>GetObject and HeadObject: conditions, range, headers, then the bytes straight from the data store.</summary>
+    /// <summary>GetObject and HeadObject, retried on a fresh index read when a concurrent write removed the data first.</summary>
     private async Task GetObjectAsync(S3Call call)
     {
-        var record = await _service.GetObjectAsync(call.Bucket, call.Key, call.QueryValue("versionId"), call.Aborted);
+        var versionId = call.QueryValue("versionId");
+        var record = await _service.GetObjectAsync(call.Bucket, call.Key, versionId, call.Aborted);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ServeObjectAsync(call, record);
+                return;
+            }
+            catch (DataStoreException) when (!call.Response.HasStarted && attempt < MaxReadRaceAttempts)
+            {
+                // A concurrent overwrite or delete may have removed the data of the version just read
+                // from the index. Serve what the index says now; the same layout means real data loss.
+                var latest = await _service.GetObjectAsync(call.Bucket, call.Key, versionId, call.Aborted);
+                if (latest.DataLayout == record.DataLayout)
+                    throw;
+                record = latest;
+                call.Response.Clear();
+                SetIdentityHeaders(call);
+            }
+        }
+    }
+
+    /// <summary>Conditions, range, headers, then the bytes of <paramref name="record"/> straight from the data store.</summary>
+    private async Task ServeObjectAsync(S3Call call, ObjectRecord record)
+    {
         var response = call.Response;
 
         switch (S3RequestHeaders.Preconditions(call.Request.Headers).Evaluate(record.ETag, record.LastModified, _time.GetUtcNow()))

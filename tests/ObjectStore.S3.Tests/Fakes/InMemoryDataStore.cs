@@ -9,6 +9,9 @@ internal sealed class InMemoryDataStore : IObjectDataStore
 {
     public ConcurrentDictionary<string, byte[]> Data { get; } = new();
 
+    /// <summary>Runs once, at the start of the next read (e.g. a concurrent overwrite).</summary>
+    public Func<Task>? BeforeNextRead { get; set; }
+
     public async Task<StoredData> WriteAsync(Stream source, DataWriteRequest request, CancellationToken cancellationToken)
     {
         using var ms = new MemoryStream();
@@ -21,6 +24,11 @@ internal sealed class InMemoryDataStore : IObjectDataStore
 
     public async Task ReadAsync(DataLayout layout, long offset, long length, Stream destination, CancellationToken cancellationToken)
     {
+        if (BeforeNextRead is { } interleave)
+        {
+            BeforeNextRead = null;
+            await interleave();
+        }
         if (!Data.TryGetValue(layout.DataId, out var bytes))
             throw new DataStoreException($"No data {layout.DataId}.");
         await destination.WriteAsync(bytes.AsMemory((int)offset, (int)length), cancellationToken);
