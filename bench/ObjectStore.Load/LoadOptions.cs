@@ -10,7 +10,7 @@ internal sealed record LoadOptions(
                                 [--large-objects N] [--stream-gib N]
           small   4 KiB PUT and GET ops/s at concurrency 1 and 8 (--seconds each)
           large   64 MiB PUT and GET MB/s (--large-objects objects, concurrency 2)
-          list    ListObjectsV2 of a --list-keys bucket, objects/s
+          list    ListObjectsV2 of a --list-keys bucket, objects/s (full listings for --seconds after one warm-up)
           stream  one PUT and GET of --stream-gib GiB generated on the fly (memory checks)
         """;
 

@@ -1,6 +1,6 @@
 using ObjectStore.Load;
 
-// Load tool for an S3 endpoint (the local host by default). See README.md for the scenarios.
+// Load tool for an S3 endpoint (the local host by default). Scenarios: LoadOptions.Usage; how to run it and the recorded numbers: docs/benchmarks.md.
 var options = LoadOptions.Parse(args);
 if (options is null)
 {

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Load benchmark of the local host (docs/benchmarks.md): builds the local host and the load tool
+# (Release), starts Azurite and the local host on free 127.0.0.1 ports with their state in a fresh
+# temporary directory, runs the load tool's scenarios, prints the table, then stops everything it
+# started (by PID) and removes the directory.
+#
+#   scripts/bench-load.sh [load tool arguments...]     e.g. --scenarios small,list --seconds 5
+#
+# BENCH_AZURITE=disk (default, as ./run.sh: Azurite keeps its files under the data directory) or
+# memory (--inMemoryPersistence). BENCH_DATA=DIR puts the temporary directory under DIR (default
+# $TMPDIR or /tmp). The host runs with OBJECTSTORE_BACKGROUND=off (the gateway alone: no timer
+# passes or queue polling during the measurement) and logs to $data/host.log.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/common.sh
+
+mode="${BENCH_AZURITE:-disk}"
+case "$mode" in disk|memory) ;; *) log "BENCH_AZURITE must be disk or memory"; exit 2 ;; esac
+
+ensure_node_modules
+log "building the local host and the load tool (Release)"
+dotnet build host/ObjectStore.LocalHost/ObjectStore.LocalHost.csproj -c Release -nologo -v q -clp:ErrorsOnly
+dotnet build bench/ObjectStore.Load/ObjectStore.Load.csproj -c Release -nologo -v q -clp:ErrorsOnly
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+
+data="$(mktemp -d "${BENCH_DATA:-${TMPDIR:-/tmp}}/objectstore-bench.XXXXXX")"
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  local pid i
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for ((i = 0; i < 100; i++)); do
+    local alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && break
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  rm -rf "$data"
+}
+trap 'stop_all; exit 130' INT
+trap 'stop_all; exit 143' TERM
+trap stop_all EXIT
+
+blob_port=$(free_port); queue_port=$(free_port); table_port=$(free_port); host_port=$(free_port)
+azurite_args=(--silent --skipApiVersionCheck --loose
+  --blobHost 127.0.0.1 --blobPort "$blob_port" --queueHost 127.0.0.1 --queuePort "$queue_port"
+  --tableHost 127.0.0.1 --tablePort "$table_port")
+if [ "$mode" = memory ]; then
+  azurite_args+=(--inMemoryPersistence)
+else
+  mkdir -p "$data/azurite"
+  azurite_args+=(--location "$data/azurite")
+fi
+log "starting Azurite ($mode) on 127.0.0.1:$table_port (tables)"
+node node_modules/azurite/dist/src/azurite.js "${azurite_args[@]}" >"$data/azurite.log" 2>&1 &
+pids+=($!)
+wait_for_port "$table_port" 30 "Azurite" "$!"
+
+log "starting the local host on 127.0.0.1:$host_port (data in $data)"
+OBJECTSTORE_PORT="$host_port" OBJECTSTORE_BIND_ADDRESS=127.0.0.1 OBJECTSTORE_DATA="$data" OBJECTSTORE_BACKGROUND=off \
+OBJECTSTORE_ACCESS_KEY=bench OBJECTSTORE_SECRET_KEY=bench-secret \
+OBJECTSTORE_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue_port/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1;" \
+  dotnet host/ObjectStore.LocalHost/bin/Release/net10.0/ObjectStore.LocalHost.dll >"$data/host.log" 2>&1 &
+pids+=($!)
+wait_for_port "$host_port" 60 "the local host" "$!"
+
+log "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+dotnet bench/ObjectStore.Load/bin/Release/net10.0/ObjectStore.Load.dll \
+  --endpoint "http://127.0.0.1:$host_port" --access-key bench --secret-key bench-secret "$@"
+log "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg); Azurite $mode"
