@@ -17,7 +17,8 @@ internal sealed class ObjectRowScanner(TableClient table, string partitionKey, s
     /// per row). A common prefix longer than this is cheaper to skip with a new query than to read.
     /// </summary>
     private const int RowsWorthARoundTrip = 200;
-    private const int MaxPageSize = 1000;
+    /// <summary>The most rows one Table query returns.</summary>
+    public const int MaxPageSize = 1000;
 
     private readonly string[] _select = ["PartitionKey", .. select];
     private readonly Queue<TableEntity> _ready = new();
@@ -38,6 +39,12 @@ internal sealed class ObjectRowScanner(TableClient table, string partitionKey, s
 
     /// <summary>Upper bound for the next page size, e.g. the entries still wanted plus one.</summary>
     public int PageSizeLimit { get; set; } = MaxPageSize;
+
+    /// <summary>
+    /// Every fetched row has been handed out and more may follow: the next <see cref="NextAsync"/>
+    /// would start a round trip (unless it ends the range).
+    /// </summary>
+    public bool NextRowNeedsQuery => _ready.Count == 0 && _index == _page.Count && _queryActive;
 
     /// <summary>Rows whose key is below <paramref name="lowerKey"/> need not be returned any more.</summary>
     public void Seek(byte[] lowerKey)

@@ -23,6 +23,22 @@ internal sealed class PrefixRollUp(ObjectRowScanner scanner, string prefix, stri
 {
     public List<string> CommonPrefixes { get; } = [];
 
+    /// <summary>
+    /// Lets a page of at least <see cref="ObjectRowScanner.MaxPageSize"/> entries end one entry short
+    /// when the entry in hand is the last row a query returned and more may follow: that entry proves
+    /// the page is truncated, and no second query is made for it (docs/index-schema.md, Listing).
+    /// </summary>
+    public bool EndShortAtQueryBoundary { get; init; }
+
+    /// <summary>Called with a valid next entry in hand: true ends the page before it, truncated.</summary>
+    /// <param name="entries">Entries (objects, versions, uploads) already on the page.</param>
+    public bool PageIsFull(int entries)
+    {
+        var count = entries + CommonPrefixes.Count;
+        return count == maxEntries
+            || (EndShortAtQueryBoundary && count + 1 == maxEntries && maxEntries >= ObjectRowScanner.MaxPageSize && scanner.NextRowNeedsQuery);
+    }
+
     /// <param name="entries">Entries (objects, versions, uploads) already on the page.</param>
     /// <param name="lowerKey">The listing's lower key bound; moved past the common prefix when one is rolled up.</param>
     public RollUpOutcome Offer(string key, int entries, ref byte[] lowerKey)
@@ -35,7 +51,7 @@ internal sealed class PrefixRollUp(ObjectRowScanner scanner, string prefix, stri
         var alreadyReturned = markerBytes is not null && markerBytes.AsSpan().SequenceCompareTo(commonPrefixBytes) >= 0;
         if (!alreadyReturned)
         {
-            if (entries + CommonPrefixes.Count == maxEntries)
+            if (PageIsFull(entries))
                 return RollUpOutcome.Full;
             CommonPrefixes.Add(commonPrefix);
         }

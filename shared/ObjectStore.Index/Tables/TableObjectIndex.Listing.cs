@@ -41,7 +41,11 @@ public sealed partial class TableObjectIndex
             initialPageSize: delimiter is null ? 1000 : DelimiterInitialPageSize);
         scanner.PageSizeLimit = request.MaxKeys + 1;
         scanner.Seek(lowerKey);
-        var rollUp = new PrefixRollUp(scanner, prefix, delimiter, startAfterBytes, request.MaxKeys);
+        // A page of MaxKeys ≥ 1000 entries needs 1001 rows to know it is truncated, one more than a
+        // Table query returns; fetching that one row costs a whole second query (on Azurite as much
+        // as the first: it scans and sorts the range again). So the page may end one entry short
+        // at a query boundary (PrefixRollUp.EndShortAtQueryBoundary), as S3 allows ("up to max-keys").
+        var rollUp = new PrefixRollUp(scanner, prefix, delimiter, startAfterBytes, request.MaxKeys) { EndShortAtQueryBoundary = true };
         var commonPrefixes = rollUp.CommonPrefixes;
         while (await scanner.NextAsync(cancellationToken).ConfigureAwait(false) is { } row)
         {
@@ -68,7 +72,7 @@ public sealed partial class TableObjectIndex
             if (rolled != RollUpOutcome.None)
                 continue;
 
-            if (objects.Count + commonPrefixes.Count == request.MaxKeys)
+            if (rollUp.PageIsFull(objects.Count))
             {
                 truncated = true;
                 break;
