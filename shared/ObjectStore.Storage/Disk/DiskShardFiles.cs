@@ -15,8 +15,9 @@ internal sealed class DiskShardWriter(ShardId id, SafeFileHandle handle, string 
         RandomAccess.WriteAsync(handle, buffers, offset, cancellationToken);
 
     public Task CommitAsync(CancellationToken cancellationToken) =>
-        // fsync blocks a thread for milliseconds; keep it off the caller so k+m commits overlap.
-        Task.Run(() =>
+        // fsync blocks a thread for milliseconds: on dedicated threads, so k+m commits overlap
+        // without starving the thread pool.
+        BlockingFileWork.RunAsync(() =>
         {
             RandomAccess.FlushToDisk(handle);
             handle.Dispose();
