@@ -9,7 +9,9 @@
 # BENCH_AZURITE=disk (default, as ./run.sh: Azurite keeps its files under the data directory) or
 # memory (--inMemoryPersistence). BENCH_DATA=DIR puts the temporary directory under DIR (default
 # $TMPDIR or /tmp). The host runs with OBJECTSTORE_BACKGROUND=off (the gateway alone: no timer
-# passes or queue polling during the measurement) and logs to $data/host.log.
+# passes or queue polling during the measurement) and logs to $data/host.log. Each row also gives
+# the CPU time one operation cost the host, Azurite and the load tool (client): steadier than the
+# throughput on a machine other work shares.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
@@ -68,5 +70,6 @@ wait_for_port "$host_port" 60 "the local host" "$!"
 
 log "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 dotnet bench/ObjectStore.Load/bin/Release/net10.0/ObjectStore.Load.dll \
-  --endpoint "http://127.0.0.1:$host_port" --access-key bench --secret-key bench-secret "$@"
+  --endpoint "http://127.0.0.1:$host_port" --access-key bench --secret-key bench-secret \
+  --cpu "host=${pids[1]},azurite=${pids[0]}" "$@"
 log "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg); Azurite $mode"

@@ -9,13 +9,16 @@ internal sealed class ScenarioRunner(S3LoadClient client, LoadOptions options)
     private const int SmallSize = 4 * 1024;
     private const long LargeSize = 64L * 1024 * 1024;
     private readonly string runId = DateTime.UtcNow.ToString("HHmmss") + "-" + Random.Shared.Next(1000, 9999);
+    private readonly CpuMeter cpu = new(options.CpuProcesses.Count == 0 ? [] : [.. options.CpuProcesses, ("client", Environment.ProcessId)]);
+    private double[] cpuStart = [];
 
     public async Task RunAsync()
     {
         Console.WriteLine($"Endpoint {options.Endpoint}, {Environment.ProcessorCount} cores, run {runId}");
         Console.WriteLine();
-        Console.WriteLine("| Measurement | Result |");
-        Console.WriteLine("|---|---|");
+        Console.WriteLine(cpu.IsEmpty ? "| Measurement | Result |" : "| Measurement | Result | CPU per operation |");
+        Console.WriteLine(cpu.IsEmpty ? "|---|---|" : "|---|---|---|");
+        await WarmUpAsync();
         foreach (var scenario in options.Scenarios)
         {
             switch (scenario)
@@ -29,6 +32,20 @@ internal sealed class ScenarioRunner(S3LoadClient client, LoadOptions options)
         }
     }
 
+    /// <summary>
+    /// Not measured: a freshly started server spends its first thousand requests compiling (tiered
+    /// JIT), which would land on whichever row ran first.
+    /// </summary>
+    private async Task WarmUpAsync()
+    {
+        var bucket = $"load-warmup-{runId}";
+        await client.CreateBucketAsync(bucket);
+        var payload = new byte[SmallSize];
+        await TimeAsync(8, 500, i => client.PutAsync(bucket, $"w/{i:D4}", new ByteArrayContent(payload)));
+        await TimeAsync(8, 1000, i => client.GetAsync(bucket, $"w/{i % 500:D4}"));
+        await client.ListPageAsync(bucket, null);
+    }
+
     private async Task SmallObjectsAsync()
     {
         var bucket = $"load-small-{runId}";
@@ -38,17 +55,19 @@ internal sealed class ScenarioRunner(S3LoadClient client, LoadOptions options)
         foreach (var concurrency in new[] { 1, 8 })
         {
             var written = new List<string>();
-            var puts = await ForDurationAsync(concurrency, async (worker, i) =>
+            StartMeasuring();
+            var (puts, putCount) = await ForDurationAsync(concurrency, async (worker, i) =>
             {
                 var key = $"c{concurrency}/w{worker}/{i:D7}";
                 await client.PutAsync(bucket, key, new ByteArrayContent(payload));
                 lock (written) written.Add(key);
             });
-            Row($"4 KiB PUT, concurrency {concurrency}", $"{puts:F0} ops/s");
+            Row($"4 KiB PUT, concurrency {concurrency}", $"{puts:F0} ops/s", putCount, "PUT");
             var keys = written.ToArray();
-            var gets = await ForDurationAsync(concurrency, async (_, i) =>
+            StartMeasuring();
+            var (gets, getCount) = await ForDurationAsync(concurrency, async (_, i) =>
                 await client.GetAsync(bucket, keys[Random.Shared.Next(keys.Length)]));
-            Row($"4 KiB GET, concurrency {concurrency}", $"{gets:F0} ops/s");
+            Row($"4 KiB GET, concurrency {concurrency}", $"{gets:F0} ops/s", getCount, "GET");
         }
     }
 
@@ -58,10 +77,12 @@ internal sealed class ScenarioRunner(S3LoadClient client, LoadOptions options)
         await client.CreateBucketAsync(bucket);
         const int concurrency = 2;
         var count = options.LargeObjects;
+        StartMeasuring();
         var put = await TimeAsync(concurrency, count, i => client.PutAsync(bucket, $"large/{i}", GeneratedContent.Of(LargeSize, (byte)i)));
-        Row($"64 MiB PUT ({count} objects, concurrency {concurrency})", $"{count * LargeSize / put.TotalSeconds / 1e6:F0} MB/s");
+        Row($"64 MiB PUT ({count} objects, concurrency {concurrency})", $"{count * LargeSize / put.TotalSeconds / 1e6:F0} MB/s", count, "64 MiB");
+        StartMeasuring();
         var get = await TimeAsync(concurrency, count, i => client.GetAsync(bucket, $"large/{i}"));
-        Row($"64 MiB GET ({count} objects, concurrency {concurrency})", $"{count * LargeSize / get.TotalSeconds / 1e6:F0} MB/s");
+        Row($"64 MiB GET ({count} objects, concurrency {concurrency})", $"{count * LargeSize / get.TotalSeconds / 1e6:F0} MB/s", count, "64 MiB");
     }
 
     private async Task ListingAsync()
@@ -72,6 +93,7 @@ internal sealed class ScenarioRunner(S3LoadClient client, LoadOptions options)
         await TimeAsync(16, keys, i => client.PutAsync(bucket, $"dataset/part-{i:D6}.bin", new ByteArrayContent([(byte)i])));
         await ListAllAsync(bucket); // warm-up: JIT and connections, not counted
         var listed = 0L;
+        StartMeasuring();
         var watch = Stopwatch.StartNew();
         var rounds = 0;
         do
@@ -79,7 +101,7 @@ internal sealed class ScenarioRunner(S3LoadClient client, LoadOptions options)
             listed += await ListAllAsync(bucket);
             rounds++;
         } while (watch.Elapsed < TimeSpan.FromSeconds(options.Seconds));
-        Row($"ListObjectsV2 of {keys} keys ({rounds} full listings)", $"{listed / watch.Elapsed.TotalSeconds:F0} objects/s");
+        Row($"ListObjectsV2 of {keys} keys ({rounds} full listings)", $"{listed / watch.Elapsed.TotalSeconds:F0} objects/s", listed / 1000.0, "1000 keys");
     }
 
     /// <summary>Lists the whole bucket page by page (1000 keys each); returns the keys seen.</summary>
@@ -117,8 +139,8 @@ internal sealed class ScenarioRunner(S3LoadClient client, LoadOptions options)
         Row("SHA-256 of the PUT body and of the GET body", put);
     }
 
-    /// <summary>Runs <paramref name="operation"/> in <paramref name="concurrency"/> loops for the configured time; returns ops/s.</summary>
-    private async Task<double> ForDurationAsync(int concurrency, Func<int, int, Task> operation)
+    /// <summary>Runs <paramref name="operation"/> in <paramref name="concurrency"/> loops for the configured time; returns ops/s and ops.</summary>
+    private async Task<(double Rate, int Count)> ForDurationAsync(int concurrency, Func<int, int, Task> operation)
     {
         var deadline = Stopwatch.StartNew();
         var total = 0;
@@ -131,7 +153,7 @@ internal sealed class ScenarioRunner(S3LoadClient client, LoadOptions options)
             }
         });
         await Task.WhenAll(workers);
-        return total / deadline.Elapsed.TotalSeconds;
+        return (total / deadline.Elapsed.TotalSeconds, total);
     }
 
     /// <summary>Runs operation(0..count-1) with the given concurrency and returns the elapsed time.</summary>
@@ -148,5 +170,10 @@ internal sealed class ScenarioRunner(S3LoadClient client, LoadOptions options)
         return watch.Elapsed;
     }
 
-    private static void Row(string measurement, string result) => Console.WriteLine($"| {measurement} | {result} |");
+    private void StartMeasuring() => cpuStart = cpu.Snapshot();
+
+    private void Row(string measurement, string result, double operations = 0, string per = "") =>
+        Console.WriteLine(cpu.IsEmpty || operations <= 0
+            ? $"| {measurement} | {result} |"
+            : $"| {measurement} | {result} | {cpu.PerOperation(cpuStart, operations)} per {per} |");
 }
