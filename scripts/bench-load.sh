@@ -24,21 +24,11 @@ log "building the local host and the load tool (Release)"
 dotnet build host/ObjectStore.LocalHost/ObjectStore.LocalHost.csproj -c Release -nologo -v q -clp:ErrorsOnly
 dotnet build bench/ObjectStore.Load/ObjectStore.Load.csproj -c Release -nologo -v q -clp:ErrorsOnly
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
-
 data="$(mktemp -d "${BENCH_DATA:-${TMPDIR:-/tmp}}/objectstore-bench.XXXXXX")"
 pids=()
 stop_all() {
   trap - INT TERM EXIT
-  local pid i
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for ((i = 0; i < 100; i++)); do
-    local alive=0
-    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    [ "$alive" -eq 0 ] && break
-    sleep 0.1
-  done
-  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  stop_pids
   rm -rf "$data"
 }
 trap 'stop_all; exit 130' INT
@@ -63,7 +53,7 @@ wait_for_port "$table_port" 30 "Azurite" "$!"
 log "starting the local host on 127.0.0.1:$host_port (data in $data)"
 OBJECTSTORE_PORT="$host_port" OBJECTSTORE_BIND_ADDRESS=127.0.0.1 OBJECTSTORE_DATA="$data" OBJECTSTORE_BACKGROUND=off \
 OBJECTSTORE_ACCESS_KEY=bench OBJECTSTORE_SECRET_KEY=bench-secret \
-OBJECTSTORE_STORAGE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue_port/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1;" \
+OBJECTSTORE_STORAGE_CONNECTION_STRING="$(azurite_connection_string "$blob_port" "$queue_port" "$table_port")" \
   dotnet host/ObjectStore.LocalHost/bin/Release/net10.0/ObjectStore.LocalHost.dll >"$data/host.log" 2>&1 &
 pids+=($!)
 wait_for_port "$host_port" 60 "the local host" "$!"
