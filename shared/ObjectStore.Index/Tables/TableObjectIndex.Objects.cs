@@ -28,6 +28,17 @@ public sealed partial class TableObjectIndex
     {
         ArgumentNullException.ThrowIfNull(record);
         var token = TokenOf(record.Key);
+
+        // Most writes create a key: try the insert alone first (one round trip instead of read, then
+        // write). A key without a current row has no versions at all, so nothing else can be at stake;
+        // an existing key answers 409 and takes the read-compare-write path below.
+        if (condition.Kind != WriteConditionKind.ETagMatches)
+        {
+            var (committed, actions) = NewLatest(record, token, versioning, current: null);
+            if (await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false))
+                return new ObjectWriteOutcome(IndexWriteResult.Success, committed, []);
+        }
+
         for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
         {
             var current = await ReadCurrentAsync(record.Bucket, record.Key, token, cancellationToken).ConfigureAwait(false);
@@ -35,14 +46,7 @@ public sealed partial class TableObjectIndex
             if (failed is not null)
                 return ObjectWriteOutcome.Failed(failed.Value);
 
-            var stamp = VersionStamp.Next(_time.GetUtcNow(), current is null ? null : EntityMapping.VersionRowOf(current));
-            var committed = record with
-            {
-                VersionId = versioning == BucketVersioning.Enabled ? stamp : VersionIds.Null,
-                ConcurrencyToken = null,
-            };
-            var actions = new List<TableTransactionAction>();
-            AddLatest(actions, committed, token, stamp, current);
+            var (committed, actions) = NewLatest(record, token, versioning, current);
             var removed = new List<ObjectRecord>();
             if (versioning != BucketVersioning.Enabled)
                 await ReplaceNullVersionAsync(actions, removed, record.Bucket, record.Key, token, current, cancellationToken).ConfigureAwait(false);
@@ -54,6 +58,20 @@ public sealed partial class TableObjectIndex
                 return ObjectWriteOutcome.Failed(IndexWriteResult.ConditionFailed);
         }
         throw new InvalidOperationException($"Key '{record.Key}' in '{record.Bucket}' changed {MaxRaceRetries} times while writing it.");
+    }
+
+    /// <summary>The record as it will be committed (a new stamp, its version id) and the actions that make it the latest version.</summary>
+    private (ObjectRecord Committed, List<TableTransactionAction> Actions) NewLatest(ObjectRecord record, string token, BucketVersioning versioning, TableEntity? current)
+    {
+        var stamp = VersionStamp.Next(_time.GetUtcNow(), current is null ? null : EntityMapping.VersionRowOf(current));
+        var committed = record with
+        {
+            VersionId = versioning == BucketVersioning.Enabled ? stamp : VersionIds.Null,
+            ConcurrencyToken = null,
+        };
+        var actions = new List<TableTransactionAction>();
+        AddLatest(actions, committed, token, stamp, current);
+        return (committed, actions);
     }
 
     public async Task<ObjectWriteOutcome> DeleteObjectAsync(string bucket, string key, string? versionId, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken)
