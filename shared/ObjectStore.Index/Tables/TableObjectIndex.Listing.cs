@@ -20,17 +20,8 @@ public sealed partial class TableObjectIndex
         var delimiter = string.IsNullOrEmpty(request.Delimiter) ? null : request.Delimiter;
         var startAfterBytes = request.StartAfter is null ? null : Encoding.UTF8.GetBytes(request.StartAfter);
 
-        var lowerKey = prefixBytes;
-        if (startAfterBytes is not null)
-        {
-            var afterStart = KeyEncoding.Following(startAfterBytes);
-            if (afterStart.AsSpan().SequenceCompareTo(lowerKey) > 0)
-                lowerKey = afterStart;
-        }
-        var upperKey = KeyEncoding.Successor(prefixBytes);
-        var upperRowKey = upperKey is null
-            ? EntityMapping.ObjectRowsEnd
-            : EntityMapping.ObjectRowPrefix + KeyEncoding.UpperBoundExclusive(upperKey);
+        var (lowerKey, upperKey, upperRowKey) = ListingRange.Of(prefixBytes,
+            startAfterBytes is null ? null : KeyEncoding.Following(startAfterBytes), EntityMapping.ObjectRowPrefix, EntityMapping.ObjectRowsEnd);
 
         var objects = new List<ObjectRecord>();
         string? last = null;

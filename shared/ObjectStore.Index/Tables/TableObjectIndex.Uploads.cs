@@ -151,18 +151,9 @@ public sealed partial class TableObjectIndex
         var uploadIdMarker = keyMarker is null || string.IsNullOrEmpty(request.UploadIdMarker) ? null : request.UploadIdMarker;
         var markerBytes = keyMarker is null ? null : Encoding.UTF8.GetBytes(keyMarker);
 
-        var lowerKey = prefixBytes;
-        if (markerBytes is not null)
-        {
-            // With an upload-id marker the marker key's later uploads still follow; without one, the key is done.
-            var afterMarker = uploadIdMarker is null ? KeyEncoding.Following(markerBytes) : markerBytes;
-            if (afterMarker.AsSpan().SequenceCompareTo(lowerKey) > 0)
-                lowerKey = afterMarker;
-        }
-        var upperKey = KeyEncoding.Successor(prefixBytes);
-        var upperRowKey = upperKey is null
-            ? EntityMapping.UploadRowsEnd
-            : EntityMapping.UploadRowPrefix + KeyEncoding.UpperBoundExclusive(upperKey);
+        // With an upload-id marker the marker key's later uploads still follow; without one, the key is done.
+        var resumeAt = markerBytes is null ? null : uploadIdMarker is null ? KeyEncoding.Following(markerBytes) : markerBytes;
+        var (lowerKey, upperKey, upperRowKey) = ListingRange.Of(prefixBytes, resumeAt, EntityMapping.UploadRowPrefix, EntityMapping.UploadRowsEnd);
 
         var uploads = new List<UploadRecord>();
         string? lastKey = null, lastUploadId = null;

@@ -28,17 +28,8 @@ public sealed partial class TableObjectIndex
             resumeAfterRowKey = marker?.RowKey ?? EntityMapping.VersionRowRange(TokenOf(request.KeyMarker!)).Upper;
         }
 
-        var lowerKey = prefixBytes;
-        if (markerBytes is not null)
-        {
-            var from = resumeInsideKey ? markerBytes : KeyEncoding.Following(markerBytes);
-            if (from.AsSpan().SequenceCompareTo(lowerKey) > 0)
-                lowerKey = from;
-        }
-        var upperKey = KeyEncoding.Successor(prefixBytes);
-        var upperRowKey = upperKey is null
-            ? EntityMapping.VersionRowsEnd
-            : EntityMapping.VersionRowPrefix + KeyEncoding.UpperBoundExclusive(upperKey);
+        var resumeAt = markerBytes is null ? null : resumeInsideKey ? markerBytes : KeyEncoding.Following(markerBytes);
+        var (lowerKey, upperKey, upperRowKey) = ListingRange.Of(prefixBytes, resumeAt, EntityMapping.VersionRowPrefix, EntityMapping.VersionRowsEnd);
 
         var entries = new List<VersionEntry>();
         string? lastKey = null, lastVersion = null, previousRowKey = null;
