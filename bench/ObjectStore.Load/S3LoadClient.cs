@@ -1,3 +1,4 @@
+using ObjectStore.Tools;
 using System.Net;
 using System.Net.Http.Headers;
 

@@ -12,7 +12,9 @@ namespace ObjectStore.Hosting;
 internal static class CoreRegistrations
 {
     public static IServiceCollection AddObjectIndex(this IServiceCollection services, ObjectStoreSettings settings) =>
-        services.AddSingleton<IObjectIndex>(sp => new TableObjectIndex(sp.GetRequiredService<TableServiceClient>(), settings.TablePrefix, sp.GetRequiredService<TimeProvider>()));
+        services
+            .AddSingleton<IObjectIndex>(sp => new TableObjectIndex(sp.GetRequiredService<TableServiceClient>(), settings.TablePrefix, sp.GetRequiredService<TimeProvider>()))
+            .AddSingleton<IScanStateStore>(sp => new TableScanStateStore(sp.GetRequiredService<TableServiceClient>(), settings.TablePrefix, sp.GetRequiredService<TimeProvider>()));
 
     public static IServiceCollection AddDataPlane(this IServiceCollection services, ObjectStoreSettings settings) =>
         services.AddErasureDataStore(options =>

@@ -26,6 +26,7 @@ public static class ObjectStoreServiceCollectionExtensions
         services.AddObjectIndex(settings);
         services.AddDataPlane(settings);
         services.AddGateway(settings);
+        services.AddAdminApi(settings);
 
         services.AddSingleton<LifecycleService>();
         services.AddSingleton<RepairService>();

@@ -6,11 +6,12 @@ using ObjectStore.Index;
 namespace ObjectStore.Hosting;
 
 /// <summary>Creates tables and queues before the host serves (idempotent, so every instance runs it).</summary>
-internal sealed class StorageInitializer(IObjectIndex index, QueueServiceClient queues) : IHostedService
+internal sealed class StorageInitializer(IObjectIndex index, IScanStateStore scans, QueueServiceClient queues) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await index.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await scans.InitializeAsync(cancellationToken).ConfigureAwait(false);
         await queues.GetQueueClient(BackgroundSchedules.EventsQueueName).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ObjectStore.Index;
+using ObjectStore.S3.Admin;
 using ObjectStore.S3.Auth;
 using ObjectStore.S3.Service;
 using ObjectStore.Storage;
@@ -30,12 +31,25 @@ public static class S3ServiceCollectionExtensions
             sp.GetRequiredService<IOptions<S3Options>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ObjectService>>()));
+        services.TryAddSingleton(sp => new AdminApi(sp.GetServices<AdminRoute>(), sp.GetServices<AdminAccessKey>().Select(k => k.AccessKey)));
         services.TryAddSingleton(sp => new S3RequestHandler(
             sp.GetRequiredService<ObjectService>(),
             sp.GetRequiredService<IRequestAuthenticator>(),
+            sp.GetRequiredService<AdminApi>(),
             sp.GetRequiredService<IOptions<S3Options>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<S3RequestHandler>>()));
         return services;
     }
+
+    /// <summary>Adds a route to the admin API (<c>/_admin/v1/{path}</c>); the handler is built from the container once.</summary>
+    public static IServiceCollection AddAdminRoute(this IServiceCollection services, string method, string path, Func<IServiceProvider, AdminHandler> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return services.AddSingleton(sp => new AdminRoute(method, path, handler(sp)));
+    }
+
+    /// <summary>Lets <paramref name="accessKey"/> call the admin API.</summary>
+    public static IServiceCollection AddAdminAccessKey(this IServiceCollection services, string accessKey) =>
+        services.AddSingleton(new AdminAccessKey(accessKey));
 }

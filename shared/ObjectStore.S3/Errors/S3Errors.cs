@@ -46,6 +46,7 @@ public static class S3Errors
     public static readonly S3ErrorCode EntityTooSmall = new("EntityTooSmall", 400, "Your proposed upload is smaller than the minimum allowed object size.");
     public static readonly S3ErrorCode InvalidPartNumber = new("InvalidPartNumber", 416, "The requested partnumber is not satisfiable");
     public static readonly S3ErrorCode OperationAborted = new("OperationAborted", 409, "A conflicting conditional operation is currently in progress against this resource. Try again.");
+    public static readonly S3ErrorCode NoSuchAdminOperation = new("NoSuchAdminOperation", 404, "The specified admin operation does not exist.");
     public static readonly S3ErrorCode InternalError = new("InternalError", 500, "We encountered an internal error. Please try again.");
 
     public static S3Exception Error(S3ErrorCode code, string? message = null, string? resource = null) => new(code, message, resource);

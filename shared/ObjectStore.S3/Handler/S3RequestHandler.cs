@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ObjectStore.S3.Admin;
 using ObjectStore.S3.Auth;
 using ObjectStore.S3.Errors;
 using ObjectStore.S3.Protocol;
@@ -21,15 +22,17 @@ public sealed partial class S3RequestHandler
 {
     private readonly ObjectService _service;
     private readonly IRequestAuthenticator _authenticator;
+    private readonly AdminApi _admin;
     private readonly S3Options _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly S3Owner _owner;
 
-    internal S3RequestHandler(ObjectService service, IRequestAuthenticator authenticator, IOptions<S3Options> options, TimeProvider time, ILogger<S3RequestHandler> logger)
+    internal S3RequestHandler(ObjectService service, IRequestAuthenticator authenticator, AdminApi admin, IOptions<S3Options> options, TimeProvider time, ILogger<S3RequestHandler> logger)
     {
         _service = service;
         _authenticator = authenticator;
+        _admin = admin;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -89,6 +92,12 @@ public sealed partial class S3RequestHandler
             throw new S3Exception(S3Errors.AccessDenied, resource: call.ResourceName);
         call.Auth = auth;
         call.Body = new CountingStream(auth.Body);
+
+        if (!call.Resource.VirtualHosted && AdminApi.IsAdminPath(RawPath(call.Context)))
+        {
+            await HandleAdminAsync(call, auth.AccessKey!);
+            return;
+        }
 
         var route = S3Router.Route(new S3RouteRequest(request.Method, call.Resource.Bucket, call.Resource.Key, call.Query,
             request.Headers.ContainsKey("x-amz-copy-source")));

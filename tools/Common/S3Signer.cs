@@ -3,11 +3,11 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ObjectStore.Load;
+namespace ObjectStore.Tools;
 
 /// <summary>
-/// A minimal SigV4 header signer for the load tool's requests. Bodies go as UNSIGNED-PAYLOAD so
-/// the client spends its CPU on sending bytes, not hashing them: the load tool measures the server.
+/// A minimal SigV4 header signer for the load tool and the admin command line. Bodies go as UNSIGNED-PAYLOAD so
+/// the client spends its CPU on sending bytes, not hashing them (the load tool measures the server). Compiled into each tool (linked file), not a package.
 /// </summary>
 internal sealed class S3Signer(string accessKey, string secretKey, string region)
 {

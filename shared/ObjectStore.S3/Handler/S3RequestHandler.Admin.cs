@@ -1,0 +1,33 @@
+using System.Text.Json;
+using ObjectStore.S3.Admin;
+using ObjectStore.S3.Errors;
+using ObjectStore.S3.Protocol;
+
+namespace ObjectStore.S3;
+
+public sealed partial class S3RequestHandler
+{
+    /// <summary>
+    /// An authenticated request under <see cref="AdminApi.PathPrefix"/>: refused unless an operator
+    /// key signed it, then answered by its route with a JSON body. Errors stay S3 XML.
+    /// </summary>
+    private async Task HandleAdminAsync(S3Call call, string accessKey)
+    {
+        var rawPath = RawPath(call.Context);
+        var path = rawPath.Length > AdminApi.PathPrefix.Length
+            ? S3Addressing.DecodeKey(rawPath[AdminApi.PathPrefix.Length..]).TrimEnd('/')
+            : "";
+        if (!_admin.IsAdmin(accessKey))
+            throw new S3Exception(S3Errors.AccessDenied, resource: rawPath);
+
+        var handler = _admin.Resolve(call.Request.Method.ToUpperInvariant(), path);
+        var result = await handler(new AdminRequest(call.Request.Method.ToUpperInvariant(), path, call.Query, call.Body!, accessKey), call.Aborted);
+
+        var response = call.Response;
+        response.StatusCode = result.Status;
+        if (result.Body is null || call.IsHead)
+            return;
+        response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(response.Body, result.Body, result.Body.GetType(), AdminApi.Json, call.Aborted);
+    }
+}

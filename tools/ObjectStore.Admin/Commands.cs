@@ -1,0 +1,21 @@
+namespace ObjectStore.Admin;
+
+/// <param name="Noun">First word on the command line ("repair").</param>
+/// <param name="Verb">Second word ("run").</param>
+/// <param name="Method">HTTP method of the admin route.</param>
+/// <param name="Path">Route path under /_admin/v1/; "{0}", "{1}" ... take the arguments after the verb, in order.</param>
+/// <param name="Summary">One line for the usage text.</param>
+/// <param name="TakesBody">Reads a JSON or XML body from --body FILE (or - for stdin).</param>
+internal sealed record AdminCommand(string Noun, string Verb, string Method, string Path, string Summary, bool TakesBody = false)
+{
+    public int ArgumentCount => Enumerable.Range(0, 10).Count(i => Path.Contains("{" + i + "}", StringComparison.Ordinal));
+}
+
+/// <summary>Every named command: one line each, next to the admin route it calls.</summary>
+internal static class Commands
+{
+    public static readonly AdminCommand[] All =
+    [
+        new("routes", "list", "GET", "routes", "List the admin routes this server serves"),
+    ];
+}
