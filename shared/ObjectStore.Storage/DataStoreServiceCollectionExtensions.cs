@@ -16,8 +16,11 @@ public static class DataStoreServiceCollectionExtensions
     /// zones <c>{DataRoot}/zones/{zone}</c>, creating the zone directories once at start-up (a zone
     /// directory that disappears later is then an unavailable zone, not a new empty one). An
     /// <see cref="IDegradedReadObserver"/> in the container is picked up when present.
+    /// <paramref name="zones"/>, when given, builds the zones instead (zones on other backends,
+    /// such as Blob containers, or a mix), in placement order.
     /// </summary>
-    public static IServiceCollection AddErasureDataStore(this IServiceCollection services, Action<ErasureDataStoreOptions>? configure = null)
+    public static IServiceCollection AddErasureDataStore(this IServiceCollection services, Action<ErasureDataStoreOptions>? configure = null,
+        Func<IServiceProvider, ErasureDataStoreOptions, IReadOnlyList<IShardStore>>? zones = null)
     {
         var options = services.AddOptions<ErasureDataStoreOptions>();
         if (configure is not null)
@@ -27,7 +30,7 @@ public static class DataStoreServiceCollectionExtensions
         services.TryAddSingleton<IObjectDataStore>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<ErasureDataStoreOptions>>();
-            return new ErasureObjectDataStore(CreateDiskZones(o.Value), o,
+            return new ErasureObjectDataStore(zones is null ? CreateDiskZones(o.Value) : zones(sp, o.Value), o,
                 sp.GetRequiredService<ILogger<ErasureObjectDataStore>>(),
                 sp.GetService<IDegradedReadObserver>(),
                 timeProvider: sp.GetService<TimeProvider>());
@@ -36,15 +39,16 @@ public static class DataStoreServiceCollectionExtensions
     }
 
     /// <summary>One <see cref="DiskShardStore"/> per configured zone, directories created.</summary>
-    public static IReadOnlyList<IShardStore> CreateDiskZones(ErasureDataStoreOptions options)
+    public static IReadOnlyList<IShardStore> CreateDiskZones(ErasureDataStoreOptions options) =>
+        options.Zones.Select(zone => CreateDiskZone(options, zone)).ToArray();
+
+    /// <summary>The <see cref="DiskShardStore"/> of one zone, <c>{DataRoot}/zones/{zone}</c>, directory created.</summary>
+    public static IShardStore CreateDiskZone(ErasureDataStoreOptions options, string zone)
     {
         var root = options.DataRoot ?? Environment.GetEnvironmentVariable(DataRootVariable)
             ?? throw new InvalidOperationException($"Set ErasureDataStoreOptions.DataRoot or ${DataRootVariable}.");
-        return options.Zones.Select(zone =>
-        {
-            var directory = Path.Combine(root, "zones", zone);
-            Directory.CreateDirectory(directory);
-            return (IShardStore)new DiskShardStore(zone, directory, options.SyncDirectories);
-        }).ToArray();
+        var directory = Path.Combine(root, "zones", zone);
+        Directory.CreateDirectory(directory);
+        return new DiskShardStore(zone, directory, options.SyncDirectories);
     }
 }

@@ -40,7 +40,7 @@ public sealed partial class ErasureObjectDataStore
                 if (filled == 0)
                     break;
                 if (length == 0)
-                    await OpenShardsAsync(shards, request.DataId, quorum, cancellationToken).ConfigureAwait(false);
+                    await OpenShardsAsync(shards, request.DataId, request.StorageClass, quorum, cancellationToken).ConfigureAwait(false);
                 md5.AppendData(buffer, 0, filled);
                 length += filled;
                 var blockLength = new ShardGeometry(k, m, blockSize, filled).LastBlockLength;
@@ -129,13 +129,13 @@ public sealed partial class ErasureObjectDataStore
         return header;
     }
 
-    private async Task OpenShardsAsync(ShardSlot[] shards, string dataId, int quorum, CancellationToken cancellationToken)
+    private async Task OpenShardsAsync(ShardSlot[] shards, string dataId, string? storageClass, int quorum, CancellationToken cancellationToken)
     {
         await Task.WhenAll(shards.Select(async shard =>
         {
             try
             {
-                shard.Writer = await shard.Store.CreateAsync(shard.Id, cancellationToken).ConfigureAwait(false);
+                shard.Writer = await shard.Store.CreateAsync(shard.Id, storageClass, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -3,7 +3,7 @@ namespace ObjectStore.Storage;
 /// <summary>
 /// The storage of one zone: whole shard files, written under a temporary name and committed by
 /// rename, read by range. Implementations: a directory on disk (<see cref="DiskShardStore"/>),
-/// later a Blob container. No file-system types cross this seam.
+/// a Blob container (ObjectStore.Storage.Blob). No file-system or Azure types cross this seam.
 /// </summary>
 public interface IShardStore
 {
@@ -15,6 +15,13 @@ public interface IShardStore
     /// until <see cref="IShardWriter.CommitAsync"/>. Throws when the zone is unavailable.
     /// </summary>
     Task<IShardWriter> CreateAsync(ShardId id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts a new shard of data stored in <paramref name="storageClass"/>. Stores that place
+    /// classes differently (a Blob access tier per class) use it; the others ignore it.
+    /// </summary>
+    Task<IShardWriter> CreateAsync(ShardId id, string? storageClass, CancellationToken cancellationToken) =>
+        CreateAsync(id, cancellationToken);
 
     /// <summary>Opens a committed shard for ranged reads; null when it does not exist.</summary>
     Task<IShardReader?> OpenReadAsync(ShardId id, CancellationToken cancellationToken);
@@ -28,7 +35,10 @@ public interface IShardStore
     /// </summary>
     IAsyncEnumerable<ShardEntry> ListAsync(CancellationToken cancellationToken);
 
-    /// <summary>Opens any listed entry (temporary ones too) so its header can be read; null when gone.</summary>
+    /// <summary>
+    /// Opens any listed entry (temporary ones too) so its header can be read; null when gone, or
+    /// when the store cannot read a temporary entry before its commit (Blob staged blocks).
+    /// </summary>
     Task<IShardReader?> OpenEntryAsync(ShardEntry entry, CancellationToken cancellationToken);
 
     /// <summary>Deletes any listed entry (an orphan); false when it was already gone.</summary>

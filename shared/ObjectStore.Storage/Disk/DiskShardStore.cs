@@ -13,8 +13,7 @@ namespace ObjectStore.Storage.Disk;
 /// </summary>
 public sealed class DiskShardStore : IShardStore
 {
-    private const string ShardSuffix = ".shard";
-    private const string TempSuffix = ".tmp";
+    private const string TempSuffix = ShardNames.TempSuffix;
 
     private readonly string _root;
     private readonly bool _syncDirectories;
@@ -93,34 +92,12 @@ public sealed class DiskShardStore : IShardStore
         return Path.Combine(_root, fan.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    private static string ShardBaseName(ShardId id)
-    {
-        ShardId.ValidateDataId(id.DataId);
-        return $"{id.DataId}.{id.ShardIndex:D2}";
-    }
+    private static string ShardBaseName(ShardId id) => ShardNames.BaseName(id);
 
-    private static string ShardFileName(ShardId id) => ShardBaseName(id) + ShardSuffix;
+    private static string ShardFileName(ShardId id) => ShardNames.Committed(id);
 
     /// <summary>"{dataId}.{NN}.shard" or "{dataId}.{NN}.{nonce}.tmp"; data ids may contain dots.</summary>
-    internal static ShardId? TryParseName(string fileName)
-    {
-        string stem;
-        if (fileName.EndsWith(ShardSuffix, StringComparison.Ordinal))
-            stem = fileName[..^ShardSuffix.Length];
-        else if (fileName.EndsWith(TempSuffix, StringComparison.Ordinal))
-        {
-            stem = fileName[..^TempSuffix.Length];
-            var nonceDot = stem.LastIndexOf('.');
-            if (nonceDot < 0) return null;
-            stem = stem[..nonceDot];
-        }
-        else return null;
-        var dot = stem.LastIndexOf('.');
-        if (dot <= 0 || !int.TryParse(stem.AsSpan(dot + 1), System.Globalization.NumberStyles.None,
-                System.Globalization.CultureInfo.InvariantCulture, out var index))
-            return null;
-        return new ShardId(stem[..dot], index);
-    }
+    internal static ShardId? TryParseName(string fileName) => ShardNames.TryParse(fileName);
 
     private static IShardReader? OpenPath(string path)
     {
