@@ -1,5 +1,7 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ObjectStore.Index;
 using ObjectStore.Index.Tables;
 using ObjectStore.S3;
@@ -16,12 +18,18 @@ internal static class CoreRegistrations
             .AddSingleton<IObjectIndex>(sp => new TableObjectIndex(sp.GetRequiredService<TableServiceClient>(), settings.TablePrefix, sp.GetRequiredService<TimeProvider>()))
             .AddSingleton<IScanStateStore>(sp => new TableScanStateStore(sp.GetRequiredService<TableServiceClient>(), settings.TablePrefix, sp.GetRequiredService<TimeProvider>()));
 
-    public static IServiceCollection AddDataPlane(this IServiceCollection services, ObjectStoreSettings settings) =>
-        services.AddErasureDataStore(options =>
+    public static IServiceCollection AddDataPlane(this IServiceCollection services, ObjectStoreSettings settings)
+    {
+        services.AddSingleton(sp => ShardZones.Create(settings, sp.GetRequiredService<IOptions<ErasureDataStoreOptions>>().Value,
+            sp.GetRequiredService<ILoggerFactory>()));
+        return services.AddErasureDataStore(options =>
         {
             options.DataRoot = settings.DataDirectory;
             options.Zones = settings.Zones.ToList();
-        });
+            foreach (var (storageClass, profile) in settings.StorageClasses)
+                options.StorageClasses[storageClass] = profile;
+        }, (sp, _) => sp.GetRequiredService<ShardZones>().Stores);
+    }
 
     public static IServiceCollection AddGateway(this IServiceCollection services, ObjectStoreSettings settings)
     {

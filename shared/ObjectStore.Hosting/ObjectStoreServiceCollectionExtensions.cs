@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,8 +19,8 @@ public static class ObjectStoreServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
 
         // Queue messages are base64, as the Functions queue trigger expects by default.
-        services.AddSingleton(new TableServiceClient(settings.StorageConnectionString));
-        services.AddSingleton(new QueueServiceClient(settings.StorageConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
+        services.AddSingleton(settings.Storage.CreateTableServiceClient());
+        services.AddSingleton(settings.Storage.CreateQueueServiceClient(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
 
         services.AddObjectIndex(settings);
         services.AddDataPlane(settings);

@@ -16,17 +16,32 @@ public sealed record ObjectStoreSettings
     public const string RegionSetting = "OBJECTSTORE_REGION";
     public const string BaseDomainSetting = "OBJECTSTORE_BASE_DOMAIN";
     public const string TablePrefixSetting = "OBJECTSTORE_TABLE_PREFIX";
+    public const string ZoneBackendSetting = "OBJECTSTORE_ZONE_BACKEND";
+    public const string BlobContainerPrefixSetting = "OBJECTSTORE_BLOB_CONTAINER_PREFIX";
+    public const string BlobZoneEndpointsSetting = "OBJECTSTORE_BLOB_ZONE_ENDPOINTS";
+    public const string BlobAccessTiersSetting = "OBJECTSTORE_BLOB_ACCESS_TIERS";
+    /// <summary>Configuration section of the erasure profile per storage class ("ObjectStore__Data__StorageClasses__STANDARD": "4+2").</summary>
+    public const string StorageClassesSection = "ObjectStore:Data:StorageClasses";
 
     public const string DefaultAccessKey = "objectstore";
     public const string DefaultSecretKey = "objectstore-secret";
 
     /// <summary>Root of local state; zones live under "zones/".</summary>
     public required string DataDirectory { get; init; }
-    /// <summary>Zone names, one directory per failure domain under <c>{DataDirectory}/zones/</c>.</summary>
-    public required IReadOnlyList<string> Zones { get; init; }
+    /// <summary>Zone names, one per failure domain, in placement order.</summary>
+    public IReadOnlyList<string> Zones => ZoneList.Select(z => z.Name).ToArray();
+    /// <summary>Each zone's backend: a directory under <c>{DataDirectory}/zones/</c> or a Blob container.</summary>
+    public required IReadOnlyList<ZoneSettings> ZoneList { get; init; }
+    /// <summary>Blob zone containers are named <c>{BlobContainerPrefix}{zone}</c>.</summary>
+    public required string BlobContainerPrefix { get; init; }
+    /// <summary>S3 storage class to Blob access tier (Hot, Cool, Cold, Archive) of the shards in Blob zones.</summary>
+    public required IReadOnlyDictionary<string, string> BlobAccessTiers { get; init; }
+    /// <summary>S3 storage class to erasure profile ("k+m"); empty keeps the data store's default (STANDARD 4+2).</summary>
+    public required IReadOnlyDictionary<string, string> StorageClasses { get; init; }
     public required string AccessKey { get; init; }
     public required string SecretKey { get; init; }
-    public required string StorageConnectionString { get; init; }
+    /// <summary>The index and queue account (and Blob zones' default account): connection string or managed identity.</summary>
+    public required StorageConnection Storage { get; init; }
     public required string Region { get; init; }
     /// <summary>Base domain for virtual-hosted-style addressing (bucket.BaseDomain), if any.</summary>
     public string? BaseDomain { get; init; }
@@ -43,10 +58,16 @@ public sealed record ObjectStoreSettings
         var settings = new ObjectStoreSettings
         {
             DataDirectory = data,
-            Zones = Get(ZonesSetting, "zone-a,zone-b,zone-c").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            ZoneList = ZoneSettings.Parse(Get(ZonesSetting, "zone-a,zone-b,zone-c"),
+                ZoneSettings.ParseBackend(Get(ZoneBackendSetting, "disk"), ZoneBackendSetting), Get(BlobZoneEndpointsSetting, "")),
+            BlobContainerPrefix = Get(BlobContainerPrefixSetting, "objectstore-"),
+            BlobAccessTiers = ParsePairs(Get(BlobAccessTiersSetting, ""), BlobAccessTiersSetting),
+            StorageClasses = configuration.GetSection(StorageClassesSection).GetChildren()
+                .Where(c => c.Value is { Length: > 0 })
+                .ToDictionary(c => c.Key, c => c.Value!, StringComparer.OrdinalIgnoreCase),
             AccessKey = Get(AccessKeySetting, DefaultAccessKey),
             SecretKey = Get(SecretKeySetting, DefaultSecretKey),
-            StorageConnectionString = Get(BackgroundSchedules.StorageConnectionSetting, ""),
+            Storage = StorageConnection.FromConfiguration(configuration, BackgroundSchedules.StorageConnectionSetting),
             Region = Get(RegionSetting, "us-east-1"),
             BaseDomain = configuration[BaseDomainSetting] is { Length: > 0 } domain ? domain : null,
             TablePrefix = Get(TablePrefixSetting, "objectstore"),
@@ -57,16 +78,36 @@ public sealed record ObjectStoreSettings
         return settings;
     }
 
+    /// <summary>"A=x,B=y" as a case-insensitive dictionary.</summary>
+    private static Dictionary<string, string> ParsePairs(string list, string setting)
+    {
+        var pairs = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = entry.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || eq == entry.Length - 1)
+                throw new InvalidOperationException($"{setting}: '{entry}' is not NAME=VALUE.");
+            pairs[entry[..eq].Trim()] = entry[(eq + 1)..].Trim();
+        }
+        return pairs;
+    }
+
     private void Validate()
     {
-        if (StorageConnectionString.Length == 0)
-            throw new InvalidOperationException($"{BackgroundSchedules.StorageConnectionSetting} is not set: ObjectStore needs an Azure Storage account (or Azurite) for its index.");
-        if (Zones.Count == 0 || Zones.Any(z => z.IndexOfAny(['/', '\\', '.']) >= 0))
-            throw new InvalidOperationException($"{ZonesSetting} must name one or more zones (plain directory names).");
+        if (Zones.Count == 0 || Zones.Any(z => z.IndexOfAny(['/', '\\', '.']) >= 0) || Zones.Distinct().Count() != Zones.Count)
+            throw new InvalidOperationException($"{ZonesSetting} must name one or more distinct zones (plain directory names).");
+        foreach (var zone in ZoneList.Where(z => z.Backend == ZoneBackend.Blob))
+            if (!System.Text.RegularExpressions.Regex.IsMatch(BlobContainerPrefix + zone.Name, "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$"))
+                throw new InvalidOperationException(
+                    $"Blob zone '{zone.Name}' needs a container name '{BlobContainerPrefix}{zone.Name}' of 3-63 lowercase letters, digits and single hyphens " +
+                    $"({BlobContainerPrefixSetting}, {ZonesSetting}).");
         if (AccessKey.Length == 0 || SecretKey.Length == 0)
             throw new InvalidOperationException("The root access key and secret key must not be empty.");
         if (!System.Text.RegularExpressions.Regex.IsMatch(TablePrefix, "^[A-Za-z][A-Za-z0-9]{0,40}$"))
             throw new InvalidOperationException($"{TablePrefixSetting} must be a letter followed by up to 40 letters or digits.");
+        foreach (var (storageClass, tier) in BlobAccessTiers)
+            if (!new[] { "Hot", "Cool", "Cold", "Archive" }.Contains(tier, StringComparer.OrdinalIgnoreCase))
+                throw new InvalidOperationException($"{BlobAccessTiersSetting}: {storageClass}={tier} is not Hot, Cool, Cold or Archive.");
         _ = CronSchedule.Parse(LifecycleSchedule);
         _ = CronSchedule.Parse(RepairSchedule);
     }

@@ -5,14 +5,15 @@ using ObjectStore.Index;
 
 namespace ObjectStore.Hosting;
 
-/// <summary>Creates tables and queues before the host serves (idempotent, so every instance runs it).</summary>
-internal sealed class StorageInitializer(IObjectIndex index, IScanStateStore scans, QueueServiceClient queues) : IHostedService
+/// <summary>Creates tables, queues and Blob zone containers before the host serves (idempotent, so every instance runs it).</summary>
+internal sealed class StorageInitializer(IObjectIndex index, IScanStateStore scans, QueueServiceClient queues, ShardZones zones) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await index.InitializeAsync(cancellationToken).ConfigureAwait(false);
         await scans.InitializeAsync(cancellationToken).ConfigureAwait(false);
         await queues.GetQueueClient(BackgroundSchedules.EventsQueueName).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await zones.EnsureContainersAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
