@@ -32,7 +32,10 @@ internal sealed class BlobShardReader : IShardReader
 
     public long Length { get; }
 
-    /// <summary>Opens the blob; null when it does not exist (or holds only staged blocks).</summary>
+    /// <summary>
+    /// Opens the blob; null when it does not exist (or holds only staged blocks), or when the zone's
+    /// container is gone, as the disk store answers for a missing zone directory.
+    /// </summary>
     public static async Task<BlobShardReader?> OpenAsync(BlockBlobClient blob, CancellationToken cancellationToken)
     {
         var prefix = ArrayPool<byte>.Shared.Rent(ShardHeader.Size);
@@ -44,7 +47,7 @@ internal sealed class BlobShardReader : IShardReader
             var length = TotalLength(response.Details.ContentRange) ?? filled;
             return new BlobShardReader(blob, length, response.Details.ETag, prefix, filled);
         }
-        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobNotFound)
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobNotFound || e.ErrorCode == BlobErrorCode.ContainerNotFound)
         {
             ArrayPool<byte>.Shared.Return(prefix);
             return null;

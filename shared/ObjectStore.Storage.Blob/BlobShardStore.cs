@@ -60,7 +60,7 @@ public sealed class BlobShardStore : IShardStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         var blob = Container.GetBlockBlobClient(BlobName(id));
-        AccessTier? tier = storageClass is not null && _tiers.TryGetValue(storageClass, out var t) ? t : null;
+        AccessTier? tier = storageClass is not null && _tiers.TryGetValue(storageClass, out var t) ? t : (AccessTier?)null;
         return Task.FromResult<IShardWriter>(new BlobShardWriter(id, blob, this, tier, _options.InlineShardBytes));
     }
 

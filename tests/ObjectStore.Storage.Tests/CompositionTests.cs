@@ -37,17 +37,17 @@ public sealed class CompositionTests : IDisposable
     [InlineData("..")]
     public async Task Unsafe_data_id_is_rejected_before_anything_is_written(string dataId)
     {
-        using var zones = new ZoneFixture();
+        await using var zones = new ZoneFixture(new DiskZoneBackend());
 
         await Assert.ThrowsAsync<ArgumentException>(() => zones.WriteAsync([1, 2, 3], dataId));
 
-        Assert.Empty(zones.AllFiles());
+        Assert.Empty(await zones.AllEntriesAsync());
     }
 
     [Fact]
     public async Task Unknown_storage_class_uses_the_standard_profile()
     {
-        using var zones = new ZoneFixture();
+        await using var zones = new ZoneFixture(new DiskZoneBackend());
 
         var stored = await zones.Store.WriteAsync(new MemoryStream(new byte[10]), new DataWriteRequest("x", "NOT_A_CLASS"), CancellationToken.None);
 

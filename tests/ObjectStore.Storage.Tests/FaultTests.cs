@@ -1,19 +1,22 @@
 namespace ObjectStore.Storage.Tests;
 
-public sealed class FaultTests : IDisposable
+/// <summary>Faults below the shard store (lost zone, corrupt, truncated, foreign shards) on any backend.</summary>
+public abstract class FaultTests(IZoneBackend backend) : IAsyncLifetime
 {
     private const int Stripe = 4 * ZoneFixture.BlockSize;
-    private readonly ZoneFixture _zones = new();
+    private readonly ZoneFixture _zones = new(backend);
 
-    public void Dispose() => _zones.Dispose();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _zones.DisposeAsync();
 
     [Fact]
-    public async Task Get_with_a_zone_directory_deleted_returns_original_bytes()
+    public async Task Get_with_a_zone_deleted_returns_original_bytes()
     {
         var data = ZoneFixture.RandomBytes(3 * Stripe + 1234);
         var stored = await _zones.WriteAsync(data);
 
-        Directory.Delete(_zones.Zone("zone-b").RootDirectory, recursive: true);
+        await _zones.DeleteZoneAsync("zone-b");
 
         Assert.Equal(data, await _zones.ReadAsync(stored.Layout));
         Assert.Equal(data.AsSpan(Stripe - 7, Stripe).ToArray(), await _zones.ReadAsync(stored.Layout, Stripe - 7, Stripe));
@@ -31,14 +34,13 @@ public sealed class FaultTests : IDisposable
         var random = new Random(7);
         foreach (var shard in corrupt)
         {
-            var path = _zones.ShardPath(stored.Layout, shard);
-            var bytes = File.ReadAllBytes(path);
+            var bytes = await _zones.ReadShardAsync(stored.Layout, shard);
             for (var flip = 0; flip < 20; flip++)
             {
                 var at = random.Next(ShardHeader.Size, bytes.Length);
                 bytes[at] ^= (byte)(1 << random.Next(8));
             }
-            File.WriteAllBytes(path, bytes);
+            await _zones.WriteShardAsync(stored.Layout, shard, bytes);
         }
 
         // Read every block (parity included) by reading the whole object twice: full and ranged.
@@ -60,10 +62,9 @@ public sealed class FaultTests : IDisposable
     {
         var data = ZoneFixture.RandomBytes(Stripe);
         var stored = await _zones.WriteAsync(data);
-        var path = _zones.ShardPath(stored.Layout, 1);
-        var bytes = File.ReadAllBytes(path);
+        var bytes = await _zones.ReadShardAsync(stored.Layout, 1);
         bytes[ShardHeader.Size + 10] ^= 0x40;
-        File.WriteAllBytes(path, bytes);
+        await _zones.WriteShardAsync(stored.Layout, 1, bytes);
 
         Assert.Equal(data, await _zones.ReadAsync(stored.Layout));
 
@@ -80,8 +81,8 @@ public sealed class FaultTests : IDisposable
     {
         var data = ZoneFixture.RandomBytes(3 * Stripe + 5);
         var stored = await _zones.WriteAsync(data);
-        using (var file = File.OpenWrite(_zones.ShardPath(stored.Layout, 0)))
-            file.SetLength(file.Length / 2);
+        var bytes = await _zones.ReadShardAsync(stored.Layout, 0);
+        await _zones.WriteShardAsync(stored.Layout, 0, bytes[..(bytes.Length / 2)]);
 
         Assert.Equal(data, await _zones.ReadAsync(stored.Layout));
         Assert.Contains(_zones.Observer.Reports, r => r is { ShardIndex: 0, Problem: ShardProblem.Truncated });
@@ -93,7 +94,7 @@ public sealed class FaultTests : IDisposable
         var data = ZoneFixture.RandomBytes(Stripe);
         var stored = await _zones.WriteAsync(data);
         var other = await _zones.WriteAsync(ZoneFixture.RandomBytes(Stripe, seed: 2));
-        File.Copy(_zones.ShardPath(other.Layout, 2), _zones.ShardPath(stored.Layout, 2), overwrite: true);
+        await _zones.WriteShardAsync(stored.Layout, 2, await _zones.ReadShardAsync(other.Layout, 2));
 
         Assert.Equal(data, await _zones.ReadAsync(stored.Layout));
         Assert.Contains(_zones.Observer.Reports, r => r is { ShardIndex: 2, Problem: ShardProblem.BadHeader });
@@ -104,7 +105,7 @@ public sealed class FaultTests : IDisposable
     {
         var stored = await _zones.WriteAsync(ZoneFixture.RandomBytes(2 * Stripe));
         foreach (var shard in new[] { 0, 3, 5 })
-            File.Delete(_zones.ShardPath(stored.Layout, shard));
+            Assert.True(await _zones.DeleteShardAsync(stored.Layout, shard));
 
         var error = await Assert.ThrowsAsync<DataStoreException>(() => _zones.ReadAsync(stored.Layout));
 
@@ -118,10 +119,9 @@ public sealed class FaultTests : IDisposable
         var blockOffset = ShardGeometry.Of(stored.Layout).BlockOffset(1);
         foreach (var shard in new[] { 1, 2, 4 })
         {
-            var path = _zones.ShardPath(stored.Layout, shard);
-            var bytes = File.ReadAllBytes(path);
+            var bytes = await _zones.ReadShardAsync(stored.Layout, shard);
             bytes[blockOffset + 3] ^= 1;
-            File.WriteAllBytes(path, bytes);
+            await _zones.WriteShardAsync(stored.Layout, shard, bytes);
         }
 
         // Stripe 0 is intact and reads, so does stripe 1's intact block 0 (no decoding needed);
@@ -134,7 +134,7 @@ public sealed class FaultTests : IDisposable
     [Fact]
     public async Task Put_with_one_zone_missing_succeeds_degraded_and_records_missing_shards()
     {
-        Directory.Delete(_zones.Zone("zone-c").RootDirectory, recursive: true);
+        await _zones.DeleteZoneAsync("zone-c");
         var data = ZoneFixture.RandomBytes(2 * Stripe + 17);
 
         var stored = await _zones.WriteAsync(data);
@@ -144,19 +144,19 @@ public sealed class FaultTests : IDisposable
         Assert.Equal(expectedMissing, stored.Layout.MissingShards);
         Assert.Equal(data, await _zones.ReadAsync(stored.Layout));
         Assert.Empty(_zones.Logger.BadShards); // shards known missing at write time are not news
-        Assert.DoesNotContain(_zones.AllFiles(), f => f.EndsWith(".tmp", StringComparison.Ordinal));
+        Assert.DoesNotContain(await _zones.AllEntriesAsync(), e => e.IsTemporary);
     }
 
     [Fact]
     public async Task Put_below_write_quorum_fails_and_leaves_no_shard_files()
     {
-        Directory.Delete(_zones.Zone("zone-a").RootDirectory, recursive: true);
-        Directory.Delete(_zones.Zone("zone-c").RootDirectory, recursive: true);
+        await _zones.DeleteZoneAsync("zone-a");
+        await _zones.DeleteZoneAsync("zone-c");
 
         var error = await Assert.ThrowsAsync<DataStoreException>(() => _zones.WriteAsync(ZoneFixture.RandomBytes(3 * Stripe), "lost-quorum"));
 
         Assert.Contains("lost-quorum", error.Message);
-        Assert.Empty(_zones.AllFiles());
+        Assert.Empty(await _zones.AllEntriesAsync());
     }
 
     [Fact]
@@ -167,7 +167,7 @@ public sealed class FaultTests : IDisposable
         await Assert.ThrowsAsync<IOException>(() =>
             _zones.Store.WriteAsync(source, new DataWriteRequest(ZoneFixture.NewDataId(), "STANDARD"), CancellationToken.None));
 
-        Assert.Empty(_zones.AllFiles());
+        Assert.Empty(await _zones.AllEntriesAsync());
     }
 
     [Fact]
@@ -179,18 +179,18 @@ public sealed class FaultTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             _zones.Store.WriteAsync(source, new DataWriteRequest(ZoneFixture.NewDataId(), "STANDARD"), cancel.Token));
 
-        Assert.Empty(_zones.AllFiles());
+        Assert.Empty(await _zones.AllEntriesAsync());
     }
 
     [Fact]
     public async Task Delete_with_a_zone_unavailable_removes_the_rest()
     {
         var stored = await _zones.WriteAsync(ZoneFixture.RandomBytes(Stripe));
-        Directory.Delete(_zones.Zone("zone-b").RootDirectory, recursive: true);
+        await _zones.DeleteZoneAsync("zone-b");
 
         await _zones.Store.DeleteAsync(stored.Layout, CancellationToken.None);
 
-        Assert.Empty(_zones.AllFiles());
+        Assert.Empty(await _zones.AllEntriesAsync());
     }
 
     private sealed class CancellingStream(byte[] data, CancellationTokenSource cancel, int cancelAfter) : Stream
@@ -219,3 +219,8 @@ public sealed class FaultTests : IDisposable
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
+
+public sealed class DiskFaultTests() : FaultTests(new DiskZoneBackend());
+
+[Collection(ObjectStore.Testing.AzuriteCollection.Name)]
+public sealed class BlobFaultTests(ObjectStore.Testing.AzuriteFixture azurite) : FaultTests(new BlobZoneBackend(azurite));

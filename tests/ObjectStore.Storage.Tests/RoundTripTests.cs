@@ -2,13 +2,16 @@ using System.Security.Cryptography;
 
 namespace ObjectStore.Storage.Tests;
 
-public sealed class RoundTripTests : IDisposable
+/// <summary>The data store's round trips over any shard backend (the contract both stores keep).</summary>
+public abstract class RoundTripTests(IZoneBackend backend) : IAsyncLifetime
 {
     private const int B = ZoneFixture.BlockSize;
     private const int Stripe = 4 * B;
-    private readonly ZoneFixture _zones = new();
+    private readonly ZoneFixture _zones = new(backend);
 
-    public void Dispose() => _zones.Dispose();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _zones.DisposeAsync();
 
     [Theory]
     [InlineData(0)]
@@ -79,7 +82,7 @@ public sealed class RoundTripTests : IDisposable
         var stored = await _zones.WriteAsync([]);
 
         Assert.Equal(MD5.HashData([]), stored.Md5);
-        Assert.Empty(_zones.AllFiles());
+        Assert.Empty(await _zones.AllEntriesAsync());
         Assert.Empty(await _zones.ReadAsync(stored.Layout));
         await _zones.Store.DeleteAsync(stored.Layout, CancellationToken.None);
     }
@@ -87,14 +90,14 @@ public sealed class RoundTripTests : IDisposable
     [Fact]
     public async Task Small_object_uses_small_blocks()
     {
-        using var zones = new ZoneFixture(blockSize: 1024 * 1024);
+        await using var zones = new ZoneFixture(backend, blockSize: 1024 * 1024);
         var data = ZoneFixture.RandomBytes(4096);
 
         var stored = await zones.WriteAsync(data);
 
         // 4 KiB over 4 data shards: 1 KiB blocks, not 1 MiB ones.
         for (var i = 0; i < 6; i++)
-            Assert.Equal(ShardHeader.Size + 1024 + 16, new FileInfo(zones.ShardPath(stored.Layout, i)).Length);
+            Assert.Equal(ShardHeader.Size + 1024 + 16, (await zones.ReadShardAsync(stored.Layout, i)).Length);
         Assert.Equal(data, await zones.ReadAsync(stored.Layout));
     }
 
@@ -105,18 +108,18 @@ public sealed class RoundTripTests : IDisposable
         var expected = ShardGeometry.Of(stored.Layout).ShardFileLength;
 
         for (var i = 0; i < 6; i++)
-            Assert.Equal(expected, new FileInfo(_zones.ShardPath(stored.Layout, i)).Length);
+            Assert.Equal(expected, (await _zones.ReadShardAsync(stored.Layout, i)).Length);
     }
 
     [Fact]
     public async Task Delete_removes_every_shard_file()
     {
         var stored = await _zones.WriteAsync(ZoneFixture.RandomBytes(2 * Stripe));
-        Assert.Equal(6, _zones.AllFiles().Count());
+        Assert.Equal(6, (await _zones.AllEntriesAsync()).Count);
 
         await _zones.Store.DeleteAsync(stored.Layout, CancellationToken.None);
 
-        Assert.Empty(_zones.AllFiles());
+        Assert.Empty(await _zones.AllEntriesAsync());
         await _zones.Store.DeleteAsync(stored.Layout, CancellationToken.None); // again: missing shards are fine
     }
 
@@ -143,3 +146,8 @@ public sealed class RoundTripTests : IDisposable
             Assert.Equal(inputs[i], read[i]);
     }
 }
+
+public sealed class DiskRoundTripTests() : RoundTripTests(new DiskZoneBackend());
+
+[Collection(ObjectStore.Testing.AzuriteCollection.Name)]
+public sealed class BlobRoundTripTests(ObjectStore.Testing.AzuriteFixture azurite) : RoundTripTests(new BlobZoneBackend(azurite));

@@ -1,44 +1,50 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using ObjectStore.Storage.Disk;
 
 namespace ObjectStore.Storage.Tests;
 
-/// <summary>Three disk zones in a temporary directory, deleted afterwards.</summary>
-internal sealed class ZoneFixture : IDisposable
+/// <summary>Three zones (directories or containers, by <see cref="IZoneBackend"/>) and a data store over them, removed afterwards.</summary>
+public sealed class ZoneFixture : IAsyncDisposable
 {
     public const int BlockSize = 4096;
 
-    public ZoneFixture(int blockSize = BlockSize, string standardProfile = "4+2", params string[] zones)
+    public ZoneFixture(IZoneBackend backend, int blockSize = BlockSize, string standardProfile = "4+2", params string[] zones)
     {
-        Root = Path.Combine(Path.GetTempPath(), "objectstore-storage-tests", Guid.NewGuid().ToString("N"));
-        Options = new ErasureDataStoreOptions
-        {
-            DataRoot = Root,
-            BlockSize = blockSize,
-            SyncDirectories = false, // test speed; the commit path is the same otherwise
-        };
+        Backend = backend;
+        Options = new ErasureDataStoreOptions { BlockSize = blockSize };
         if (zones.Length > 0) Options.Zones = zones;
         Options.StorageClasses[ErasureDataStoreOptions.StandardStorageClass] = standardProfile;
-        Zones = DataStoreServiceCollectionExtensions.CreateDiskZones(Options).Cast<DiskShardStore>().ToArray();
+        Zones = backend.CreateZones(Options);
         Store = new ErasureObjectDataStore(Zones, Microsoft.Extensions.Options.Options.Create(Options), Logger, Observer);
     }
 
-    public string Root { get; }
+    public IZoneBackend Backend { get; }
     public ErasureDataStoreOptions Options { get; }
-    public IReadOnlyList<DiskShardStore> Zones { get; }
-    public ListLogger<ErasureObjectDataStore> Logger { get; } = new();
-    public RecordingObserver Observer { get; } = new();
+    public IReadOnlyList<IShardStore> Zones { get; }
+    internal ListLogger<ErasureObjectDataStore> Logger { get; } = new();
+    internal RecordingObserver Observer { get; } = new();
     public ErasureObjectDataStore Store { get; }
 
-    public DiskShardStore Zone(string name) => Zones.Single(z => z.Zone == name);
+    public IShardStore Zone(string name) => Zones.Single(z => z.Zone == name);
 
-    public string ShardPath(DataLayout layout, int shardIndex) =>
-        Zone(layout.ShardZones[shardIndex]).ShardPath(new ShardId(layout.DataId, shardIndex));
+    public IShardStore ZoneOf(DataLayout layout, int shardIndex) => Zone(layout.ShardZones[shardIndex]);
 
-    public async Task<StoredData> WriteAsync(byte[] data, string? dataId = null, int maxChunk = int.MaxValue) =>
-        await Store.WriteAsync(new ChunkedStream(data, maxChunk), new DataWriteRequest(dataId ?? NewDataId(), "STANDARD"),
+    /// <summary>The committed bytes of one shard; fails when it does not exist.</summary>
+    public async Task<byte[]> ReadShardAsync(DataLayout layout, int shardIndex) =>
+        await Backend.ReadShardAsync(ZoneOf(layout, shardIndex), new ShardId(layout.DataId, shardIndex))
+        ?? throw new InvalidOperationException($"Shard {shardIndex} of {layout.DataId} does not exist.");
+
+    public Task WriteShardAsync(DataLayout layout, int shardIndex, byte[] bytes) =>
+        Backend.WriteShardAsync(ZoneOf(layout, shardIndex), new ShardId(layout.DataId, shardIndex), bytes);
+
+    public Task<bool> DeleteShardAsync(DataLayout layout, int shardIndex) =>
+        ZoneOf(layout, shardIndex).DeleteAsync(new ShardId(layout.DataId, shardIndex), CancellationToken.None);
+
+    public Task DeleteZoneAsync(string zone) => Backend.DeleteZoneAsync(Zone(zone));
+
+    public async Task<StoredData> WriteAsync(byte[] data, string? dataId = null, int maxChunk = int.MaxValue, string storageClass = "STANDARD") =>
+        await Store.WriteAsync(new ChunkedStream(data, maxChunk), new DataWriteRequest(dataId ?? NewDataId(), storageClass),
             CancellationToken.None);
 
     public async Task<byte[]> ReadAsync(DataLayout layout, long offset = 0, long? length = null)
@@ -48,8 +54,24 @@ internal sealed class ZoneFixture : IDisposable
         return destination.ToArray();
     }
 
-    public IEnumerable<string> AllFiles() =>
-        Directory.Exists(Root) ? Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories) : [];
+    /// <summary>Every entry of every zone that still exists, committed and temporary.</summary>
+    public async Task<IReadOnlyList<ShardEntry>> AllEntriesAsync()
+    {
+        var entries = new List<ShardEntry>();
+        foreach (var zone in Zones)
+        {
+            try
+            {
+                await foreach (var entry in zone.ListAsync(CancellationToken.None))
+                    entries.Add(entry);
+            }
+            catch (Exception e) when (e is DirectoryNotFoundException or Azure.RequestFailedException { Status: 404 })
+            {
+                // a deleted zone holds nothing
+            }
+        }
+        return entries;
+    }
 
     public static string NewDataId() => "d" + Guid.NewGuid().ToString("N");
 
@@ -60,11 +82,7 @@ internal sealed class ZoneFixture : IDisposable
         return bytes;
     }
 
-    public void Dispose()
-    {
-        try { Directory.Delete(Root, recursive: true); }
-        catch (DirectoryNotFoundException) { }
-    }
+    public async ValueTask DisposeAsync() => await Backend.CleanUpAsync(Zones);
 }
 
 /// <summary>A source that returns at most <paramref name="maxChunk"/> bytes per read, like a network body.</summary>
