@@ -12,16 +12,24 @@ namespace ObjectStore.IntegrationTests.Clients;
 /// trailer), end to end through the local host. PutObject here; multipart uploads (TransferUtility) in
 /// <see cref="AwsSdkMultipartTests"/>.
 /// </summary>
-[Collection(LocalHostCollection.Name)]
-public sealed class AwsSdkClientTests(LocalHostFixture host, ITestOutputHelper output) : IDisposable
+public abstract class AwsSdkClientContract(LocalHostFixture fixture, ITestOutputHelper output, ZoneLayout? zones) : IDisposable, IAsyncLifetime
 {
+    private LocalHostInstance? _host;
+
+    /// <summary>The shared host, or the shared host of <c>zones</c> when the class names a layout.</summary>
+    private LocalHostInstance Host => _host ?? throw new InvalidOperationException("Not initialized.");
+
+    public async Task InitializeAsync() => _host = zones is { } layout ? await fixture.SharedOnAsync(layout) : fixture.Shared;
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
     private readonly ClientTestData _data = new();
 
     public void Dispose() => _data.Dispose();
 
     private async Task<(AmazonS3Client S3, string Bucket)> NewBucketAsync()
     {
-        var s3 = host.CreateS3Client();
+        var s3 = Host.CreateS3Client();
         var bucket = ClientTestData.BucketName("sdk");
         var created = await s3.PutBucketAsync(bucket);
         Assert.Equal(HttpStatusCode.OK, created.HttpStatusCode);
@@ -308,3 +316,11 @@ public sealed class AwsSdkClientTests(LocalHostFixture host, ITestOutputHelper o
         Assert.DoesNotContain(bucket, (await s3.ListBucketsAsync()).Buckets?.Select(b => b.BucketName) ?? []);
     }
 }
+
+/// <summary>On the shared host (zones on disk unless <see cref="ZoneLayouts.Variable"/> says otherwise).</summary>
+[Collection(LocalHostCollection.Name)]
+public sealed class AwsSdkClientTests(LocalHostFixture fixture, ITestOutputHelper output) : AwsSdkClientContract(fixture, output, zones: null);
+
+/// <summary>The same suite with every zone a Blob container.</summary>
+[Collection(LocalHostCollection.Name)]
+public sealed class AwsSdkClientOnBlobZonesTests(LocalHostFixture fixture, ITestOutputHelper output) : AwsSdkClientContract(fixture, output, ZoneLayout.Blob);

@@ -10,9 +10,17 @@ namespace ObjectStore.IntegrationTests.Clients;
 /// AWSSDK.S3 4.1.0 multipart uploads end to end: TransferUtility up and down in 8 MiB parts, the
 /// low-level calls (an upload left unfinished is listed, then aborted), GET by part number.
 /// </summary>
-[Collection(LocalHostCollection.Name)]
-public sealed class AwsSdkMultipartTests(LocalHostFixture host) : IDisposable
+public abstract class AwsSdkMultipartContract(LocalHostFixture fixture, ZoneLayout? zones) : IDisposable, IAsyncLifetime
 {
+    private LocalHostInstance? _host;
+
+    /// <summary>The shared host, or the shared host of <c>zones</c> when the class names a layout.</summary>
+    private LocalHostInstance Host => _host ?? throw new InvalidOperationException("Not initialized.");
+
+    public async Task InitializeAsync() => _host = zones is { } layout ? await fixture.SharedOnAsync(layout) : fixture.Shared;
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
     private const long MiB = ClientTestData.MiB;
     private readonly ClientTestData _data = new();
 
@@ -20,7 +28,7 @@ public sealed class AwsSdkMultipartTests(LocalHostFixture host) : IDisposable
 
     private async Task<(AmazonS3Client S3, string Bucket)> NewBucketAsync()
     {
-        var s3 = host.CreateS3Client();
+        var s3 = Host.CreateS3Client();
         var bucket = ClientTestData.BucketName("sdkmp");
         await s3.PutBucketAsync(bucket);
         return (s3, bucket);
@@ -91,3 +99,11 @@ public sealed class AwsSdkMultipartTests(LocalHostFixture host) : IDisposable
         await s3.DeleteBucketAsync(bucket);
     }
 }
+
+/// <summary>On the shared host (zones on disk unless <see cref="ZoneLayouts.Variable"/> says otherwise).</summary>
+[Collection(LocalHostCollection.Name)]
+public sealed class AwsSdkMultipartTests(LocalHostFixture fixture) : AwsSdkMultipartContract(fixture, zones: null);
+
+/// <summary>The same suite with zone-a on disk, zone-b and zone-c Blob containers.</summary>
+[Collection(LocalHostCollection.Name)]
+public sealed class AwsSdkMultipartOnMixedZonesTests(LocalHostFixture fixture) : AwsSdkMultipartContract(fixture, ZoneLayout.Mixed);

@@ -4,15 +4,17 @@ using Microsoft.Extensions.DependencyInjection;
 using ObjectStore.Index;
 using ObjectStore.IntegrationTests.Infrastructure;
 using ObjectStore.Storage;
+using ObjectStore.Storage.Blob;
 using ObjectStore.Storage.Disk;
 using ObjectStore.Testing;
 
 namespace ObjectStore.IntegrationTests.FaultInjection;
 
 /// <summary>
-/// A local host of its own (own data directory and index, background passes off so nothing heals
-/// behind the test's back) with one bucket, and the tools to damage the shards of its objects:
-/// where each shard file is (from the layout the index recorded) and how to corrupt or remove it.
+/// A local host of its own (own zones and index, background passes off so nothing heals behind
+/// the test's back) with one bucket, and the tools to damage the shards of its objects below the
+/// shard store, in directories or Blob containers: read, corrupt, replace or remove a shard (found
+/// from the layout the index recorded), or a whole zone.
 /// </summary>
 internal sealed class FaultHost : IAsyncDisposable
 {
@@ -31,9 +33,9 @@ internal sealed class FaultHost : IAsyncDisposable
     public LogCapture Log => Host.Log;
 
     /// <summary>No SDK retries: each failing request reaches the host (and its log) exactly once.</summary>
-    public static async Task<FaultHost> StartAsync(LocalHostFixture fixture)
+    public static async Task<FaultHost> StartAsync(LocalHostFixture fixture, ZoneLayout zones)
     {
-        var host = await fixture.StartHostAsync(new LocalHostOptions { Background = false });
+        var host = await fixture.StartHostAsync(new LocalHostOptions { Background = false, Zones = zones });
         var s3 = host.CreateS3Client(configure: c => c.MaxErrorRetry = 0);
         var bucket = UniqueNames.Bucket("faults");
         await s3.PutBucketAsync(bucket);
@@ -69,32 +71,65 @@ internal sealed class FaultHost : IAsyncDisposable
     public IEnumerable<int> ShardsIn(DataLayout layout, string zone) =>
         Enumerable.Range(0, layout.ShardZones.Count).Where(i => layout.ShardZones[i] == zone);
 
-    public string ShardPath(DataLayout layout, int shardIndex)
-    {
-        var store = (ErasureObjectDataStore)Host.Services.GetRequiredService<IObjectDataStore>();
-        var zone = (DiskShardStore)store.Zones.Single(z => z.Zone == layout.ShardZones[shardIndex]);
-        return zone.ShardPath(new ShardId(layout.DataId, shardIndex));
-    }
+    private IShardStore Zone(string name) => Host.ShardStores.Single(z => z.Zone == name);
 
-    /// <summary>Flips one random bit of one random byte in the given stripes' blocks (checksum included) of a shard file.</summary>
-    public void FlipBytes(DataLayout layout, int shardIndex, Random random, IEnumerable<long> stripes)
+    /// <summary>Removes a whole zone: its directory, or its Blob container.</summary>
+    public async Task DeleteZoneAsync(string zone)
     {
-        var geometry = ShardGeometry.Of(layout);
-        using var file = File.Open(ShardPath(layout, shardIndex), FileMode.Open, FileAccess.ReadWrite);
-        var one = new byte[1];
-        foreach (var stripe in stripes)
+        switch (Zone(zone))
         {
-            file.Position = geometry.BlockOffset(stripe) + random.Next(geometry.BlockLength(stripe) + ShardGeometry.ChecksumSize);
-            file.ReadExactly(one);
-            one[0] ^= (byte)(1 << random.Next(8));
-            file.Position--;
-            file.Write(one);
+            case DiskShardStore disk:
+                Directory.Delete(disk.RootDirectory, recursive: true);
+                break;
+            case BlobShardStore blob:
+                await blob.Container.DeleteAsync();
+                break;
         }
     }
 
-    /// <summary>Flips bytes in every block of a shard file.</summary>
-    public void FlipBytesInEveryBlock(DataLayout layout, int shardIndex, Random random) =>
-        FlipBytes(layout, shardIndex, random, LongRange(ShardGeometry.Of(layout).StripeCount));
+    public Task<bool> DeleteShardAsync(DataLayout layout, int shardIndex) =>
+        Zone(layout.ShardZones[shardIndex]).DeleteAsync(new ShardId(layout.DataId, shardIndex), CancellationToken.None);
+
+    /// <summary>The committed bytes of a shard, read below the store (file or blob).</summary>
+    public async Task<byte[]> ReadShardAsync(DataLayout layout, int shardIndex)
+    {
+        var id = new ShardId(layout.DataId, shardIndex);
+        return Zone(layout.ShardZones[shardIndex]) switch
+        {
+            DiskShardStore disk => await File.ReadAllBytesAsync(disk.ShardPath(id)),
+            BlobShardStore blob => (await blob.Container.GetBlobClient(BlobShardStore.BlobName(id)).DownloadContentAsync()).Value.Content.ToArray(),
+            var other => throw new NotSupportedException(other.GetType().Name),
+        };
+    }
+
+    /// <summary>Replaces a shard's bytes below the store (file or blob).</summary>
+    public async Task WriteShardAsync(DataLayout layout, int shardIndex, byte[] bytes)
+    {
+        var id = new ShardId(layout.DataId, shardIndex);
+        switch (Zone(layout.ShardZones[shardIndex]))
+        {
+            case DiskShardStore disk:
+                await File.WriteAllBytesAsync(disk.ShardPath(id), bytes);
+                break;
+            case BlobShardStore blob:
+                await blob.Container.GetBlobClient(BlobShardStore.BlobName(id)).UploadAsync(new BinaryData(bytes), overwrite: true);
+                break;
+        }
+    }
+
+    /// <summary>Flips one random bit of one random byte in the given stripes' blocks (checksum included) of a shard.</summary>
+    public async Task FlipBytesAsync(DataLayout layout, int shardIndex, Random random, IEnumerable<long> stripes)
+    {
+        var geometry = ShardGeometry.Of(layout);
+        var bytes = await ReadShardAsync(layout, shardIndex);
+        foreach (var stripe in stripes)
+            bytes[geometry.BlockOffset(stripe) + random.Next(geometry.BlockLength(stripe) + ShardGeometry.ChecksumSize)] ^= (byte)(1 << random.Next(8));
+        await WriteShardAsync(layout, shardIndex, bytes);
+    }
+
+    /// <summary>Flips bytes in every block of a shard.</summary>
+    public Task FlipBytesInEveryBlockAsync(DataLayout layout, int shardIndex, Random random) =>
+        FlipBytesAsync(layout, shardIndex, random, LongRange(ShardGeometry.Of(layout).StripeCount));
 
     /// <summary>The bad-shard warnings (event 2001) logged from <paramref name="from"/> on.</summary>
     public IReadOnlyList<CapturedLog> BadShardLines(int from = 0) =>

@@ -10,10 +10,9 @@ namespace ObjectStore.IntegrationTests.FaultInjection;
 /// <summary>
 /// Damaged zones seen through the local host with AWSSDK.S3: the default layout is 4+2 over three
 /// zones (two shards per zone), 1 MiB blocks, so a stripe holds 4 MiB of object data. Each test
-/// damages the zone directories of a host of its own.
+/// damages the zones of a host of its own; every test runs with zones on disk, on Blob, and mixed.
 /// </summary>
-[Collection(LocalHostCollection.Name)]
-public sealed class ZoneFaultTests(LocalHostFixture fixture)
+public abstract class ZoneFaultTests(LocalHostFixture fixture, ZoneLayout zones)
 {
     private const int Stripe = 4 * MiB;
 
@@ -29,12 +28,12 @@ public sealed class ZoneFaultTests(LocalHostFixture fixture)
     private static readonly byte[] Large = Objects[^1].Data;
 
     [Fact]
-    public async Task Get_after_a_whole_zone_directory_is_deleted_returns_original_bytes()
+    public async Task Get_after_a_whole_zone_is_deleted_returns_original_bytes()
     {
-        await using var faults = await StartAsync(fixture);
+        await using var faults = await StartAsync(fixture, zones);
         var layouts = await PutAllAsync(faults);
 
-        Directory.Delete(faults.Host.ZoneDirectory("zone-b"), recursive: true);
+        await faults.DeleteZoneAsync("zone-b"); // its directory, or its container
 
         await AssertAllReadBackAsync(faults);
         var lines = faults.BadShardLines();
@@ -49,14 +48,14 @@ public sealed class ZoneFaultTests(LocalHostFixture fixture)
     [Fact]
     public async Task Get_after_random_bytes_are_flipped_in_one_zones_shards_returns_original_bytes_and_logs_each_corrupt_shard()
     {
-        await using var faults = await StartAsync(fixture);
+        await using var faults = await StartAsync(fixture, zones);
         var layouts = await PutAllAsync(faults);
         var random = new Random(20240603);
         var corrupt = new List<(DataLayout Layout, int Shard)>();
         foreach (var layout in layouts.Where(l => l.Length > 0))
             foreach (var shard in faults.ShardsIn(layout, "zone-a"))
             {
-                faults.FlipBytesInEveryBlock(layout, shard, random);
+                await faults.FlipBytesInEveryBlockAsync(layout, shard, random);
                 corrupt.Add((layout, shard));
             }
 
@@ -84,12 +83,12 @@ public sealed class ZoneFaultTests(LocalHostFixture fixture)
     [Fact]
     public async Task Get_with_three_shards_of_a_stripe_lost_answers_InternalError_and_logs_the_object()
     {
-        await using var faults = await StartAsync(fixture);
+        await using var faults = await StartAsync(fixture, zones);
         const string key = "lost/three-shards.bin";
         var data = Payload(Stripe + 1000, 5);
         var layout = await faults.PutAsync(key, data);
         foreach (var shard in new[] { 0, 3, 5 })
-            File.Delete(faults.ShardPath(layout, shard));
+            Assert.True(await faults.DeleteShardAsync(layout, shard));
 
         // The first stripe cannot be rebuilt before any byte is sent: an S3 error, not a 200.
         var error = await Assert.ThrowsAsync<AmazonS3Exception>(() => faults.GetAsync(key));
@@ -112,12 +111,12 @@ public sealed class ZoneFaultTests(LocalHostFixture fixture)
     [Fact]
     public async Task Get_with_three_shards_of_a_later_stripe_corrupt_aborts_the_connection_after_a_correct_prefix()
     {
-        await using var faults = await StartAsync(fixture);
+        await using var faults = await StartAsync(fixture, zones);
         const string key = "lost/third-stripe.bin";
         var layout = await faults.PutAsync(key, Large);
         var random = new Random(11);
         foreach (var shard in new[] { 1, 2, 4 })
-            faults.FlipBytes(layout, shard, random, [2]);
+            await faults.FlipBytesAsync(layout, shard, random, [2]);
 
         // Stripes 0 and 1 stream out under a 200 before stripe 2 turns out unreadable; the only honest
         // signal left is a broken connection, so the client gets a short body, never wrong bytes.
@@ -167,3 +166,14 @@ public sealed class ZoneFaultTests(LocalHostFixture fixture)
         (string?)line["DataId"] == layout.DataId && (int?)line["ShardIndex"] == shard
         && line.Message.Contains($"data {layout.DataId} shard {shard} in zone {layout.ShardZones[shard]}", StringComparison.Ordinal);
 }
+
+[Collection(LocalHostCollection.Name)]
+public sealed class DiskZoneFaultTests(LocalHostFixture fixture) : ZoneFaultTests(fixture, ZoneLayout.Disk);
+
+/// <summary>Every zone a Blob container: deleting one zone's container leaves every object readable.</summary>
+[Collection(LocalHostCollection.Name)]
+public sealed class BlobZoneFaultTests(LocalHostFixture fixture) : ZoneFaultTests(fixture, ZoneLayout.Blob);
+
+/// <summary>zone-a on disk, zone-b and zone-c on Blob: one stripe's shards on both backends.</summary>
+[Collection(LocalHostCollection.Name)]
+public sealed class MixedZoneFaultTests(LocalHostFixture fixture) : ZoneFaultTests(fixture, ZoneLayout.Mixed);

@@ -17,6 +17,7 @@ public sealed class LocalHostFixture : IAsyncLifetime
     private readonly AzuriteFixture azurite = new();
     private readonly List<LocalHostInstance> started = [];
     private LocalHostInstance? shared;
+    private readonly Dictionary<ZoneLayout, Task<LocalHostInstance>> sharedOn = [];
 
     /// <summary>The host the ordinary end-to-end tests share.</summary>
     public LocalHostInstance Shared => shared ?? throw new InvalidOperationException("The local host fixture is not initialized.");
@@ -30,6 +31,22 @@ public sealed class LocalHostFixture : IAsyncLifetime
     {
         await azurite.InitializeAsync();
         shared = await StartHostAsync();
+    }
+
+    /// <summary>
+    /// A host on <paramref name="layout"/> shared by the test classes that run a suite on that layout
+    /// (the shared host itself when it already has it); started on first use.
+    /// </summary>
+    public Task<LocalHostInstance> SharedOnAsync(ZoneLayout layout)
+    {
+        if (Shared.Zones == layout)
+            return Task.FromResult(Shared);
+        lock (sharedOn)
+        {
+            if (!sharedOn.TryGetValue(layout, out var host))
+                sharedOn[layout] = host = StartHostAsync(new LocalHostOptions { Zones = layout });
+            return host;
+        }
     }
 
     /// <summary>

@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ObjectStore.Hosting;
 using ObjectStore.LocalHost;
+using ObjectStore.Storage;
+using ObjectStore.Storage.Blob;
 using ObjectStore.Testing;
 
 namespace ObjectStore.IntegrationTests.Infrastructure;
@@ -21,6 +23,12 @@ public sealed record LocalHostOptions
     /// <summary>An existing table prefix (another instance's index); null: a new unique one.</summary>
     public string? TablePrefix { get; init; }
 
+    /// <summary>Directories, Blob containers or both; null: <see cref="ZoneLayouts.Default"/>.</summary>
+    public ZoneLayout? Zones { get; init; }
+
+    /// <summary>An existing container prefix (another instance's Blob zones); null: a new unique one.</summary>
+    public string? BlobContainerPrefix { get; init; }
+
     /// <summary>Run the lifecycle and repair passes and the events-queue pump, as the real host does.</summary>
     public bool Background { get; init; } = true;
 
@@ -29,7 +37,7 @@ public sealed record LocalHostOptions
 
     /// <summary>Options for a second instance over the same zones and index as <paramref name="other"/>.</summary>
     public static LocalHostOptions SharingStateWith(LocalHostInstance other) =>
-        new() { DataDirectory = other.DataDirectory, TablePrefix = other.TablePrefix };
+        new() { DataDirectory = other.DataDirectory, TablePrefix = other.TablePrefix, Zones = other.Zones, BlobContainerPrefix = other.BlobContainerPrefix };
 }
 
 /// <summary>
@@ -47,7 +55,8 @@ public sealed class LocalHostInstance : IAsyncDisposable
     private readonly bool _ownsDataDirectory;
     private int _disposed;
 
-    private LocalHostInstance(WebApplication app, int port, string dataDirectory, bool ownsDataDirectory, string tablePrefix, LogCapture log)
+    private LocalHostInstance(WebApplication app, int port, string dataDirectory, bool ownsDataDirectory, string tablePrefix, LogCapture log,
+        ZoneLayout zones, string blobContainerPrefix)
     {
         _app = app;
         Port = port;
@@ -55,7 +64,15 @@ public sealed class LocalHostInstance : IAsyncDisposable
         _ownsDataDirectory = ownsDataDirectory;
         TablePrefix = tablePrefix;
         Log = log;
+        Zones = zones;
+        BlobContainerPrefix = blobContainerPrefix;
     }
+
+    public ZoneLayout Zones { get; }
+    public string BlobContainerPrefix { get; }
+
+    /// <summary>The shard store of each zone, in placement order.</summary>
+    public IReadOnlyList<IShardStore> ShardStores => ((ErasureObjectDataStore)Services.GetRequiredService<IObjectDataStore>()).Zones;
 
     public int Port { get; }
     public Uri Endpoint => new($"http://127.0.0.1:{Port}");
@@ -93,6 +110,8 @@ public sealed class LocalHostInstance : IAsyncDisposable
         var ownsDataDirectory = options.DataDirectory is null;
         var dataDirectory = options.DataDirectory ?? Path.Combine(Path.GetTempPath(), "objectstore-e2e-" + Guid.NewGuid().ToString("N")[..12]);
         var tablePrefix = options.TablePrefix ?? UniqueNames.Table("e2e");
+        var zones = options.Zones ?? ZoneLayouts.Default;
+        var containerPrefix = options.BlobContainerPrefix ?? UniqueNames.Container("e2e") + "-";
         for (var attempt = 1; ; attempt++)
         {
             var port = LoopbackPort.Free();
@@ -106,6 +125,8 @@ public sealed class LocalHostInstance : IAsyncDisposable
                 [ObjectStoreSettings.TablePrefixSetting] = tablePrefix,
                 ["OBJECTSTORE_STORAGE_CONNECTION_STRING"] = storageConnectionString,
             };
+            foreach (var (name, value) in ZoneLayouts.Settings(zones, containerPrefix))
+                settings[name] = value;
             foreach (var (name, value) in options.Settings ?? new Dictionary<string, string?>())
                 settings[name] = value;
 
@@ -114,7 +135,7 @@ public sealed class LocalHostInstance : IAsyncDisposable
             try
             {
                 await app.StartAsync();
-                return new LocalHostInstance(app, port, dataDirectory, ownsDataDirectory, tablePrefix, log);
+                return new LocalHostInstance(app, port, dataDirectory, ownsDataDirectory, tablePrefix, log, zones, containerPrefix);
             }
             catch (IOException) when (attempt < StartAttempts)
             {
@@ -133,10 +154,16 @@ public sealed class LocalHostInstance : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
+        var containers = ShardStores.OfType<BlobShardStore>().Select(z => z.Container).ToArray();
         await _app.StopAsync();
         await _app.DisposeAsync();
         if (_ownsDataDirectory)
+        {
             DeleteDirectory(DataDirectory);
+            // Azurite keeps blobs in memory: give it back what this instance stored.
+            foreach (var container in containers)
+                await container.DeleteIfExistsAsync();
+        }
     }
 
     private static void DeleteDirectory(string path)

@@ -6,12 +6,20 @@ using ObjectStore.IntegrationTests.Infrastructure;
 namespace ObjectStore.IntegrationTests.Versioning;
 
 /// <summary>Versioning through the local host with AWSSDK.S3 4.1.0 in its default configuration.</summary>
-[Collection(LocalHostCollection.Name)]
-public sealed class VersioningEndToEndTests(LocalHostFixture host)
+public abstract class VersioningEndToEndContract(LocalHostFixture fixture, ZoneLayout? zones) : IAsyncLifetime
 {
+    private LocalHostInstance? _host;
+
+    /// <summary>The shared host, or the shared host of <c>zones</c> when the class names a layout.</summary>
+    private LocalHostInstance Host => _host ?? throw new InvalidOperationException("Not initialized.");
+
+    public async Task InitializeAsync() => _host = zones is { } layout ? await fixture.SharedOnAsync(layout) : fixture.Shared;
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
     private async Task<(AmazonS3Client S3, string Bucket)> NewBucketAsync(string? status)
     {
-        var s3 = host.CreateS3Client();
+        var s3 = Host.CreateS3Client();
         var bucket = ClientTestData.BucketName("ver");
         await s3.PutBucketAsync(bucket);
         if (status is not null)
@@ -119,3 +127,11 @@ public sealed class VersioningEndToEndTests(LocalHostFixture host)
         Assert.Empty((await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket })).S3Objects ?? []);
     }
 }
+
+/// <summary>On the shared host (zones on disk unless <see cref="ZoneLayouts.Variable"/> says otherwise).</summary>
+[Collection(LocalHostCollection.Name)]
+public sealed class VersioningEndToEndTests(LocalHostFixture fixture) : VersioningEndToEndContract(fixture, zones: null);
+
+/// <summary>The same suite with every zone a Blob container.</summary>
+[Collection(LocalHostCollection.Name)]
+public sealed class VersioningEndToEndOnBlobZonesTests(LocalHostFixture fixture) : VersioningEndToEndContract(fixture, ZoneLayout.Blob);
