@@ -1,7 +1,8 @@
 // ObjectStore on Azure: the index account (tables, events queue, host storage), one shard
-// account per zone, a Flex Consumption plan (FC1, Linux), the four function apps (.NET 10
-// isolated worker, system-assigned identities with data-plane roles), Application Insights,
-// and a Key Vault holding the S3 master secret key. See infra/README.md.
+// account per zone with one blob container (the Blob shard store), a Flex Consumption plan
+// (FC1, Linux), the four function apps (.NET 10 isolated worker, system-assigned identities
+// with data-plane roles scoped to what each app touches; no account keys anywhere),
+// Application Insights, and a Key Vault holding the S3 master secret key. See infra/README.md.
 
 targetScope = 'resourceGroup'
 
@@ -44,8 +45,23 @@ param lifecycleSchedule string = '0 0 * * * *'
 @description('Six-field cron schedule of the repair scan.')
 param repairSchedule string = '0 */15 * * * *'
 
-@description('Quota of each zone\'s file share, in GiB.')
-param shardShareQuotaGiB int = 1024
+@description('Regions of the zones\' accounts, one per zone; empty puts every zone in location (separate regions make each zone a region).')
+param zoneLocations array = []
+
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_GZRS'
+])
+@description('Redundancy of each zone\'s account: LRS (the zone is the failure domain), ZRS for zones that each survive a datacenter loss.')
+param shardAccountSku string = 'Standard_LRS'
+
+@description('Blob container name prefix; each zone\'s container is this followed by the zone name.')
+param blobContainerPrefix string = 'objectstore-'
+
+@description('S3 storage class to Blob access tier of its shards, e.g. "STANDARD_IA=Cool,GLACIER_IR=Cold"; classes not listed use the account tier (Hot).')
+param blobAccessTiers string = ''
 
 @description('Largest instance count of the gateway app.')
 param gatewayMaximumInstanceCount int = 40
@@ -59,10 +75,10 @@ var zoneLetters = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']
 var eventsQueue = 'objectstore-events'
 
 var apps = [
-  { key: 'gateway', memory: 4096, maxInstances: gatewayMaximumInstanceCount, extra: { AzureWebJobsDisableHomepage: 'true' } }
-  { key: 'lifecycle', memory: 2048, maxInstances: 1, extra: {} }
-  { key: 'repair', memory: 2048, maxInstances: 1, extra: {} }
-  { key: 'notify', memory: 2048, maxInstances: 10, extra: {} }
+  { key: 'gateway', memory: 4096, maxInstances: gatewayMaximumInstanceCount, shards: true, extra: { AzureWebJobsDisableHomepage: 'true' } }
+  { key: 'lifecycle', memory: 2048, maxInstances: 1, shards: true, extra: {} }
+  { key: 'repair', memory: 2048, maxInstances: 1, shards: true, extra: {} }
+  { key: 'notify', memory: 2048, maxInstances: 10, shards: false, extra: {} }
 ]
 
 module index 'modules/indexStorage.bicep' = {
@@ -84,10 +100,11 @@ module shards 'modules/shardStorage.bicep' = [
     name: 'shard-storage-zone-${zoneLetters[i]}'
     params: {
       name: '${prefix}z${zoneLetters[i]}${suffix}'
-      location: location
+      location: empty(zoneLocations) ? location : zoneLocations[i]
       tags: allTags
       zone: 'zone-${zoneLetters[i]}'
-      shareQuotaGiB: shardShareQuotaGiB
+      containerName: '${blobContainerPrefix}zone-${zoneLetters[i]}'
+      skuName: shardAccountSku
     }
   }
 ]
@@ -108,7 +125,6 @@ module vault 'modules/keyVault.bicep' = {
     location: location
     tags: allTags
     s3SecretKey: s3SecretKey
-    indexAccountName: index.outputs.name
   }
 }
 
@@ -125,24 +141,32 @@ var zones = [
   for i in range(0, zoneCount): {
     zone: 'zone-${zoneLetters[i]}'
     accountName: '${prefix}z${zoneLetters[i]}${suffix}'
-    shareName: 'shards'
+    containerName: '${blobContainerPrefix}zone-${zoneLetters[i]}'
   }
 ]
 
-// The same keys as functions/*/local.settings.sample.json (FUNCTIONS_WORKER_RUNTIME is the
-// plan's runtime setting and AzureWebJobsStorage is identity-based on Flex Consumption).
+// The same keys as functions/*/local.settings.sample.json, except that the storage connection
+// is identity-based (the Functions "__serviceUri" convention, read by the core and by the Notify
+// queue trigger alike) instead of a connection string, FUNCTIONS_WORKER_RUNTIME is the plan's
+// runtime setting, and AzureWebJobsStorage is identity-based on Flex Consumption.
 var objectStoreSettings = {
-  OBJECTSTORE_STORAGE_CONNECTION_STRING: '@Microsoft.KeyVault(SecretUri=${vault.outputs.storageConnectionUri})'
+  OBJECTSTORE_STORAGE_CONNECTION_STRING__tableServiceUri: index.outputs.tableEndpoint
+  OBJECTSTORE_STORAGE_CONNECTION_STRING__queueServiceUri: index.outputs.queueEndpoint
+  OBJECTSTORE_STORAGE_CONNECTION_STRING__credential: 'managedidentity'
   OBJECTSTORE_LIFECYCLE_SCHEDULE: lifecycleSchedule
   OBJECTSTORE_REPAIR_SCHEDULE: repairSchedule
-  OBJECTSTORE_DATA: '/mounts'
+  // Only disk zones use the data directory; every zone here is a Blob container.
+  OBJECTSTORE_DATA: '/tmp/objectstore'
   OBJECTSTORE_ZONES: join(map(zones, zone => zone.zone), ',')
+  OBJECTSTORE_ZONE_BACKEND: 'blob'
+  OBJECTSTORE_BLOB_CONTAINER_PREFIX: blobContainerPrefix
+  OBJECTSTORE_BLOB_ZONE_ENDPOINTS: join(map(zones, zone => '${zone.zone}=https://${zone.accountName}.blob.${environment().suffixes.storage}/'), ',')
+  OBJECTSTORE_BLOB_ACCESS_TIERS: blobAccessTiers
   OBJECTSTORE_ACCESS_KEY: s3AccessKey
   OBJECTSTORE_SECRET_KEY: '@Microsoft.KeyVault(SecretUri=${vault.outputs.secretKeyUri})'
   OBJECTSTORE_REGION: s3Region
   OBJECTSTORE_BASE_DOMAIN: baseDomain
   OBJECTSTORE_TABLE_PREFIX: tablePrefix
-  // Read once Hosting binds the "ObjectStore:Data" options section; STANDARD is 4+2 until then.
   ObjectStore__Data__StorageClasses__STANDARD: erasureProfile
 }
 
@@ -159,8 +183,14 @@ module functionApps 'modules/functionApp.bicep' = [
       planId: plan.outputs.id
       indexAccountName: index.outputs.name
       deploymentContainer: 'deploy-${app.key}'
+      queues: [
+        eventsQueue
+        '${eventsQueue}-poison'
+      ]
       zones: zones
+      shardAccess: app.shards
       keyVaultName: vault.outputs.name
+      secretName: vault.outputs.secretName
       appSettings: union(objectStoreSettings, app.extra)
       appInsightsConnectionString: monitoring.outputs.connectionString
       maximumInstanceCount: app.maxInstances
@@ -173,3 +203,4 @@ output gatewayHostName string = functionApps[0].outputs.defaultHostName
 output functionAppNames array = [for (app, i) in apps: functionApps[i].outputs.name]
 output indexAccountName string = index.outputs.name
 output keyVaultName string = vault.outputs.name
+output shardAccountNames array = [for i in range(0, zoneCount): shards[i].outputs.name]

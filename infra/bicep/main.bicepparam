@@ -5,6 +5,11 @@ using 'main.bicep'
 param environmentName = 'dev'
 param zoneCount = 3
 param erasureProfile = '4+2'
+// One region for all zones here; list three regions to put each zone in its own.
+param zoneLocations = []
+param shardAccountSku = 'Standard_LRS'
+param blobContainerPrefix = 'objectstore-'
+param blobAccessTiers = 'STANDARD_IA=Cool,GLACIER_IR=Cold'
 param s3AccessKey = 'objectstore'
 param s3SecretKey = readEnvironmentVariable('OBJECTSTORE_SECRET_KEY')
 param s3Region = 'us-east-1'

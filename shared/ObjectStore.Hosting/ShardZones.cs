@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging;
 using ObjectStore.Storage;
@@ -33,7 +34,20 @@ internal sealed class ShardZones(IReadOnlyList<IShardStore> stores)
         return new ShardZones(stores);
     }
 
-    /// <summary>Creates each Blob zone's container unless it exists (start-up).</summary>
+    /// <summary>
+    /// Creates each Blob zone's container unless it exists (start-up). An identity that may not
+    /// create it (403: the deployment made the containers, and an app that never touches shards,
+    /// like Notify, has no role on them) leaves it to the deployment.
+    /// </summary>
     public Task EnsureContainersAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(Stores.OfType<BlobShardStore>().Select(zone => zone.EnsureContainerAsync(cancellationToken)));
+        Task.WhenAll(Stores.OfType<BlobShardStore>().Select(async zone =>
+        {
+            try
+            {
+                await zone.EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.Status == 403)
+            {
+            }
+        }));
 }

@@ -1,5 +1,5 @@
 using System.Reflection;
-using System.Text.RegularExpressions;
+using System.Text.Json;
 using ObjectStore.Background;
 using ObjectStore.FunctionsTests.Infrastructure;
 using ObjectStore.Hosting;
@@ -10,8 +10,11 @@ namespace ObjectStore.FunctionsTests;
 /// The committed local.settings.sample.json of each app, and the Bicep app settings, carry every
 /// setting the core reads, under the names the core reads.
 /// </summary>
-public sealed class AppSettingsTests
+public sealed partial class AppSettingsTests
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"'([A-Za-z_][A-Za-z0-9_]*)'")]
+    private static partial System.Text.RegularExpressions.Regex QuotedName();
+
     private static readonly string RepoRoot = ObjectStore.Testing.RepoRoot.Find();
 
     public static TheoryData<string> Apps => new(FunctionApp.All.Select(a => a.Name));
@@ -67,26 +70,70 @@ public sealed class AppSettingsTests
         Assert.Contains("local.settings.json", ignored);
     }
 
-    [Fact]
-    public void Bicep_sets_every_sample_setting_on_the_function_apps()
+    /// <summary>
+    /// Every property name in the compiled main template, and every quoted name inside its ARM
+    /// expressions: app settings are object keys there, or the keys of a createObject('NAME', value, ...).
+    /// </summary>
+    private static async Task<HashSet<string>> CompiledTemplateKeysAsync()
     {
-        var bicep = Path.Combine(RepoRoot, "infra", "bicep");
-        var main = File.ReadAllText(Path.Combine(bicep, "main.bicep"));
-        var functionApp = File.ReadAllText(Path.Combine(bicep, "modules", "functionApp.bicep"));
-        // On Flex Consumption the runtime is the plan's functionAppConfig, and the host's storage is identity-based.
+        var result = await ProcessRunner.RunAsync(BicepCli.Find(), ["build", "main.bicep", "--stdout"],
+            Path.Combine(RepoRoot, "infra", "bicep"), TimeSpan.FromMinutes(2), new Dictionary<string, string?>());
+        Assert.True(result.ExitCode == 0, result.Describe("bicep build main.bicep"));
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        void Walk(JsonElement element)
+        {
+            if (element.ValueKind == JsonValueKind.Object)
+                foreach (var property in element.EnumerateObject())
+                {
+                    keys.Add(property.Name);
+                    Walk(property.Value);
+                }
+            else if (element.ValueKind == JsonValueKind.Array)
+                foreach (var item in element.EnumerateArray())
+                    Walk(item);
+            else if (element.ValueKind == JsonValueKind.String && element.GetString() is ['[', ..] expression)
+                foreach (System.Text.RegularExpressions.Match literal in QuotedName().Matches(expression))
+                    keys.Add(literal.Groups[1].Value);
+        }
+        using var template = JsonDocument.Parse(result.StandardOutput);
+        Walk(template.RootElement);
+        return keys;
+    }
+
+    /// <summary>In Azure the storage connection is identity-based: these replace the connection string.</summary>
+    private static readonly string[] IdentityConnectionSettings =
+    [
+        $"{BackgroundSchedules.StorageConnectionSetting}__{StorageConnection.TableServiceUriKey}",
+        $"{BackgroundSchedules.StorageConnectionSetting}__{StorageConnection.QueueServiceUriKey}",
+    ];
+
+    [Fact]
+    public async Task Bicep_sets_every_setting_the_code_reads_and_no_storage_connection_string()
+    {
+        var keys = await CompiledTemplateKeysAsync();
+        var read = CoreSettingNames().Where(n => n != BackgroundSchedules.StorageConnectionSetting)
+            .Concat(IdentityConnectionSettings)
+            .Append(ObjectStoreSettings.StorageClassesSection.Replace(":", "__", StringComparison.Ordinal) + "__STANDARD");
+
+        Assert.All(read, name => Assert.True(keys.Contains(name), $"main.bicep does not set {name}."));
+        // No account key anywhere: the connection string setting is not set at all.
+        Assert.DoesNotContain(BackgroundSchedules.StorageConnectionSetting, keys);
+    }
+
+    [Fact]
+    public async Task Bicep_sets_every_sample_setting_on_the_function_apps()
+    {
+        var keys = await CompiledTemplateKeysAsync();
+        // On Flex Consumption the runtime is the plan's functionAppConfig, and storage is identity-based.
         var replacedInAzure = new Dictionary<string, string>
         {
-            ["FUNCTIONS_WORKER_RUNTIME"] = "name: 'dotnet-isolated'",
-            ["AzureWebJobsStorage"] = "AzureWebJobsStorage__accountName:",
+            ["FUNCTIONS_WORKER_RUNTIME"] = "runtime",
+            ["AzureWebJobsStorage"] = "AzureWebJobsStorage__accountName",
+            [BackgroundSchedules.StorageConnectionSetting] = IdentityConnectionSettings[1],
         };
 
-        var keys = FunctionApp.All.SelectMany(a => SampleValues(a.Name).Keys).Distinct();
-        Assert.All(keys, key =>
-        {
-            if (replacedInAzure.TryGetValue(key, out var replacement))
-                Assert.Contains(replacement, functionApp);
-            else
-                Assert.Matches($@"\b{Regex.Escape(key)}:", main);
-        });
+        var sampleKeys = FunctionApp.All.SelectMany(a => SampleValues(a.Name).Keys).Distinct();
+        Assert.All(sampleKeys, key =>
+            Assert.True(keys.Contains(replacedInAzure.GetValueOrDefault(key, key)), $"main.bicep does not set {key}."));
     }
 }

@@ -33,6 +33,18 @@ public sealed class BicepBuildTests
         Assert.True(resources.GetArrayLength() > 0 || resources.EnumerateObject().Any(), "The compiled template has no resources.");
     }
 
+    public static TheoryData<string> Modules =>
+        new(Directory.GetFiles(Path.Combine(BicepDirectory, "modules"), "*.bicep").Select(f => Path.GetFileName(f)).Order());
+
+    [Theory]
+    [MemberData(nameof(Modules))]
+    public async Task Every_module_compiles_on_its_own_without_any_diagnostic(string module)
+    {
+        var result = await BicepAsync("build", Path.Combine("modules", module), "--stdout");
+
+        Assert.True(result.ExitCode == 0 && result.StandardError.Trim().Length == 0, result.Describe($"bicep build modules/{module}"));
+    }
+
     [Fact]
     public async Task Example_parameters_compile_without_any_diagnostic()
     {

@@ -1,5 +1,6 @@
 // One isolated-worker function app (.NET 10) on the Flex Consumption plan, with a
-// system-assigned identity, its data-plane roles, and the shard zones mounted as directories.
+// system-assigned identity and the data-plane roles it needs, each scoped as tightly as the
+// app allows: no account key or connection string in any app setting.
 
 param name string
 param location string
@@ -9,9 +10,15 @@ param planId string
 param indexAccountName string
 @description('Blob container in the index account that holds this app\'s deployment package.')
 param deploymentContainer string
-@description('The zones: { zone, accountName, shareName } each; every share is mounted at /mounts/zones/<zone> ({OBJECTSTORE_DATA}/zones/<zone>).')
+@description('Queues of the index account this app sends to or triggers on (events and its poison queue).')
+param queues array
+@description('The zones: { zone, accountName, containerName } each.')
 param zones array
+@description('Whether the app reads and writes shards (Gateway, Lifecycle, Repair); Notify does not.')
+param shardAccess bool
 param keyVaultName string
+@description('Name of the Key Vault secret holding the S3 master secret key.')
+param secretName string
 @description('App settings (name to value) besides the host\'s own storage and telemetry settings.')
 param appSettings object
 param appInsightsConnectionString string
@@ -31,25 +38,29 @@ var roles = {
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
 }
 
-// The host's storage uses the identity: blob (leases, deployment package), queue, table.
-var indexRoles = [
-  roles.blobDataOwner
-  roles.queueDataContributor
-  roles.tableDataContributor
-]
-
 resource indexAccount 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: indexAccountName
 }
 
-resource shardAccounts 'Microsoft.Storage/storageAccounts@2023-05-01' existing = [
+resource queueResources 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' existing = [
+  for queue in queues: {
+    name: '${indexAccountName}/default/${queue}'
+  }
+]
+
+resource shardContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = [
   for zone in zones: {
-    name: zone.accountName
+    name: '${zone.accountName}/default/${zone.containerName}'
   }
 ]
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
   name: keyVaultName
+}
+
+resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = {
+  parent: vault
+  name: secretName
 }
 
 var hostSettings = {
@@ -97,21 +108,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
-// Each zone's file share is mounted at /mounts/zones/<zone> ({OBJECTSTORE_DATA}/zones/<zone>): OBJECTSTORE_DATA is /mounts and OBJECTSTORE_ZONES names the zones.
-// Azure Files mounts take the account key, handed over as a secure parameter.
-module mounts 'zoneMounts.bicep' = {
-  name: '${name}-zone-mounts'
-  params: {
-    siteName: site.name
-    zones: zones
-    accessKeys: {
-      values: [for (zone, i) in zones: shardAccounts[i].listKeys().keys[0].value]
-    }
-  }
-}
-
+// The Functions host keeps its leases and this app's deployment package in the index account's
+// blobs (Blob Data Owner is what identity-based AzureWebJobsStorage needs); the index tables are
+// created at start-up with OBJECTSTORE_TABLE_PREFIX, so the table role is on the account.
 resource indexRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
-  for role in indexRoles: {
+  for role in [roles.blobDataOwner, roles.tableDataContributor]: {
     name: guid(indexAccount.id, name, role)
     scope: indexAccount
     properties: {
@@ -122,10 +123,24 @@ resource indexRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-0
   }
 ]
 
+// Only the events queue and its poison queue.
+resource queueRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (queue, i) in queues: {
+    name: guid(queueResources[i].id, name, roles.queueDataContributor)
+    scope: queueResources[i]
+    properties: {
+      principalId: site.identity.principalId
+      principalType: 'ServicePrincipal'
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.queueDataContributor)
+    }
+  }
+]
+
+// Only each zone's shard container, and only for the apps that touch shards.
 resource shardRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
-  for (zone, i) in zones: {
-    name: guid(shardAccounts[i].id, name, roles.blobDataContributor)
-    scope: shardAccounts[i]
+  for (zone, i) in zones: if (shardAccess) {
+    name: guid(shardContainers[i].id, name, roles.blobDataContributor)
+    scope: shardContainers[i]
     properties: {
       principalId: site.identity.principalId
       principalType: 'ServicePrincipal'
@@ -134,9 +149,10 @@ resource shardRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-0
   }
 ]
 
+// Only the S3 master secret, not the whole vault.
 resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, name, roles.keyVaultSecretsUser)
-  scope: vault
+  name: guid(secret.id, name, roles.keyVaultSecretsUser)
+  scope: secret
   properties: {
     principalId: site.identity.principalId
     principalType: 'ServicePrincipal'

@@ -1,5 +1,6 @@
 // The index account: the metadata tables, the events queue, the host's own storage
 // (AzureWebJobsStorage: timer leases, queue bookkeeping) and the apps' deployment packages.
+// Shared-key access is off: everything reaches it with a managed identity.
 
 @description('Storage account name (3-24 lowercase letters and digits).')
 param name string
@@ -21,6 +22,7 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   properties: {
     minimumTlsVersion: 'TLS1_2'
     allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
     supportsHttpsTrafficOnly: true
     accessTier: 'Hot'
   }

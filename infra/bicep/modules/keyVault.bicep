@@ -1,5 +1,6 @@
-// Key Vault (RBAC) for the S3 master secret key and the index account's connection string.
-// The apps read both through Key Vault references in their app settings.
+// Key Vault (RBAC) for the S3 master secret key. The apps read it through a Key Vault
+// reference in their app settings; storage is reached by managed identity, so no account key
+// is stored anywhere.
 
 param name string
 param location string
@@ -7,12 +8,6 @@ param tags object
 @secure()
 @description('Secret key of the root S3 access key.')
 param s3SecretKey string
-@description('Name of the index storage account, whose connection string the core reads.')
-param indexAccountName string
-
-resource indexAccount 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
-  name: indexAccountName
-}
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
@@ -39,15 +34,7 @@ resource secretKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
-resource storageConnection 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: 'storage-connection-string'
-  properties: {
-    value: 'DefaultEndpointsProtocol=https;AccountName=${indexAccount.name};AccountKey=${indexAccount.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
-  }
-}
-
 output id string = vault.id
 output name string = vault.name
+output secretName string = secretKey.name
 output secretKeyUri string = secretKey.properties.secretUri
-output storageConnectionUri string = storageConnection.properties.secretUri
