@@ -7,7 +7,8 @@
 #   scripts/bench-load.sh [load tool arguments...]     e.g. --scenarios small,list --seconds 5
 #
 # BENCH_AZURITE=disk (default, as ./run.sh: Azurite keeps its files under the data directory) or
-# memory (--inMemoryPersistence). BENCH_DATA=DIR puts the temporary directory under DIR (default
+# memory (--inMemoryPersistence). OBJECTSTORE_* settings in the environment reach the host, e.g.
+# OBJECTSTORE_ZONE_BACKEND=blob puts every zone in a container of the same Azurite. BENCH_DATA=DIR puts the temporary directory under DIR (default
 # $TMPDIR or /tmp). The host runs with OBJECTSTORE_BACKGROUND=off (the gateway alone: no timer
 # passes or queue polling during the measurement) and logs to $data/host.log. Each row also gives
 # the CPU time one operation cost the host, Azurite and the load tool (client): steadier than the

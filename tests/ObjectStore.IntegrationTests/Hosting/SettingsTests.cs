@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Configuration;
+using ObjectStore.Hosting;
+
+namespace ObjectStore.IntegrationTests.Hosting;
+
+/// <summary>Zone backends, Blob and identity settings as the hosts read them (pure: no storage is contacted).</summary>
+public sealed class SettingsTests
+{
+    private static ObjectStoreSettings Read(params (string Key, string Value)[] settings)
+    {
+        var values = new Dictionary<string, string?> { ["OBJECTSTORE_STORAGE_CONNECTION_STRING"] = "UseDevelopmentStorage=true" };
+        foreach (var (key, value) in settings)
+            values[key] = value;
+        return ObjectStoreSettings.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+    }
+
+    [Fact]
+    public void Zones_take_the_default_backend_unless_they_name_one()
+    {
+        var settings = Read(("OBJECTSTORE_ZONES", "zone-a, zone-b=blob ,zone-c=DISK"), ("OBJECTSTORE_ZONE_BACKEND", "blob"));
+
+        Assert.Equal(["zone-a", "zone-b", "zone-c"], settings.Zones);
+        Assert.Equal([ZoneBackend.Blob, ZoneBackend.Blob, ZoneBackend.Disk], settings.ZoneList.Select(z => z.Backend));
+    }
+
+    [Fact]
+    public void Defaults_are_three_disk_zones_and_the_standard_profile_of_the_data_store()
+    {
+        var settings = Read();
+
+        Assert.All(settings.ZoneList, z => Assert.Equal((ZoneBackend.Disk, (Uri?)null), (z.Backend, z.BlobServiceUri)));
+        Assert.Equal("objectstore-", settings.BlobContainerPrefix);
+        Assert.Empty(settings.StorageClasses);
+        Assert.Empty(settings.BlobAccessTiers);
+    }
+
+    [Fact]
+    public void Blob_zone_endpoints_and_access_tiers_and_profiles_are_read()
+    {
+        var settings = Read(
+            ("OBJECTSTORE_ZONE_BACKEND", "blob"),
+            ("OBJECTSTORE_BLOB_ZONE_ENDPOINTS", "zone-b=https://b.blob.core.windows.net/"),
+            ("OBJECTSTORE_BLOB_ACCESS_TIERS", "STANDARD_IA=Cool, GLACIER=archive"),
+            ("ObjectStore:Data:StorageClasses:STANDARD", "6+3"));
+
+        Assert.Equal([null, new Uri("https://b.blob.core.windows.net/"), null], settings.ZoneList.Select(z => z.BlobServiceUri));
+        Assert.Equal("Cool", settings.BlobAccessTiers["standard_ia"]);
+        Assert.Equal("archive", settings.BlobAccessTiers["GLACIER"]);
+        Assert.Equal("6+3", settings.StorageClasses["STANDARD"]);
+    }
+
+    [Theory]
+    [InlineData("OBJECTSTORE_ZONE_BACKEND", "tape")]
+    [InlineData("OBJECTSTORE_ZONES", "zone-a=nfs")]
+    [InlineData("OBJECTSTORE_ZONES", "zone-a,zone-a")]
+    [InlineData("OBJECTSTORE_BLOB_ZONE_ENDPOINTS", "zone-a=https://a.blob.core.windows.net/")] // zone-a is a disk zone
+    [InlineData("OBJECTSTORE_BLOB_ZONE_ENDPOINTS", "zone-a=not a uri")]
+    [InlineData("OBJECTSTORE_BLOB_ACCESS_TIERS", "STANDARD=Frozen")]
+    [InlineData("OBJECTSTORE_BLOB_ACCESS_TIERS", "STANDARD")]
+    public void Invalid_zone_and_blob_settings_fail_at_start_up_naming_the_setting(string key, string value)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Read((key, value)));
+
+        Assert.Contains(key, error.Message);
+    }
+
+    [Fact]
+    public void Blob_zone_whose_container_name_is_invalid_fails_at_start_up()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Read(("OBJECTSTORE_ZONES", "Zone_A=blob,zone-b,zone-c")));
+
+        Assert.Contains("objectstore-Zone_A", error.Message);
+        // The same name is fine for a disk zone (a directory).
+        Assert.Equal("Zone_A", Read(("OBJECTSTORE_ZONES", "Zone_A,zone-b,zone-c")).Zones[0]);
+    }
+
+    [Fact]
+    public void Identity_based_connection_takes_service_uris_or_an_account_name_and_no_key()
+    {
+        StorageConnection Connection(params (string, string)[] values) => StorageConnection.FromConfiguration(
+            new ConfigurationBuilder().AddInMemoryCollection(values.ToDictionary(v => v.Item1, v => (string?)v.Item2)).Build(), "STORE");
+
+        var byAccount = Connection(("STORE:accountName", "acct"), ("STORE:clientId", "1234"));
+        Assert.Equal((new Uri("https://acct.table.core.windows.net/"), new Uri("https://acct.queue.core.windows.net/"), new Uri("https://acct.blob.core.windows.net/"), "1234", (string?)null),
+            (byAccount.TableServiceUri, byAccount.QueueServiceUri, byAccount.BlobServiceUri, byAccount.ClientId, byAccount.ConnectionString));
+
+        var byUri = Connection(("STORE:tableServiceUri", "https://t.example/"), ("STORE:queueServiceUri", "https://q.example/"));
+        Assert.Equal((new Uri("https://t.example/"), new Uri("https://q.example/"), (Uri?)null), (byUri.TableServiceUri, byUri.QueueServiceUri, byUri.BlobServiceUri));
+        Assert.Throws<InvalidOperationException>(() => byUri.CreateBlobServiceClient());
+
+        var missing = Assert.Throws<InvalidOperationException>(() => Connection(("STORE:tableServiceUri", "https://t.example/")));
+        Assert.Contains("STORE__queueServiceUri", missing.Message);
+    }
+}
