@@ -7,14 +7,18 @@ using Azure.Storage.Blobs.Specialized;
 namespace ObjectStore.Storage.Blob;
 
 /// <summary>
-/// A committed shard blob opened for ranged reads. Opening downloads the header range, which also
-/// gives the blob's length and ETag (one request where a properties call and a header read would
-/// take two); every later read is one ranged download conditioned on that ETag, so a blob replaced
+/// A committed shard blob opened for ranged reads. Opening downloads the first
+/// <see cref="PrefetchBytes"/> (the header and, for a small shard, all of it), which also gives the
+/// blob's length and ETag: one request where a properties call, a header read and a block read
+/// would take three (a 4 KiB GET in 4+2 went from 8 Blob requests to 4). Every later read is one ranged download conditioned on that ETag, so a blob replaced
 /// meanwhile fails the read (the data store then rebuilds from other shards) instead of mixing
 /// two versions.
 /// </summary>
 internal sealed class BlobShardReader : IShardReader
 {
+    /// <summary>Bytes read when opening: the header and 64 KiB of data.</summary>
+    public const int PrefetchBytes = ShardHeader.Size + 64 * 1024;
+
     private readonly BlockBlobClient _blob;
     private readonly ETag _etag;
     private readonly byte[] _prefix;
@@ -38,12 +42,12 @@ internal sealed class BlobShardReader : IShardReader
     /// </summary>
     public static async Task<BlobShardReader?> OpenAsync(BlockBlobClient blob, CancellationToken cancellationToken)
     {
-        var prefix = ArrayPool<byte>.Shared.Rent(ShardHeader.Size);
+        var prefix = ArrayPool<byte>.Shared.Rent(PrefetchBytes);
         try
         {
             using var response = (await blob.DownloadStreamingAsync(
-                new BlobDownloadOptions { Range = new HttpRange(0, ShardHeader.Size) }, cancellationToken).ConfigureAwait(false)).Value;
-            var filled = await FillAsync(response.Content, prefix.AsMemory(0, ShardHeader.Size), cancellationToken).ConfigureAwait(false);
+                new BlobDownloadOptions { Range = new HttpRange(0, PrefetchBytes) }, cancellationToken).ConfigureAwait(false)).Value;
+            var filled = await FillAsync(response.Content, prefix.AsMemory(0, PrefetchBytes), cancellationToken).ConfigureAwait(false);
             var length = TotalLength(response.Details.ContentRange) ?? filled;
             return new BlobShardReader(blob, length, response.Details.ETag, prefix, filled);
         }

@@ -103,7 +103,7 @@ public sealed class BlobShardStoreTests : IAsyncLifetime
     [Fact]
     public async Task Reader_of_a_blob_replaced_after_opening_fails_instead_of_mixing_versions()
     {
-        var id = await WriteAsync(blocks: 4);
+        var id = await WriteAsync(blocks: 20); // 80 KiB: beyond what opening prefetches
         await using var reader = await _store.OpenReadAsync(id, CancellationToken.None);
         var header = new byte[ShardHeader.Size];
         Assert.Equal(ShardHeader.Size, await reader!.ReadAsync(0, header, CancellationToken.None));
@@ -111,8 +111,33 @@ public sealed class BlobShardStoreTests : IAsyncLifetime
         await Blob(id).UploadAsync(new MemoryStream(ZoneFixture.RandomBytes((int)reader.Length, seed: 99)));
 
         var error = await Assert.ThrowsAsync<RequestFailedException>(async () =>
-            await reader.ReadAsync(ShardHeader.Size, new byte[100], CancellationToken.None));
+            await reader.ReadAsync(reader.Length - 100, new byte[100], CancellationToken.None));
         Assert.Equal(412, error.Status);
+    }
+
+    [Fact]
+    public async Task Opening_a_small_shard_reads_header_and_data_in_one_request_and_a_large_one_reads_on_by_range()
+    {
+        var small = await WriteAsync(blocks: 1);
+        var large = await WriteAsync(blocks: 20);
+        var expected = (await Blob(large).DownloadContentAsync()).Value.Content.ToArray();
+
+        _requests.Reset();
+        await using (var reader = await _store.OpenReadAsync(small, CancellationToken.None))
+        {
+            var all = new byte[reader!.Length];
+            Assert.Equal(all.Length, await reader.ReadAsync(0, all, CancellationToken.None));
+        }
+        Assert.Equal(["GET"], _requests.Methods);
+
+        _requests.Reset();
+        await using (var reader = await _store.OpenReadAsync(large, CancellationToken.None))
+        {
+            var tail = new byte[4096];
+            Assert.Equal(tail.Length, await reader!.ReadAsync(reader.Length - tail.Length, tail, CancellationToken.None));
+            Assert.Equal(expected[^4096..], tail);
+        }
+        Assert.Equal(["GET", "GET"], _requests.Methods);
     }
 
     [Fact]
