@@ -1,3 +1,5 @@
+using ObjectStore.Index.Events;
+
 namespace ObjectStore.Index;
 
 /// <summary>
@@ -33,19 +35,27 @@ public partial interface IObjectIndex
     /// Makes <paramref name="record"/> the latest version of its key, if <paramref name="condition"/>
     /// holds at commit time. The index assigns the version id (<paramref name="versioning"/> Enabled: a
     /// new time-ordered id; otherwise "null", replacing the null version). Returns the committed record
-    /// and the versions that ceased to exist (whose data the caller deletes).
+    /// and the versions that ceased to exist (whose data the caller deletes). <paramref name="events"/>
+    /// are recorded as outbox rows in the same transaction (returned in <see cref="ObjectWriteOutcome.Events"/>).
     /// </summary>
-    Task<ObjectWriteOutcome> PutObjectAsync(ObjectRecord record, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken);
+    Task<ObjectWriteOutcome> PutObjectAsync(ObjectRecord record, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken,
+        IReadOnlyList<ObjectEvent>? events = null);
 
     /// <summary>
     /// Without <paramref name="versionId"/>: in an unversioned bucket removes the key; otherwise adds a
     /// delete marker as the latest version (returned as <see cref="ObjectWriteOutcome.Committed"/>).
     /// With it: removes that version (the next newer one becomes latest). Removed versions are returned.
+    /// <paramref name="events"/> are recorded in the same transaction, as with <see cref="PutObjectAsync"/>.
     /// </summary>
-    Task<ObjectWriteOutcome> DeleteObjectAsync(string bucket, string key, string? versionId, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken);
+    Task<ObjectWriteOutcome> DeleteObjectAsync(string bucket, string key, string? versionId, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken,
+        IReadOnlyList<ObjectEvent>? events = null);
 
-    /// <summary>Replaces the tags of the latest version (or of <paramref name="versionId"/>); the data is untouched.</summary>
-    Task<ObjectWriteOutcome> UpdateTagsAsync(string bucket, string key, string? versionId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken);
+    /// <summary>
+    /// Replaces the tags of the latest version (or of <paramref name="versionId"/>); the data is untouched.
+    /// <paramref name="events"/> are recorded in the same transaction.
+    /// </summary>
+    Task<ObjectWriteOutcome> UpdateTagsAsync(string bucket, string key, string? versionId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken,
+        IReadOnlyList<ObjectEvent>? events = null);
 
     /// <summary>One page of every version and delete marker, keys in S3 order, newest version first per key.</summary>
     Task<VersionListing> ListVersionsAsync(VersionListRequest request, CancellationToken cancellationToken);
@@ -77,6 +87,9 @@ public enum WriteConditionKind { None, MustNotExist, ETagMatches }
 /// <param name="Removed">Versions that no longer exist after the write: the caller deletes their data.</param>
 public sealed record ObjectWriteOutcome(IndexWriteResult Result, ObjectRecord? Committed, IReadOnlyList<ObjectRecord> Removed)
 {
+    /// <summary>The outbox rows committed with the write (one per event passed in), for the relay's fast path.</summary>
+    public IReadOnlyList<OutboxEvent> Events { get; init; } = [];
+
     public static ObjectWriteOutcome Failed(IndexWriteResult result) => new(result, null, []);
 }
 

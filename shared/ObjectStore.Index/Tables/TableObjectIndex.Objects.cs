@@ -1,6 +1,7 @@
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
+using ObjectStore.Index.Events;
 
 namespace ObjectStore.Index.Tables;
 
@@ -24,7 +25,8 @@ public sealed partial class TableObjectIndex
         return version is null ? null : EntityMapping.ToObjectRecord(version);
     }
 
-    public async Task<ObjectWriteOutcome> PutObjectAsync(ObjectRecord record, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken)
+    public async Task<ObjectWriteOutcome> PutObjectAsync(ObjectRecord record, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken,
+        IReadOnlyList<ObjectEvent>? events = null)
     {
         ArgumentNullException.ThrowIfNull(record);
         var token = TokenOf(record.Key);
@@ -34,9 +36,9 @@ public sealed partial class TableObjectIndex
         // an existing key answers 409 and takes the read-compare-write path below.
         if (condition.Kind != WriteConditionKind.ETagMatches)
         {
-            var (committed, actions) = NewLatest(record, token, versioning, current: null);
+            var (committed, actions, recorded) = NewLatest(record, token, versioning, current: null, events);
             if (await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false))
-                return new ObjectWriteOutcome(IndexWriteResult.Success, committed, []);
+                return new ObjectWriteOutcome(IndexWriteResult.Success, committed, []) { Events = recorded };
         }
 
         for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
@@ -46,13 +48,13 @@ public sealed partial class TableObjectIndex
             if (failed is not null)
                 return ObjectWriteOutcome.Failed(failed.Value);
 
-            var (committed, actions) = NewLatest(record, token, versioning, current);
+            var (committed, actions, recorded) = NewLatest(record, token, versioning, current, events);
             var removed = new List<ObjectRecord>();
             if (versioning != BucketVersioning.Enabled)
                 await ReplaceNullVersionAsync(actions, removed, record.Bucket, record.Key, token, current, cancellationToken).ConfigureAwait(false);
 
             if (await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false))
-                return new ObjectWriteOutcome(IndexWriteResult.Success, committed, removed);
+                return new ObjectWriteOutcome(IndexWriteResult.Success, committed, removed) { Events = recorded };
             // Lost a race. A condition was about the state we read, which is gone now.
             if (condition.Kind != WriteConditionKind.None)
                 return ObjectWriteOutcome.Failed(IndexWriteResult.ConditionFailed);
@@ -60,8 +62,12 @@ public sealed partial class TableObjectIndex
         throw new InvalidOperationException($"Key '{record.Key}' in '{record.Bucket}' changed {MaxRaceRetries} times while writing it.");
     }
 
-    /// <summary>The record as it will be committed (a new stamp, its version id) and the actions that make it the latest version.</summary>
-    private (ObjectRecord Committed, List<TableTransactionAction> Actions) NewLatest(ObjectRecord record, string token, BucketVersioning versioning, TableEntity? current)
+    /// <summary>
+    /// The record as it will be committed (a new stamp, its version id), the actions that make it the
+    /// latest version, and the outbox rows of <paramref name="events"/> that join them.
+    /// </summary>
+    private (ObjectRecord Committed, List<TableTransactionAction> Actions, List<OutboxEvent> Recorded) NewLatest(ObjectRecord record, string token,
+        BucketVersioning versioning, TableEntity? current, IReadOnlyList<ObjectEvent>? events)
     {
         var stamp = VersionStamp.Next(_time.GetUtcNow(), current is null ? null : EntityMapping.VersionRowOf(current));
         var committed = record with
@@ -71,20 +77,23 @@ public sealed partial class TableObjectIndex
         };
         var actions = new List<TableTransactionAction>();
         AddLatest(actions, committed, token, stamp, current);
-        return (committed, actions);
+        VersionStamp.TryGetTicks(stamp, out var ticks);
+        var recorded = AddOutboxRows(actions, events, record.Bucket, record.Key, committed, EventVersionId(committed, versioning), ticks);
+        return (committed, actions, recorded);
     }
 
-    public async Task<ObjectWriteOutcome> DeleteObjectAsync(string bucket, string key, string? versionId, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken)
+    public async Task<ObjectWriteOutcome> DeleteObjectAsync(string bucket, string key, string? versionId, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken,
+        IReadOnlyList<ObjectEvent>? events = null)
     {
         var token = TokenOf(key);
         for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
         {
             var current = await ReadCurrentAsync(bucket, key, token, cancellationToken).ConfigureAwait(false);
             var outcome = versionId is not null
-                ? await TryDeleteVersionAsync(bucket, key, token, versionId, current, condition, cancellationToken).ConfigureAwait(false)
+                ? await TryDeleteVersionAsync(bucket, key, token, versionId, current, condition, events, cancellationToken).ConfigureAwait(false)
                 : versioning == BucketVersioning.Unversioned
-                    ? await TryRemoveKeyAsync(token, current, condition, cancellationToken).ConfigureAwait(false)
-                    : await TryAddDeleteMarkerAsync(bucket, key, token, current, condition, versioning, cancellationToken).ConfigureAwait(false);
+                    ? await TryRemoveKeyAsync(key, token, current, condition, events, cancellationToken).ConfigureAwait(false)
+                    : await TryAddDeleteMarkerAsync(bucket, key, token, current, condition, versioning, events, cancellationToken).ConfigureAwait(false);
             if (outcome is not null)
                 return outcome;
             if (condition.Kind != WriteConditionKind.None)
@@ -94,7 +103,8 @@ public sealed partial class TableObjectIndex
     }
 
     /// <summary>Unversioned delete: the current row and its version row go; null when a race was lost.</summary>
-    private async Task<ObjectWriteOutcome?> TryRemoveKeyAsync(string token, TableEntity? current, WriteCondition condition, CancellationToken cancellationToken)
+    private async Task<ObjectWriteOutcome?> TryRemoveKeyAsync(string key, string token, TableEntity? current, WriteCondition condition,
+        IReadOnlyList<ObjectEvent>? events, CancellationToken cancellationToken)
     {
         if (current is null)
             return ObjectWriteOutcome.Failed(IndexWriteResult.NotFound);
@@ -103,14 +113,15 @@ public sealed partial class TableObjectIndex
         var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Delete, current, current.ETag) };
         if (EntityMapping.VersionRowOf(current) is { } stamp)
             actions.Add(new(TableTransactionActionType.Delete, new TableEntity(current.PartitionKey, EntityMapping.VersionRowKey(token, stamp)), ETag.All));
+        var recorded = AddOutboxRows(actions, events, current.PartitionKey, key, null, null, SequencerTicks(current));
         return await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false)
-            ? new ObjectWriteOutcome(IndexWriteResult.Success, null, [EntityMapping.ToObjectRecord(current)])
+            ? new ObjectWriteOutcome(IndexWriteResult.Success, null, [EntityMapping.ToObjectRecord(current)]) { Events = recorded }
             : null;
     }
 
     /// <summary>Versioned delete without a version id: a delete marker becomes the latest version.</summary>
     private async Task<ObjectWriteOutcome?> TryAddDeleteMarkerAsync(string bucket, string key, string token, TableEntity? current, WriteCondition condition,
-        BucketVersioning versioning, CancellationToken cancellationToken)
+        BucketVersioning versioning, IReadOnlyList<ObjectEvent>? events, CancellationToken cancellationToken)
     {
         if (CheckCondition(current, condition) is { } failed)
             return ObjectWriteOutcome.Failed(failed);
@@ -126,14 +137,16 @@ public sealed partial class TableObjectIndex
         var removed = new List<ObjectRecord>();
         if (versioning == BucketVersioning.Suspended)
             await ReplaceNullVersionAsync(actions, removed, bucket, key, token, current, cancellationToken).ConfigureAwait(false);
+        VersionStamp.TryGetTicks(stamp, out var ticks);
+        var recorded = AddOutboxRows(actions, events, bucket, key, marker, marker.VersionId, ticks);
         return await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false)
-            ? new ObjectWriteOutcome(IndexWriteResult.Success, marker, removed)
+            ? new ObjectWriteOutcome(IndexWriteResult.Success, marker, removed) { Events = recorded }
             : null;
     }
 
     /// <summary>Removes one version; when it was the latest, the next newer one becomes the current row.</summary>
     private async Task<ObjectWriteOutcome?> TryDeleteVersionAsync(string bucket, string key, string token, string versionId, TableEntity? current,
-        WriteCondition condition, CancellationToken cancellationToken)
+        WriteCondition condition, IReadOnlyList<ObjectEvent>? events, CancellationToken cancellationToken)
     {
         var isLatest = current is not null && current.GetString("VersionId") == versionId;
         var target = isLatest ? current : await ReadVersionAsync(bucket, key, token, versionId, cancellationToken).ConfigureAwait(false);
@@ -161,12 +174,14 @@ public sealed partial class TableObjectIndex
                 actions.Add(new(TableTransactionActionType.UpdateReplace, promoted, current!.ETag));
             }
         }
+        var recorded = AddOutboxRows(actions, events, bucket, key, null, versionId, SequencerTicks(current));
         return await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false)
-            ? new ObjectWriteOutcome(IndexWriteResult.Success, null, [EntityMapping.ToObjectRecord(target)])
+            ? new ObjectWriteOutcome(IndexWriteResult.Success, null, [EntityMapping.ToObjectRecord(target)]) { Events = recorded }
             : null;
     }
 
-    public async Task<ObjectWriteOutcome> UpdateTagsAsync(string bucket, string key, string? versionId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    public async Task<ObjectWriteOutcome> UpdateTagsAsync(string bucket, string key, string? versionId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken,
+        IReadOnlyList<ObjectEvent>? events = null)
     {
         var token = TokenOf(key);
         for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
@@ -186,11 +201,17 @@ public sealed partial class TableObjectIndex
                 actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(bucket, versionRowKey) { ["Tags"] = tagsJson }, isLatest ? ETag.All : target.ETag));
             if (isLatest)
                 actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(bucket, target.RowKey) { ["Tags"] = tagsJson }, target.ETag));
+            var tagged = EntityMapping.ToObjectRecord(target) with { Tags = tags };
+            var recorded = AddOutboxRows(actions, events, bucket, key, tagged, tagged.VersionId == VersionIds.Null ? null : tagged.VersionId, SequencerTicks(current));
             if (await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false))
-                return new ObjectWriteOutcome(IndexWriteResult.Success, EntityMapping.ToObjectRecord(target) with { Tags = tags }, []);
+                return new ObjectWriteOutcome(IndexWriteResult.Success, tagged, []) { Events = recorded };
         }
         throw new InvalidOperationException($"Key '{key}' in '{bucket}' changed {MaxRaceRetries} times while tagging it.");
     }
+
+    /// <summary>S3 names no version in events of unversioned buckets; otherwise the committed version id ("null" when suspended).</summary>
+    private static string? EventVersionId(ObjectRecord committed, BucketVersioning versioning) =>
+        versioning == BucketVersioning.Unversioned ? null : committed.VersionId;
 
     /// <summary>The current row becomes <paramref name="latest"/> (insert-only if there was none) and its version row is added.</summary>
     private static void AddLatest(List<TableTransactionAction> actions, ObjectRecord latest, string token, string stamp, TableEntity? current)
