@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ObjectStore.Index;
+using ObjectStore.Index.Events;
 using ObjectStore.S3.Admin;
 using ObjectStore.S3.Auth;
 using ObjectStore.S3.Service;
@@ -25,9 +26,11 @@ public static class S3ServiceCollectionExtensions
             .Validate(o => o.Validate() is null, "S3Options are invalid (Region, OwnerId, MaxSinglePutSize, BaseDomain).")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IEventPublisher>(NoEventPublisher.Instance);
         services.TryAddSingleton(sp => new ObjectService(
             sp.GetRequiredService<IObjectIndex>(),
             sp.GetRequiredService<IObjectDataStore>(),
+            sp.GetRequiredService<IEventPublisher>(),
             sp.GetRequiredService<IOptions<S3Options>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ObjectService>>()));

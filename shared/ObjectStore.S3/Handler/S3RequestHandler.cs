@@ -92,6 +92,7 @@ public sealed partial class S3RequestHandler
             throw new S3Exception(S3Errors.AccessDenied, resource: call.ResourceName);
         call.Auth = auth;
         call.Body = new CountingStream(auth.Body);
+        EventRequestContext.Current = new EventRequestContext(auth.AccessKey!, call.Context.Connection.RemoteIpAddress?.ToString() ?? "", call.RequestId, call.HostId);
 
         if (!call.Resource.VirtualHosted && AdminApi.IsAdminPath(RawPath(call.Context)))
         {
@@ -123,6 +124,8 @@ public sealed partial class S3RequestHandler
         S3Operation.DeleteBucketTagging => DeleteBucketTaggingAsync(call),
         S3Operation.GetBucketVersioning => GetBucketVersioningAsync(call),
         S3Operation.PutBucketVersioning => PutBucketVersioningAsync(call),
+        S3Operation.GetBucketNotificationConfiguration => GetBucketNotificationAsync(call),
+        S3Operation.PutBucketNotificationConfiguration => PutBucketNotificationAsync(call),
         S3Operation.ListObjectVersions => ListObjectVersionsAsync(call),
         S3Operation.ListObjects => ListObjectsAsync(call, v2: false),
         S3Operation.ListObjectsV2 => ListObjectsAsync(call, v2: true),

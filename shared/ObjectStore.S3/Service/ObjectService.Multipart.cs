@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using ObjectStore.Index;
+using ObjectStore.Index.Events;
 using ObjectStore.S3.Errors;
 using ObjectStore.S3.Integrity;
 using ObjectStore.S3.Protocol;
@@ -204,7 +205,7 @@ internal sealed partial class ObjectService
                 Owner = upload.Owner,
             };
             var bucket = await RequireBucketAsync(upload.Bucket, cancellationToken);
-            record = await CommitAsync(record, bucket, written: null, condition, cancellationToken);
+            record = await CommitAsync(record, bucket, written: null, condition, EventNames.ObjectCreatedCompleteMultipartUpload, cancellationToken);
         }
         catch (S3Exception)
         {

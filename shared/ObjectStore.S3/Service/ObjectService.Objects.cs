@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using ObjectStore.Index;
+using ObjectStore.Index.Events;
 using ObjectStore.S3.Errors;
 using ObjectStore.Storage;
 
@@ -33,7 +34,7 @@ internal sealed partial class ObjectService
             ChecksumValue = checksum?.Value,
             Owner = _options.OwnerId,
         };
-        return await CommitAsync(record, bucketRecord, stored.Layout, condition, cancellationToken);
+        return await CommitAsync(record, bucketRecord, stored.Layout, condition, EventNames.ObjectCreatedPut, cancellationToken);
     }
 
     /// <summary>
@@ -109,10 +110,13 @@ internal sealed partial class ObjectService
     public async Task<DeleteResult> DeleteObjectAsync(string bucket, string key, string? versionId, WriteCondition condition, CancellationToken cancellationToken)
     {
         var bucketRecord = await RequireBucketAsync(bucket, cancellationToken);
-        var outcome = await index.DeleteObjectAsync(bucket, key, versionId, condition, bucketRecord.VersioningState(), cancellationToken);
+        var versioning = bucketRecord.VersioningState();
+        var eventName = versionId is null && versioning != BucketVersioning.Unversioned ? EventNames.ObjectRemovedDeleteMarkerCreated : EventNames.ObjectRemovedDelete;
+        var outcome = await index.DeleteObjectAsync(bucket, key, versionId, condition, versioning, cancellationToken, EventsFor(bucketRecord, eventName, key));
         switch (outcome.Result)
         {
             case IndexWriteResult.Success:
+                await PublishAsync(outcome);
                 await DeleteRemovedDataAsync(outcome);
                 if (outcome.Committed is { } marker)
                     return new DeleteResult(marker.VersionId, IsDeleteMarker: true);
@@ -158,7 +162,7 @@ internal sealed partial class ObjectService
             ChecksumValue = source.ChecksumValue,
             Owner = _options.OwnerId,
         };
-        return await CommitAsync(record, bucket, stored.Layout, spec.Condition, cancellationToken);
+        return await CommitAsync(record, bucket, stored.Layout, spec.Condition, EventNames.ObjectCreatedCopy, cancellationToken);
     }
 
     /// <summary>

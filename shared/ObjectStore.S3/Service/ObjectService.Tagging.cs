@@ -1,4 +1,5 @@
 using ObjectStore.Index;
+using ObjectStore.Index.Events;
 using ObjectStore.S3.Errors;
 
 namespace ObjectStore.S3.Service;
@@ -11,18 +12,23 @@ internal sealed partial class ObjectService
     public Task<ObjectRecord> PutObjectTaggingAsync(string bucket, string key, string? versionId, IReadOnlyList<KeyValuePair<string, string>> tags, CancellationToken cancellationToken)
     {
         var validated = ObjectRules.Tags(tags, ObjectRules.MaxObjectTags);
-        return UpdateObjectTagsAsync(bucket, key, versionId, validated, cancellationToken);
+        return UpdateObjectTagsAsync(bucket, key, versionId, validated, EventNames.ObjectTaggingPut, cancellationToken);
     }
 
     public Task<ObjectRecord> DeleteObjectTaggingAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken) =>
-        UpdateObjectTagsAsync(bucket, key, versionId, new Dictionary<string, string>(), cancellationToken);
+        UpdateObjectTagsAsync(bucket, key, versionId, new Dictionary<string, string>(), EventNames.ObjectTaggingDelete, cancellationToken);
 
     /// <summary>Replaces the tags of a version in the index; the data is shared, so nothing is deleted.</summary>
-    private async Task<ObjectRecord> UpdateObjectTagsAsync(string bucket, string key, string? versionId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    private async Task<ObjectRecord> UpdateObjectTagsAsync(string bucket, string key, string? versionId, IReadOnlyDictionary<string, string> tags, string eventName,
+        CancellationToken cancellationToken)
     {
-        var outcome = await index.UpdateTagsAsync(bucket, key, versionId, tags, cancellationToken);
+        var bucketRecord = await RequireBucketAsync(bucket, cancellationToken);
+        var outcome = await index.UpdateTagsAsync(bucket, key, versionId, tags, cancellationToken, EventsFor(bucketRecord, eventName, key));
         if (outcome.Result == IndexWriteResult.Success)
+        {
+            await PublishAsync(outcome);
             return outcome.Committed!;
+        }
         // Absent or a delete marker: report it as a read would (NoSuchBucket, NoSuchKey, NoSuchVersion, MethodNotAllowed).
         await GetObjectAsync(bucket, key, versionId, cancellationToken);
         throw S3Errors.NoSuchKeyError(bucket, key);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ObjectStore.Index;
+using ObjectStore.Index.Events;
 using ObjectStore.S3.Errors;
 using ObjectStore.Storage;
 
@@ -13,6 +14,7 @@ namespace ObjectStore.S3.Service;
 internal sealed partial class ObjectService(
     IObjectIndex index,
     IObjectDataStore data,
+    IEventPublisher publisher,
     IOptions<S3Options> options,
     TimeProvider time,
     ILogger<ObjectService> logger)
@@ -35,12 +37,14 @@ internal sealed partial class ObjectService(
     /// failure the just-written data (if given) is deleted; on success the data of every version the write
     /// removed (the replaced null version) is deleted. Returns the record as committed, with its version id.
     /// </summary>
-    private async Task<ObjectRecord> CommitAsync(ObjectRecord record, BucketRecord bucket, DataLayout? written, WriteCondition condition, CancellationToken cancellationToken)
+    /// <param name="eventName">The event the commit records for the bucket's notification configurations (s3:ObjectCreated:...).</param>
+    private async Task<ObjectRecord> CommitAsync(ObjectRecord record, BucketRecord bucket, DataLayout? written, WriteCondition condition, string eventName,
+        CancellationToken cancellationToken)
     {
         ObjectWriteOutcome outcome;
         try
         {
-            outcome = await index.PutObjectAsync(record, condition, bucket.VersioningState(), cancellationToken);
+            outcome = await index.PutObjectAsync(record, condition, bucket.VersioningState(), cancellationToken, EventsFor(bucket, eventName, record.Key));
         }
         catch
         {
@@ -51,6 +55,7 @@ internal sealed partial class ObjectService(
         switch (outcome.Result)
         {
             case IndexWriteResult.Success:
+                await PublishAsync(outcome);
                 await DeleteRemovedDataAsync(outcome, record.DataLayout);
                 return outcome.Committed!;
             case IndexWriteResult.ConditionFailed:
@@ -119,5 +124,8 @@ internal sealed partial class ObjectService(
     {
         [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Could not delete unreferenced data {DataId}; the repair scan will collect it")]
         public static partial void DataDeleteFailed(ILogger logger, string dataId, Exception exception);
+
+        [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Could not move {Count} committed events of bucket {Bucket} to the events queue; the outbox sweep will")]
+        public static partial void PublishFailed(ILogger logger, string bucket, int count, Exception exception);
     }
 }

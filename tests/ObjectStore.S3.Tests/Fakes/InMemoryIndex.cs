@@ -82,7 +82,8 @@ internal sealed partial class InMemoryIndex : IObjectIndex
         }
     }
 
-    public Task<ObjectWriteOutcome> PutObjectAsync(ObjectRecord record, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken)
+    public Task<ObjectWriteOutcome> PutObjectAsync(ObjectRecord record, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken,
+        IReadOnlyList<ObjectStore.Index.Events.ObjectEvent>? events = null)
     {
         if (FailNextPut is { } failure)
         {
@@ -107,7 +108,8 @@ internal sealed partial class InMemoryIndex : IObjectIndex
         }
     }
 
-    public Task<ObjectWriteOutcome> DeleteObjectAsync(string bucket, string key, string? versionId, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken)
+    public Task<ObjectWriteOutcome> DeleteObjectAsync(string bucket, string key, string? versionId, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken,
+        IReadOnlyList<ObjectStore.Index.Events.ObjectEvent>? events = null)
     {
         lock (_lock)
         {
@@ -132,7 +134,8 @@ internal sealed partial class InMemoryIndex : IObjectIndex
         }
     }
 
-    public Task<ObjectWriteOutcome> UpdateTagsAsync(string bucket, string key, string? versionId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    public Task<ObjectWriteOutcome> UpdateTagsAsync(string bucket, string key, string? versionId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken,
+        IReadOnlyList<ObjectStore.Index.Events.ObjectEvent>? events = null)
     {
         lock (_lock)
         {
