@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Console;
 using ObjectStore.Background;
+using ObjectStore.Background.Notifications;
 using ObjectStore.Hosting;
 using ObjectStore.S3;
 
@@ -52,7 +53,7 @@ public static class LocalHostApp
         return app;
     }
 
-    /// <summary>The same schedules and queue the Lifecycle, Repair and Notify functions bind to.</summary>
+    /// <summary>The same schedules and queue the Lifecycle, Repair and Notify (queue and outbox sweep) functions bind to.</summary>
     private static void AddBackgroundWork(IServiceCollection services)
     {
         services.AddHostedService(sp => new ScheduledPassRunner(
@@ -62,6 +63,10 @@ public static class LocalHostApp
         services.AddHostedService(sp => new ScheduledPassRunner(
             "Repair", CronSchedule.Parse(sp.GetRequiredService<ObjectStoreSettings>().RepairSchedule),
             sp.GetRequiredService<RepairService>().RunPassAsync,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ScheduledPassRunner>>()));
+        services.AddHostedService(sp => new ScheduledPassRunner(
+            "Outbox sweep", CronSchedule.Parse(sp.GetRequiredService<ObjectStoreSettings>().OutboxSweepSchedule),
+            ct => sp.GetRequiredService<OutboxRelay>().SweepAsync(ct),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ScheduledPassRunner>>()));
         services.AddHostedService<EventQueuePump>();
     }

@@ -63,6 +63,12 @@ param blobContainerPrefix string = 'objectstore-'
 @description('S3 storage class to Blob access tier of its shards, e.g. "STANDARD_IA=Cool,GLACIER_IR=Cold"; classes not listed use the account tier (Hot).')
 param blobAccessTiers string = ''
 
+@description('Six-field cron of the outbox sweep that moves events a crash left in the outbox onto the events queue.')
+param outboxSweepSchedule string = '*/30 * * * * *'
+
+@description('The queue that carries events from the outbox to the Notify function (its poison queue is <name>-poison).')
+param eventsQueue string = 'objectstore-events'
+
 @description('Largest instance count of the gateway app.')
 param gatewayMaximumInstanceCount int = 40
 
@@ -155,6 +161,8 @@ var objectStoreSettings = {
   OBJECTSTORE_STORAGE_CONNECTION_STRING__credential: 'managedidentity'
   OBJECTSTORE_LIFECYCLE_SCHEDULE: lifecycleSchedule
   OBJECTSTORE_REPAIR_SCHEDULE: repairSchedule
+  OBJECTSTORE_EVENTS_QUEUE: eventsQueue
+  OBJECTSTORE_OUTBOX_SWEEP_SCHEDULE: outboxSweepSchedule
   // Only disk zones use the data directory; every zone here is a Blob container.
   OBJECTSTORE_DATA: '/tmp/objectstore'
   OBJECTSTORE_ZONES: join(map(zones, zone => zone.zone), ',')

@@ -13,8 +13,13 @@ public static class BackgroundSchedules
     public const string DefaultLifecycleSchedule = "0 0 * * * *";
     public const string DefaultRepairSchedule = "0 */15 * * * *";
 
-    /// <summary>The queue that carries event notifications from the outbox to the dispatcher.</summary>
+    /// <summary>The app setting naming the queue that carries events from the outbox to delivery (the Notify trigger binds to it).</summary>
+    public const string EventsQueueSetting = "OBJECTSTORE_EVENTS_QUEUE";
+    /// <summary>The default events queue; its poison queue is "&lt;queue&gt;-poison".</summary>
     public const string EventsQueueName = "objectstore-events";
+    /// <summary>Six-field cron of the outbox sweep, which moves events a crash left in the outbox.</summary>
+    public const string OutboxSweepScheduleSetting = "OBJECTSTORE_OUTBOX_SWEEP_SCHEDULE";
+    public const string DefaultOutboxSweepSchedule = "*/30 * * * * *";
     /// <summary>The app setting holding the storage connection (string, or identity-based prefix in Azure).</summary>
     public const string StorageConnectionSetting = "OBJECTSTORE_STORAGE_CONNECTION_STRING";
     /// <summary>Deliveries attempted before a message moves to "&lt;queue&gt;-poison", as the Functions host does.</summary>

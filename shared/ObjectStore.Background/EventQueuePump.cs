@@ -2,17 +2,20 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ObjectStore.Background.Notifications;
 
 namespace ObjectStore.Background;
 
 /// <summary>
 /// The local host's stand-in for the Notify function's queue trigger: polls the events queue,
-/// hands each message to <see cref="NotificationDispatcher"/>, deletes it on success, and after
-/// <see cref="BackgroundSchedules.MaxDequeueCount"/> failed attempts moves it to
-/// "&lt;queue&gt;-poison", as the Functions host does.
+/// hands each message to <see cref="NotificationDispatcher"/> (which schedules its own retries),
+/// deletes it once handled, and when the dispatcher throws, after
+/// <see cref="BackgroundSchedules.MaxDequeueCount"/> attempts moves it to "&lt;queue&gt;-poison",
+/// as the Functions host does.
 /// </summary>
 public sealed partial class EventQueuePump(
     QueueServiceClient queues,
+    EventQueues names,
     NotificationDispatcher dispatcher,
     TimeProvider time,
     ILogger<EventQueuePump> logger) : BackgroundService
@@ -22,18 +25,18 @@ public sealed partial class EventQueuePump(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var queue = queues.GetQueueClient(BackgroundSchedules.EventsQueueName);
-        var poison = queues.GetQueueClient(BackgroundSchedules.EventsQueueName + "-poison");
+        var queue = queues.GetQueueClient(names.Events);
+        var poison = queues.GetQueueClient(names.Poison);
         await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
         await poison.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
 
-        var idleDelay = TimeSpan.FromMilliseconds(100);
+        var idleDelay = TimeSpan.FromMilliseconds(50);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 var handled = await PumpOnceAsync(queue, poison, stoppingToken).ConfigureAwait(false);
-                idleDelay = handled > 0 ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromTicks(Math.Min(idleDelay.Ticks * 2, MaxIdleDelay.Ticks));
+                idleDelay = handled > 0 ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromTicks(Math.Min(idleDelay.Ticks * 2, MaxIdleDelay.Ticks));
                 if (handled == 0)
                     await Task.Delay(idleDelay, time, stoppingToken).ConfigureAwait(false);
             }
@@ -49,20 +52,26 @@ public sealed partial class EventQueuePump(
         }
     }
 
-    /// <summary>Receives and handles one batch; returns how many messages it saw.</summary>
+    /// <summary>Receives one batch and handles its messages concurrently; returns how many messages it saw.</summary>
     public async Task<int> PumpOnceAsync(QueueClient queue, QueueClient poison, CancellationToken cancellationToken)
     {
         QueueMessage[] messages = (await queue.ReceiveMessagesAsync(16, VisibilityTimeout, cancellationToken).ConfigureAwait(false)).Value;
-        foreach (var message in messages)
+        await Task.WhenAll(messages.Select(m => HandleAsync(queue, poison, m, cancellationToken))).ConfigureAwait(false);
+        return messages.Length;
+    }
+
+    private async Task HandleAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken cancellationToken)
+    {
+        try
         {
+            await dispatcher.DispatchAsync(message.Body.ToString(), message.DequeueCount, cancellationToken).ConfigureAwait(false);
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogDispatchFailed(e, message.MessageId, message.DequeueCount);
             try
             {
-                await dispatcher.DispatchAsync(message.Body.ToString(), message.DequeueCount, cancellationToken).ConfigureAwait(false);
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogDispatchFailed(e, message.MessageId, message.DequeueCount);
                 if (message.DequeueCount >= BackgroundSchedules.MaxDequeueCount)
                 {
                     await poison.SendMessageAsync(message.Body, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -74,8 +83,11 @@ public sealed partial class EventQueuePump(
                     await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.FromSeconds(1), cancellationToken: cancellationToken).ConfigureAwait(false);
                 }
             }
+            catch (Exception inner) when (inner is not OperationCanceledException)
+            {
+                LogDispatchFailed(inner, message.MessageId, message.DequeueCount); // it reappears after the visibility timeout
+            }
         }
-        return messages.Length;
     }
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Dispatching event message {MessageId} failed (attempt {DequeueCount})")]

@@ -1,32 +1,73 @@
-using System.Text.Json;
+using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
+using ObjectStore.Background.Notifications;
 
 namespace ObjectStore.Background;
 
 /// <summary>
-/// Delivers one message of the events queue. The Notify function's queue trigger and the local
-/// host's <see cref="EventQueuePump"/> both call it; throwing makes the message visible again, and
-/// after <see cref="BackgroundSchedules.MaxDequeueCount"/> attempts it moves to the poison queue.
-/// Destinations (webhooks, queues) land with the notifications issue; today a message is
-/// validated as JSON and logged.
+/// Delivers one message of the events queue to its destination. The Notify function's queue trigger
+/// and the local host's <see cref="EventQueuePump"/> both call it. A failed or timed-out delivery is
+/// not thrown back to the host: the message goes back onto the events queue invisible for an
+/// exponentially growing delay (the queue's visibility timeout is the backoff), with its attempt
+/// count, and after <see cref="NotificationOptions.MaxAttempts"/> attempts to the poison queue.
+/// Only when even that fails does it throw, and the host's own retries and poison handling
+/// (maxDequeueCount) take over, so a message is never dropped.
 /// </summary>
-public sealed partial class NotificationDispatcher(ILogger<NotificationDispatcher> logger)
+public sealed partial class NotificationDispatcher(
+    QueueServiceClient queues,
+    EventQueues names,
+    EventDestinations destinations,
+    NotificationOptions options,
+    TimeProvider time,
+    ILogger<NotificationDispatcher> logger)
 {
-    public Task DispatchAsync(string messageText, long dequeueCount, CancellationToken cancellationToken)
+    private readonly QueueClient _events = queues.GetQueueClient(names.Events);
+    private readonly QueueClient _poison = queues.GetQueueClient(names.Poison);
+
+    public async Task DispatchAsync(string messageText, long dequeueCount, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        var message = EventMessage.TryParse(messageText) ?? throw new InvalidDataException("An events-queue message is not an event message.");
+        var destination = destinations.Find(message.Destination);
+        if (destination is null)
+        {
+            await PoisonAsync(message with { Attempts = message.Attempts + 1, LastError = "No destination with this ARN is defined." }, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         try
         {
-            using var document = JsonDocument.Parse(messageText);
+            await destination.DeliverAsync(message, cancellationToken).ConfigureAwait(false);
+            LogDelivered(message.EventId, destination.Name, message.Attempts + 1,
+                message.EventTime is { } t ? (time.GetUtcNow() - t).TotalMilliseconds : 0);
+            return;
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw new InvalidDataException("An events-queue message is not JSON.", e);
+            var failed = message with { Attempts = message.Attempts + 1, LastError = e.Message };
+            if (failed.Attempts >= options.MaxAttempts)
+            {
+                LogGaveUp(message.EventId, destination.Name, failed.Attempts, e.Message);
+                await PoisonAsync(failed, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            var delay = options.Backoff(failed.Attempts);
+            LogRetrying(message.EventId, destination.Name, failed.Attempts, delay.TotalSeconds, e.Message);
+            await _events.SendMessageAsync(failed.ToJson(), visibilityTimeout: delay, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-        LogDispatched(messageText.Length, dequeueCount);
-        return Task.CompletedTask;
     }
 
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Event message of {Length} characters dispatched (attempt {DequeueCount})")]
-    private partial void LogDispatched(int length, long dequeueCount);
+    private async Task PoisonAsync(EventMessage message, CancellationToken cancellationToken)
+    {
+        await _poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await _poison.SendMessageAsync(message.ToJson(), cancellationToken).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Debug, Message = "Event {EventId} delivered to {Destination} (attempt {Attempt}, {LatencyMs:F0} ms after commit)")]
+    private partial void LogDelivered(string eventId, string destination, int attempt, double latencyMs);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Event {EventId} to {Destination} failed (attempt {Attempt}); retrying in {DelaySeconds:F1} s: {Error}")]
+    private partial void LogRetrying(string eventId, string destination, int attempt, double delaySeconds, string error);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Error, Message = "Event {EventId} to {Destination} failed {Attempt} times and moved to the poison queue: {Error}")]
+    private partial void LogGaveUp(string eventId, string destination, int attempt, string error);
 }

@@ -24,12 +24,12 @@ public static class ObjectStoreServiceCollectionExtensions
 
         services.AddObjectIndex(settings);
         services.AddDataPlane(settings);
+        services.AddNotifications(settings, configuration);
         services.AddGateway(settings);
         services.AddAdminApi(settings);
 
         services.AddSingleton<LifecycleService>();
         services.AddSingleton<RepairService>();
-        services.AddSingleton<NotificationDispatcher>();
         services.AddHostedService<StorageInitializer>();
         return services;
     }

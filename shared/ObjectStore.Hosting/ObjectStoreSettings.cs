@@ -49,6 +49,9 @@ public sealed record ObjectStoreSettings
     public required string TablePrefix { get; init; }
     public required string LifecycleSchedule { get; init; }
     public required string RepairSchedule { get; init; }
+    /// <summary>The events queue (its poison queue is "&lt;name&gt;-poison").</summary>
+    public required string EventsQueue { get; init; }
+    public required string OutboxSweepSchedule { get; init; }
 
     public static ObjectStoreSettings FromConfiguration(IConfiguration configuration)
     {
@@ -73,6 +76,8 @@ public sealed record ObjectStoreSettings
             TablePrefix = Get(TablePrefixSetting, "objectstore"),
             LifecycleSchedule = Get(BackgroundSchedules.LifecycleScheduleSetting, BackgroundSchedules.DefaultLifecycleSchedule),
             RepairSchedule = Get(BackgroundSchedules.RepairScheduleSetting, BackgroundSchedules.DefaultRepairSchedule),
+            EventsQueue = Get(BackgroundSchedules.EventsQueueSetting, BackgroundSchedules.EventsQueueName),
+            OutboxSweepSchedule = Get(BackgroundSchedules.OutboxSweepScheduleSetting, BackgroundSchedules.DefaultOutboxSweepSchedule),
         };
         settings.Validate();
         return settings;
@@ -110,5 +115,8 @@ public sealed record ObjectStoreSettings
                 throw new InvalidOperationException($"{BlobAccessTiersSetting}: {storageClass}={tier} is not Hot, Cool, Cold or Archive.");
         _ = CronSchedule.Parse(LifecycleSchedule);
         _ = CronSchedule.Parse(RepairSchedule);
+        _ = CronSchedule.Parse(OutboxSweepSchedule);
+        if (!System.Text.RegularExpressions.Regex.IsMatch(EventsQueue, "^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,55}$"))
+            throw new InvalidOperationException($"{BackgroundSchedules.EventsQueueSetting} must be a queue name: 3 to 56 lower-case letters, digits and single hyphens.");
     }
 }

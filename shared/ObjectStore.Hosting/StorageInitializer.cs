@@ -1,18 +1,19 @@
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Hosting;
-using ObjectStore.Background;
+using ObjectStore.Background.Notifications;
 using ObjectStore.Index;
 
 namespace ObjectStore.Hosting;
 
 /// <summary>Creates tables, queues and Blob zone containers before the host serves (idempotent, so every instance runs it).</summary>
-internal sealed class StorageInitializer(IObjectIndex index, IScanStateStore scans, QueueServiceClient queues, ShardZones zones) : IHostedService
+internal sealed class StorageInitializer(IObjectIndex index, IScanStateStore scans, QueueServiceClient queues, ShardZones zones, EventQueues names) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await index.InitializeAsync(cancellationToken).ConfigureAwait(false);
         await scans.InitializeAsync(cancellationToken).ConfigureAwait(false);
-        await queues.GetQueueClient(BackgroundSchedules.EventsQueueName).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await queues.GetQueueClient(names.Events).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await queues.GetQueueClient(names.Poison).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await zones.EnsureContainersAsync(cancellationToken).ConfigureAwait(false);
     }
 

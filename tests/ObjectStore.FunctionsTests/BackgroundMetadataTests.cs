@@ -29,18 +29,28 @@ public sealed class BackgroundMetadataTests(FunctionAppBuilds builds)
     }
 
     [Fact]
-    public void Notify_is_a_string_queue_trigger_on_the_events_queue_through_the_storage_setting()
+    public void Notify_is_a_string_queue_trigger_on_the_events_queue_setting_through_the_storage_setting()
     {
-        var function = Assert.Single(FunctionEntry.Read(builds.Output(FunctionApp.Notify)));
+        var function = Assert.Single(FunctionEntry.Read(builds.Output(FunctionApp.Notify)), f => f.Name == "Notify");
 
-        Assert.Equal("Notify", function.Name);
         var trigger = function.Trigger;
         Assert.Equal("queueTrigger", trigger.String("type"));
-        Assert.Equal("objectstore-events", trigger.String("queueName"));
-        Assert.Equal(BackgroundSchedules.EventsQueueName, trigger.String("queueName"));
+        Assert.Equal("%OBJECTSTORE_EVENTS_QUEUE%", trigger.String("queueName"));
+        Assert.Equal($"%{BackgroundSchedules.EventsQueueSetting}%", trigger.String("queueName"));
         Assert.Equal("OBJECTSTORE_STORAGE_CONNECTION_STRING", trigger.String("connection"));
         Assert.Equal(BackgroundSchedules.StorageConnectionSetting, trigger.String("connection"));
         Assert.Equal("String", trigger.String("dataType"));
+    }
+
+    [Fact]
+    public void Notify_app_sweeps_the_outbox_on_the_sweep_schedule_setting()
+    {
+        var functions = FunctionEntry.Read(builds.Output(FunctionApp.Notify));
+        var sweep = Assert.Single(functions, f => f.Name == "OutboxSweep");
+
+        Assert.Equal(2, functions.Count);
+        Assert.Equal("timerTrigger", sweep.Trigger.String("type"));
+        Assert.Equal($"%{BackgroundSchedules.OutboxSweepScheduleSetting}%", sweep.Trigger.String("schedule"));
     }
 
     [Fact]
