@@ -123,6 +123,8 @@ public sealed class LocalHostInstance : IAsyncDisposable
                 [ObjectStoreSettings.AccessKeySetting] = AccessKey,
                 [ObjectStoreSettings.SecretKeySetting] = SecretKey,
                 [ObjectStoreSettings.TablePrefixSetting] = tablePrefix,
+                // Each index has its own events queue, so hosts on one Azurite never take each other's events.
+                [ObjectStore.Background.BackgroundSchedules.EventsQueueSetting] = EventsQueueOf(tablePrefix),
                 ["OBJECTSTORE_STORAGE_CONNECTION_STRING"] = storageConnectionString,
             };
             foreach (var (name, value) in ZoneLayouts.Settings(zones, containerPrefix))
@@ -149,6 +151,12 @@ public sealed class LocalHostInstance : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The events queue of the instances serving the index with this table prefix.</summary>
+    public static string EventsQueueOf(string tablePrefix) => tablePrefix.ToLowerInvariant() + "-events";
+
+    /// <summary>This instance's events queue (its poison queue is "&lt;name&gt;-poison").</summary>
+    public string EventsQueue => EventsQueueOf(TablePrefix);
 
     public async ValueTask DisposeAsync()
     {
