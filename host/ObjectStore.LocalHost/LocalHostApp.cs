@@ -56,20 +56,19 @@ public static class LocalHostApp
     /// <summary>The same schedules and queue the Lifecycle, Repair and Notify (queue and outbox sweep) functions bind to.</summary>
     private static void AddBackgroundWork(IServiceCollection services)
     {
-        services.AddHostedService(sp => new ScheduledPassRunner(
-            "Lifecycle", CronSchedule.Parse(sp.GetRequiredService<ObjectStoreSettings>().LifecycleSchedule),
-            sp.GetRequiredService<LifecycleService>().RunPassAsync,
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ScheduledPassRunner>>()));
-        services.AddHostedService(sp => new ScheduledPassRunner(
-            "Repair", CronSchedule.Parse(sp.GetRequiredService<ObjectStoreSettings>().RepairSchedule),
-            sp.GetRequiredService<RepairService>().RunPassAsync,
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ScheduledPassRunner>>()));
-        services.AddHostedService(sp => new ScheduledPassRunner(
-            "Outbox sweep", CronSchedule.Parse(sp.GetRequiredService<ObjectStoreSettings>().OutboxSweepSchedule),
-            ct => sp.GetRequiredService<OutboxRelay>().SweepAsync(ct),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ScheduledPassRunner>>()));
+        // Registered as plain IHostedService singletons: AddHostedService(factory) de-duplicates by the
+        // factory's return type, so a second ScheduledPassRunner registered that way is silently dropped.
+        AddPass(services, "Lifecycle", s => s.LifecycleSchedule, sp => sp.GetRequiredService<LifecycleService>().RunPassAsync);
+        AddPass(services, "Repair", s => s.RepairSchedule, sp => sp.GetRequiredService<RepairService>().RunPassAsync);
+        AddPass(services, "Outbox sweep", s => s.OutboxSweepSchedule, sp => async ct => await sp.GetRequiredService<OutboxRelay>().SweepAsync(ct));
         services.AddHostedService<EventQueuePump>();
     }
+
+    private static void AddPass(IServiceCollection services, string name, Func<ObjectStoreSettings, string> schedule,
+        Func<IServiceProvider, Func<CancellationToken, Task>> pass) =>
+        services.AddSingleton<IHostedService>(sp => new ScheduledPassRunner(
+            name, CronSchedule.Parse(schedule(sp.GetRequiredService<ObjectStoreSettings>())), pass(sp),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ScheduledPassRunner>>()));
 
     private static void ConfigureLogging(ILoggingBuilder logging, string? format)
     {
