@@ -18,6 +18,7 @@ internal static partial class AdminRoutes
             var api = sp.GetRequiredService<AdminApi>();
             return Task.FromResult(AdminResult.Ok(new { routes = api.Routes.Select(r => $"{r.Method} {r.Path}").ToArray() }));
         });
+        services.AddNotifications();
         return services;
     }
 }

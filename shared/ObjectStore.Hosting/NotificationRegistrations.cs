@@ -10,7 +10,7 @@ namespace ObjectStore.Hosting;
 /// <summary>Event notifications: the operator's destinations, the outbox relay (the object service's publisher) and delivery.</summary>
 internal static class NotificationRegistrations
 {
-    public static IServiceCollection AddNotifications(this IServiceCollection services, ObjectStoreSettings settings, IConfiguration configuration)
+    public static IServiceCollection AddEventNotifications(this IServiceCollection services, ObjectStoreSettings settings, IConfiguration configuration)
     {
         var options = new NotificationOptions();
         configuration.GetSection(NotificationOptions.SectionName).Bind(options);

@@ -24,7 +24,7 @@ public static class ObjectStoreServiceCollectionExtensions
 
         services.AddObjectIndex(settings);
         services.AddDataPlane(settings);
-        services.AddNotifications(settings, configuration);
+        services.AddEventNotifications(settings, configuration);
         services.AddGateway(settings);
         services.AddAdminApi(settings);
 

@@ -17,5 +17,9 @@ internal static class Commands
     public static readonly AdminCommand[] All =
     [
         new("routes", "list", "GET", "routes", "List the admin routes this server serves"),
+        new("events", "destinations", "GET", "notifications/destinations", "List the event destinations (ARNs bucket configurations may name)"),
+        new("events", "poisoned", "GET", "notifications/poison", "List events that gave up after the configured attempts"),
+        new("events", "replay", "POST", "notifications/poison/replay", "Replay poisoned events onto the events queue (all, or --event-id ID)"),
+        new("events", "sweep", "POST", "notifications/sweep", "Move events left in the outbox onto the events queue now"),
     ];
 }

@@ -70,20 +70,23 @@ public sealed class DeliveryFaultTests(LocalHostFixture fixture)
 
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "model.ckpt", ContentBody = "weights" });
 
-        var poison = host.Services.GetRequiredService<PoisonQueue>();
-        var poisoned = await PollAsync(async () => (await poison.ListAsync(CancellationToken.None)).Where(p => p.Key == "model.ckpt").ToList(), l => l.Count > 0);
+        // The operator sees it with the admin command line, and replays it once the webhook is fixed.
+        var poisoned = await PollAsync(async () => (await AdminCli.RunJsonAsync(host, "events", "poisoned")).GetProperty("events").EnumerateArray()
+            .Where(p => p.TryGetProperty("key", out var k) && k.GetString() == "model.ckpt").ToList(), l => l.Count > 0);
         var entry = Assert.Single(poisoned);
-        Assert.Equal(3, entry.Attempts);
-        Assert.Equal(NotificationHosts.WebhookArn, entry.Destination);
-        Assert.Contains("500", entry.LastError, StringComparison.Ordinal);
+        var eventId = entry.GetProperty("eventId").GetString()!;
+        Assert.Equal(3, entry.GetProperty("attempts").GetInt32());
+        Assert.Equal(NotificationHosts.WebhookArn, entry.GetProperty("destination").GetString());
+        Assert.Contains("500", entry.GetProperty("lastError").GetString(), StringComparison.Ordinal);
         Assert.Equal(3, receiver.Requests.Count(r => !r.IsTestEvent));
 
         receiver.Respond = () => 200;
-        Assert.Equal(1, await poison.ReplayAsync(entry.EventId, CancellationToken.None));
+        var replay = await AdminCli.RunJsonAsync(host, "events", "replay", "--event-id", eventId);
+        Assert.Equal(1, replay.GetProperty("replayed").GetInt32());
 
         var delivered = await receiver.WaitForAsync(d => d.Any(x => x.Key == "model.ckpt"), Wait);
-        Assert.Equal(entry.EventId, Assert.Single(delivered).EventId);
-        Assert.DoesNotContain(await poison.ListAsync(CancellationToken.None), p => p.EventId == entry.EventId);
+        Assert.Equal(eventId, Assert.Single(delivered).EventId);
+        Assert.DoesNotContain(await host.Services.GetRequiredService<PoisonQueue>().ListAsync(CancellationToken.None), p => p.EventId == eventId);
     }
 
     [Fact]

@@ -153,6 +153,15 @@ public sealed class EventDeliveryTests(LocalHostFixture fixture)
         Assert.Equal(("InvalidArgument", 400), (overlap.ErrorCode, (int)overlap.StatusCode));
         Assert.Empty((await s3.GetBucketNotificationAsync(bucket)).TopicConfigurations ?? []);
         Assert.Empty(receiver.Requests);
+
+        // What bucket configurations may name is what the operator defined, listed without secrets.
+        var listed = (await AdminCli.RunJsonAsync(host, "events", "destinations")).GetProperty("destinations");
+        var hook = Assert.Single(listed.EnumerateArray());
+        Assert.Equal(NotificationHosts.WebhookArn, hook.GetProperty("arn").GetString());
+        Assert.Equal("webhook", hook.GetProperty("kind").GetString());
+        Assert.Equal(receiver.Url.ToString(), hook.GetProperty("target").GetString());
+        Assert.True(hook.GetProperty("signed").GetBoolean());
+        Assert.DoesNotContain(NotificationHosts.Secret, listed.GetRawText(), StringComparison.Ordinal);
     }
 
     private static async Task<(long Size, string ETag, string VersionId)> MultipartAsync(IAmazonS3 s3, string bucket, string key)
