@@ -69,6 +69,12 @@ param outboxSweepSchedule string = '*/30 * * * * *'
 @description('The queue that carries events from the outbox to the Notify function (its poison queue is <name>-poison).')
 param eventsQueue string = 'objectstore-events'
 
+@description('Event delivery attempts before a message moves to the poison queue.')
+param notificationMaxAttempts int = 8
+
+@description('Event notification destinations, as app settings, e.g. { ObjectStore__Notifications__Webhooks__ml__Url: \'https://...\' } (README: Event notifications).')
+param notificationDestinations object = {}
+
 @description('Largest instance count of the gateway app.')
 param gatewayMaximumInstanceCount int = 40
 
@@ -163,6 +169,7 @@ var objectStoreSettings = {
   OBJECTSTORE_REPAIR_SCHEDULE: repairSchedule
   OBJECTSTORE_EVENTS_QUEUE: eventsQueue
   OBJECTSTORE_OUTBOX_SWEEP_SCHEDULE: outboxSweepSchedule
+  ObjectStore__Notifications__MaxAttempts: string(notificationMaxAttempts)
   // Only disk zones use the data directory; every zone here is a Blob container.
   OBJECTSTORE_DATA: '/tmp/objectstore'
   OBJECTSTORE_ZONES: join(map(zones, zone => zone.zone), ',')
@@ -199,7 +206,7 @@ module functionApps 'modules/functionApp.bicep' = [
       shardAccess: app.shards
       keyVaultName: vault.outputs.name
       secretName: vault.outputs.secretName
-      appSettings: union(objectStoreSettings, app.extra)
+      appSettings: union(objectStoreSettings, notificationDestinations, app.extra)
       appInsightsConnectionString: monitoring.outputs.connectionString
       maximumInstanceCount: app.maxInstances
       instanceMemoryMB: app.memory

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Event delivery benchmark (docs/benchmarks.md): builds the local host (Release), starts Azurite and
+# the local host on free 127.0.0.1 ports with a webhook destination "bench" pointing at the receiver
+# scripts/bench_events.py serves, runs it (PUTs with boto3, events to the webhook), prints
+# throughput and latency as JSON, then stops everything it started (by PID) and removes its files.
+#
+#   scripts/bench-events.sh [--events N] [--concurrency C] [--size BYTES]
+#
+# BENCH_AZURITE=disk (default) or memory, as scripts/bench-load.sh. The host runs its queue pump
+# (background on) with the default outbox sweep; its log is in $data/host.log while it runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/common.sh
+
+mode="${BENCH_AZURITE:-disk}"
+case "$mode" in disk|memory) ;; *) log "BENCH_AZURITE must be disk or memory"; exit 2 ;; esac
+
+ensure_node_modules
+log "building the local host (Release)"
+dotnet build host/ObjectStore.LocalHost/ObjectStore.LocalHost.csproj -c Release -nologo -v q -clp:ErrorsOnly
+
+data="$(mktemp -d "${BENCH_DATA:-${TMPDIR:-/tmp}}/objectstore-bench-events.XXXXXX")"
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  stop_pids
+  rm -rf "$data"
+}
+trap 'stop_all; exit 130' INT
+trap 'stop_all; exit 143' TERM
+trap stop_all EXIT
+
+blob_port=$(free_port); queue_port=$(free_port); table_port=$(free_port); host_port=$(free_port); hook_port=$(free_port)
+azurite_args=(--silent --skipApiVersionCheck --loose
+  --blobHost 127.0.0.1 --blobPort "$blob_port" --queueHost 127.0.0.1 --queuePort "$queue_port"
+  --tableHost 127.0.0.1 --tablePort "$table_port")
+if [ "$mode" = memory ]; then
+  azurite_args+=(--inMemoryPersistence)
+else
+  mkdir -p "$data/azurite"
+  azurite_args+=(--location "$data/azurite")
+fi
+log "starting Azurite ($mode) on 127.0.0.1:$table_port (tables)"
+node node_modules/azurite/dist/src/azurite.js "${azurite_args[@]}" >"$data/azurite.log" 2>&1 &
+pids+=($!)
+wait_for_port "$table_port" 30 "Azurite" "$!"
+
+log "starting the local host on 127.0.0.1:$host_port, webhook on 127.0.0.1:$hook_port"
+OBJECTSTORE_PORT="$host_port" OBJECTSTORE_BIND_ADDRESS=127.0.0.1 OBJECTSTORE_DATA="$data" \
+OBJECTSTORE_ACCESS_KEY=bench OBJECTSTORE_SECRET_KEY=bench-secret \
+OBJECTSTORE_STORAGE_CONNECTION_STRING="$(azurite_connection_string "$blob_port" "$queue_port" "$table_port")" \
+ObjectStore__Notifications__Webhooks__bench__Url="http://127.0.0.1:$hook_port/hook" \
+  dotnet host/ObjectStore.LocalHost/bin/Release/net10.0/ObjectStore.LocalHost.dll >"$data/host.log" 2>&1 &
+pids+=($!)
+wait_for_port "$host_port" 60 "the local host" "$!"
+
+log "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+status=0
+python3 scripts/bench_events.py --endpoint "http://127.0.0.1:$host_port" --hook-port "$hook_port" "$@" || status=$?
+log "host log: $(grep -c 'retrying in' "$data/host.log" || true) delivery retries, $(grep -c 'Outbox sweep moved' "$data/host.log" || true) sweeps that moved events"
+grep -E 'retrying in|poison' "$data/host.log" | head -5 >&2 || true
+log "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg); Azurite $mode"
+exit "$status"
