@@ -16,6 +16,8 @@ test_event = threading.Event()
 
 
 class Hook(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as a production receiver would
+
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         now = time.time()
@@ -50,6 +52,7 @@ def main():
     ap.add_argument("--size", type=int, default=1024)
     args = ap.parse_args()
 
+    ThreadingHTTPServer.request_queue_size = 256  # the default backlog of 5 refuses concurrent deliveries
     server = ThreadingHTTPServer(("127.0.0.1", args.hook_port), Hook)
     threading.Thread(target=server.serve_forever, daemon=True).start()
 
