@@ -84,7 +84,6 @@ var allTags = union(tags, { 'objectstore-environment': environmentName })
 var prefix = toLower('os${environmentName}')
 var suffix = take(uniqueString(resourceGroup().id, environmentName), 10)
 var zoneLetters = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']
-var eventsQueue = 'objectstore-events'
 
 var apps = [
   { key: 'gateway', memory: 4096, maxInstances: gatewayMaximumInstanceCount, shards: true, extra: { AzureWebJobsDisableHomepage: 'true' } }
