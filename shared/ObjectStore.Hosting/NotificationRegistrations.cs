@@ -21,7 +21,7 @@ internal static class NotificationRegistrations
         // One client for every webhook: pooled connections; each request has its destination's timeout.
         services.AddSingleton(_ => EventDestinations.FromOptions(options,
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan },
-            settings.StorageConnectionString));
+            settings.Storage.CreateQueueServiceClient));
         services.AddSingleton<OutboxRelay>();
         services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<OutboxRelay>());
         services.AddSingleton<NotificationDispatcher>();

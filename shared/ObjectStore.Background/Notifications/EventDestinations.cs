@@ -93,9 +93,10 @@ public sealed class EventDestinations
 
     public static string QueueArn(string name) => "arn:objectstore:queue::" + name;
 
-    /// <summary>The destinations the options define; queues without a connection use <paramref name="storageConnection"/>.</summary>
-    public static EventDestinations FromOptions(NotificationOptions options, HttpClient http, string storageConnection)
+    /// <summary>The destinations the options define; queues without a connection use the store's own account (<paramref name="ownAccount"/>).</summary>
+    public static EventDestinations FromOptions(NotificationOptions options, HttpClient http, Func<QueueClientOptions, QueueServiceClient> ownAccount)
     {
+        ArgumentNullException.ThrowIfNull(ownAccount);
         ArgumentNullException.ThrowIfNull(options);
         var list = new List<EventDestination>();
         foreach (var (name, webhook) in options.Webhooks)
@@ -103,8 +104,10 @@ public sealed class EventDestinations
         foreach (var (name, queue) in options.Queues)
         {
             var encoding = string.Equals(queue.MessageEncoding, "base64", StringComparison.OrdinalIgnoreCase) ? QueueMessageEncoding.Base64 : QueueMessageEncoding.None;
-            var client = new QueueClient(string.IsNullOrEmpty(queue.Connection) ? storageConnection : queue.Connection, queue.QueueName,
-                new QueueClientOptions { MessageEncoding = encoding });
+            var clientOptions = new QueueClientOptions { MessageEncoding = encoding };
+            var client = string.IsNullOrEmpty(queue.Connection)
+                ? ownAccount(clientOptions).GetQueueClient(queue.QueueName)
+                : new QueueClient(queue.Connection, queue.QueueName, clientOptions);
             list.Add(new QueueDestination(name, queue.Arn ?? QueueArn(name), client));
         }
         return new EventDestinations(list);
