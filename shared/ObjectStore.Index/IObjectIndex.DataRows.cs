@@ -1,0 +1,37 @@
+namespace ObjectStore.Index;
+
+/// <summary>
+/// The rows that own stored data, for background scans (repair): every version row with data and
+/// every multipart part row, one bucket at a time, in a stable order with a resumable position.
+/// </summary>
+public partial interface IObjectIndex
+{
+    /// <summary>
+    /// Up to <paramref name="maxRows"/> data-owning rows of <paramref name="bucket"/> after position
+    /// <paramref name="after"/> (null: from the start): part rows (of open, completing and completed
+    /// uploads alike), then version rows. Delete markers have no data and are skipped. Rows read carry
+    /// only what a scan needs (no headers, metadata or tags).
+    /// </summary>
+    Task<DataRowPage> ListDataRowsAsync(string bucket, string? after, int maxRows, CancellationToken cancellationToken);
+}
+
+public enum DataRowKind
+{
+    /// <summary>An object version (its layout may name a multipart upload instead of data of its own).</summary>
+    Version,
+    /// <summary>A multipart part: data of its own.</summary>
+    Part,
+}
+
+/// <param name="Kind">Version or part row.</param>
+/// <param name="Bucket">The bucket.</param>
+/// <param name="Key">The object key (of the upload, for a part).</param>
+/// <param name="Id">Version id, or upload id + "#" + part number.</param>
+/// <param name="Size">Bytes.</param>
+/// <param name="DataLayout">The serialized layout as stored.</param>
+/// <param name="Position">Opaque position of this row: pass it as <c>after</c> to resume behind it.</param>
+public sealed record DataRow(DataRowKind Kind, string Bucket, string Key, string Id, long Size, string DataLayout, string Position);
+
+/// <param name="Rows">The rows, in scan order.</param>
+/// <param name="NextAfter">Where the next page starts (the last row's position), or null when the bucket has no more.</param>
+public sealed record DataRowPage(IReadOnlyList<DataRow> Rows, string? NextAfter);

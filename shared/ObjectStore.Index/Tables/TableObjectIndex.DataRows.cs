@@ -1,0 +1,53 @@
+using System.Globalization;
+using Azure.Data.Tables;
+
+namespace ObjectStore.Index.Tables;
+
+public sealed partial class TableObjectIndex
+{
+    /// <summary>Columns a data scan reads from part ("p") and version ("v") rows.</summary>
+    private static readonly string[] DataRowColumns =
+        ["RowKey", "Key", "VersionId", "UploadId", "PartNumber", "Size", EntityMapping.DeleteMarkerColumn, .. EntityMapping.DataLayoutColumns];
+
+    public async Task<DataRowPage> ListDataRowsAsync(string bucket, string? after, int maxRows, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(bucket);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
+        // Part rows ("p...") sort before upload rows ("u...") and version rows ("v..."); the RowKey is the position.
+        var start = after ?? EntityMapping.PartRowPrefix;
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {bucket} and RowKey gt {start} and RowKey lt {EntityMapping.VersionRowsEnd} and (RowKey lt {EntityMapping.UploadRowPrefix} or RowKey ge {EntityMapping.VersionRowPrefix})");
+        var rows = new List<DataRow>(Math.Min(maxRows, 1000));
+        string? last = null;
+        await foreach (var entity in _objects.QueryAsync<TableEntity>(filter, Math.Min(maxRows, 1000), DataRowColumns, cancellationToken).ConfigureAwait(false))
+        {
+            last = entity.RowKey;
+            if (EntityMapping.ToDataRow(entity) is { } row)
+                rows.Add(row);
+            if (rows.Count == maxRows)
+                return new DataRowPage(rows, last);
+        }
+        // The range ran out. Skipped delete markers still advance the position, but nothing follows.
+        return new DataRowPage(rows, null);
+    }
+}
+
+internal static partial class EntityMapping
+{
+    /// <summary>A part or version row as a scan sees it; null for a delete marker (no data).</summary>
+    public static DataRow? ToDataRow(TableEntity entity)
+    {
+        if (entity.RowKey.StartsWith(PartRowPrefix, StringComparison.Ordinal))
+        {
+            var uploadId = entity.GetString("UploadId") ?? "";
+            var part = entity.GetInt32("PartNumber") ?? 0;
+            return new DataRow(DataRowKind.Part, entity.PartitionKey, entity.GetString("Key") ?? "",
+                uploadId + "#" + part.ToString(CultureInfo.InvariantCulture), entity.GetInt64("Size") ?? 0,
+                entity.GetString("DataLayout") ?? "", entity.RowKey);
+        }
+        if (IsDeleteMarker(entity))
+            return null;
+        return new DataRow(DataRowKind.Version, entity.PartitionKey, entity.GetString("Key") ?? "",
+            entity.GetString("VersionId") ?? "null", entity.GetInt64("Size") ?? 0, ReadChunked(entity, "DataLayout"), entity.RowKey);
+    }
+}

@@ -1,0 +1,10 @@
+using ObjectStore.Index;
+
+namespace ObjectStore.S3.Tests.Fakes;
+
+internal sealed partial class InMemoryIndex
+{
+    /// <summary>Background scans run against the Table index only (integration tests).</summary>
+    public Task<DataRowPage> ListDataRowsAsync(string bucket, string? after, int maxRows, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Data scans are not part of the protocol tests.");
+}
