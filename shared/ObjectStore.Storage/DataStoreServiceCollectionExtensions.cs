@@ -35,6 +35,8 @@ public static class DataStoreServiceCollectionExtensions
                 sp.GetService<IDegradedReadObserver>(),
                 timeProvider: sp.GetService<TimeProvider>());
         });
+        // The repair service's view of the same store (verify and rebuild, list and collect shard files).
+        services.TryAddSingleton<IShardMaintenance>(sp => (IShardMaintenance)sp.GetRequiredService<IObjectDataStore>());
         return services;
     }
 

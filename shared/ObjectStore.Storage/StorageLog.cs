@@ -28,4 +28,16 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 2006, Level = LogLevel.Warning,
         Message = "Degraded-read observer failed for data {DataId} shard {ShardIndex}")]
     public static partial void ObserverFailed(ILogger logger, string dataId, int shardIndex, Exception exception);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning,
+        Message = "Repair check: data {DataId} shard {ShardIndex} in zone {Zone}: {Problem} (stripe {Stripe})")]
+    public static partial void RepairFoundBadShard(ILogger logger, string dataId, int shardIndex, string zone, ShardProblem problem, long stripe, Exception? exception);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Information,
+        Message = "Rebuilt data {DataId} shard {ShardIndex} in zone {Zone} (was {Problem})")]
+    public static partial void ShardRebuilt(ILogger logger, string dataId, int shardIndex, string zone, ShardProblem problem);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Warning,
+        Message = "Could not rebuild data {DataId} shard {ShardIndex} in zone {Zone}; it stays degraded until the next check")]
+    public static partial void RepairWriteFailed(ILogger logger, string dataId, int shardIndex, string zone, Exception exception);
 }
