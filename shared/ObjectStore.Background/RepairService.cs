@@ -1,24 +1,127 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using ObjectStore.Index;
+using ObjectStore.Storage;
 
 namespace ObjectStore.Background;
 
 /// <summary>
-/// One repair pass: the work the Repair timer function and the local host's schedule run.
-/// Shard health scanning and reconstruction land with the repair issue; today a pass walks the
-/// buckets so both hosts exercise the same path and schedule.
+/// One repair pass: the work the Repair timer function and the local host's schedule run (and the
+/// admin API's <c>repair/run</c>). In order: the heal-on-read requests readers queued; then the
+/// walk over every object version and multipart part of every bucket, in batches from a cursor
+/// kept in the scan state store under a lease, checking each piece of data's shards and rebuilding
+/// bad ones; then, once the walk reached its end, orphan collection. A pass stops at its time
+/// budget and the next one resumes from the cursor; every step is idempotent. Design: docs/repair.md.
 /// </summary>
-public sealed partial class RepairService(IObjectIndex index, TimeProvider time, ILogger<RepairService> logger)
+public sealed partial class RepairService(
+    IObjectIndex index,
+    IShardMaintenance shards,
+    IScanStateStore scans,
+    RepairHealQueue healQueue,
+    RepairOptions options,
+    RepairMetrics metrics,
+    TimeProvider time,
+    ILogger<RepairService> logger)
 {
-    public async Task RunPassAsync(CancellationToken cancellationToken)
+    /// <summary>The pass's name in the scan state store (scope: the whole store).</summary>
+    public const string PassName = "repair";
+
+    private const string SummaryKey = "pass";
+    private const string LastPassKey = "last";
+    private const string DamageKey = "damageSince";
+    private const string NumberKey = "number";
+    private const string OrphanPhase = "orphans";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private Task? _initialized;
+
+    /// <summary>Runs one pass (bounded by <see cref="RepairOptions.MaxPassDuration"/>); a pass already running in this process is waited for.</summary>
+    public async Task<RepairPassOutcome> RunPassAsync(CancellationToken cancellationToken)
     {
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
         var started = time.GetTimestamp();
-        var buckets = 0;
-        await foreach (var _ in index.ListBucketsAsync(cancellationToken).ConfigureAwait(false))
-            buckets++;
-        LogPassCompleted(buckets, time.GetElapsedTime(started).TotalMilliseconds);
+        try
+        {
+            var healed = await DrainHealQueueAsync(cancellationToken).ConfigureAwait(false);
+            var held = await scans.TryAcquireAsync(PassName, ScanState.WholeStore, _owner, options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+            if (held is null)
+            {
+                LogLeaseBusy();
+                return new RepairPassOutcome(false, false, await GetReportAsync(cancellationToken).ConfigureAwait(false));
+            }
+            var run = new PassRun(scans, options, time, held, started);
+            foreach (var result in healed)
+                run.Summary.AddHeal(result);
+            var status = await RunAsync(run, cancellationToken).ConfigureAwait(false);
+            metrics.PassRan(time.GetElapsedTime(started));
+            LogPassEnded(status, run.Summary.Number, run.Summary.Checked.Objects, run.Summary.ShardsRepaired, run.Summary.CorruptBlocks,
+                run.Summary.OrphansRemoved, run.Summary.Unrepaired, time.GetElapsedTime(started).TotalMilliseconds);
+            return new RepairPassOutcome(true, status == PassStatus.Finished, await GetReportAsync(cancellationToken).ConfigureAwait(false));
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
     }
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Repair pass scanned {Buckets} buckets in {ElapsedMs:F0} ms")]
-    private partial void LogPassCompleted(int buckets, double elapsedMs);
+    /// <summary>The health report, from the scan state store (any instance's passes).</summary>
+    public async Task<RepairReport> GetReportAsync(CancellationToken cancellationToken)
+    {
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var state = await scans.GetAsync(PassName, ScanState.WholeStore, cancellationToken).ConfigureAwait(false);
+        if (state is null)
+            return new RepairReport(null, null, null, null, null);
+        return new RepairReport(
+            state.LastCompletedAt,
+            state.Data.TryGetValue(DamageKey, out var damage) ? DateTimeOffset.Parse(damage, System.Globalization.CultureInfo.InvariantCulture) : null,
+            ReadSummary(state.Data, LastPassKey),
+            state.Cursor is null ? null : ReadSummary(state.Data, SummaryKey),
+            state.Cursor);
+    }
+
+    private async Task<PassStatus> RunAsync(PassRun run, CancellationToken cancellationToken)
+    {
+        var status = PassStatus.Finished;
+        if (run.Cursor != OrphanPhase)
+        {
+            status = await WalkAsync(run, cancellationToken).ConfigureAwait(false);
+            if (status == PassStatus.Finished && !await run.CheckpointAsync(OrphanPhase, cancellationToken).ConfigureAwait(false))
+                status = PassStatus.LeaseLost;
+        }
+        if (status == PassStatus.Finished)
+        {
+            if (run.OutOfTime)
+                status = PassStatus.OutOfTime; // orphans next time, from the saved phase
+            else
+                await CollectOrphansAsync(run, cancellationToken).ConfigureAwait(false);
+        }
+        if (status != PassStatus.LeaseLost)
+            await run.ReleaseAsync(status == PassStatus.Finished, cancellationToken).ConfigureAwait(false);
+        return status;
+    }
+
+    private Task EnsureInitializedAsync(CancellationToken cancellationToken)
+    {
+        // Idempotent creation of the scan table and the heal queue, once per process.
+        var task = _initialized;
+        if (task is null || task.IsFaulted || task.IsCanceled)
+            _initialized = task = Task.WhenAll(scans.InitializeAsync(cancellationToken), healQueue.CreateAsync(cancellationToken));
+        return task;
+    }
+
+    private static RepairPassSummary? ReadSummary(IReadOnlyDictionary<string, string> data, string key) =>
+        data.TryGetValue(key, out var json) ? JsonSerializer.Deserialize<RepairPassSummary>(json, Json) : null;
+
+    private enum PassStatus { Finished, OutOfTime, LeaseLost }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information,
+        Message = "Repair pass {Number} {Status}: {Checked} pieces of data checked, {Repaired} shards rebuilt, {CorruptBlocks} corrupt blocks, {Orphans} orphans removed, {Unrepaired} still damaged, {ElapsedMs:F0} ms")]
+    private partial void LogPassEnded(PassStatus status, long number, long @checked, long repaired, long corruptBlocks, long orphans, long unrepaired, double elapsedMs);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Repair pass skipped: another instance holds the lease")]
+    private partial void LogLeaseBusy();
 }

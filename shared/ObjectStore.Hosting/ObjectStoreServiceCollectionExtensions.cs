@@ -29,7 +29,7 @@ public static class ObjectStoreServiceCollectionExtensions
         services.AddAdminApi(settings);
 
         services.AddSingleton<LifecycleService>();
-        services.AddSingleton<RepairService>();
+        services.AddRepair(configuration, settings);
         services.AddHostedService<StorageInitializer>();
         return services;
     }

@@ -1,0 +1,118 @@
+using ObjectStore.Storage;
+
+namespace ObjectStore.Background;
+
+/// <summary>The health report (admin API <c>repair/report</c>, command <c>repair report</c>).</summary>
+/// <param name="LastFullPassAt">When a pass last walked every object and part to the end.</param>
+/// <param name="OldestUnrepairedDamage">When damage that is still not repaired was first found; null when none is known.</param>
+/// <param name="LastPass">The last completed pass.</param>
+/// <param name="CurrentPass">The pass in progress (resumes from its cursor), if any.</param>
+/// <param name="Cursor">Where the pass in progress stands.</param>
+public sealed record RepairReport(
+    DateTimeOffset? LastFullPassAt,
+    DateTimeOffset? OldestUnrepairedDamage,
+    RepairPassSummary? LastPass,
+    RepairPassSummary? CurrentPass,
+    string? Cursor);
+
+/// <summary>What one pass found and did. Mutable while the pass runs (under its lock), persisted as JSON between invocations.</summary>
+public sealed partial class RepairPassSummary
+{
+    public DateTimeOffset StartedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+    /// <summary>Pass number (rotates which data gets the full verify).</summary>
+    public long Number { get; set; }
+
+    /// <summary>Pieces of data checked: object versions with data of their own, and multipart parts.</summary>
+    public StateCount Checked { get; set; } = new();
+    public StateCount Healthy { get; set; } = new();
+    /// <summary>Degraded data by the number of shards still missing or bad after the pass ("1", "2" ...).</summary>
+    public Dictionary<string, StateCount> DegradedByMissingShards { get; set; } = [];
+    public StateCount Unreadable { get; set; } = new();
+    /// <summary>Object versions whose data is a completed multipart upload (their parts are checked as parts).</summary>
+    public long MultipartObjects { get; set; }
+    public long Parts { get; set; }
+    /// <summary>Data given the full block-checksum verify.</summary>
+    public long FullyVerified { get; set; }
+
+    public long ShardsFound { get; set; }
+    public long ShardsRepaired { get; set; }
+    public long CorruptBlocks { get; set; }
+    public long HealRequests { get; set; }
+    public long OrphansRemoved { get; set; }
+    public long OrphanBytesRemoved { get; set; }
+    /// <summary>Per zone: shards checked, bad shards found, repaired, still bad.</summary>
+    public Dictionary<string, ZoneCount> Zones { get; set; } = [];
+
+    /// <summary>Data still degraded or unreadable after this pass.</summary>
+    public long Unrepaired => Unreadable.Objects + DegradedByMissingShards.Values.Sum(c => c.Objects);
+
+    internal void Add(DataCheckResult result, long bytes)
+    {
+        Checked.Add(bytes);
+        if (result.Mode == DataCheckMode.Full)
+            FullyVerified++;
+        switch (result.Health)
+        {
+            case DataHealth.Healthy: Healthy.Add(bytes); break;
+            case DataHealth.Unreadable: Unreadable.Add(bytes); break;
+            default:
+                var key = result.Unrepaired.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (!DegradedByMissingShards.TryGetValue(key, out var count))
+                    DegradedByMissingShards[key] = count = new StateCount();
+                count.Add(bytes);
+                break;
+        }
+        ShardsFound += result.Findings.Count;
+        ShardsRepaired += result.Repaired;
+        CorruptBlocks += result.CorruptBlocks;
+        var geometry = ShardGeometry.Of(result.Layout);
+        for (var i = 0; i < result.Layout.ShardZones.Count; i++)
+            Zone(result.Layout.ShardZones[i]).Shards++;
+        foreach (var finding in result.Findings)
+        {
+            var zone = Zone(finding.Zone);
+            zone.BadFound++;
+            if (finding.Repaired) zone.Repaired++;
+            else
+            {
+                zone.StillBad++;
+                zone.StillBadBytes += result.Layout.Length == 0 ? 0 : geometry.ShardFileLength;
+            }
+        }
+    }
+
+    private ZoneCount Zone(string zone)
+    {
+        if (!Zones.TryGetValue(zone, out var count))
+            Zones[zone] = count = new ZoneCount();
+        return count;
+    }
+}
+
+public sealed class StateCount
+{
+    public long Objects { get; set; }
+    public long Bytes { get; set; }
+
+    internal void Add(long bytes)
+    {
+        Objects++;
+        Bytes += bytes;
+    }
+}
+
+public sealed class ZoneCount
+{
+    public long Shards { get; set; }
+    public long BadFound { get; set; }
+    public long Repaired { get; set; }
+    public long StillBad { get; set; }
+    public long StillBadBytes { get; set; }
+}
+
+/// <summary>What <c>repair/run</c> answers.</summary>
+/// <param name="Ran">False when another instance holds the pass's lease.</param>
+/// <param name="Completed">The walk and the orphan sweep reached their end (false: stopped at the time budget; resumes next time).</param>
+/// <param name="Report">The report after the pass.</param>
+public sealed record RepairPassOutcome(bool Ran, bool Completed, RepairReport Report);
