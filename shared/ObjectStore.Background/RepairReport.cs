@@ -63,22 +63,29 @@ public sealed partial class RepairPassSummary
                 count.Add(bytes);
                 break;
         }
+        var geometry = ShardGeometry.Of(result.Layout);
+        for (var i = 0; result.Layout.Length > 0 && i < result.Layout.ShardZones.Count; i++)
+            Zone(result.Layout.ShardZones[i]).Shards++;
+        CountFindings(result);
+        foreach (var finding in result.Findings.Where(f => !f.Repaired))
+        {
+            var zone = Zone(finding.Zone);
+            zone.StillBad++;
+            zone.StillBadBytes += result.Layout.Length == 0 ? 0 : geometry.ShardFileLength;
+        }
+    }
+
+    /// <summary>Shards found bad and rebuilt, in all and per zone.</summary>
+    private void CountFindings(DataCheckResult result)
+    {
         ShardsFound += result.Findings.Count;
         ShardsRepaired += result.Repaired;
         CorruptBlocks += result.CorruptBlocks;
-        var geometry = ShardGeometry.Of(result.Layout);
-        for (var i = 0; i < result.Layout.ShardZones.Count; i++)
-            Zone(result.Layout.ShardZones[i]).Shards++;
         foreach (var finding in result.Findings)
         {
             var zone = Zone(finding.Zone);
             zone.BadFound++;
             if (finding.Repaired) zone.Repaired++;
-            else
-            {
-                zone.StillBad++;
-                zone.StillBadBytes += result.Layout.Length == 0 ? 0 : geometry.ShardFileLength;
-            }
         }
     }
 

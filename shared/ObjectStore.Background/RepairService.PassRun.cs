@@ -102,8 +102,6 @@ public sealed partial class RepairPassSummary
     internal void AddHeal(DataCheckResult result)
     {
         HealRequests++;
-        ShardsFound += result.Findings.Count;
-        ShardsRepaired += result.Repaired;
-        CorruptBlocks += result.CorruptBlocks;
+        CountFindings(result);
     }
 }

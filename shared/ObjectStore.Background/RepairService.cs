@@ -91,14 +91,11 @@ public sealed partial class RepairService(
             status = await WalkAsync(run, cancellationToken).ConfigureAwait(false);
             if (status == PassStatus.Finished && !await run.CheckpointAsync(OrphanPhase, cancellationToken).ConfigureAwait(false))
                 status = PassStatus.LeaseLost;
+            else if (status == PassStatus.Finished && run.OutOfTime)
+                status = PassStatus.OutOfTime; // the orphan phase runs first thing next time
         }
         if (status == PassStatus.Finished)
-        {
-            if (run.OutOfTime)
-                status = PassStatus.OutOfTime; // orphans next time, from the saved phase
-            else
-                await CollectOrphansAsync(run, cancellationToken).ConfigureAwait(false);
-        }
+            await CollectOrphansAsync(run, cancellationToken).ConfigureAwait(false);
         if (status != PassStatus.LeaseLost)
             await run.ReleaseAsync(status == PassStatus.Finished, cancellationToken).ConfigureAwait(false);
         return status;

@@ -22,7 +22,7 @@ public sealed partial class TableObjectIndex
         await foreach (var entity in _objects.QueryAsync<TableEntity>(filter, Math.Min(maxRows, 1000), DataRowColumns, cancellationToken).ConfigureAwait(false))
         {
             last = entity.RowKey;
-            if (EntityMapping.ToDataRow(entity) is { } row)
+            if (EntityMapping.ToDataRow(bucket, entity) is { } row)
                 rows.Add(row);
             if (rows.Count == maxRows)
                 return new DataRowPage(rows, last);
@@ -34,20 +34,20 @@ public sealed partial class TableObjectIndex
 
 internal static partial class EntityMapping
 {
-    /// <summary>A part or version row as a scan sees it; null for a delete marker (no data).</summary>
-    public static DataRow? ToDataRow(TableEntity entity)
+    /// <summary>A part or version row as a scan sees it (read without its PartitionKey); null for a delete marker (no data).</summary>
+    public static DataRow? ToDataRow(string bucket, TableEntity entity)
     {
         if (entity.RowKey.StartsWith(PartRowPrefix, StringComparison.Ordinal))
         {
             var uploadId = entity.GetString("UploadId") ?? "";
             var part = entity.GetInt32("PartNumber") ?? 0;
-            return new DataRow(DataRowKind.Part, entity.PartitionKey, entity.GetString("Key") ?? "",
+            return new DataRow(DataRowKind.Part, bucket, entity.GetString("Key") ?? "",
                 uploadId + "#" + part.ToString(CultureInfo.InvariantCulture), entity.GetInt64("Size") ?? 0,
                 entity.GetString("DataLayout") ?? "", entity.RowKey);
         }
         if (IsDeleteMarker(entity))
             return null;
-        return new DataRow(DataRowKind.Version, entity.PartitionKey, entity.GetString("Key") ?? "",
+        return new DataRow(DataRowKind.Version, bucket, entity.GetString("Key") ?? "",
             entity.GetString("VersionId") ?? "null", entity.GetInt64("Size") ?? 0, ReadChunked(entity, "DataLayout"), entity.RowKey);
     }
 }

@@ -33,9 +33,9 @@ internal sealed class FaultHost : IAsyncDisposable
     public LogCapture Log => Host.Log;
 
     /// <summary>No SDK retries: each failing request reaches the host (and its log) exactly once.</summary>
-    public static async Task<FaultHost> StartAsync(LocalHostFixture fixture, ZoneLayout zones)
+    public static async Task<FaultHost> StartAsync(LocalHostFixture fixture, ZoneLayout zones, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var host = await fixture.StartHostAsync(new LocalHostOptions { Background = false, Zones = zones });
+        var host = await fixture.StartHostAsync(new LocalHostOptions { Background = false, Zones = zones, Settings = settings });
         var s3 = host.CreateS3Client(configure: c => c.MaxErrorRetry = 0);
         var bucket = UniqueNames.Bucket("faults");
         await s3.PutBucketAsync(bucket);
@@ -86,6 +86,10 @@ internal sealed class FaultHost : IAsyncDisposable
                 break;
         }
     }
+
+    /// <summary>The file of a committed shard in a disk zone (repair tests damage files directly).</summary>
+    public string ShardPath(DataLayout layout, int shardIndex) =>
+        ((DiskShardStore)Zone(layout.ShardZones[shardIndex])).ShardPath(new ShardId(layout.DataId, shardIndex));
 
     public Task<bool> DeleteShardAsync(DataLayout layout, int shardIndex) =>
         Zone(layout.ShardZones[shardIndex]).DeleteAsync(new ShardId(layout.DataId, shardIndex), CancellationToken.None);
