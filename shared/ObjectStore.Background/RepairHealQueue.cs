@@ -7,14 +7,14 @@ namespace ObjectStore.Background;
 
 /// <summary>
 /// Heal on read: told by the data plane about every bad shard a read met, it queues that data's
-/// layout on the durable "objectstore-repair" queue, which the next repair pass drains before its
+/// layout on the durable heal queue (<see cref="RepairOptions.HealQueueName"/>), which the next repair pass drains before its
 /// walk. Quick and non-throwing on the read path: the send runs in the background, and a data id
 /// queued in the last minute is not queued again (a hot damaged object is read many times).
 /// The layout alone suffices: repair works per piece of data and never needs the key.
 /// </summary>
-public sealed partial class RepairHealQueue(QueueServiceClient queues, TimeProvider time, ILogger<RepairHealQueue> logger) : IDegradedReadObserver
+public sealed partial class RepairHealQueue(QueueServiceClient queues, RepairOptions options, TimeProvider time, ILogger<RepairHealQueue> logger)
+    : IDegradedReadObserver
 {
-    public const string QueueName = "objectstore-repair";
 
     private static readonly TimeSpan Dedupe = TimeSpan.FromMinutes(1);
     private const int MaxRemembered = 10_000;
@@ -22,7 +22,7 @@ public sealed partial class RepairHealQueue(QueueServiceClient queues, TimeProvi
     private readonly ConcurrentDictionary<string, long> _recent = new(StringComparer.Ordinal);
     private int _pending;
 
-    internal QueueClient Queue { get; } = queues.GetQueueClient(QueueName);
+    internal QueueClient Queue { get; } = queues.GetQueueClient(options.HealQueueName);
 
     /// <summary>Sends still in flight (tests wait for zero before running a pass).</summary>
     public int PendingSends => Volatile.Read(ref _pending);

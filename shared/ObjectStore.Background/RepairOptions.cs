@@ -27,6 +27,12 @@ public sealed record RepairOptions
     /// <summary>At most this many orphan candidates are collected per pass (memory bound); the rest wait for the next pass.</summary>
     public int MaxOrphanCandidates { get; init; } = 100_000;
 
+    /// <summary>
+    /// The durable queue of heal-on-read requests. Hosts name it after the deployment's table prefix
+    /// ("{prefix}-repair"), so deployments sharing a storage account never drain each other's.
+    /// </summary>
+    public string HealQueueName { get; init; } = "objectstore-repair";
+
     /// <summary>Heal-on-read requests handled at the start of each pass, at most.</summary>
     public int MaxHealRequestsPerPass { get; init; } = 1000;
 

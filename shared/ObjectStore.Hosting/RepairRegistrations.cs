@@ -22,7 +22,7 @@ internal static class RepairRegistrations
 
     public static IServiceCollection AddRepair(this IServiceCollection services, IConfiguration configuration, ObjectStoreSettings settings)
     {
-        var options = ReadOptions(configuration);
+        var options = ReadOptions(configuration) with { HealQueueName = settings.TablePrefix.ToLowerInvariant() + "-repair" };
         services.AddSingleton(options);
         services.TryAddSingleton<IScanStateStore>(sp =>
             new TableScanStateStore(sp.GetRequiredService<TableServiceClient>(), settings.TablePrefix, sp.GetRequiredService<TimeProvider>()));
