@@ -19,6 +19,7 @@ internal static partial class AdminRoutes
             return Task.FromResult(AdminResult.Ok(new { routes = api.Routes.Select(r => $"{r.Method} {r.Path}").ToArray() }));
         });
         services.AddNotifications();
+        AddRepair(services);
         return services;
     }
 }

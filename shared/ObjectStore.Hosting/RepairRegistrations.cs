@@ -1,12 +1,8 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
-using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using ObjectStore.Background;
-using ObjectStore.Index;
-using ObjectStore.Index.Tables;
 using ObjectStore.Storage;
 
 namespace ObjectStore.Hosting;
@@ -24,8 +20,6 @@ internal static class RepairRegistrations
     {
         var options = ReadOptions(configuration) with { HealQueueName = settings.TablePrefix.ToLowerInvariant() + "-repair" };
         services.AddSingleton(options);
-        services.TryAddSingleton<IScanStateStore>(sp =>
-            new TableScanStateStore(sp.GetRequiredService<TableServiceClient>(), settings.TablePrefix, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new RepairMetrics(sp.GetService<IMeterFactory>()));
         services.AddSingleton<RepairHealQueue>();
         services.AddSingleton<IDegradedReadObserver>(sp => sp.GetRequiredService<RepairHealQueue>());

@@ -21,5 +21,7 @@ internal static class Commands
         new("events", "poisoned", "GET", "notifications/poison", "List events that gave up after the configured attempts"),
         new("events", "replay", "POST", "notifications/poison/replay", "Replay poisoned events onto the events queue (all, or --event-id ID)"),
         new("events", "sweep", "POST", "notifications/sweep", "Move events left in the outbox onto the events queue now"),
+        new("repair", "report", "GET", "repair/report", "Shard health: data and bytes by state and zone, the last pass's repairs and orphans"),
+        new("repair", "run", "POST", "repair/run", "Run one repair pass now (heal requests, walk, orphans) and print the report"),
     ];
 }
