@@ -37,6 +37,8 @@ public sealed partial class RepairPassSummary
 
     public long ShardsFound { get; set; }
     public long ShardsRepaired { get; set; }
+    /// <summary>Bytes of the shard files rebuilt (what the rebuilds wrote).</summary>
+    public long ShardBytesRebuilt { get; set; }
     public long CorruptBlocks { get; set; }
     public long HealRequests { get; set; }
     public long OrphansRemoved { get; set; }
@@ -80,6 +82,7 @@ public sealed partial class RepairPassSummary
     {
         ShardsFound += result.Findings.Count;
         ShardsRepaired += result.Repaired;
+        ShardBytesRebuilt += result.Layout.Length == 0 ? 0 : result.Repaired * ShardGeometry.Of(result.Layout).ShardFileLength;
         CorruptBlocks += result.CorruptBlocks;
         foreach (var finding in result.Findings)
         {
