@@ -21,6 +21,7 @@ public sealed partial class RepairHealQueue(QueueServiceClient queues, RepairOpt
 
     private readonly ConcurrentDictionary<string, long> _recent = new(StringComparer.Ordinal);
     private int _pending;
+    private Task? _created;
 
     internal QueueClient Queue { get; } = queues.GetQueueClient(options.HealQueueName);
 
@@ -42,13 +43,21 @@ public sealed partial class RepairHealQueue(QueueServiceClient queues, RepairOpt
         _ = SendAsync(report);
     }
 
-    internal Task CreateAsync(CancellationToken cancellationToken) => Queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+    /// <summary>Creates the queue once per process (idempotent; retried after a failure).</summary>
+    internal Task EnsureCreatedAsync()
+    {
+        var task = _created;
+        if (task is null || task.IsFaulted || task.IsCanceled)
+            _created = task = Queue.CreateIfNotExistsAsync();
+        return task;
+    }
 
     private async Task SendAsync(BadShardReport report)
     {
         try
         {
             await Task.Yield(); // off the read path
+            await EnsureCreatedAsync().ConfigureAwait(false);
             await Queue.SendMessageAsync(report.Layout.Serialize()).ConfigureAwait(false);
             LogQueued(report.Layout.DataId, report.ShardIndex, report.Problem);
         }

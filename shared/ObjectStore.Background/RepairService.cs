@@ -106,7 +106,7 @@ public sealed partial class RepairService(
         // Idempotent creation of the scan table and the heal queue, once per process.
         var task = _initialized;
         if (task is null || task.IsFaulted || task.IsCanceled)
-            _initialized = task = Task.WhenAll(scans.InitializeAsync(cancellationToken), healQueue.CreateAsync(cancellationToken));
+            _initialized = task = Task.WhenAll(scans.InitializeAsync(cancellationToken), healQueue.EnsureCreatedAsync());
         return task;
     }
 
