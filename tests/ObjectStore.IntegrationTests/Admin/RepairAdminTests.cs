@@ -11,7 +11,7 @@ public sealed class RepairAdminTests(LocalHostFixture fixture)
     [Fact]
     public async Task Repair_run_from_the_command_line_rebuilds_a_lost_shard_and_repair_report_shows_it()
     {
-        await using var faults = await StartAsync(fixture, RepairSupport.Settings(verifyFraction: "0"));
+        await using var faults = await StartAsync(fixture, ZoneLayout.Disk, RepairSupport.Settings(verifyFraction: "0"));
         var data = Payload(2 * MiB + 5, 7);
         var layout = await faults.PutAsync("admin/object", data);
         File.Delete(faults.ShardPath(layout, 3));

@@ -16,7 +16,7 @@ public sealed class RepairConcurrencyTests(LocalHostFixture fixture)
     public async Task Repair_passes_concurrent_with_overwrites_of_the_same_keys_lose_no_write_and_delete_no_live_shard()
     {
         // Every block verified, orphans collected after 3 s: passes keep reading and deleting during the load.
-        await using var faults = await StartAsync(fixture, RepairSupport.Settings(verifyFraction: "1", orphanGrace: "3"));
+        await using var faults = await StartAsync(fixture, ZoneLayout.Disk, RepairSupport.Settings(verifyFraction: "1", orphanGrace: "3"));
         var host = faults.Host;
         // Old leftovers the passes must remove meanwhile: a committed shard of data nothing names, and a temporary file.
         var seedLayout = await faults.PutAsync("seed", Payload(10_000, 1));
