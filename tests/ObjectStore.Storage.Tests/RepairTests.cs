@@ -1,20 +1,27 @@
 namespace ObjectStore.Storage.Tests;
 
 /// <summary>VerifyAndRepairAsync over real disk zones: what it finds, what it rebuilds, byte for byte.</summary>
-public sealed class RepairTests : IDisposable
+public sealed class RepairTests : IAsyncDisposable
 {
     private const int Stripe = 4 * ZoneFixture.BlockSize;
-    private readonly ZoneFixture _zones = new();
+    private readonly ZoneFixture _zones = new(new DiskZoneBackend());
 
-    public void Dispose() => _zones.Dispose();
+    public ValueTask DisposeAsync() => _zones.DisposeAsync();
+
+    private string ShardPath(DataLayout layout, int shardIndex) =>
+        ((Disk.DiskShardStore)_zones.ZoneOf(layout, shardIndex)).ShardPath(new ShardId(layout.DataId, shardIndex));
+
+    private IEnumerable<string> AllFiles() =>
+        _zones.Zones.Cast<Disk.DiskShardStore>().Where(z => Directory.Exists(z.RootDirectory))
+            .SelectMany(z => Directory.EnumerateFiles(z.RootDirectory, "*", SearchOption.AllDirectories));
 
     [Fact]
     public async Task Missing_shards_are_rebuilt_identical_to_the_originals()
     {
         var stored = await _zones.WriteAsync(ZoneFixture.RandomBytes(3 * Stripe + 1234));
-        var originals = Enumerable.Range(0, 6).Select(i => File.ReadAllBytes(_zones.ShardPath(stored.Layout, i))).ToArray();
-        File.Delete(_zones.ShardPath(stored.Layout, 1));
-        File.Delete(_zones.ShardPath(stored.Layout, 4));
+        var originals = Enumerable.Range(0, 6).Select(i => File.ReadAllBytes(ShardPath(stored.Layout, i))).ToArray();
+        File.Delete(ShardPath(stored.Layout, 1));
+        File.Delete(ShardPath(stored.Layout, 4));
 
         var result = await _zones.Store.VerifyAndRepairAsync(stored.Layout, DataCheckMode.Quick, CancellationToken.None);
 
@@ -23,8 +30,8 @@ public sealed class RepairTests : IDisposable
         Assert.Equal(DataHealth.Healthy, result.Health);
         // Same blocks and checksums; only the header's creation time may differ.
         foreach (var i in new[] { 1, 4 })
-            Assert.Equal(originals[i].AsSpan(ShardHeader.Size).ToArray(), File.ReadAllBytes(_zones.ShardPath(stored.Layout, i)).AsSpan(ShardHeader.Size).ToArray());
-        Assert.DoesNotContain(_zones.AllFiles(), f => f.EndsWith(".tmp", StringComparison.Ordinal));
+            Assert.Equal(originals[i].AsSpan(ShardHeader.Size).ToArray(), File.ReadAllBytes(ShardPath(stored.Layout, i)).AsSpan(ShardHeader.Size).ToArray());
+        Assert.DoesNotContain(AllFiles(), f => f.EndsWith(".tmp", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -32,7 +39,7 @@ public sealed class RepairTests : IDisposable
     {
         var data = ZoneFixture.RandomBytes(4 * Stripe + 99);
         var stored = await _zones.WriteAsync(data);
-        var path = _zones.ShardPath(stored.Layout, 2);
+        var path = ShardPath(stored.Layout, 2);
         var original = File.ReadAllBytes(path);
         var damaged = (byte[])original.Clone();
         damaged[ShardHeader.Size + 3 * (ZoneFixture.BlockSize + 16) + 10] ^= 0x40; // stripe 3's block
@@ -55,9 +62,9 @@ public sealed class RepairTests : IDisposable
     {
         var a = await _zones.WriteAsync(ZoneFixture.RandomBytes(2 * Stripe + 5, seed: 1));
         var b = await _zones.WriteAsync(ZoneFixture.RandomBytes(2 * Stripe + 5, seed: 2));
-        var truncated = _zones.ShardPath(a.Layout, 0);
+        var truncated = ShardPath(a.Layout, 0);
         File.WriteAllBytes(truncated, File.ReadAllBytes(truncated)[..^100]);
-        File.Copy(_zones.ShardPath(b.Layout, 3), _zones.ShardPath(a.Layout, 3), overwrite: true);
+        File.Copy(ShardPath(b.Layout, 3), ShardPath(a.Layout, 3), overwrite: true);
 
         var result = await _zones.Store.VerifyAndRepairAsync(a.Layout, DataCheckMode.Quick, CancellationToken.None);
 
@@ -71,7 +78,7 @@ public sealed class RepairTests : IDisposable
     public async Task An_unavailable_zone_leaves_the_data_degraded_and_a_later_check_rebuilds_it()
     {
         var stored = await _zones.WriteAsync(ZoneFixture.RandomBytes(Stripe + 7));
-        var zoneB = _zones.Zone("zone-b").RootDirectory;
+        var zoneB = ((Disk.DiskShardStore)_zones.Zone("zone-b")).RootDirectory;
         Directory.Delete(zoneB, recursive: true);
 
         var degraded = await _zones.Store.VerifyAndRepairAsync(stored.Layout, DataCheckMode.Quick, CancellationToken.None);
@@ -90,12 +97,12 @@ public sealed class RepairTests : IDisposable
     {
         var stored = await _zones.WriteAsync(ZoneFixture.RandomBytes(Stripe + 7));
         foreach (var i in new[] { 0, 2, 5 })
-            File.Delete(_zones.ShardPath(stored.Layout, i));
-        var before = _zones.AllFiles().Order().ToArray();
+            File.Delete(ShardPath(stored.Layout, i));
+        var before = AllFiles().Order().ToArray();
 
         var result = await _zones.Store.VerifyAndRepairAsync(stored.Layout, DataCheckMode.Quick, CancellationToken.None);
 
         Assert.Equal((DataHealth.Unreadable, 3, 0), (result.Health, result.Unrepaired, result.Repaired));
-        Assert.Equal(before, _zones.AllFiles().Order().ToArray());
+        Assert.Equal(before, AllFiles().Order().ToArray());
     }
 }
