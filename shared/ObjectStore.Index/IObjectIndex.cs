@@ -57,6 +57,17 @@ public partial interface IObjectIndex
     Task<ObjectWriteOutcome> UpdateTagsAsync(string bucket, string key, string? versionId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken,
         IReadOnlyList<ObjectEvent>? events = null);
 
+    /// <summary>
+    /// Replaces one version's data placement or restore state (a lifecycle transition, a restore):
+    /// <paramref name="change"/> gets the stored record and returns the new one (only StorageClass,
+    /// DataLayout, RestoreExpiry and RestoreLayout may differ). Conditional: the version's row must
+    /// still hold <paramref name="expectedDataLayout"/> and <paramref name="expectedRestoreLayout"/>, and
+    /// the key's current row must be unchanged since it was read, else ConditionFailed (a concurrent
+    /// write wins). NotFound when the version is gone.
+    /// </summary>
+    Task<ObjectWriteOutcome> UpdateVersionAsync(string bucket, string key, string versionId, string expectedDataLayout, string? expectedRestoreLayout,
+        Func<ObjectRecord, ObjectRecord> change, CancellationToken cancellationToken);
+
     /// <summary>One page of every version and delete marker, keys in S3 order, newest version first per key.</summary>
     Task<VersionListing> ListVersionsAsync(VersionListRequest request, CancellationToken cancellationToken);
 
@@ -79,9 +90,15 @@ public readonly record struct WriteCondition(WriteConditionKind Kind, string? ET
     public static WriteCondition MustNotExist => new(WriteConditionKind.MustNotExist);
     /// <summary>The current version's S3 ETag must equal <paramref name="etag"/> (If-Match).</summary>
     public static WriteCondition ETagMatches(string etag) => new(WriteConditionKind.ETagMatches, etag);
+    /// <summary>
+    /// The row the write targets (the current row, or the version row named by id) must still have
+    /// this <see cref="ObjectRecord.ConcurrencyToken"/>, delete markers included: lifecycle's "act only
+    /// on what was read", so a concurrent client write wins.
+    /// </summary>
+    public static WriteCondition RowUnchanged(string concurrencyToken) => new(WriteConditionKind.RowUnchanged, concurrencyToken);
 }
 
-public enum WriteConditionKind { None, MustNotExist, ETagMatches }
+public enum WriteConditionKind { None, MustNotExist, ETagMatches, RowUnchanged }
 
 /// <param name="Committed">The record as stored (with its version id), on success.</param>
 /// <param name="Removed">Versions that no longer exist after the write: the caller deletes their data.</param>
@@ -133,6 +150,10 @@ public sealed record ObjectRecord(
     public string Owner { get; init; } = "";
     /// <summary>A delete marker: a version with no data that hides the key.</summary>
     public bool IsDeleteMarker { get; init; }
+    /// <summary>An archived version's temporary readable copy (RestoreObject) lasts until then; null when none.</summary>
+    public DateTimeOffset? RestoreExpiry { get; init; }
+    /// <summary>The serialized data layout of that copy.</summary>
+    public string? RestoreLayout { get; init; }
     public string? ConcurrencyToken { get; init; }
 }
 

@@ -35,7 +35,7 @@ internal static partial class EntityMapping
 
     /// <summary>What a listing reads: everything but headers, user metadata and tags.</summary>
     public static readonly string[] ListingColumns =
-        ["RowKey", "Key", "VersionId", "Size", "ETag", "LastModified", "StorageClass", "Owner", "ChecksumAlgorithm", "ChecksumValue", DeleteMarkerColumn, .. DataLayoutColumns];
+        ["RowKey", "Key", "VersionId", "Size", "ETag", "LastModified", "StorageClass", "Owner", "ChecksumAlgorithm", "ChecksumValue", DeleteMarkerColumn, "RestoreExpiry", "RestoreLayout", .. DataLayoutColumns];
 
     public static string ObjectRowKey(string token) => ObjectRowPrefix + token;
 
@@ -71,6 +71,8 @@ internal static partial class EntityMapping
         if (record.ChecksumAlgorithm is not null) entity["ChecksumAlgorithm"] = record.ChecksumAlgorithm;
         if (record.ChecksumValue is not null) entity["ChecksumValue"] = record.ChecksumValue;
         if (record.IsDeleteMarker) entity[DeleteMarkerColumn] = true;
+        if (record.RestoreExpiry is { } restoreExpiry) entity["RestoreExpiry"] = restoreExpiry;
+        if (record.RestoreLayout is not null) entity["RestoreLayout"] = record.RestoreLayout;
         WriteChunked(entity, "DataLayout", record.DataLayout);
         return entity;
     }
@@ -93,6 +95,8 @@ internal static partial class EntityMapping
             ChecksumValue = entity.GetString("ChecksumValue"),
             Owner = entity.GetString("Owner") ?? "",
             IsDeleteMarker = IsDeleteMarker(entity),
+            RestoreExpiry = entity.GetDateTimeOffset("RestoreExpiry"),
+            RestoreLayout = entity.GetString("RestoreLayout"),
             ConcurrencyToken = entity.ETag.ToString(),
         };
 

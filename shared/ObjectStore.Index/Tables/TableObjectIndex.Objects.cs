@@ -34,7 +34,7 @@ public sealed partial class TableObjectIndex
         // Most writes create a key: try the insert alone first (one round trip instead of read, then
         // write). A key without a current row has no versions at all, so nothing else can be at stake;
         // an existing key answers 409 and takes the read-compare-write path below.
-        if (condition.Kind != WriteConditionKind.ETagMatches)
+        if (condition.Kind is not (WriteConditionKind.ETagMatches or WriteConditionKind.RowUnchanged))
         {
             var (committed, actions, recorded) = NewLatest(record, token, versioning, current: null, events);
             if (await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false))
@@ -160,7 +160,7 @@ public sealed partial class TableObjectIndex
             : target.RowKey;
         var actions = new List<TableTransactionAction>();
         if (targetRowKey is not null)
-            actions.Add(new(TableTransactionActionType.Delete, new TableEntity(bucket, targetRowKey), ETag.All));
+            actions.Add(new(TableTransactionActionType.Delete, new TableEntity(bucket, targetRowKey), isLatest ? ETag.All : target.ETag));
         if (isLatest)
         {
             var next = await NewestVersionExceptAsync(bucket, token, targetRowKey, cancellationToken).ConfigureAwait(false);
@@ -261,6 +261,10 @@ public sealed partial class TableObjectIndex
                 if (wanted.Trim() == "*")
                     return null;
                 return S3ETagsEqual(live.GetString("ETag"), wanted) ? null : IndexWriteResult.ConditionFailed;
+            case WriteConditionKind.RowUnchanged:
+                if (current is null)
+                    return IndexWriteResult.NotFound;
+                return current.ETag.ToString() == condition.ETag ? null : IndexWriteResult.ConditionFailed;
             default:
                 return null;
         }

@@ -147,6 +147,21 @@ internal sealed partial class InMemoryIndex : IObjectIndex
         }
     }
 
+    public Task<ObjectWriteOutcome> UpdateVersionAsync(string bucket, string key, string versionId, string expectedDataLayout, string? expectedRestoreLayout,
+        Func<ObjectRecord, ObjectRecord> change, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var versions = _objects.GetValueOrDefault((bucket, key));
+            var index = versions is null ? -1 : versions.FindIndex(v => v.VersionId == versionId);
+            if (index < 0 || versions![index].IsDeleteMarker) return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.NotFound));
+            if (versions[index].DataLayout != expectedDataLayout || versions[index].RestoreLayout != expectedRestoreLayout)
+                return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.ConditionFailed));
+            versions[index] = change(versions[index]) with { ConcurrencyToken = NextToken() };
+            return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.Success, versions[index], []));
+        }
+    }
+
     public Task<VersionListing> ListVersionsAsync(VersionListRequest request, CancellationToken cancellationToken)
     {
         lock (_lock)

@@ -1,0 +1,55 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace ObjectStore.Index.Tables;
+
+public sealed partial class TableObjectIndex
+{
+    /// <summary>
+    /// Rewrites one version's rows in one transaction. The latest version: its current row (under the
+    /// current row's ETag) and its version row. An older version: its version row (under its ETag) plus
+    /// a no-op merge of the current row under the current row's ETag, so a concurrent write that
+    /// promotes or replaces versions of the key makes the transaction fail instead of leaving the
+    /// current row naming data this change is about to delete.
+    /// </summary>
+    public async Task<ObjectWriteOutcome> UpdateVersionAsync(string bucket, string key, string versionId, string expectedDataLayout, string? expectedRestoreLayout,
+        Func<ObjectRecord, ObjectRecord> change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var token = TokenOf(key);
+        var current = await ReadCurrentAsync(bucket, key, token, cancellationToken).ConfigureAwait(false);
+        if (current is null)
+            return ObjectWriteOutcome.Failed(IndexWriteResult.NotFound);
+        var isLatest = current.GetString("VersionId") == versionId;
+        var target = isLatest ? current : await ReadVersionAsync(bucket, key, token, versionId, cancellationToken).ConfigureAwait(false);
+        if (target is null)
+            return ObjectWriteOutcome.Failed(IndexWriteResult.NotFound);
+
+        var stored = EntityMapping.ToObjectRecord(target);
+        if (stored.IsDeleteMarker)
+            return ObjectWriteOutcome.Failed(IndexWriteResult.NotFound);
+        if (stored.DataLayout != expectedDataLayout || stored.RestoreLayout != expectedRestoreLayout)
+            return ObjectWriteOutcome.Failed(IndexWriteResult.ConditionFailed);
+
+        var changed = change(stored);
+        if (changed.Key != stored.Key || changed.VersionId != stored.VersionId || changed.ETag != stored.ETag || changed.Size != stored.Size)
+            throw new ArgumentException("A version update may change only its storage class, data layout and restore state.", nameof(change));
+
+        var stamp = isLatest ? EntityMapping.VersionRowOf(current) : target.RowKey[^VersionStamp.Length..];
+        var actions = new List<TableTransactionAction>();
+        if (isLatest)
+        {
+            actions.Add(new(TableTransactionActionType.UpdateReplace, stamp is null ? EntityMapping.ToEntity(changed, current.RowKey) : EntityMapping.ToEntity(changed, current.RowKey, stamp), current.ETag));
+            if (stamp is not null)
+                actions.Add(new(TableTransactionActionType.UpdateReplace, EntityMapping.ToEntity(changed, EntityMapping.VersionRowKey(token, stamp), stamp), ETag.All));
+        }
+        else
+        {
+            actions.Add(new(TableTransactionActionType.UpdateReplace, EntityMapping.ToEntity(changed, target.RowKey, stamp!), target.ETag));
+            actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(bucket, current.RowKey) { ["VersionId"] = current.GetString("VersionId") }, current.ETag));
+        }
+        return await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false)
+            ? new ObjectWriteOutcome(IndexWriteResult.Success, changed with { ConcurrencyToken = null }, [])
+            : ObjectWriteOutcome.Failed(IndexWriteResult.ConditionFailed);
+    }
+}
