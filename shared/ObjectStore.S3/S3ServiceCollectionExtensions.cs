@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ObjectStore.Index;
 using ObjectStore.Index.Events;
 using ObjectStore.S3.Admin;
+using ObjectStore.Lifecycle;
 using ObjectStore.S3.Auth;
 using ObjectStore.S3.Service;
 using ObjectStore.Storage;
@@ -27,14 +28,17 @@ public static class S3ServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IEventPublisher>(NoEventPublisher.Instance);
+        services.AddOptions<LifecycleOptions>();
         services.TryAddSingleton(sp => new ObjectService(
             sp.GetRequiredService<IObjectIndex>(),
             sp.GetRequiredService<IObjectDataStore>(),
             sp.GetRequiredService<IEventPublisher>(),
             sp.GetRequiredService<IOptions<S3Options>>(),
+            sp.GetRequiredService<IOptions<LifecycleOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ObjectService>>()));
         services.TryAddSingleton(sp => new AdminApi(sp.GetServices<AdminRoute>(), sp.GetServices<AdminAccessKey>().Select(k => k.AccessKey)));
+        services.TryAddSingleton<ILifecycleActions>(sp => sp.GetRequiredService<ObjectService>());
         services.TryAddSingleton(sp => new S3RequestHandler(
             sp.GetRequiredService<ObjectService>(),
             sp.GetRequiredService<IRequestAuthenticator>(),

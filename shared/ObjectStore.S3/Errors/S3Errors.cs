@@ -47,6 +47,9 @@ public static class S3Errors
     public static readonly S3ErrorCode InvalidPartNumber = new("InvalidPartNumber", 416, "The requested partnumber is not satisfiable");
     public static readonly S3ErrorCode OperationAborted = new("OperationAborted", 409, "A conflicting conditional operation is currently in progress against this resource. Try again.");
     public static readonly S3ErrorCode NoSuchAdminOperation = new("NoSuchAdminOperation", 404, "The specified admin operation does not exist.");
+    public static readonly S3ErrorCode InvalidObjectState = new("InvalidObjectState", 403, "The operation is not valid for the object's storage class");
+    public static readonly S3ErrorCode RestoreAlreadyInProgress = new("RestoreAlreadyInProgress", 409, "Object restore is already in progress");
+    public static readonly S3ErrorCode NoSuchLifecycleConfiguration = new("NoSuchLifecycleConfiguration", 404, "The lifecycle configuration does not exist");
     public static readonly S3ErrorCode InternalError = new("InternalError", 500, "We encountered an internal error. Please try again.");
 
     public static S3Exception Error(S3ErrorCode code, string? message = null, string? resource = null) => new(code, message, resource);

@@ -43,6 +43,7 @@ public sealed partial class S3RequestHandler
         response.Headers.ETag = record.ETag;
         WriteVersionHeader(response, record.VersionId);
         WriteChecksumHeader(response, record);
+        await WriteLifecycleHeadersAsync(call, record, null, isLatest: true);
         response.ContentLength = 0;
     }
 
@@ -149,8 +150,11 @@ public sealed partial class S3RequestHandler
                 },
             };
 
+        // Archived versions: HEAD answers, GET needs a live restored copy (InvalidObjectState otherwise).
+        var readable = call.IsHead ? record : _service.ReadableVersion(record);
         var (offset, length) = range.Kind == RangeKind.Satisfiable ? (range.Offset, range.Length) : (0L, record.Size);
         WriteObjectHeaders(call, record);
+        await WriteLifecycleHeadersAsync(call, record, null, isLatest: call.QueryValue("versionId") is null);
         if (range.Kind == RangeKind.Satisfiable)
         {
             response.StatusCode = StatusCodes.Status206PartialContent;
@@ -165,7 +169,7 @@ public sealed partial class S3RequestHandler
         response.ContentLength = length;
 
         if (call.IsHead) return;
-        await _service.ReadDataAsync(record, offset, length, response.Body, call.Aborted);
+        await _service.ReadDataAsync(readable, offset, length, response.Body, call.Aborted);
     }
 
     /// <summary>GET/HEAD ?partNumber=N: the bytes of that part as a range, and x-amz-mp-parts-count of a multipart object.</summary>

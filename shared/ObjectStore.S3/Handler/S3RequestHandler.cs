@@ -145,6 +145,10 @@ public sealed partial class S3RequestHandler
         S3Operation.AbortMultipartUpload => AbortMultipartUploadAsync(call),
         S3Operation.ListParts => ListPartsAsync(call),
         S3Operation.ListMultipartUploads => ListMultipartUploadsAsync(call),
+        S3Operation.PutBucketLifecycleConfiguration => PutBucketLifecycleAsync(call),
+        S3Operation.GetBucketLifecycleConfiguration => GetBucketLifecycleAsync(call),
+        S3Operation.DeleteBucketLifecycle => DeleteBucketLifecycleAsync(call),
+        S3Operation.RestoreObject => RestoreObjectAsync(call),
         _ => throw new S3Exception(S3Errors.NotImplemented, $"The operation {operation} is not implemented.", call.ResourceName),
     };
 

@@ -13,10 +13,7 @@ internal static class ObjectRules
     public const int MaxTagKeyLength = 128;
     public const int MaxTagValueLength = 256;
 
-    public static readonly IReadOnlySet<string> StorageClasses = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE", "REDUCED_REDUNDANCY",
-    };
+    public static IReadOnlySet<string> StorageClasses => Lifecycle.StorageClasses.All;
 
     /// <summary>The storage class to store: STANDARD when absent; InvalidStorageClass when unknown.</summary>
     public static string StorageClass(string? requested)

@@ -101,7 +101,7 @@ internal sealed partial class ObjectService
         Func<Stream, Stream>? tap = null;
         if (ChecksumAlgorithms.TryParse(upload.ChecksumAlgorithm, out var algorithm))
             tap = s => checksum = new ChecksummingStream(s, ChecksumRequest.ComputeOnly(algorithm), null, new Dictionary<string, string>());
-        var stored = await CopyDataAsync(source, offset, length, new DataWriteRequest(NewDataId(), upload.StorageClass), tap, cancellationToken);
+        var stored = await CopyDataAsync(ReadableVersion(source), offset, length, new DataWriteRequest(NewDataId(), upload.StorageClass), tap, cancellationToken);
         var part = new PartRecord(upload.Bucket, upload.Key, upload.UploadId, partNumber, stored.Length, ETagOf(stored.Md5), time.GetUtcNow(), stored.Layout.Serialize())
         {
             ChecksumAlgorithm = checksum?.Algorithm?.Name(),

@@ -139,7 +139,7 @@ internal sealed partial class ObjectService
     /// </summary>
     public async Task<ObjectRecord> CopyObjectAsync(CopySpec spec, CancellationToken cancellationToken)
     {
-        var source = spec.Source;
+        var source = ReadableVersion(spec.Source);
         var storageClass = spec.Attributes.StorageClass is null ? source.StorageClass : ObjectRules.StorageClass(spec.Attributes.StorageClass);
         if (source.Bucket == spec.Bucket && source.Key == spec.Key && !spec.ReplaceMetadata && storageClass == source.StorageClass && !spec.SourceVersionNamed)
             throw new S3Exception(S3Errors.InvalidRequest,

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ObjectStore.Index;
 using ObjectStore.Index.Events;
+using ObjectStore.Lifecycle;
 using ObjectStore.S3.Errors;
 using ObjectStore.Storage;
 
@@ -16,9 +17,12 @@ internal sealed partial class ObjectService(
     IObjectDataStore data,
     IEventPublisher publisher,
     IOptions<S3Options> options,
+    IOptions<LifecycleOptions> lifecycleOptions,
     TimeProvider time,
     ILogger<ObjectService> logger)
 {
+    private readonly RuleClock _ruleClock = lifecycleOptions.Value.Clock;
+
     private readonly S3Options _options = options.Value;
 
     public S3Options Options => _options;

@@ -1,0 +1,128 @@
+using ObjectStore.Index;
+using ObjectStore.Lifecycle;
+using ObjectStore.S3.Errors;
+using ObjectStore.Storage;
+
+namespace ObjectStore.S3.Service;
+
+/// <summary>
+/// The lifecycle pass's actions. Each acts only on exactly what the pass read: a latest version is
+/// re-read and must still be the same version with the same data (then the write is conditioned on
+/// that row's Table ETag), an older version's row must be unchanged, and a transition's new layout is
+/// committed only if the version still has the layout that was copied. Anything else is Skipped: a
+/// concurrent client write wins. Data is deleted only after the index no longer references it, so an
+/// interruption leaves at worst unreferenced shards (orphans the repair scan collects), never a
+/// version without its data or a version twice.
+/// </summary>
+internal sealed partial class ObjectService : ILifecycleActions
+{
+    public async Task<LifecycleActionOutcome> ExpireCurrentAsync(ObjectRecord latest, CancellationToken cancellationToken)
+    {
+        var bucket = await index.GetBucketAsync(latest.Bucket, cancellationToken);
+        var current = await index.GetObjectAsync(latest.Bucket, latest.Key, null, cancellationToken);
+        if (bucket is null || !SameVersion(current, latest))
+            return LifecycleActionOutcome.Skipped;
+        var outcome = await index.DeleteObjectAsync(latest.Bucket, latest.Key, null, WriteCondition.RowUnchanged(current!.ConcurrencyToken!), bucket.VersioningState(), cancellationToken);
+        if (outcome.Result != IndexWriteResult.Success)
+            return LifecycleActionOutcome.Skipped;
+        await DeleteRemovedDataAsync(outcome);
+        return LifecycleActionOutcome.Done;
+    }
+
+    public async Task<LifecycleActionOutcome> DeleteVersionAsync(ObjectRecord version, CancellationToken cancellationToken)
+    {
+        var bucket = await index.GetBucketAsync(version.Bucket, cancellationToken);
+        if (bucket is null)
+            return LifecycleActionOutcome.Skipped;
+        // The latest version is guarded by the current row's token, an older one by its own row's.
+        var current = await index.GetObjectAsync(version.Bucket, version.Key, null, cancellationToken);
+        var token = current?.VersionId == version.VersionId
+            ? SameVersion(current, version) ? current!.ConcurrencyToken : null
+            : version.ConcurrencyToken;
+        if (token is null)
+            return LifecycleActionOutcome.Skipped;
+        var outcome = await index.DeleteObjectAsync(version.Bucket, version.Key, version.VersionId, WriteCondition.RowUnchanged(token), bucket.VersioningState(), cancellationToken);
+        if (outcome.Result != IndexWriteResult.Success)
+            return LifecycleActionOutcome.Skipped;
+        await DeleteRemovedDataAsync(outcome);
+        foreach (var removed in outcome.Removed)
+        {
+            if (removed.RestoreLayout is { } copy)
+                await DeleteDataQuietlyAsync(copy);
+        }
+        return LifecycleActionOutcome.Done;
+    }
+
+    public async Task<LifecycleActionOutcome> TransitionAsync(ObjectRecord version, string storageClass, CancellationToken cancellationToken)
+    {
+        if (version.IsDeleteMarker || !StorageClasses.TransitionTargets.Contains(storageClass) || version.StorageClass == storageClass)
+            return LifecycleActionOutcome.Skipped;
+
+        // Stream the stored bytes (not a restored copy) into a new write in the target profile.
+        StoredData stored;
+        try
+        {
+            stored = await CopyDataAsync(version, 0, version.Size, new DataWriteRequest(NewDataId(), storageClass), null, cancellationToken);
+        }
+        catch (DataStoreException)
+        {
+            return LifecycleActionOutcome.Skipped; // the data went away under a concurrent delete
+        }
+        var newLayout = stored.Layout.Serialize();
+        if (!MultipartLayout.IsMultipart(version.DataLayout) && version.Size > 0 && ETagOf(stored.Md5) != version.ETag)
+        {
+            await DeleteDataQuietlyAsync(newLayout);
+            throw new DataStoreException($"Re-encoding /{version.Bucket}/{version.Key} ({version.VersionId}) read bytes whose MD5 is not its ETag.");
+        }
+
+        var outcome = await index.UpdateVersionAsync(version.Bucket, version.Key, version.VersionId, version.DataLayout, version.RestoreLayout,
+            r => r with { StorageClass = storageClass, DataLayout = newLayout }, cancellationToken);
+        if (outcome.Result != IndexWriteResult.Success)
+        {
+            await DeleteDataQuietlyAsync(newLayout);
+            return LifecycleActionOutcome.Skipped;
+        }
+        await DeleteDataQuietlyAsync(version.DataLayout);
+        return LifecycleActionOutcome.Done;
+    }
+
+    public async Task<LifecycleActionOutcome> AbortUploadAsync(UploadRecord upload, CancellationToken cancellationToken)
+    {
+        var stored = await index.GetUploadAsync(upload.Bucket, upload.Key, upload.UploadId, cancellationToken);
+        if (stored is not { State: UploadState.Open or UploadState.Aborting })
+            return LifecycleActionOutcome.Skipped;
+        try
+        {
+            await AbortMultipartUploadAsync(upload.Bucket, upload.Key, upload.UploadId, cancellationToken);
+            return LifecycleActionOutcome.Done;
+        }
+        catch (S3Exception)
+        {
+            return LifecycleActionOutcome.Skipped; // completed, or being completed, meanwhile
+        }
+    }
+
+    public async Task<LifecycleActionOutcome> EndRestoreAsync(ObjectRecord version, CancellationToken cancellationToken)
+    {
+        if (version.RestoreLayout is not { } copy)
+            return LifecycleActionOutcome.Skipped;
+        var now = time.GetUtcNow();
+        var ended = false;
+        var outcome = await index.UpdateVersionAsync(version.Bucket, version.Key, version.VersionId, version.DataLayout, copy,
+            r =>
+            {
+                // A restore that extended the copy meanwhile keeps it.
+                ended = r.RestoreExpiry is not { } expiry || expiry <= now;
+                return ended ? r with { RestoreExpiry = null, RestoreLayout = null } : r;
+            }, cancellationToken);
+        if (outcome.Result != IndexWriteResult.Success || !ended)
+            return LifecycleActionOutcome.Skipped;
+        await DeleteDataQuietlyAsync(copy);
+        return LifecycleActionOutcome.Done;
+    }
+
+    /// <summary>The current row is still the version the pass read (same id, same data, same kind).</summary>
+    private static bool SameVersion(ObjectRecord? current, ObjectRecord read) =>
+        current is not null && current.VersionId == read.VersionId && current.DataLayout == read.DataLayout
+        && current.IsDeleteMarker == read.IsDeleteMarker && current.LastModified == read.LastModified;
+}
