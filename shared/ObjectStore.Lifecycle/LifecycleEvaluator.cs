@@ -33,8 +33,10 @@ public sealed class LifecycleEvaluator(LifecycleConfiguration configuration, Rul
     /// <summary>True when a rule with a tag filter could apply to the key (the caller then reads the versions' tags).</summary>
     public bool NeedsTags(string key) => _rules.Any(r => r.Filter.HasTags && r.Filter.MatchesKey(key));
 
-    /// <summary>True when any rule could apply to some key under this prefix (lets a scan skip nothing today; kept for reports).</summary>
     public bool HasRules => _rules.Length > 0;
+
+    /// <summary>Some enabled rule aborts incomplete multipart uploads.</summary>
+    public bool HasAbortRules => _rules.Any(r => r.AbortIncompleteUploadDays is not null);
 
     /// <summary>
     /// The actions for one key. <paramref name="versions"/> are every version of the key, newest first;

@@ -1,0 +1,40 @@
+namespace ObjectStore.Background;
+
+/// <summary>What a bucket's rules (or a proposed rule set) would do, without doing it.</summary>
+/// <param name="EvaluatedAt">The instant the rules were evaluated at (now, or now plus the requested rule days).</param>
+/// <param name="RuleDay">The length of a rule day (OBJECTSTORE_LIFECYCLE_DAY).</param>
+/// <param name="Source">"bucket" (its stored rules) or "proposed" (a rule set sent with the request).</param>
+/// <param name="Report">The same as a text table, line by line (what the command line prints first).</param>
+public sealed record DryRunReport(
+    string Bucket,
+    DateTimeOffset EvaluatedAt,
+    string RuleDay,
+    string Source,
+    IReadOnlyList<DryRunRule> Rules,
+    IReadOnlyList<DryRunStorageClass> Before,
+    IReadOnlyList<DryRunStorageClass> After,
+    string Currency,
+    decimal MonthlyCostBefore,
+    decimal MonthlyCostAfter,
+    IReadOnlyList<string> Report);
+
+public sealed record DryRunRule(string Id, string Status, string Filter, IReadOnlyList<DryRunAction> Actions);
+
+/// <param name="Action">e.g. "Expiration", "Transition to GLACIER", "NoncurrentVersionExpiration", "AbortIncompleteMultipartUpload".</param>
+public sealed record DryRunAction(string Action, long Objects, long Versions, long Uploads, long Bytes);
+
+/// <param name="Profile">The erasure profile the class maps to ("k+m").</param>
+/// <param name="LogicalBytes">Object bytes of current versions.</param>
+/// <param name="NoncurrentBytes">Object bytes of noncurrent versions.</param>
+/// <param name="UploadBytes">Bytes of parts of incomplete multipart uploads.</param>
+/// <param name="StoredBytes">All of these times the profile's overhead (k+m)/k: what the shards take.</param>
+public sealed record DryRunStorageClass(
+    string StorageClass,
+    string Profile,
+    long Objects,
+    long NoncurrentVersions,
+    long LogicalBytes,
+    long NoncurrentBytes,
+    long UploadBytes,
+    long StoredBytes,
+    decimal MonthlyCost);
