@@ -13,6 +13,7 @@ internal static partial class AdminRoutes
     public static IServiceCollection AddAdminApi(this IServiceCollection services, ObjectStoreSettings settings)
     {
         services.AddAdminAccessKey(settings.AccessKey);
+        services.AddLifecycleRoutes();
         services.AddAdminRoute("GET", "routes", sp => (_, _) =>
         {
             var api = sp.GetRequiredService<AdminApi>();

@@ -28,7 +28,7 @@ public static class ObjectStoreServiceCollectionExtensions
         services.AddGateway(settings);
         services.AddAdminApi(settings);
 
-        services.AddSingleton<LifecycleService>();
+        services.AddLifecycle(configuration);
         services.AddRepair(configuration, settings);
         services.AddHostedService<StorageInitializer>();
         return services;

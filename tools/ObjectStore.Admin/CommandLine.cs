@@ -73,11 +73,17 @@ internal static class CommandLine
                 problem = $"'{command.Noun} {command.Verb}' takes no body.";
                 return false;
             }
+            if (command.BodyOption is { } option && query.FindIndex(q => q.Item1 == option) is var at and >= 0)
+            {
+                body = query[at].Item2;
+                query.RemoveAt(at);
+            }
             method = command.Method;
             path = string.Format(System.Globalization.CultureInfo.InvariantCulture, command.Path, arguments);
         }
 
-        var queryText = query.Count == 0 ? "" : "?" + string.Join('&', query.Select(q => Uri.EscapeDataString(q.Item1) + "=" + Uri.EscapeDataString(q.Item2)));
+        var separator = path.Contains('?', StringComparison.Ordinal) ? "&" : "?";
+        var queryText = query.Count == 0 ? "" : separator + string.Join('&', query.Select(q => Uri.EscapeDataString(q.Item1) + "=" + Uri.EscapeDataString(q.Item2)));
         call = new AdminCall(method, path, queryText, body);
         return true;
     }
@@ -90,7 +96,7 @@ internal static class CommandLine
         foreach (var c in Commands.All)
         {
             var args = string.Concat(Enumerable.Range(0, c.ArgumentCount).Select(i => $" <arg{i + 1}>"));
-            text.AppendLine($"  {c.Noun} {c.Verb}{args}{(c.TakesBody ? " --body FILE" : "")}    {c.Summary}");
+            text.AppendLine($"  {c.Noun} {c.Verb}{args}{(c.TakesBody ? $" [--{c.BodyOption ?? "body"} FILE]" : "")}    {c.Summary}");
         }
         text.AppendLine("  call METHOD PATH [--body FILE]    Call any admin route (PATH under /_admin/v1/)");
         return text.ToString();

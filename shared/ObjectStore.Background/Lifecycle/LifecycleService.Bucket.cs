@@ -11,7 +11,7 @@ public sealed partial class LifecycleService
     private async Task<LifecycleBucketResult> RunBucketAsync(BucketRecord bucket, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
         var counters = new LifecycleCounters();
-        var held = await scans.TryAcquireAsync(PassName, bucket.Name, Owner, _options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        var held = await _scans.TryAcquireAsync(PassName, bucket.Name, Owner, _options.LeaseDuration, cancellationToken).ConfigureAwait(false);
         if (held is null)
         {
             LogLeasedElsewhere(bucket.Name);
@@ -21,14 +21,14 @@ public sealed partial class LifecycleService
         if (resumed)
             LogResuming(bucket.Name);
 
-        var walk = new BucketWalk(this, bucket, EvaluatorOf(bucket), time.GetUtcNow(), deadline, counters, held);
+        var walk = new BucketWalk(this, bucket, EvaluatorOf(bucket), _time.GetUtcNow(), deadline, counters, held);
         var status = await walk.RunAsync(LifecycleCursor.Parse(held.Cursor), cancellationToken).ConfigureAwait(false);
         if (status == LifecycleBucketStatus.LeaseLost)
             LogLeaseLost(bucket.Name);
         else if (status == LifecycleBucketStatus.Completed)
-            await scans.ReleaseAsync(walk.Held, completed: true, null, cancellationToken).ConfigureAwait(false);
+            await _scans.ReleaseAsync(walk.Held, completed: true, null, cancellationToken).ConfigureAwait(false);
         else
-            await scans.ReleaseAsync(walk.Held, completed: false, null, cancellationToken).ConfigureAwait(false);
+            await _scans.ReleaseAsync(walk.Held, completed: false, null, cancellationToken).ConfigureAwait(false);
         return new LifecycleBucketResult(bucket.Name, status, resumed, counters);
     }
 
@@ -83,7 +83,7 @@ public sealed partial class LifecycleService
             var group = new List<ObjectRecord>();
             while (true)
             {
-                var page = await service.index.ListVersionsAsync(new VersionListRequest(bucket.Name, "", null, keyMarker, versionMarker, ListPageSize), cancellationToken).ConfigureAwait(false);
+                var page = await service._index.ListVersionsAsync(new VersionListRequest(bucket.Name, "", null, keyMarker, versionMarker, ListPageSize), cancellationToken).ConfigureAwait(false);
                 foreach (var entry in page.Entries)
                 {
                     if (group.Count > 0 && group[0].Key != entry.Version.Key)
@@ -109,14 +109,14 @@ public sealed partial class LifecycleService
         {
             while (true)
             {
-                var page = await service.index.ListUploadsAsync(new UploadListRequest(bucket.Name, "", null, keyMarker, uploadMarker, ListPageSize), cancellationToken).ConfigureAwait(false);
+                var page = await service._index.ListUploadsAsync(new UploadListRequest(bucket.Name, "", null, keyMarker, uploadMarker, ListPageSize), cancellationToken).ConfigureAwait(false);
                 foreach (var upload in page.Uploads)
                 {
                     counters.UploadsScanned++;
                     if (evaluator.AbortRule(upload, now) is { } rule)
                     {
                         var outcome = await ActAsync("AbortIncompleteMultipartUpload", upload.Key, upload.UploadId, rule,
-                            ct => service.actions.AbortUploadAsync(upload, ct), cancellationToken).ConfigureAwait(false);
+                            ct => service._actions.AbortUploadAsync(upload, ct), cancellationToken).ConfigureAwait(false);
                         if (outcome == LifecycleActionOutcome.Done)
                             counters.UploadsAborted++;
                     }
@@ -147,9 +147,9 @@ public sealed partial class LifecycleService
                 var version = action.Version;
                 var outcome = await ActAsync(action.Kind.ToString(), version.Key, version.VersionId, action.Rule, ct => action.Kind switch
                 {
-                    LifecycleActionKind.ExpireCurrent => service.actions.ExpireCurrentAsync(version, ct),
-                    LifecycleActionKind.ExpireNoncurrent or LifecycleActionKind.RemoveExpiredDeleteMarker => service.actions.DeleteVersionAsync(version, ct),
-                    _ => service.actions.TransitionAsync(version, action.TargetClass!, ct),
+                    LifecycleActionKind.ExpireCurrent => service._actions.ExpireCurrentAsync(version, ct),
+                    LifecycleActionKind.ExpireNoncurrent or LifecycleActionKind.RemoveExpiredDeleteMarker => service._actions.DeleteVersionAsync(version, ct),
+                    _ => service._actions.TransitionAsync(version, action.TargetClass!, ct),
                 }, cancellationToken).ConfigureAwait(false);
                 if (outcome != LifecycleActionOutcome.Done)
                     continue;
@@ -168,7 +168,7 @@ public sealed partial class LifecycleService
             {
                 if (version.RestoreLayout is null || version.RestoreExpiry > now || ended.Contains(version.VersionId))
                     continue;
-                var outcome = await ActAsync("EndRestore", version.Key, version.VersionId, null, ct => service.actions.EndRestoreAsync(version, ct), cancellationToken).ConfigureAwait(false);
+                var outcome = await ActAsync("EndRestore", version.Key, version.VersionId, null, ct => service._actions.EndRestoreAsync(version, ct), cancellationToken).ConfigureAwait(false);
                 if (outcome == LifecycleActionOutcome.Done)
                     counters.RestoresEnded++;
             }
@@ -181,7 +181,7 @@ public sealed partial class LifecycleService
             {
                 if (versions[i].IsDeleteMarker)
                     continue;
-                var full = await service.index.GetObjectAsync(bucket.Name, versions[i].Key, versions[i].VersionId, cancellationToken).ConfigureAwait(false);
+                var full = await service._index.GetObjectAsync(bucket.Name, versions[i].Key, versions[i].VersionId, cancellationToken).ConfigureAwait(false);
                 if (full is not null && full.DataLayout == versions[i].DataLayout)
                     versions[i] = versions[i] with { Tags = full.Tags };
             }
@@ -209,11 +209,11 @@ public sealed partial class LifecycleService
         /// <summary>Saves the cursor once a batch is done; a stop reason when the lease is lost or time is up.</summary>
         private async Task<LifecycleBucketStatus?> CheckpointIfDueAsync(LifecycleCursor cursor, CancellationToken cancellationToken)
         {
-            var timeUp = deadline is { } d && service.time.GetUtcNow() >= d;
+            var timeUp = deadline is { } d && service._time.GetUtcNow() >= d;
             if (_sinceCheckpoint < service._options.BatchSize && !timeUp)
                 return null;
             _sinceCheckpoint = 0;
-            var next = await service.scans.CheckpointAsync(Held, cursor.ToString(), null, service._options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+            var next = await service._scans.CheckpointAsync(Held, cursor.ToString(), null, service._options.LeaseDuration, cancellationToken).ConfigureAwait(false);
             if (next is null)
                 return LifecycleBucketStatus.LeaseLost;
             Held = next;

@@ -25,6 +25,10 @@ public sealed partial class LifecycleService(
     /// <summary>The pass name in the scan-state table.</summary>
     public const string PassName = "lifecycle";
 
+    private readonly IObjectIndex _index = index;
+    private readonly IScanStateStore _scans = scans;
+    private readonly ILifecycleActions _actions = actions;
+    private readonly TimeProvider _time = time;
     private readonly LifecycleOptions _options = options.Value;
 
     /// <summary>This instance's lease owner name (unique per process and service instance).</summary>
@@ -37,16 +41,16 @@ public sealed partial class LifecycleService(
     public async Task<LifecyclePassResult> RunAsync(CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var deadline = _options.PassTimeLimit is { } limit ? time.GetUtcNow() + limit : (DateTimeOffset?)null;
+        var deadline = _options.PassTimeLimit is { } limit ? _time.GetUtcNow() + limit : (DateTimeOffset?)null;
         var total = new LifecycleCounters();
         var buckets = new List<LifecycleBucketResult>();
         var finished = true;
         var names = new List<BucketRecord>();
-        await foreach (var bucket in index.ListBucketsAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var bucket in _index.ListBucketsAsync(cancellationToken).ConfigureAwait(false))
             names.Add(bucket);
         foreach (var bucket in names)
         {
-            if (deadline is { } d && time.GetUtcNow() >= d)
+            if (deadline is { } d && _time.GetUtcNow() >= d)
             {
                 finished = false;
                 break;

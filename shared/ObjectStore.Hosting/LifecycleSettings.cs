@@ -1,0 +1,137 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using ObjectStore.Background;
+using ObjectStore.Lifecycle;
+using ObjectStore.Storage;
+
+namespace ObjectStore.Hosting;
+
+/// <summary>
+/// Settings of storage classes, the lifecycle pass and the dry-run cost report (the README documents
+/// each with its default). Parsed and validated at start-up.
+/// </summary>
+public sealed record LifecycleSettings
+{
+    /// <summary>"CLASS=k+m,..." over the defaults of <see cref="StorageClasses.DefaultProfiles"/>.</summary>
+    public const string StorageClassesSetting = "OBJECTSTORE_STORAGE_CLASSES";
+    /// <summary>Length of a lifecycle rule day, as a .NET TimeSpan ("1.00:00:00", "00:00:10").</summary>
+    public const string DaySetting = "OBJECTSTORE_LIFECYCLE_DAY";
+    public const string BatchSetting = "OBJECTSTORE_LIFECYCLE_BATCH";
+    public const string TimeLimitSetting = "OBJECTSTORE_LIFECYCLE_TIME_LIMIT";
+    /// <summary>"CLASS=price,..." in USD per GiB-month of stored bytes, over the defaults.</summary>
+    public const string PricesSetting = "OBJECTSTORE_PRICES";
+    public const string CurrencySetting = "OBJECTSTORE_COST_CURRENCY";
+    /// <summary>Units of the currency per US dollar; required when the currency is not USD.</summary>
+    public const string UsdRateSetting = "OBJECTSTORE_COST_USD_RATE";
+
+    public required IReadOnlyDictionary<string, string> Profiles { get; init; }
+    public required TimeSpan Day { get; init; }
+    public required int BatchSize { get; init; }
+    public TimeSpan? TimeLimit { get; init; }
+    public required IReadOnlyDictionary<string, decimal> Prices { get; init; }
+    public required string Currency { get; init; }
+    public required decimal UsdRate { get; init; }
+
+    public static LifecycleSettings FromConfiguration(IConfiguration configuration)
+    {
+        var profiles = new Dictionary<string, string>(StorageClasses.DefaultProfiles, StringComparer.Ordinal);
+        foreach (var (name, value) in Pairs(configuration[StorageClassesSetting], StorageClassesSetting))
+        {
+            if (!StorageClasses.All.Contains(name))
+                throw new InvalidOperationException($"{StorageClassesSetting}: unknown storage class '{name}'.");
+            _ = Erasure.ErasureProfile.Parse(value);
+            profiles[name] = value;
+        }
+
+        var prices = new Dictionary<string, decimal>(new LifecycleCostOptions().PricesUsdPerGiBMonth, StringComparer.Ordinal);
+        foreach (var (name, value) in Pairs(configuration[PricesSetting], PricesSetting))
+        {
+            if (!StorageClasses.All.Contains(name) || !decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var price) || price < 0)
+                throw new InvalidOperationException($"{PricesSetting}: '{name}={value}' is not a storage class and a non-negative price.");
+            prices[name] = price;
+        }
+
+        var currency = configuration[CurrencySetting] is { Length: > 0 } c ? c.Trim().ToUpperInvariant() : "USD";
+        var rateText = configuration[UsdRateSetting];
+        decimal rate = 1m;
+        if (!string.IsNullOrEmpty(rateText) && (!decimal.TryParse(rateText, NumberStyles.Number, CultureInfo.InvariantCulture, out rate) || rate <= 0))
+            throw new InvalidOperationException($"{UsdRateSetting} must be a positive number.");
+        if (currency != "USD" && string.IsNullOrEmpty(rateText))
+            throw new InvalidOperationException($"{CurrencySetting}={currency} needs {UsdRateSetting} (units of {currency} per US dollar).");
+        if (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))
+            throw new InvalidOperationException($"{CurrencySetting} must be a three-letter currency code.");
+
+        return new LifecycleSettings
+        {
+            Profiles = profiles,
+            Day = Duration(configuration[DaySetting], DaySetting) ?? TimeSpan.FromDays(1),
+            BatchSize = configuration[BatchSetting] is { Length: > 0 } b
+                ? int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out var batch) && batch > 0 ? batch : throw new InvalidOperationException($"{BatchSetting} must be a positive integer.")
+                : 250,
+            TimeLimit = Duration(configuration[TimeLimitSetting], TimeLimitSetting),
+            Prices = prices,
+            Currency = currency,
+            UsdRate = rate,
+        };
+    }
+
+    private static TimeSpan? Duration(string? text, string setting)
+    {
+        if (string.IsNullOrEmpty(text))
+            return null;
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) && value > TimeSpan.Zero
+            ? value
+            : throw new InvalidOperationException($"{setting} must be a positive duration such as 1.00:00:00 or 00:00:10.");
+    }
+
+    private static IEnumerable<(string Name, string Value)> Pairs(string? text, string setting)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            yield break;
+        foreach (var item in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = item.IndexOf('=');
+            if (eq <= 0)
+                throw new InvalidOperationException($"{setting}: '{item}' is not NAME=VALUE.");
+            yield return (item[..eq].Trim().ToUpperInvariant(), item[(eq + 1)..].Trim());
+        }
+    }
+}
+
+internal static class LifecycleRegistrations
+{
+    /// <summary>Storage-class profiles for the data store, the lifecycle pass, its dry run and their options.</summary>
+    public static IServiceCollection AddLifecycle(this IServiceCollection services, IConfiguration configuration)
+    {
+        var settings = LifecycleSettings.FromConfiguration(configuration);
+        services.AddSingleton(settings);
+        // Classes named in the ObjectStore:Data:StorageClasses section keep that profile; the
+        // defaults and OBJECTSTORE_STORAGE_CLASSES fill in every other class.
+        var explicitSection = configuration.GetSection(ObjectStoreSettings.StorageClassesSection).GetChildren()
+            .Select(c => c.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        services.Configure<ErasureDataStoreOptions>(o =>
+        {
+            foreach (var (storageClass, profile) in settings.Profiles)
+            {
+                if (!explicitSection.Contains(storageClass))
+                    o.StorageClasses[storageClass] = profile;
+            }
+        });
+        services.Configure<LifecycleOptions>(o =>
+        {
+            o.DayLength = settings.Day;
+            o.BatchSize = settings.BatchSize;
+            o.PassTimeLimit = settings.TimeLimit;
+        });
+        services.Configure<LifecycleCostOptions>(o =>
+        {
+            o.PricesUsdPerGiBMonth = new Dictionary<string, decimal>(settings.Prices, StringComparer.Ordinal);
+            o.Currency = settings.Currency;
+            o.UsdRate = settings.UsdRate;
+        });
+        services.AddSingleton<LifecycleService>();
+        services.AddSingleton<LifecycleDryRun>();
+        return services;
+    }
+}
