@@ -32,6 +32,9 @@ public sealed record LocalHostOptions
     /// <summary>Run the lifecycle and repair passes and the events-queue pump, as the real host does.</summary>
     public bool Background { get; init; } = true;
 
+    /// <summary>Runs after the host's own registrations (e.g. a fake TimeProvider for lifecycle tests).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
+
     /// <summary>Further settings (OBJECTSTORE_* names); they win over the ones above.</summary>
     public IReadOnlyDictionary<string, string?>? Settings { get; init; }
 
@@ -133,7 +136,11 @@ public sealed class LocalHostInstance : IAsyncDisposable
                 settings[name] = value;
 
             var log = new LogCapture();
-            var app = LocalHostApp.Build([], settings, services => services.AddSingleton<ILoggerProvider>(log));
+            var app = LocalHostApp.Build([], settings, services =>
+            {
+                services.AddSingleton<ILoggerProvider>(log);
+                options.ConfigureServices?.Invoke(services);
+            });
             try
             {
                 await app.StartAsync();
