@@ -87,7 +87,7 @@ public sealed partial class LifecycleDryRun
                 var (k, m) = profileOf(c.Key);
                 var t = c.Value;
                 var stored = (long)Math.Ceiling((decimal)(t.LogicalBytes + t.NoncurrentBytes + t.UploadBytes) * (k + m) / k);
-                var cost = Math.Round(stored / GiB * costs.PriceOf(c.Key) * costs.UsdRate, 2);
+                var cost = Math.Round(stored / GiB * costs.PriceOf(c.Key) * costs.UsdRate, 6);
                 return new DryRunStorageClass(c.Key, $"{k}+{m}", t.Objects, t.Noncurrent, t.LogicalBytes, t.NoncurrentBytes, t.UploadBytes, stored, cost);
             }).ToList();
     }
@@ -114,19 +114,19 @@ public sealed partial class LifecycleDryRun
         AddClasses(lines, "after", r.After, r.Currency);
         var change = r.MonthlyCostBefore == 0 ? 0 : (r.MonthlyCostAfter - r.MonthlyCostBefore) / r.MonthlyCostBefore * 100;
         lines.Add("");
-        lines.Add($"Monthly cost: {r.MonthlyCostBefore.ToString("N2", CultureInfo.InvariantCulture)} {r.Currency} before, " +
-            $"{r.MonthlyCostAfter.ToString("N2", CultureInfo.InvariantCulture)} {r.Currency} after ({change.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture)}%)");
+        lines.Add($"Monthly cost: {r.MonthlyCostBefore.ToString("N4", CultureInfo.InvariantCulture)} {r.Currency} before, " +
+            $"{r.MonthlyCostAfter.ToString("N4", CultureInfo.InvariantCulture)} {r.Currency} after ({change.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture)}%)");
         return lines;
     }
 
     private static void AddClasses(List<string> lines, string label, IReadOnlyList<DryRunStorageClass> classes, string currency)
     {
         foreach (var c in classes)
-            lines.Add($"{label,-7}{c.StorageClass,-20} {c.Profile,7} {c.Objects,8} {c.NoncurrentVersions,8} {Bytes(c.LogicalBytes),10} {Bytes(c.NoncurrentBytes),10} {Bytes(c.UploadBytes),10} {Bytes(c.StoredBytes),10} {c.MonthlyCost.ToString("N2", CultureInfo.InvariantCulture),8} {currency}");
+            lines.Add($"{label,-7}{c.StorageClass,-20} {c.Profile,7} {c.Objects,8} {c.NoncurrentVersions,8} {Bytes(c.LogicalBytes),10} {Bytes(c.NoncurrentBytes),10} {Bytes(c.UploadBytes),10} {Bytes(c.StoredBytes),10} {c.MonthlyCost.ToString("N4", CultureInfo.InvariantCulture),8} {currency}");
         var total = new StringBuilder();
         total.Append($"{label,-7}{"total",-20} {"",7} {classes.Sum(c => c.Objects),8} {classes.Sum(c => c.NoncurrentVersions),8} ");
         total.Append($"{Bytes(classes.Sum(c => c.LogicalBytes)),10} {Bytes(classes.Sum(c => c.NoncurrentBytes)),10} {Bytes(classes.Sum(c => c.UploadBytes)),10} ");
-        total.Append($"{Bytes(classes.Sum(c => c.StoredBytes)),10} {classes.Sum(c => c.MonthlyCost).ToString("N2", CultureInfo.InvariantCulture),8} {currency}");
+        total.Append($"{Bytes(classes.Sum(c => c.StoredBytes)),10} {classes.Sum(c => c.MonthlyCost).ToString("N4", CultureInfo.InvariantCulture),8} {currency}");
         lines.Add(total.ToString());
     }
 
