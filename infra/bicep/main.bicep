@@ -182,6 +182,16 @@ var objectStoreSettings = {
   OBJECTSTORE_BASE_DOMAIN: baseDomain
   OBJECTSTORE_TABLE_PREFIX: tablePrefix
   ObjectStore__Data__StorageClasses__STANDARD: erasureProfile
+  // Profiles of the other storage classes over the built-in defaults (README: Lifecycle and storage classes).
+  OBJECTSTORE_STORAGE_CLASSES: ''
+  OBJECTSTORE_LIFECYCLE_DAY: '1.00:00:00'
+  OBJECTSTORE_LIFECYCLE_BATCH: '250'
+  // A pass stops (keeping its cursors) well inside the Flex Consumption 30-minute default timeout.
+  OBJECTSTORE_LIFECYCLE_TIME_LIMIT: '00:25:00'
+  OBJECTSTORE_PRICES: ''
+  OBJECTSTORE_COST_CURRENCY: 'USD'
+  OBJECTSTORE_COST_USD_RATE: '1'
+
 }
 
 module functionApps 'modules/functionApp.bicep' = [

@@ -21,7 +21,7 @@ public sealed partial class AppSettingsTests
 
     /// <summary>Every "...Setting" constant of the core's settings classes.</summary>
     private static IReadOnlyList<string> CoreSettingNames() =>
-        new[] { typeof(ObjectStoreSettings), typeof(BackgroundSchedules) }
+        new[] { typeof(ObjectStoreSettings), typeof(BackgroundSchedules), typeof(LifecycleSettings) }
             .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static))
             .Where(f => f.IsLiteral && f.FieldType == typeof(string) && f.Name.EndsWith("Setting", StringComparison.Ordinal))
             .Select(f => (string)f.GetRawConstantValue()!)

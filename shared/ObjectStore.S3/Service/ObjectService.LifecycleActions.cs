@@ -45,11 +45,6 @@ internal sealed partial class ObjectService : ILifecycleActions
         if (outcome.Result != IndexWriteResult.Success)
             return LifecycleActionOutcome.Skipped;
         await DeleteRemovedDataAsync(outcome);
-        foreach (var removed in outcome.Removed)
-        {
-            if (removed.RestoreLayout is { } copy)
-                await DeleteDataQuietlyAsync(copy);
-        }
         return LifecycleActionOutcome.Done;
     }
 

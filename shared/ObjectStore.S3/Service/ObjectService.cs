@@ -79,13 +79,15 @@ internal sealed partial class ObjectService(
         }
     }
 
-    /// <summary>Deletes the data of versions a write removed (delete markers have none; data still referenced stays).</summary>
+    /// <summary>Deletes the data (and any restored copy) of versions a write removed (delete markers have none; data still referenced stays).</summary>
     private async Task DeleteRemovedDataAsync(ObjectWriteOutcome outcome, string? keptLayout = null)
     {
         foreach (var removed in outcome.Removed)
         {
             if (!removed.IsDeleteMarker && removed.DataLayout.Length > 0 && removed.DataLayout != keptLayout)
                 await DeleteDataQuietlyAsync(removed.DataLayout);
+            if (removed.RestoreLayout is { } restoredCopy)
+                await DeleteDataQuietlyAsync(restoredCopy);
         }
     }
 
