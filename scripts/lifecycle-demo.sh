@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lifecycle dry run of the example ML artifact bucket (README, "Lifecycle"): starts Azurite and a
 # local host on free ports with a one-second rule day, writes objects, versions and incomplete
-# uploads in three waves (about 125, 35 and 5 rule days old at the end; takes about two and a half
+# uploads in three waves (written at rule days 0, 90 and 120; the report comes at about day 130; takes about three
 # minutes), installs docs/examples/ml-artifacts-lifecycle.xml and prints the dry-run report
 # (admin command line: lifecycle dry-run). Everything it started is stopped and removed at the end.
 # Extra arguments go to the dry run (e.g. --after-days 30). Set OBJECTSTORE_COST_CURRENCY=INR and

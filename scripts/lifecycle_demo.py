@@ -2,7 +2,7 @@
 
 With OBJECTSTORE_LIFECYCLE_DAY=00:00:01 one second is one rule day, so writing in waves some
 seconds apart gives objects, versions and uploads of different ages: wave A is about 125 days old
-when the dry run looks, wave B about 35, wave C about 5.
+when the dry run looks, wave B about 35, wave C about 10 (more under load: writing takes rule days too).
 """
 import os
 import sys
