@@ -188,6 +188,7 @@ var objectStoreSettings = {
   OBJECTSTORE_LIFECYCLE_BATCH: '250'
   // A pass stops (keeping its cursors) well inside the Flex Consumption 30-minute default timeout.
   OBJECTSTORE_LIFECYCLE_TIME_LIMIT: '00:25:00'
+  OBJECTSTORE_LIFECYCLE_LEASE: '00:05:00'
   OBJECTSTORE_PRICES: ''
   OBJECTSTORE_COST_CURRENCY: 'USD'
   OBJECTSTORE_COST_USD_RATE: '1'

@@ -19,6 +19,8 @@ public sealed record LifecycleSettings
     public const string DaySetting = "OBJECTSTORE_LIFECYCLE_DAY";
     public const string BatchSetting = "OBJECTSTORE_LIFECYCLE_BATCH";
     public const string TimeLimitSetting = "OBJECTSTORE_LIFECYCLE_TIME_LIMIT";
+    /// <summary>How long a pass holds a bucket without a checkpoint; after a crash, the next instance resumes once it lapses.</summary>
+    public const string LeaseSetting = "OBJECTSTORE_LIFECYCLE_LEASE";
     /// <summary>"CLASS=price,..." in USD per GiB-month of stored bytes, over the defaults.</summary>
     public const string PricesSetting = "OBJECTSTORE_PRICES";
     public const string CurrencySetting = "OBJECTSTORE_COST_CURRENCY";
@@ -29,6 +31,7 @@ public sealed record LifecycleSettings
     public required TimeSpan Day { get; init; }
     public required int BatchSize { get; init; }
     public TimeSpan? TimeLimit { get; init; }
+    public required TimeSpan Lease { get; init; }
     public required IReadOnlyDictionary<string, decimal> Prices { get; init; }
     public required string Currency { get; init; }
     public required decimal UsdRate { get; init; }
@@ -70,6 +73,7 @@ public sealed record LifecycleSettings
                 ? int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out var batch) && batch > 0 ? batch : throw new InvalidOperationException($"{BatchSetting} must be a positive integer.")
                 : 250,
             TimeLimit = Duration(configuration[TimeLimitSetting], TimeLimitSetting),
+            Lease = Duration(configuration[LeaseSetting], LeaseSetting) ?? TimeSpan.FromMinutes(5),
             Prices = prices,
             Currency = currency,
             UsdRate = rate,
@@ -123,6 +127,7 @@ internal static class LifecycleRegistrations
             o.DayLength = settings.Day;
             o.BatchSize = settings.BatchSize;
             o.PassTimeLimit = settings.TimeLimit;
+            o.LeaseDuration = settings.Lease;
         });
         services.Configure<LifecycleCostOptions>(o =>
         {
