@@ -14,6 +14,7 @@ internal static partial class AdminRoutes
     {
         services.AddAdminAccessKey(settings.AccessKey);
         services.AddLifecycleRoutes();
+        services.AddIdentityRoutes();
         services.AddAdminRoute("GET", "routes", sp => (_, _) =>
         {
             var api = sp.GetRequiredService<AdminApi>();

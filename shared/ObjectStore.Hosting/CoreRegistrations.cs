@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ObjectStore.Index;
+using ObjectStore.Index.Identity;
 using ObjectStore.Index.Tables;
+using ObjectStore.S3.Access.Identity;
 using ObjectStore.S3;
 using ObjectStore.S3.Auth;
 using ObjectStore.Storage;
@@ -33,13 +35,22 @@ internal static class CoreRegistrations
 
     public static IServiceCollection AddGateway(this IServiceCollection services, ObjectStoreSettings settings)
     {
-        services.AddSingleton<ICredentialStore>(new StaticCredentialStore(settings.AccessKey, settings.SecretKey));
+        services.AddSingleton<IIdentityStore>(sp => new TableIdentityStore(sp.GetRequiredService<TableServiceClient>(), settings.TablePrefix));
+        services.AddSingleton(sp => new IdentityService(
+            sp.GetRequiredService<IIdentityStore>(),
+            new SecretProtector(MasterKeys.Load(settings)),
+            new StaticCredentialStore(settings.AccessKey, settings.SecretKey),
+            settings.AccountId,
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ICredentialStore>(sp => sp.GetRequiredService<IdentityService>());
         services.AddSingleton<IRequestAuthenticator>(sp =>
             new SigV4Authenticator(sp.GetRequiredService<ICredentialStore>(), sp.GetRequiredService<TimeProvider>()));
         services.Configure<S3Options>(options =>
         {
             options.Region = settings.Region;
             options.BaseDomain = settings.BaseDomain;
+            options.AccountId = settings.AccountId;
+            options.PublicAccessBlock = settings.PublicAccessBlock;
         });
         return services.AddS3Protocol();
     }

@@ -22,6 +22,10 @@ public sealed record ObjectStoreSettings
     public const string BlobAccessTiersSetting = "OBJECTSTORE_BLOB_ACCESS_TIERS";
     /// <summary>Configuration section of the erasure profile per storage class ("ObjectStore__Data__StorageClasses__STANDARD": "4+2").</summary>
     public const string StorageClassesSection = "ObjectStore:Data:StorageClasses";
+    public const string MasterKeySetting = "OBJECTSTORE_MASTER_KEY";
+    public const string MasterKeyFileSetting = "OBJECTSTORE_MASTER_KEY_FILE";
+    public const string AccountIdSetting = "OBJECTSTORE_ACCOUNT_ID";
+    public const string PublicAccessBlockSetting = "OBJECTSTORE_PUBLIC_ACCESS_BLOCK";
 
     public const string DefaultAccessKey = "objectstore";
     public const string DefaultSecretKey = "objectstore-secret";
@@ -47,6 +51,14 @@ public sealed record ObjectStoreSettings
     public string? BaseDomain { get; init; }
     /// <summary>Prefix of every table name, so several deployments can share one account.</summary>
     public required string TablePrefix { get; init; }
+    /// <summary>The master key (base64 of 32 bytes) that seals users' secret keys; in Azure a Key Vault reference. Null: <see cref="MasterKeyFile"/>.</summary>
+    public string? MasterKey { get; init; }
+    /// <summary>Where the master key lives when <see cref="MasterKey"/> is not set; created on first start (mode 0600).</summary>
+    public required string MasterKeyFile { get; init; }
+    /// <summary>12-digit account id of principal ARNs (arn:aws:iam::{id}:user/{name}).</summary>
+    public required string AccountId { get; init; }
+    /// <summary>"new-buckets" (default), "enforce" or "off": see <see cref="S3.Access.PublicAccessBlockMode"/>.</summary>
+    public required S3.Access.PublicAccessBlockMode PublicAccessBlock { get; init; }
     public required string LifecycleSchedule { get; init; }
     public required string RepairSchedule { get; init; }
     /// <summary>The events queue (its poison queue is "&lt;name&gt;-poison").</summary>
@@ -74,6 +86,16 @@ public sealed record ObjectStoreSettings
             Region = Get(RegionSetting, "us-east-1"),
             BaseDomain = configuration[BaseDomainSetting] is { Length: > 0 } domain ? domain : null,
             TablePrefix = Get(TablePrefixSetting, "objectstore"),
+            MasterKey = configuration[MasterKeySetting] is { Length: > 0 } masterKey ? masterKey : null,
+            MasterKeyFile = Path.GetFullPath(Get(MasterKeyFileSetting, Path.Combine(data, "keys", "master.key"))),
+            AccountId = Get(AccountIdSetting, "000000000000"),
+            PublicAccessBlock = Get(PublicAccessBlockSetting, "new-buckets").ToLowerInvariant() switch
+            {
+                "new-buckets" or "on" => S3.Access.PublicAccessBlockMode.NewBuckets,
+                "enforce" => S3.Access.PublicAccessBlockMode.Enforce,
+                "off" => S3.Access.PublicAccessBlockMode.Off,
+                var other => throw new InvalidOperationException($"{PublicAccessBlockSetting} must be new-buckets, enforce or off, not '{other}'."),
+            },
             LifecycleSchedule = Get(BackgroundSchedules.LifecycleScheduleSetting, BackgroundSchedules.DefaultLifecycleSchedule),
             RepairSchedule = Get(BackgroundSchedules.RepairScheduleSetting, BackgroundSchedules.DefaultRepairSchedule),
             EventsQueue = Get(BackgroundSchedules.EventsQueueSetting, BackgroundSchedules.EventsQueueName),
@@ -113,6 +135,8 @@ public sealed record ObjectStoreSettings
         foreach (var (storageClass, tier) in BlobAccessTiers)
             if (!new[] { "Hot", "Cool", "Cold", "Archive" }.Contains(tier, StringComparer.OrdinalIgnoreCase))
                 throw new InvalidOperationException($"{BlobAccessTiersSetting}: {storageClass}={tier} is not Hot, Cool, Cold or Archive.");
+        if (AccountId.Length != 12 || !AccountId.All(char.IsAsciiDigit))
+            throw new InvalidOperationException($"{AccountIdSetting} must be 12 digits.");
         _ = CronSchedule.Parse(LifecycleSchedule);
         _ = CronSchedule.Parse(RepairSchedule);
         _ = CronSchedule.Parse(OutboxSweepSchedule);

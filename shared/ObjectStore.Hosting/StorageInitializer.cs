@@ -6,12 +6,13 @@ using ObjectStore.Index;
 namespace ObjectStore.Hosting;
 
 /// <summary>Creates tables, queues and Blob zone containers before the host serves (idempotent, so every instance runs it).</summary>
-internal sealed class StorageInitializer(IObjectIndex index, IScanStateStore scans, QueueServiceClient queues, ShardZones zones, EventQueues names) : IHostedService
+internal sealed class StorageInitializer(IObjectIndex index, IScanStateStore scans, IIdentityStore identities, QueueServiceClient queues, ShardZones zones, EventQueues names) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await index.InitializeAsync(cancellationToken).ConfigureAwait(false);
         await scans.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await identities.InitializeAsync(cancellationToken).ConfigureAwait(false);
         await queues.GetQueueClient(names.Events).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await queues.GetQueueClient(names.Poison).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await zones.EnsureContainersAsync(cancellationToken).ConfigureAwait(false);

@@ -23,12 +23,19 @@ public sealed class S3Options
     /// <summary>Smallest size of a multipart part other than the last (S3: 5 MiB; lower only in tests).</summary>
     public long MinPartSize { get; set; } = 5L * 1024 * 1024;
 
+    /// <summary>The account id of principal ARNs (<c>arn:aws:iam::{AccountId}:user/{name}</c>): 12 digits.</summary>
+    public string AccountId { get; set; } = "000000000000";
+
+    /// <summary>How the server-wide public access block applies (default: new buckets start fully blocked).</summary>
+    public Access.PublicAccessBlockMode PublicAccessBlock { get; set; } = Access.PublicAccessBlockMode.NewBuckets;
+
     /// <summary>Returns the first problem with these settings, or null.</summary>
     public string? Validate()
     {
         if (string.IsNullOrWhiteSpace(Region)) return "S3Options.Region must be set.";
         if (string.IsNullOrWhiteSpace(OwnerId)) return "S3Options.OwnerId must be set.";
         if (MaxSinglePutSize <= 0) return "S3Options.MaxSinglePutSize must be positive.";
+        if (AccountId.Length != 12 || !AccountId.All(char.IsAsciiDigit)) return "S3Options.AccountId must be 12 digits.";
         if (MinPartSize < 0) return "S3Options.MinPartSize must not be negative.";
         if (!string.IsNullOrEmpty(BaseDomain) && (BaseDomain.StartsWith('.') || BaseDomain.Contains(':') || BaseDomain.Contains('/')))
             return "S3Options.BaseDomain must be a host name without port, e.g. 's3.local'.";

@@ -47,8 +47,44 @@ public sealed class AdminApi
     {
         if (_routes.TryGetValue((method, path), out var handler))
             return handler;
-        if (_routes.Keys.Any(r => r.Path == path))
+        if (MatchTemplate(method, path) is { } templated)
+            return templated;
+        if (_routes.Keys.Any(r => r.Path == path || TryBind(r.Path, path) is not null))
             throw new S3Exception(S3Errors.MethodNotAllowed, $"The admin operation {path} does not allow {method}.", PathPrefix + path);
         throw new S3Exception(S3Errors.NoSuchAdminOperation, $"There is no admin operation {method} {path}.", PathPrefix + path);
+    }
+
+    /// <summary>
+    /// A route whose path has <c>{name}</c> segments (e.g. "users/{user}/keys") matches any one segment
+    /// there; the handler sees the values in <see cref="AdminRequest.RouteValues"/>.
+    /// </summary>
+    private AdminHandler? MatchTemplate(string method, string path)
+    {
+        foreach (var ((routeMethod, template), handler) in _routes)
+        {
+            if (routeMethod != method || !template.Contains('{', StringComparison.Ordinal) || TryBind(template, path) is not { } values)
+                continue;
+            return (request, ct) => handler(request with { RouteValues = values }, ct);
+        }
+        return null;
+    }
+
+    private static Dictionary<string, string>? TryBind(string template, string path)
+    {
+        if (!template.Contains('{', StringComparison.Ordinal))
+            return null;
+        var expected = template.Split('/');
+        var actual = path.Split('/');
+        if (expected.Length != actual.Length)
+            return null;
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            if (expected[i].StartsWith('{') && expected[i].EndsWith('}') && actual[i].Length > 0)
+                values[expected[i][1..^1]] = actual[i];
+            else if (expected[i] != actual[i])
+                return null;
+        }
+        return values;
     }
 }

@@ -19,6 +19,11 @@ public sealed record AdminRoute(string Method, string Path, AdminHandler Handler
 public sealed record AdminRequest(string Method, string Path, IReadOnlyDictionary<string, string> Query, Stream Body, string AccessKey)
 {
     public string? QueryValue(string name) => Query.TryGetValue(name, out var value) ? value : null;
+
+    /// <summary>Values of the route's <c>{name}</c> path segments.</summary>
+    public IReadOnlyDictionary<string, string> RouteValues { get; init; } = new Dictionary<string, string>();
+
+    public string RouteValue(string name) => RouteValues[name];
 }
 
 /// <param name="Status">HTTP status.</param>

@@ -1,13 +1,38 @@
+using ObjectStore.S3.Access.Policies;
+
 namespace ObjectStore.S3.Auth;
 
-/// <summary>Looks up the secret access key of an access key id.</summary>
+/// <summary>Looks up the secret access key of an access key id, and who it belongs to.</summary>
 public interface ICredentialStore
 {
-    /// <returns>The secret, or null when the access key is unknown.</returns>
-    ValueTask<string?> GetSecretAsync(string accessKey, CancellationToken cancellationToken);
+    /// <returns>The secret and its owner, or null when the access key is unknown or disabled.</returns>
+    ValueTask<StoredCredential?> FindAsync(string accessKey, CancellationToken cancellationToken);
 }
 
-/// <summary>A fixed set of access keys, e.g. the single root key of a local deployment.</summary>
+/// <param name="SecretKey">The secret the request must be signed with.</param>
+/// <param name="Caller">Who signs with it.</param>
+public sealed record StoredCredential(string SecretKey, CallerIdentity Caller);
+
+/// <summary>
+/// The authenticated caller of a request: the root key (allowed everything), a user (identity
+/// policies, read with the key at request time), or nobody (anonymous).
+/// </summary>
+/// <param name="AccessKey">The signing access key id; null for anonymous.</param>
+public sealed record CallerIdentity(PrincipalKind Kind, string? AccessKey)
+{
+    public static CallerIdentity Anonymous { get; } = new(PrincipalKind.Anonymous, null);
+
+    public static CallerIdentity Root(string accessKey) => new(PrincipalKind.Root, accessKey);
+
+    public string? UserName { get; init; }
+    public string? UserId { get; init; }
+    /// <summary>The user may call the admin API.</summary>
+    public bool IsAdmin { get; init; }
+    /// <summary>The user's inline identity policies (validated IAM JSON), by name.</summary>
+    public IReadOnlyDictionary<string, string> Policies { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>A fixed set of access keys, all root, e.g. the single root key of a local deployment.</summary>
 public sealed class StaticCredentialStore : ICredentialStore
 {
     private readonly Dictionary<string, string> _secrets;
@@ -29,6 +54,8 @@ public sealed class StaticCredentialStore : ICredentialStore
         }
     }
 
-    public ValueTask<string?> GetSecretAsync(string accessKey, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(_secrets.TryGetValue(accessKey, out string? secret) ? secret : null);
+    public bool Contains(string accessKey) => _secrets.ContainsKey(accessKey);
+
+    public ValueTask<StoredCredential?> FindAsync(string accessKey, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_secrets.TryGetValue(accessKey, out string? secret) ? new StoredCredential(secret, CallerIdentity.Root(accessKey)) : null);
 }

@@ -23,4 +23,7 @@ public interface IRequestAuthenticator
 public sealed record AuthenticatedRequest(string? AccessKey, Stream Body, long? DecodedContentLength, IReadOnlyDictionary<string, string> Trailers)
 {
     public bool IsAnonymous => AccessKey is null;
+
+    /// <summary>Who signed: set by the authenticator for every signed request (the handler refuses a signed request without it).</summary>
+    public CallerIdentity? Caller { get; init; }
 }

@@ -95,12 +95,12 @@ public sealed partial class SigV4Authenticator : IRequestAuthenticator
         }
 
         var mode = ParsePayloadMode(payloadHash, out byte[]? sha256);
-        byte[] signingKey = await GetSigningKeyAsync(credential, cancellationToken).ConfigureAwait(false);
+        var (signingKey, caller) = await GetSigningKeyAsync(credential, cancellationToken).ConfigureAwait(false);
         byte[] signature = VerifySignature(request, claim, signingKey, amzDate, rawPath, SigV4Canonical.CanonicalQuery(rawQuery, excludeSignature: false), payloadHash);
         var chain = mode is PayloadMode.StreamingSigned or PayloadMode.StreamingSignedTrailer
             ? new ChunkSignatureChain(signingKey, amzDate, credential.Scope, signature)
             : null;
-        return CreateRequest(request, credential.AccessKey, mode, sha256, chain);
+        return CreateRequest(request, credential.AccessKey, mode, sha256, chain) with { Caller = caller };
     }
 
     private async ValueTask<AuthenticatedRequest> AuthenticatePresignedAsync(HttpRequest request, List<(string Name, string Value)> query, string rawPath, string rawQuery, CancellationToken cancellationToken)
@@ -147,9 +147,9 @@ public sealed partial class SigV4Authenticator : IRequestAuthenticator
             throw S3Errors.Error(S3Errors.InvalidRequest, "Signed aws-chunked payloads cannot be sent with a presigned URL.");
         }
 
-        byte[] signingKey = await GetSigningKeyAsync(credential, cancellationToken).ConfigureAwait(false);
+        var (signingKey, caller) = await GetSigningKeyAsync(credential, cancellationToken).ConfigureAwait(false);
         VerifySignature(request, claim, signingKey, amzDate, rawPath, SigV4Canonical.CanonicalQuery(rawQuery, excludeSignature: true), payloadHash);
-        return CreateRequest(request, credential.AccessKey, mode, sha256, chain: null);
+        return CreateRequest(request, credential.AccessKey, mode, sha256, chain: null) with { Caller = caller };
     }
 
     /// <summary>x-amz-date if present, else Date; returns the ISO 8601 basic form used in the string to sign.</summary>
@@ -182,10 +182,10 @@ public sealed partial class SigV4Authenticator : IRequestAuthenticator
         }
     }
 
-    private async ValueTask<byte[]> GetSigningKeyAsync(SigV4Credential credential, CancellationToken cancellationToken)
+    private async ValueTask<(byte[] Key, CallerIdentity Caller)> GetSigningKeyAsync(SigV4Credential credential, CancellationToken cancellationToken)
     {
-        string? secret = await _credentials.GetSecretAsync(credential.AccessKey, cancellationToken).ConfigureAwait(false);
-        if (secret is null)
+        var stored = await _credentials.FindAsync(credential.AccessKey, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
         {
             throw new S3Exception(S3Errors.InvalidAccessKeyId)
             {
@@ -193,7 +193,7 @@ public sealed partial class SigV4Authenticator : IRequestAuthenticator
             };
         }
 
-        return _keys.GetSigningKey(secret, credential.Date, credential.Region, credential.Service);
+        return (_keys.GetSigningKey(stored.SecretKey, credential.Date, credential.Region, credential.Service), stored.Caller);
     }
 
     /// <summary>

@@ -50,6 +50,13 @@ public static class S3Errors
     public static readonly S3ErrorCode InvalidObjectState = new("InvalidObjectState", 403, "The operation is not valid for the object's storage class");
     public static readonly S3ErrorCode RestoreAlreadyInProgress = new("RestoreAlreadyInProgress", 409, "Object restore is already in progress");
     public static readonly S3ErrorCode NoSuchLifecycleConfiguration = new("NoSuchLifecycleConfiguration", 404, "The lifecycle configuration does not exist");
+    public static readonly S3ErrorCode MalformedPolicy = new("MalformedPolicy", 400, "Policies must be valid JSON and the first byte must be '{'");
+    public static readonly S3ErrorCode NoSuchBucketPolicy = new("NoSuchBucketPolicy", 404, "The bucket policy does not exist");
+    public static readonly S3ErrorCode NoSuchPublicAccessBlockConfiguration = new("NoSuchPublicAccessBlockConfiguration", 404, "The public access block configuration was not found");
+    public static readonly S3ErrorCode NoSuchEntity = new("NoSuchEntity", 404, "The request was rejected because it referenced an entity that does not exist.");
+    public static readonly S3ErrorCode EntityAlreadyExists = new("EntityAlreadyExists", 409, "The request was rejected because it attempted to create a resource that already exists.");
+    public static readonly S3ErrorCode MalformedPolicyDocument = new("MalformedPolicyDocument", 400, "The policy document is malformed.");
+    public static readonly S3ErrorCode LimitExceeded = new("LimitExceeded", 409, "The request was rejected because it attempted to create resources beyond the current limits.");
     public static readonly S3ErrorCode InternalError = new("InternalError", 500, "We encountered an internal error. Please try again.");
 
     public static S3Exception Error(S3ErrorCode code, string? message = null, string? resource = null) => new(code, message, resource);

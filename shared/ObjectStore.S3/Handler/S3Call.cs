@@ -18,6 +18,11 @@ internal sealed class S3Call(HttpContext context, string requestId, string hostI
     public S3ResourcePath Resource { get; set; } = new(null, null, false);
     public S3Operation? Operation { get; set; }
     public AuthenticatedRequest? Auth { get; set; }
+    /// <summary>Who is calling; anonymous until authentication says otherwise.</summary>
+    public CallerIdentity Caller { get; set; } = CallerIdentity.Anonymous;
+    /// <summary>Policies read for this request's authorization, by bucket (read once per request).</summary>
+    public Dictionary<string, BucketAccess> BucketAccess { get; } = new(StringComparer.Ordinal);
+    public IReadOnlyList<Access.Policies.PolicyDocument>? IdentityPolicies { get; set; }
     /// <summary>The decoded body, counted; set after authentication.</summary>
     public CountingStream? Body { get; set; }
     public IReadOnlyDictionary<string, string> Query { get; set; } = new Dictionary<string, string>();

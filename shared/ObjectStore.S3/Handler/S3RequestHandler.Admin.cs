@@ -17,7 +17,8 @@ public sealed partial class S3RequestHandler
         var path = rawPath.Length > AdminApi.PathPrefix.Length
             ? S3Addressing.DecodeKey(rawPath[AdminApi.PathPrefix.Length..]).TrimEnd('/')
             : "";
-        if (!_admin.IsAdmin(accessKey))
+        // The root keys registered with the admin API, and users flagged admin (read with their key on this request).
+        if (!_admin.IsAdmin(accessKey) && call.Caller is not { Kind: Access.Policies.PrincipalKind.User, IsAdmin: true })
             throw new S3Exception(S3Errors.AccessDenied, resource: rawPath);
 
         var handler = _admin.Resolve(call.Request.Method.ToUpperInvariant(), path);

@@ -88,14 +88,17 @@ public sealed partial class S3RequestHandler
         call.Query = request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
 
         var auth = await _authenticator.AuthenticateAsync(request, call.Aborted);
-        if (auth.IsAnonymous)
-            throw new S3Exception(S3Errors.AccessDenied, resource: call.ResourceName);
+        if (!auth.IsAnonymous && auth.Caller is null)
+            throw new S3Exception(S3Errors.AccessDenied, resource: call.ResourceName); // fail closed
         call.Auth = auth;
+        call.Caller = auth.Caller ?? CallerIdentity.Anonymous;
         call.Body = new CountingStream(auth.Body);
         EventRequestContext.Current = new EventRequestContext(auth.AccessKey!, call.Context.Connection.RemoteIpAddress?.ToString() ?? "", call.RequestId, call.HostId);
 
         if (!call.Resource.VirtualHosted && AdminApi.IsAdminPath(RawPath(call.Context)))
         {
+            if (auth.IsAnonymous)
+                throw new S3Exception(S3Errors.AccessDenied, resource: call.ResourceName);
             await HandleAdminAsync(call, auth.AccessKey!);
             return;
         }
@@ -108,6 +111,7 @@ public sealed partial class S3RequestHandler
                 Details = new Dictionary<string, string> { ["Method"] = request.Method, ["ResourceType"] = call.Resource.Key is null ? (call.Resource.Bucket is null ? "SERVICE" : "BUCKET") : "OBJECT" },
             };
         call.Operation = route.Operation;
+        await AuthorizeAsync(call, route.Operation);
         await DispatchAsync(call, route.Operation);
     }
 
@@ -149,6 +153,13 @@ public sealed partial class S3RequestHandler
         S3Operation.GetBucketLifecycleConfiguration => GetBucketLifecycleAsync(call),
         S3Operation.DeleteBucketLifecycle => DeleteBucketLifecycleAsync(call),
         S3Operation.RestoreObject => RestoreObjectAsync(call),
+        S3Operation.GetBucketPolicy => GetBucketPolicyAsync(call),
+        S3Operation.PutBucketPolicy => PutBucketPolicyAsync(call),
+        S3Operation.DeleteBucketPolicy => DeleteBucketPolicyAsync(call),
+        S3Operation.GetBucketPolicyStatus => GetBucketPolicyStatusAsync(call),
+        S3Operation.GetPublicAccessBlock => GetPublicAccessBlockAsync(call),
+        S3Operation.PutPublicAccessBlock => PutPublicAccessBlockAsync(call),
+        S3Operation.DeletePublicAccessBlock => DeletePublicAccessBlockAsync(call),
         _ => throw new S3Exception(S3Errors.NotImplemented, $"The operation {operation} is not implemented.", call.ResourceName),
     };
 

@@ -16,6 +16,8 @@ internal sealed partial class ObjectService
             throw new S3Exception(S3Errors.InvalidLocationConstraint);
 
         var record = new BucketRecord(name, time.GetUtcNow(), region ?? _options.Region, _options.OwnerId);
+        if (_options.PublicAccessBlock == Access.PublicAccessBlockMode.NewBuckets)
+            record = record with { Configuration = new Dictionary<string, string> { [Access.PublicAccessBlock.ConfigurationName] = Access.PublicAccessBlock.AllOn.Serialize() } };
         if (!await index.TryCreateBucketAsync(record, cancellationToken))
             throw new S3Exception(S3Errors.BucketAlreadyOwnedByYou, resource: "/" + name) { Details = new Dictionary<string, string> { ["BucketName"] = name } };
         return record;
@@ -39,6 +41,20 @@ internal sealed partial class ObjectService
 
     public Task<BucketRecord> GetBucketAsync(string name, CancellationToken cancellationToken) =>
         RequireBucketAsync(name, cancellationToken);
+
+    /// <summary>The bucket, or null when there is none (for authorization, which must not leak NoSuchBucket).</summary>
+    public Task<BucketRecord?> FindBucketAsync(string name, CancellationToken cancellationToken) =>
+        BucketNameRules.Validate(name) is null ? index.GetBucketAsync(name, cancellationToken) : Task.FromResult<BucketRecord?>(null);
+
+    /// <summary>Sets (or, with null, removes) one bucket configuration document.</summary>
+    public Task SetBucketConfigurationAsync(string name, string configurationName, string? document, CancellationToken cancellationToken) =>
+        UpdateBucketAsync(name, b =>
+        {
+            var configuration = new Dictionary<string, string>(b.Configuration, StringComparer.Ordinal);
+            if (document is null) configuration.Remove(configurationName);
+            else configuration[configurationName] = document;
+            return b with { Configuration = configuration };
+        }, cancellationToken);
 
     public IAsyncEnumerable<BucketRecord> ListBucketsAsync(CancellationToken cancellationToken) =>
         index.ListBucketsAsync(cancellationToken);

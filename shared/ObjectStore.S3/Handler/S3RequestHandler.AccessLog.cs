@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace ObjectStore.S3;
+
+public sealed partial class S3RequestHandler
+{
+    /// <summary>Access control log events: ids 1100-1119. Never a secret; the caller by user name.</summary>
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Request {RequestId}: {Caller} may not {Action} on {Resource}")]
+        public static partial void AccessDenied(ILogger logger, string requestId, string caller, string action, string resource);
+
+        [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Bucket {Bucket}: policy {Change} (public: {IsPublic})")]
+        public static partial void BucketPolicyChanged(ILogger logger, string bucket, string change, bool isPublic);
+
+        [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Bucket {Bucket}: public access block {Block}")]
+        public static partial void PublicAccessBlockChanged(ILogger logger, string bucket, string block);
+    }
+}
