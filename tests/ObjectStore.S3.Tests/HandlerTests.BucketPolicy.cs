@@ -101,4 +101,16 @@ public sealed class BucketPolicyHandlerTests
         Assert.Equal(400, r.Status);
         Assert.Equal("MalformedXML", r.XmlValue("Code"));
     }
+
+    [Fact]
+    public async Task A_refusal_before_the_body_is_read_closes_the_connection_so_an_unsent_body_is_never_drained()
+    {
+        await _h.CreateBucketAsync();
+        var refused = await _h.SendAsync("PUT", "/bucket/key", "x"u8.ToArray(), anonymous: true);
+        Assert.Equal(403, refused.Status);
+        Assert.Equal("close", refused.Header("Connection"));
+        var noBody = await _h.SendAsync("GET", "/bucket/key", anonymous: true);
+        Assert.Equal(403, noBody.Status);
+        Assert.Null(noBody.Header("Connection"));
+    }
 }

@@ -181,6 +181,8 @@ public sealed partial class S3RequestHandler
         response.Clear();
         SetIdentityHeaders(call);
         response.StatusCode = error.Code.HttpStatus;
+        if (BodyLeftUnread(call))
+            response.Headers.Connection = "close";
         foreach (var (name, value) in error.Headers)
             response.Headers[name] = value;
         if (error.Code == S3Errors.InvalidRange && error.Details.TryGetValue("ActualObjectSize", out var size))
@@ -190,6 +192,18 @@ public sealed partial class S3RequestHandler
 
         response.ContentType = "application/xml";
         await S3XmlResponses.WriteErrorAsync(response.Body, error, call.RequestId, call.HostId);
+    }
+
+    /// <summary>
+    /// A refusal before the body was read (AccessDenied, NoSuchBucket ...): a client that sent
+    /// <c>Expect: 100-continue</c> never sends that body, so draining it would swallow the start of the
+    /// next request on the connection. Closing the connection after the error is what S3 does too.
+    /// </summary>
+    private static bool BodyLeftUnread(S3Call call)
+    {
+        var request = call.Request;
+        var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
+        return hasBody && (call.Body is null || call.Body.BytesRead == 0);
     }
 
     private static void SetIdentityHeaders(S3Call call)
