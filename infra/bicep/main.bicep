@@ -29,6 +29,14 @@ param s3AccessKey string = 'objectstore'
 @minLength(16)
 @description('Secret key of the root S3 user (the master key), kept in Key Vault.')
 param s3SecretKey string
+@secure()
+@description('Master key that seals users\' secret access keys: base64 of 32 random bytes (openssl rand -base64 32). Keep it: without it no user key opens.')
+param masterKey string
+@description('12-digit account id in principal ARNs (arn:aws:iam::<id>:user/<name>).')
+param accountId string = '000000000000'
+@allowed([ 'new-buckets', 'enforce', 'off' ])
+@description('Server-wide public access block: new buckets start blocked, every bucket is blocked, or neither.')
+param publicAccessBlock string = 'new-buckets'
 
 @description('Region name the gateway signs and checks (SigV4).')
 param s3Region string = 'us-east-1'
@@ -136,6 +144,7 @@ module vault 'modules/keyVault.bicep' = {
     location: location
     tags: allTags
     s3SecretKey: s3SecretKey
+    masterKey: masterKey
   }
 }
 
@@ -181,6 +190,11 @@ var objectStoreSettings = {
   OBJECTSTORE_REGION: s3Region
   OBJECTSTORE_BASE_DOMAIN: baseDomain
   OBJECTSTORE_TABLE_PREFIX: tablePrefix
+  OBJECTSTORE_MASTER_KEY: '@Microsoft.KeyVault(SecretUri=${vault.outputs.masterKeyUri})'
+  // Unused while OBJECTSTORE_MASTER_KEY is set; instances share no local disk in Azure.
+  OBJECTSTORE_MASTER_KEY_FILE: ''
+  OBJECTSTORE_ACCOUNT_ID: accountId
+  OBJECTSTORE_PUBLIC_ACCESS_BLOCK: publicAccessBlock
   ObjectStore__Data__StorageClasses__STANDARD: erasureProfile
   // Profiles of the other storage classes over the built-in defaults (README: Lifecycle and storage classes).
   OBJECTSTORE_STORAGE_CLASSES: ''
@@ -216,6 +230,7 @@ module functionApps 'modules/functionApp.bicep' = [
       shardAccess: app.shards
       keyVaultName: vault.outputs.name
       secretName: vault.outputs.secretName
+      masterKeySecretName: vault.outputs.masterKeySecretName
       appSettings: union(objectStoreSettings, notificationDestinations, app.extra)
       appInsightsConnectionString: monitoring.outputs.connectionString
       maximumInstanceCount: app.maxInstances

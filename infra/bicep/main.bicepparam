@@ -1,5 +1,6 @@
 // Example parameters: `az deployment group create -g <group> -f main.bicep -p main.bicepparam`
-// with OBJECTSTORE_SECRET_KEY set in the environment (at least 16 characters).
+// with OBJECTSTORE_SECRET_KEY set in the environment (at least 16 characters) and
+// OBJECTSTORE_MASTER_KEY (base64 of 32 random bytes: openssl rand -base64 32).
 using 'main.bicep'
 
 param environmentName = 'dev'
@@ -12,6 +13,9 @@ param blobContainerPrefix = 'objectstore-'
 param blobAccessTiers = 'STANDARD_IA=Cool,GLACIER_IR=Cold'
 param s3AccessKey = 'objectstore'
 param s3SecretKey = readEnvironmentVariable('OBJECTSTORE_SECRET_KEY')
+param masterKey = readEnvironmentVariable('OBJECTSTORE_MASTER_KEY')
+param accountId = '000000000000'
+param publicAccessBlock = 'new-buckets'
 param s3Region = 'us-east-1'
 param tablePrefix = 'objectstore'
 param lifecycleSchedule = '0 0 * * * *'

@@ -18,6 +18,7 @@ public sealed class BicepBuildTests
         {
             // main.bicepparam reads the S3 master secret from the environment, as a deployment would.
             ["OBJECTSTORE_SECRET_KEY"] = "test-secret-key-not-deployed",
+            ["OBJECTSTORE_MASTER_KEY"] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
         };
         return await ProcessRunner.RunAsync(BicepCli.Find(), arguments, BicepDirectory, Timeout, environment);
     }

@@ -19,6 +19,8 @@ param shardAccess bool
 param keyVaultName string
 @description('Name of the Key Vault secret holding the S3 master secret key.')
 param secretName string
+@description('Name of the Key Vault secret holding the master key that seals users\' secret keys.')
+param masterKeySecretName string
 @description('App settings (name to value) besides the host\'s own storage and telemetry settings.')
 param appSettings object
 param appInsightsConnectionString string
@@ -61,6 +63,11 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
 resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = {
   parent: vault
   name: secretName
+}
+
+resource masterKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = {
+  parent: vault
+  name: masterKeySecretName
 }
 
 var hostSettings = {
@@ -153,6 +160,17 @@ resource shardRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-0
 resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(secret.id, name, roles.keyVaultSecretsUser)
   scope: secret
+  properties: {
+    principalId: site.identity.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+  }
+}
+
+// And the master key that seals users' secret keys.
+resource masterKeyUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(masterKeySecret.id, name, roles.keyVaultSecretsUser)
+  scope: masterKeySecret
   properties: {
     principalId: site.identity.principalId
     principalType: 'ServicePrincipal'
