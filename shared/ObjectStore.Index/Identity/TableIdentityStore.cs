@@ -112,8 +112,9 @@ public sealed class TableIdentityStore : IIdentityStore
     {
         try
         {
-            await _table.DeleteEntityAsync(partition, row, ETag.All, cancellationToken).ConfigureAwait(false);
-            return IndexWriteResult.Success;
+            // The SDK answers a missing entity with its 404 response instead of throwing.
+            var response = await _table.DeleteEntityAsync(partition, row, ETag.All, cancellationToken).ConfigureAwait(false);
+            return response.Status == 404 ? IndexWriteResult.NotFound : IndexWriteResult.Success;
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
