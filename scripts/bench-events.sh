@@ -19,36 +19,16 @@ ensure_node_modules
 log "building the local host (Release)"
 dotnet build host/ObjectStore.LocalHost/ObjectStore.LocalHost.csproj -c Release -nologo -v q -clp:ErrorsOnly
 
-data="$(mktemp -d "${BENCH_DATA:-${TMPDIR:-/tmp}}/objectstore-bench-events.XXXXXX")"
-pids=()
-stop_all() {
-  trap - INT TERM EXIT
-  stop_pids
-  rm -rf "$data"
-}
-trap 'stop_all; exit 130' INT
-trap 'stop_all; exit 143' TERM
-trap stop_all EXIT
+scratch_data objectstore-bench-events
 
-blob_port=$(free_port); queue_port=$(free_port); table_port=$(free_port); host_port=$(free_port); hook_port=$(free_port)
-azurite_args=(--silent --skipApiVersionCheck --loose
-  --blobHost 127.0.0.1 --blobPort "$blob_port" --queueHost 127.0.0.1 --queuePort "$queue_port"
-  --tableHost 127.0.0.1 --tablePort "$table_port")
-if [ "$mode" = memory ]; then
-  azurite_args+=(--inMemoryPersistence)
-else
-  mkdir -p "$data/azurite"
-  azurite_args+=(--location "$data/azurite")
-fi
-log "starting Azurite ($mode) on 127.0.0.1:$table_port (tables)"
-node node_modules/azurite/dist/src/azurite.js "${azurite_args[@]}" >"$data/azurite.log" 2>&1 &
-pids+=($!)
-wait_for_port "$table_port" 30 "Azurite" "$!"
+start_scratch_azurite "$mode"
+host_port=$(free_port)
+hook_port=$(free_port)
 
 log "starting the local host on 127.0.0.1:$host_port, webhook on 127.0.0.1:$hook_port"
 OBJECTSTORE_PORT="$host_port" OBJECTSTORE_BIND_ADDRESS=127.0.0.1 OBJECTSTORE_DATA="$data" \
 OBJECTSTORE_ACCESS_KEY=bench OBJECTSTORE_SECRET_KEY=bench-secret \
-OBJECTSTORE_STORAGE_CONNECTION_STRING="$(azurite_connection_string "$blob_port" "$queue_port" "$table_port")" \
+OBJECTSTORE_STORAGE_CONNECTION_STRING="$storage_connection" \
 ObjectStore__Notifications__Webhooks__bench__Url="http://127.0.0.1:$hook_port/hook" \
   dotnet host/ObjectStore.LocalHost/bin/Release/net10.0/ObjectStore.LocalHost.dll >"$data/host.log" 2>&1 &
 pids+=($!)

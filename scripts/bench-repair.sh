@@ -23,30 +23,16 @@ log "building the local host and the admin command line (Release)"
 dotnet build host/ObjectStore.LocalHost/ObjectStore.LocalHost.csproj -c Release -nologo -v q -clp:ErrorsOnly
 dotnet build tools/ObjectStore.Admin/ObjectStore.Admin.csproj -c Release -nologo -v q -clp:ErrorsOnly
 
-data="$(mktemp -d "${BENCH_DATA:-${TMPDIR:-/tmp}}/objectstore-repair-bench.XXXXXX")"
-pids=()
-stop_all() {
-  trap - INT TERM EXIT
-  stop_pids
-  rm -rf "$data"
-}
-trap 'stop_all; exit 130' INT
-trap 'stop_all; exit 143' TERM
-trap stop_all EXIT
+scratch_data objectstore-repair-bench
 
-blob_port=$(free_port); queue_port=$(free_port); table_port=$(free_port); host_port=$(free_port)
-log "starting Azurite (memory) on 127.0.0.1:$table_port (tables)"
-node node_modules/azurite/dist/src/azurite.js --silent --skipApiVersionCheck --loose --inMemoryPersistence \
-  --blobHost 127.0.0.1 --blobPort "$blob_port" --queueHost 127.0.0.1 --queuePort "$queue_port" \
-  --tableHost 127.0.0.1 --tablePort "$table_port" >"$data/azurite.log" 2>&1 &
-pids+=($!)
-wait_for_port "$table_port" 30 "Azurite" "$!"
+start_scratch_azurite memory
+host_port=$(free_port)
 
 log "starting the local host on 127.0.0.1:$host_port (data in $data)"
 OBJECTSTORE_PORT="$host_port" OBJECTSTORE_BIND_ADDRESS=127.0.0.1 OBJECTSTORE_DATA="$data" OBJECTSTORE_BACKGROUND=off \
 OBJECTSTORE_ACCESS_KEY=bench OBJECTSTORE_SECRET_KEY=bench-secret \
 OBJECTSTORE_REPAIR_VERIFY_FRACTION=1 OBJECTSTORE_REPAIR_MAX_PASS_DURATION=3600 \
-OBJECTSTORE_STORAGE_CONNECTION_STRING="$(azurite_connection_string "$blob_port" "$queue_port" "$table_port")" \
+OBJECTSTORE_STORAGE_CONNECTION_STRING="$storage_connection" \
   dotnet host/ObjectStore.LocalHost/bin/Release/net10.0/ObjectStore.LocalHost.dll >"$data/host.log" 2>&1 &
 pids+=($!)
 wait_for_port "$host_port" 60 "the local host" "$!"

@@ -1,4 +1,4 @@
-# Shared helpers of run.sh and test.sh.
+# Shared helpers of run.sh, test.sh and the bench and demo scripts.
 
 log() { printf '[objectstore] %s\n' "$*" >&2; }
 
@@ -52,6 +52,43 @@ wait_for_port() {
   done
   log "$name did not open port $port within ${seconds}s"
   exit 1
+}
+
+# scratch_data NAME: a new temporary directory in $data, removed (with every process in "pids"
+# stopped) when the script exits or is interrupted. For the bench and demo scripts.
+scratch_data() {
+  data="$(mktemp -d "${BENCH_DATA:-${TMPDIR:-/tmp}}/$1.XXXXXX")"
+  pids=()
+  trap 'stop_scratch; exit 130' INT
+  trap 'stop_scratch; exit 143' TERM
+  trap stop_scratch EXIT
+}
+
+stop_scratch() {
+  trap - INT TERM EXIT
+  stop_pids
+  rm -rf "$data"
+}
+
+# start_scratch_azurite MODE: Azurite on free 127.0.0.1 ports, in memory (MODE "memory") or on disk
+# under $data; sets blob_port, queue_port, table_port and storage_connection; adds its pid to "pids".
+start_scratch_azurite() {
+  local mode=$1
+  blob_port=$(free_port); queue_port=$(free_port); table_port=$(free_port)
+  local args=(--silent --skipApiVersionCheck --loose
+    --blobHost 127.0.0.1 --blobPort "$blob_port" --queueHost 127.0.0.1 --queuePort "$queue_port"
+    --tableHost 127.0.0.1 --tablePort "$table_port")
+  if [ "$mode" = memory ]; then
+    args+=(--inMemoryPersistence)
+  else
+    mkdir -p "$data/azurite"
+    args+=(--location "$data/azurite")
+  fi
+  log "starting Azurite ($mode) on 127.0.0.1:$table_port (tables)"
+  node node_modules/azurite/dist/src/azurite.js "${args[@]}" >"$data/azurite.log" 2>&1 &
+  pids+=($!)
+  wait_for_port "$table_port" 30 "Azurite" "$!"
+  storage_connection="$(azurite_connection_string "$blob_port" "$queue_port" "$table_port")"
 }
 
 # The end-to-end tests drive the real clients: boto3 and the AWS CLI (pip, usually present),

@@ -16,27 +16,14 @@ log "building the local host and the admin command line (Release)"
 dotnet build host/ObjectStore.LocalHost/ObjectStore.LocalHost.csproj -c Release -nologo -v q -clp:ErrorsOnly
 dotnet build tools/ObjectStore.Admin/ObjectStore.Admin.csproj -c Release -nologo -v q -clp:ErrorsOnly
 
-data="$(mktemp -d "${TMPDIR:-/tmp}/objectstore-lifecycle-demo.XXXXXX")"
-pids=()
-stop_all() {
-  trap - INT TERM EXIT
-  stop_pids
-  rm -rf "$data"
-}
-trap 'stop_all; exit 130' INT
-trap 'stop_all; exit 143' TERM
-trap stop_all EXIT
+scratch_data objectstore-lifecycle-demo
 
-blob_port=$(free_port); queue_port=$(free_port); table_port=$(free_port); host_port=$(free_port)
-node node_modules/azurite/dist/src/azurite.js --silent --skipApiVersionCheck --loose --inMemoryPersistence \
-  --blobHost 127.0.0.1 --blobPort "$blob_port" --queueHost 127.0.0.1 --queuePort "$queue_port" \
-  --tableHost 127.0.0.1 --tablePort "$table_port" >"$data/azurite.log" 2>&1 &
-pids+=($!)
-wait_for_port "$table_port" 30 "Azurite" "$!"
+start_scratch_azurite memory
+host_port=$(free_port)
 
 export OBJECTSTORE_ACCESS_KEY=demo OBJECTSTORE_SECRET_KEY=demo-secret
 OBJECTSTORE_PORT="$host_port" OBJECTSTORE_DATA="$data" OBJECTSTORE_BACKGROUND=off OBJECTSTORE_LIFECYCLE_DAY=00:00:01 \
-OBJECTSTORE_STORAGE_CONNECTION_STRING="$(azurite_connection_string "$blob_port" "$queue_port" "$table_port")" \
+OBJECTSTORE_STORAGE_CONNECTION_STRING="$storage_connection" \
   dotnet host/ObjectStore.LocalHost/bin/Release/net10.0/ObjectStore.LocalHost.dll >"$data/host.log" 2>&1 &
 pids+=($!)
 wait_for_port "$host_port" 60 "the local host" "$!"
