@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using ObjectStore.Index.Events;
 
 namespace ObjectStore.Index.Tables;
 
@@ -13,7 +14,7 @@ public sealed partial class TableObjectIndex
     /// current row naming data this change is about to delete.
     /// </summary>
     public async Task<ObjectWriteOutcome> UpdateVersionAsync(string bucket, string key, string versionId, string expectedDataLayout, string? expectedRestoreLayout,
-        Func<ObjectRecord, ObjectRecord> change, CancellationToken cancellationToken)
+        Func<ObjectRecord, ObjectRecord> change, CancellationToken cancellationToken, IReadOnlyList<ObjectEvent>? events = null)
     {
         ArgumentNullException.ThrowIfNull(change);
         var token = TokenOf(key);
@@ -48,8 +49,9 @@ public sealed partial class TableObjectIndex
             actions.Add(new(TableTransactionActionType.UpdateReplace, EntityMapping.ToEntity(changed, target.RowKey, stamp!), target.ETag));
             actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(bucket, current.RowKey) { ["VersionId"] = current.GetString("VersionId") }, current.ETag));
         }
+        var recorded = AddOutboxRows(actions, events, bucket, key, changed, changed.VersionId == VersionIds.Null ? null : changed.VersionId, SequencerTicks(current));
         return await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false)
-            ? new ObjectWriteOutcome(IndexWriteResult.Success, changed with { ConcurrencyToken = null }, [])
+            ? new ObjectWriteOutcome(IndexWriteResult.Success, changed with { ConcurrencyToken = null }, []) { Events = recorded }
             : ObjectWriteOutcome.Failed(IndexWriteResult.ConditionFailed);
     }
 }

@@ -1,4 +1,5 @@
 using ObjectStore.Index;
+using ObjectStore.Index.Events;
 using ObjectStore.Lifecycle;
 using ObjectStore.S3.Errors;
 using ObjectStore.Storage;
@@ -22,9 +23,13 @@ internal sealed partial class ObjectService : ILifecycleActions
         var current = await index.GetObjectAsync(latest.Bucket, latest.Key, null, cancellationToken);
         if (bucket is null || !SameVersion(current, latest))
             return LifecycleActionOutcome.Skipped;
-        var outcome = await index.DeleteObjectAsync(latest.Bucket, latest.Key, null, WriteCondition.RowUnchanged(current!.ConcurrencyToken!), bucket.VersioningState(), cancellationToken);
+        var versioning = bucket.VersioningState();
+        var eventName = versioning == BucketVersioning.Unversioned ? EventNames.LifecycleExpirationDelete : EventNames.LifecycleExpirationDeleteMarkerCreated;
+        var outcome = await index.DeleteObjectAsync(latest.Bucket, latest.Key, null, WriteCondition.RowUnchanged(current!.ConcurrencyToken!), versioning, cancellationToken,
+            EventsFor(bucket, eventName, latest.Key));
         if (outcome.Result != IndexWriteResult.Success)
             return LifecycleActionOutcome.Skipped;
+        await PublishAsync(outcome);
         await DeleteRemovedDataAsync(outcome);
         return LifecycleActionOutcome.Done;
     }
@@ -41,9 +46,11 @@ internal sealed partial class ObjectService : ILifecycleActions
             : version.ConcurrencyToken;
         if (token is null)
             return LifecycleActionOutcome.Skipped;
-        var outcome = await index.DeleteObjectAsync(version.Bucket, version.Key, version.VersionId, WriteCondition.RowUnchanged(token), bucket.VersioningState(), cancellationToken);
+        var outcome = await index.DeleteObjectAsync(version.Bucket, version.Key, version.VersionId, WriteCondition.RowUnchanged(token), bucket.VersioningState(), cancellationToken,
+            EventsFor(bucket, EventNames.LifecycleExpirationDelete, version.Key));
         if (outcome.Result != IndexWriteResult.Success)
             return LifecycleActionOutcome.Skipped;
+        await PublishAsync(outcome);
         await DeleteRemovedDataAsync(outcome);
         return LifecycleActionOutcome.Done;
     }
@@ -70,13 +77,18 @@ internal sealed partial class ObjectService : ILifecycleActions
             throw new DataStoreException($"Re-encoding /{version.Bucket}/{version.Key} ({version.VersionId}) read bytes whose MD5 is not its ETag.");
         }
 
-        var outcome = await index.UpdateVersionAsync(version.Bucket, version.Key, version.VersionId, version.DataLayout, version.RestoreLayout,
-            r => r with { StorageClass = storageClass, DataLayout = newLayout }, cancellationToken);
+        var bucket = await index.GetBucketAsync(version.Bucket, cancellationToken);
+        var outcome = bucket is null
+            ? ObjectWriteOutcome.Failed(IndexWriteResult.NotFound)
+            : await index.UpdateVersionAsync(version.Bucket, version.Key, version.VersionId, version.DataLayout, version.RestoreLayout,
+                r => r with { StorageClass = storageClass, DataLayout = newLayout }, cancellationToken,
+                EventsFor(bucket, EventNames.LifecycleTransition, version.Key));
         if (outcome.Result != IndexWriteResult.Success)
         {
             await DeleteDataQuietlyAsync(newLayout);
             return LifecycleActionOutcome.Skipped;
         }
+        await PublishAsync(outcome);
         await DeleteDataQuietlyAsync(version.DataLayout);
         return LifecycleActionOutcome.Done;
     }

@@ -148,7 +148,7 @@ internal sealed partial class InMemoryIndex : IObjectIndex
     }
 
     public Task<ObjectWriteOutcome> UpdateVersionAsync(string bucket, string key, string versionId, string expectedDataLayout, string? expectedRestoreLayout,
-        Func<ObjectRecord, ObjectRecord> change, CancellationToken cancellationToken)
+        Func<ObjectRecord, ObjectRecord> change, CancellationToken cancellationToken, IReadOnlyList<ObjectStore.Index.Events.ObjectEvent>? events = null)
     {
         lock (_lock)
         {
