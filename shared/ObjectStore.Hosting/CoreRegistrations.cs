@@ -8,6 +8,7 @@ using ObjectStore.Index.Tables;
 using ObjectStore.S3.Access.Identity;
 using ObjectStore.S3;
 using ObjectStore.S3.Auth;
+using ObjectStore.S3.Encryption;
 using ObjectStore.Storage;
 
 namespace ObjectStore.Hosting;
@@ -36,9 +37,11 @@ internal static class CoreRegistrations
     public static IServiceCollection AddGateway(this IServiceCollection services, ObjectStoreSettings settings)
     {
         services.AddSingleton<IIdentityStore>(sp => new TableIdentityStore(sp.GetRequiredService<TableServiceClient>(), settings.TablePrefix));
+        services.AddSingleton(_ => MasterKeys.Load(settings));
+        services.AddSingleton(sp => new SecretProtector(sp.GetRequiredService<MasterKeyRing>()));
         services.AddSingleton(sp => new IdentityService(
             sp.GetRequiredService<IIdentityStore>(),
-            new SecretProtector(MasterKeys.Load(settings)),
+            sp.GetRequiredService<SecretProtector>(),
             new StaticCredentialStore(settings.AccessKey, settings.SecretKey),
             settings.AccountId,
             sp.GetRequiredService<TimeProvider>()));

@@ -1,25 +1,38 @@
 using System.Security.Cryptography;
+using ObjectStore.S3.Encryption;
 
 namespace ObjectStore.Hosting;
 
 /// <summary>
-/// The master key that seals users' secret keys: OBJECTSTORE_MASTER_KEY (base64 of 32 bytes; in Azure an
-/// app setting holding a Key Vault reference), else a local key file, created on first start readable
-/// by its owner only. Instances sharing a data directory share the file; of two starting at once, the
-/// first rename wins and the other reads the winner's key.
+/// The master key ring that wraps users' secret keys and objects' data keys. The current key is
+/// OBJECTSTORE_MASTER_KEY (base64 of 32 bytes; in Azure an app setting holding a Key Vault reference),
+/// else the first line of a local key file, created on first start readable by its owner only.
+/// Retired keys (OBJECTSTORE_MASTER_KEY_PREVIOUS, and the key file's further lines) only unwrap.
+/// Instances sharing a data directory share the file; of two starting at once, the first rename wins
+/// and the other reads the winner's key.
 /// </summary>
 internal static class MasterKeys
 {
-    private const int KeyLength = 32;
+    private const int KeyLength = MasterKeyRing.KeyLength;
 
-    public static byte[] Load(ObjectStoreSettings settings)
+    public static MasterKeyRing Load(ObjectStoreSettings settings)
     {
+        var keys = new List<byte[]>();
         if (settings.MasterKey is { } configured)
-            return Decode(configured, ObjectStoreSettings.MasterKeySetting);
-        var path = settings.MasterKeyFile;
-        if (!File.Exists(path))
-            CreateKeyFile(path);
-        return Decode(File.ReadAllText(path).Trim(), path);
+            keys.Add(Decode(configured, ObjectStoreSettings.MasterKeySetting));
+        else
+        {
+            var path = settings.MasterKeyFile;
+            if (!File.Exists(path))
+                CreateKeyFile(path);
+            var lines = File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+            if (lines.Count == 0)
+                throw new InvalidOperationException($"The master key file {path} holds no key.");
+            keys.AddRange(lines.Select((line, i) => Decode(line, $"{path} line {i + 1}")));
+        }
+        keys.AddRange(settings.PreviousMasterKeys.Select(k => Decode(k, ObjectStoreSettings.PreviousMasterKeysSetting)));
+        var distinct = keys.DistinctBy(Convert.ToBase64String).ToList();
+        return new MasterKeyRing(distinct);
     }
 
     private static void CreateKeyFile(string path)

@@ -24,6 +24,7 @@ public sealed record ObjectStoreSettings
     public const string StorageClassesSection = "ObjectStore:Data:StorageClasses";
     public const string MasterKeySetting = "OBJECTSTORE_MASTER_KEY";
     public const string MasterKeyFileSetting = "OBJECTSTORE_MASTER_KEY_FILE";
+    public const string PreviousMasterKeysSetting = "OBJECTSTORE_MASTER_KEY_PREVIOUS";
     public const string AccountIdSetting = "OBJECTSTORE_ACCOUNT_ID";
     public const string PublicAccessBlockSetting = "OBJECTSTORE_PUBLIC_ACCESS_BLOCK";
 
@@ -53,8 +54,10 @@ public sealed record ObjectStoreSettings
     public required string TablePrefix { get; init; }
     /// <summary>The master key (base64 of 32 bytes) that seals users' secret keys; in Azure a Key Vault reference. Null: <see cref="MasterKeyFile"/>.</summary>
     public string? MasterKey { get; init; }
-    /// <summary>Where the master key lives when <see cref="MasterKey"/> is not set; created on first start (mode 0600).</summary>
+    /// <summary>Where the master key lives when <see cref="MasterKey"/> is not set; created on first start (mode 0600). Its first line is the current key, further lines are retired keys.</summary>
     public required string MasterKeyFile { get; init; }
+    /// <summary>Retired master keys (base64, comma-separated) that still unwrap what they wrapped until a re-wrap pass moves it to the current key.</summary>
+    public IReadOnlyList<string> PreviousMasterKeys { get; init; } = [];
     /// <summary>12-digit account id of principal ARNs (arn:aws:iam::{id}:user/{name}).</summary>
     public required string AccountId { get; init; }
     /// <summary>"new-buckets" (default), "enforce" or "off": see <see cref="S3.Access.PublicAccessBlockMode"/>.</summary>
@@ -88,6 +91,7 @@ public sealed record ObjectStoreSettings
             TablePrefix = Get(TablePrefixSetting, "objectstore"),
             MasterKey = configuration[MasterKeySetting] is { Length: > 0 } masterKey ? masterKey : null,
             MasterKeyFile = Path.GetFullPath(Get(MasterKeyFileSetting, Path.Combine(data, "keys", "master.key"))),
+            PreviousMasterKeys = Get(PreviousMasterKeysSetting, "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             AccountId = Get(AccountIdSetting, "000000000000"),
             PublicAccessBlock = Get(PublicAccessBlockSetting, "new-buckets").ToLowerInvariant() switch
             {

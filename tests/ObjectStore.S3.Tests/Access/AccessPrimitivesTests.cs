@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using ObjectStore.S3.Access;
 using ObjectStore.S3.Access.Identity;
+using ObjectStore.S3.Encryption;
 using ObjectStore.S3.Access.Policies;
 using ObjectStore.S3.Protocol;
 
@@ -65,13 +66,13 @@ public sealed class AccessPrimitivesTests
     public void Sealed_secrets_open_only_with_the_same_master_key_and_access_key_id()
     {
         var master = RandomNumberGenerator.GetBytes(32);
-        var protector = new SecretProtector(master);
+        var protector = new SecretProtector(new MasterKeyRing(master));
         var sealedSecret = protector.Seal("OSKEY1", "the-secret");
         Assert.DoesNotContain("the-secret", System.Text.Encoding.UTF8.GetString(sealedSecret), StringComparison.Ordinal);
         Assert.Equal("the-secret", protector.Open("OSKEY1", sealedSecret));
         Assert.NotEqual(sealedSecret, protector.Seal("OSKEY1", "the-secret")); // a fresh nonce each time
         Assert.ThrowsAny<CryptographicException>(() => protector.Open("OSKEY2", sealedSecret));
-        Assert.ThrowsAny<CryptographicException>(() => new SecretProtector(RandomNumberGenerator.GetBytes(32)).Open("OSKEY1", sealedSecret));
+        Assert.ThrowsAny<CryptographicException>(() => new SecretProtector(new MasterKeyRing(RandomNumberGenerator.GetBytes(32))).Open("OSKEY1", sealedSecret));
         sealedSecret[^1] ^= 1;
         Assert.ThrowsAny<CryptographicException>(() => protector.Open("OSKEY1", sealedSecret));
     }
