@@ -63,8 +63,9 @@ public partial interface IObjectIndex
     /// DataLayout, RestoreExpiry and RestoreLayout may differ). Conditional: the version's row must
     /// still hold <paramref name="expectedDataLayout"/> and <paramref name="expectedRestoreLayout"/>, and
     /// the key's current row must be unchanged since it was read, else ConditionFailed (a concurrent
-    /// write wins). NotFound when the version is gone. <paramref name="events"/> (s3:LifecycleTransition)
-    /// are recorded in the outbox in the same transaction.
+    /// write wins). NotFound when the version is gone. A <paramref name="change"/> that returns the very
+    /// record it got writes nothing and answers ConditionFailed. <paramref name="events"/>
+    /// (s3:LifecycleTransition, s3:ObjectRestore:*) are recorded in the outbox in the same transaction.
     /// </summary>
     Task<ObjectWriteOutcome> UpdateVersionAsync(string bucket, string key, string versionId, string expectedDataLayout, string? expectedRestoreLayout,
         Func<ObjectRecord, ObjectRecord> change, CancellationToken cancellationToken, IReadOnlyList<ObjectEvent>? events = null);

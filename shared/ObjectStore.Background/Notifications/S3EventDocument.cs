@@ -59,6 +59,15 @@ public static class S3EventDocument
             w.WriteString("sequencer", e.Sequencer);
             w.WriteEndObject();
             w.WriteEndObject();
+            if (e.RestoreExpiry is { } restoreExpiry)
+            {
+                w.WriteStartObject("glacierEventData");
+                w.WriteStartObject("restoreEventData");
+                w.WriteString("lifecycleRestorationExpiryTime", restoreExpiry.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+                w.WriteString("lifecycleRestoreStorageClass", e.RestoreStorageClass ?? "");
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
             w.WriteEndObject();
             w.WriteEndArray();
             w.WriteEndObject();

@@ -17,6 +17,10 @@ public sealed record ObjectEvent(string EventName, IReadOnlyList<EventTarget> Ta
     public string SourceIpAddress { get; init; } = "";
     public string RequestId { get; init; } = "";
     public string HostId { get; init; } = "";
+    /// <summary>ObjectRestore:Completed: until when the restored copy lasts (glacierEventData).</summary>
+    public DateTimeOffset? RestoreExpiry { get; init; }
+    /// <summary>ObjectRestore:Completed: the archive class the copy was restored from (glacierEventData).</summary>
+    public string? RestoreStorageClass { get; init; }
 }
 
 /// <param name="ConfigurationId">The Id of the notification configuration (s3.configurationId).</param>
@@ -45,6 +49,8 @@ public sealed record OutboxEvent(
     public string SourceIpAddress { get; init; } = "";
     public string RequestId { get; init; } = "";
     public string HostId { get; init; } = "";
+    public DateTimeOffset? RestoreExpiry { get; init; }
+    public string? RestoreStorageClass { get; init; }
     /// <summary>Until when a sweeping instance has claimed the row (others leave it alone until then).</summary>
     public DateTimeOffset? ClaimedUntil { get; init; }
     /// <summary>Opaque concurrency token of the stored row (its Table ETag).</summary>

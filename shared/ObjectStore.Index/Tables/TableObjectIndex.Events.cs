@@ -41,6 +41,8 @@ public sealed partial class TableObjectIndex
                 SourceIpAddress = e.SourceIpAddress,
                 RequestId = e.RequestId,
                 HostId = e.HostId,
+                RestoreExpiry = e.RestoreExpiry,
+                RestoreStorageClass = e.RestoreStorageClass,
             };
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, ToEntity(row)));
             recorded.Add(row);
@@ -121,6 +123,8 @@ public sealed partial class TableObjectIndex
         ["SourceIpAddress"] = e.SourceIpAddress,
         ["RequestId"] = e.RequestId,
         ["HostId"] = e.HostId,
+        ["RestoreExpiry"] = e.RestoreExpiry,
+        ["RestoreStorageClass"] = e.RestoreStorageClass,
     };
 
     private static OutboxEvent ToOutboxEvent(TableEntity entity)
@@ -136,6 +140,8 @@ public sealed partial class TableObjectIndex
             SourceIpAddress = entity.GetString("SourceIpAddress") ?? "",
             RequestId = entity.GetString("RequestId") ?? "",
             HostId = entity.GetString("HostId") ?? "",
+            RestoreExpiry = entity.GetDateTimeOffset("RestoreExpiry"),
+            RestoreStorageClass = entity.GetString("RestoreStorageClass"),
             ClaimedUntil = entity.GetDateTimeOffset("ClaimedUntil"),
             ConcurrencyToken = entity.ETag.ToString(),
         };

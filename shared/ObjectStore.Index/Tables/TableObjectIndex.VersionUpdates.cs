@@ -33,6 +33,8 @@ public sealed partial class TableObjectIndex
             return ObjectWriteOutcome.Failed(IndexWriteResult.ConditionFailed);
 
         var changed = change(stored);
+        if (ReferenceEquals(changed, stored))
+            return ObjectWriteOutcome.Failed(IndexWriteResult.ConditionFailed); // the caller decided against it: no write, no event
         if (changed.Key != stored.Key || changed.VersionId != stored.VersionId || changed.ETag != stored.ETag || changed.Size != stored.Size)
             throw new ArgumentException("A version update may change only its storage class, data layout and restore state.", nameof(change));
 

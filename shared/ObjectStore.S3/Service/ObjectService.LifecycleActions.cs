@@ -114,16 +114,16 @@ internal sealed partial class ObjectService : ILifecycleActions
         if (version.RestoreLayout is not { } copy)
             return LifecycleActionOutcome.Skipped;
         var now = time.GetUtcNow();
-        var ended = false;
-        var outcome = await index.UpdateVersionAsync(version.Bucket, version.Key, version.VersionId, version.DataLayout, copy,
-            r =>
-            {
-                // A restore that extended the copy meanwhile keeps it.
-                ended = r.RestoreExpiry is not { } expiry || expiry <= now;
-                return ended ? r with { RestoreExpiry = null, RestoreLayout = null } : r;
-            }, cancellationToken);
-        if (outcome.Result != IndexWriteResult.Success || !ended)
+        var bucket = await index.GetBucketAsync(version.Bucket, cancellationToken);
+        if (bucket is null)
             return LifecycleActionOutcome.Skipped;
+        // A restore that extended the copy meanwhile keeps it: returning the record unchanged writes nothing.
+        var outcome = await index.UpdateVersionAsync(version.Bucket, version.Key, version.VersionId, version.DataLayout, copy,
+            r => r.RestoreExpiry is not { } expiry || expiry <= now ? r with { RestoreExpiry = null, RestoreLayout = null } : r,
+            cancellationToken, EventsFor(bucket, EventNames.ObjectRestoreDelete, version.Key));
+        if (outcome.Result != IndexWriteResult.Success)
+            return LifecycleActionOutcome.Skipped;
+        await PublishAsync(outcome);
         await DeleteDataQuietlyAsync(copy);
         return LifecycleActionOutcome.Done;
     }

@@ -69,9 +69,11 @@ internal sealed partial class ObjectService
                 copyLayout = stored.Layout.Serialize();
             }
             var outcome = await index.UpdateVersionAsync(bucket, key, version.VersionId, version.DataLayout, version.RestoreLayout,
-                r => r with { RestoreExpiry = expiry, RestoreLayout = copyLayout ?? r.RestoreLayout }, cancellationToken);
+                r => r with { RestoreExpiry = expiry, RestoreLayout = copyLayout ?? r.RestoreLayout }, cancellationToken,
+                await RestoreEventsAsync(version, expiry, cancellationToken));
             if (outcome.Result == IndexWriteResult.Success)
             {
+                await PublishAsync(outcome);
                 if (!live && version.RestoreLayout is { } expired)
                     await DeleteDataQuietlyAsync(expired);
                 return new RestoreResult(!live, expiry);
@@ -82,5 +84,20 @@ internal sealed partial class ObjectService
                 throw versionId is null ? S3Errors.NoSuchKeyError(bucket, key) : NoSuchVersion(bucket, key, versionId);
         }
         throw new S3Exception(S3Errors.ServiceUnavailable, "The object is being changed concurrently; please retry.");
+    }
+
+    /// <summary>
+    /// The restore's events: s3:ObjectRestore:Post (the request) and s3:ObjectRestore:Completed (the copy is
+    /// readable, with its expiry), both in the restore's own index write because the copy is made inside the request.
+    /// </summary>
+    private async Task<IReadOnlyList<Index.Events.ObjectEvent>?> RestoreEventsAsync(ObjectRecord version, DateTimeOffset expiry, CancellationToken cancellationToken)
+    {
+        if (await index.GetBucketAsync(version.Bucket, cancellationToken) is not { } bucket)
+            return null;
+        var posted = EventsFor(bucket, Index.Events.EventNames.ObjectRestorePost, version.Key) ?? [];
+        var completed = (EventsFor(bucket, Index.Events.EventNames.ObjectRestoreCompleted, version.Key) ?? [])
+            .Select(e => e with { RestoreExpiry = expiry, RestoreStorageClass = version.StorageClass });
+        var events = posted.Concat(completed).ToList();
+        return events.Count == 0 ? null : events;
     }
 }
