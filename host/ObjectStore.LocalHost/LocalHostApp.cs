@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging.Console;
 using ObjectStore.Background;
 using ObjectStore.Background.Notifications;
+using ObjectStore.Background.Restore;
 using ObjectStore.Hosting;
 using ObjectStore.S3;
 
@@ -53,7 +54,7 @@ public static class LocalHostApp
         return app;
     }
 
-    /// <summary>The same schedules and queue the Lifecycle, Repair and Notify (queue and outbox sweep) functions bind to.</summary>
+    /// <summary>The same schedules and queues the Lifecycle (timer and restore queue), Repair and Notify (queue and outbox sweep) functions bind to.</summary>
     private static void AddBackgroundWork(IServiceCollection services)
     {
         // Registered as plain IHostedService singletons: AddHostedService(factory) de-duplicates by the
@@ -61,8 +62,14 @@ public static class LocalHostApp
         AddPass(services, "Lifecycle", s => s.LifecycleSchedule, sp => sp.GetRequiredService<LifecycleService>().RunPassAsync);
         AddPass(services, "Repair", s => s.RepairSchedule, sp => sp.GetRequiredService<RepairService>().RunPassAsync);
         AddPass(services, "Outbox sweep", s => s.OutboxSweepSchedule, sp => async ct => await sp.GetRequiredService<OutboxRelay>().SweepAsync(ct));
-        services.AddHostedService<EventQueuePump>();
+        AddQueuePump(services, sp => sp.GetRequiredService<ObjectStoreSettings>().EventsQueue, sp => sp.GetRequiredService<NotificationDispatcher>().DispatchAsync);
+        AddQueuePump(services, sp => sp.GetRequiredService<ObjectStoreSettings>().RestoreQueue, sp => sp.GetRequiredService<RestoreWorker>().HandleAsync);
     }
+
+    private static void AddQueuePump(IServiceCollection services, Func<IServiceProvider, string> queue,
+        Func<IServiceProvider, Func<string, long, CancellationToken, Task>> handle) =>
+        services.AddSingleton<IHostedService>(sp => new QueuePump(queue(sp), handle(sp),
+            sp.GetRequiredService<Azure.Storage.Queues.QueueServiceClient>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<QueuePump>>()));
 
     private static void AddPass(IServiceCollection services, string name, Func<ObjectStoreSettings, string> schedule,
         Func<IServiceProvider, Func<CancellationToken, Task>> pass) =>

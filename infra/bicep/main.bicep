@@ -77,6 +77,18 @@ param outboxSweepSchedule string = '*/30 * * * * *'
 @description('The queue that carries events from the outbox to the Notify function (its poison queue is <name>-poison).')
 param eventsQueue string = 'objectstore-events'
 
+// Accepted RestoreObject requests, drained by the Lifecycle app's Restore trigger, and the repair
+// heal queue the gateway feeds on degraded reads: named after the table prefix, as the core does.
+var restoreQueue = '${toLower(tablePrefix)}-restore'
+var healQueue = '${toLower(tablePrefix)}-repair'
+var queues = [
+  eventsQueue
+  '${eventsQueue}-poison'
+  restoreQueue
+  '${restoreQueue}-poison'
+  healQueue
+]
+
 @description('Event delivery attempts before a message moves to the poison queue.')
 param notificationMaxAttempts int = 8
 
@@ -107,10 +119,7 @@ module index 'modules/indexStorage.bicep' = {
     location: location
     tags: allTags
     deploymentContainers: [for app in apps: 'deploy-${app.key}']
-    queues: [
-      eventsQueue
-      '${eventsQueue}-poison'
-    ]
+    queues: queues
   }
 }
 
@@ -177,6 +186,7 @@ var objectStoreSettings = {
   OBJECTSTORE_REPAIR_SCHEDULE: repairSchedule
   OBJECTSTORE_EVENTS_QUEUE: eventsQueue
   OBJECTSTORE_OUTBOX_SWEEP_SCHEDULE: outboxSweepSchedule
+  OBJECTSTORE_RESTORE_QUEUE: restoreQueue
   ObjectStore__Notifications__MaxAttempts: string(notificationMaxAttempts)
   // Only disk zones use the data directory; every zone here is a Blob container.
   OBJECTSTORE_DATA: '/tmp/objectstore'
@@ -193,6 +203,8 @@ var objectStoreSettings = {
   OBJECTSTORE_MASTER_KEY: '@Microsoft.KeyVault(SecretUri=${vault.outputs.masterKeyUri})'
   // Unused while OBJECTSTORE_MASTER_KEY is set; instances share no local disk in Azure.
   OBJECTSTORE_MASTER_KEY_FILE: ''
+  // Retired master keys during a rotation (docs/encryption.md); empty otherwise.
+  OBJECTSTORE_MASTER_KEY_PREVIOUS: ''
   OBJECTSTORE_ACCOUNT_ID: accountId
   OBJECTSTORE_PUBLIC_ACCESS_BLOCK: publicAccessBlock
   ObjectStore__Data__StorageClasses__STANDARD: erasureProfile
@@ -222,10 +234,7 @@ module functionApps 'modules/functionApp.bicep' = [
       planId: plan.outputs.id
       indexAccountName: index.outputs.name
       deploymentContainer: 'deploy-${app.key}'
-      queues: [
-        eventsQueue
-        '${eventsQueue}-poison'
-      ]
+      queues: queues
       zones: zones
       shardAccess: app.shards
       keyVaultName: vault.outputs.name

@@ -17,6 +17,11 @@ public static class BackgroundSchedules
     public const string EventsQueueSetting = "OBJECTSTORE_EVENTS_QUEUE";
     /// <summary>The default events queue; its poison queue is "&lt;queue&gt;-poison".</summary>
     public const string EventsQueueName = "objectstore-events";
+    /// <summary>
+    /// The app setting naming the queue of accepted RestoreObject requests (the Lifecycle app's restore
+    /// trigger binds to it); by default "&lt;table prefix&gt;-restore", its poison queue "&lt;queue&gt;-poison".
+    /// </summary>
+    public const string RestoreQueueSetting = "OBJECTSTORE_RESTORE_QUEUE";
     /// <summary>Six-field cron of the outbox sweep, which moves events a crash left in the outbox.</summary>
     public const string OutboxSweepScheduleSetting = "OBJECTSTORE_OUTBOX_SWEEP_SCHEDULE";
     public const string DefaultOutboxSweepSchedule = "*/30 * * * * *";

@@ -6,7 +6,7 @@ namespace ObjectStore.Background;
 
 /// <summary>
 /// Delivers one message of the events queue to its destination. The Notify function's queue trigger
-/// and the local host's <see cref="EventQueuePump"/> both call it. A failed or timed-out delivery is
+/// and the local host's <see cref="QueuePump"/> both call it. A failed or timed-out delivery is
 /// not thrown back to the host: the message goes back onto the events queue invisible for an
 /// exponentially growing delay (the queue's visibility timeout is the backoff), with its attempt
 /// count, and after <see cref="NotificationOptions.MaxAttempts"/> attempts to the poison queue.

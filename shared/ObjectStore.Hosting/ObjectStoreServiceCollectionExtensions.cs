@@ -2,6 +2,8 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ObjectStore.Background;
+using ObjectStore.Background.Restore;
+using ObjectStore.Lifecycle;
 using ObjectStore.Index;
 
 namespace ObjectStore.Hosting;
@@ -29,6 +31,8 @@ public static class ObjectStoreServiceCollectionExtensions
         services.AddAdminApi(settings);
 
         services.AddLifecycle(configuration);
+        services.AddSingleton<IRestoreQueue>(sp => new RestoreQueue(sp.GetRequiredService<QueueServiceClient>(), settings.RestoreQueue));
+        services.AddSingleton<RestoreWorker>();
         services.AddRepair(configuration, settings);
         services.AddHostedService<StorageInitializer>();
         return services;

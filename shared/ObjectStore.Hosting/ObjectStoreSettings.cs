@@ -67,6 +67,8 @@ public sealed record ObjectStoreSettings
     /// <summary>The events queue (its poison queue is "&lt;name&gt;-poison").</summary>
     public required string EventsQueue { get; init; }
     public required string OutboxSweepSchedule { get; init; }
+    /// <summary>The queue of accepted RestoreObject requests (its poison queue is "&lt;name&gt;-poison").</summary>
+    public required string RestoreQueue { get; init; }
 
     public static ObjectStoreSettings FromConfiguration(IConfiguration configuration)
     {
@@ -104,6 +106,7 @@ public sealed record ObjectStoreSettings
             RepairSchedule = Get(BackgroundSchedules.RepairScheduleSetting, BackgroundSchedules.DefaultRepairSchedule),
             EventsQueue = Get(BackgroundSchedules.EventsQueueSetting, BackgroundSchedules.EventsQueueName),
             OutboxSweepSchedule = Get(BackgroundSchedules.OutboxSweepScheduleSetting, BackgroundSchedules.DefaultOutboxSweepSchedule),
+            RestoreQueue = Get(BackgroundSchedules.RestoreQueueSetting, Get(TablePrefixSetting, "objectstore").ToLowerInvariant() + "-restore"),
         };
         settings.Validate();
         return settings;
@@ -144,7 +147,8 @@ public sealed record ObjectStoreSettings
         _ = CronSchedule.Parse(LifecycleSchedule);
         _ = CronSchedule.Parse(RepairSchedule);
         _ = CronSchedule.Parse(OutboxSweepSchedule);
-        if (!System.Text.RegularExpressions.Regex.IsMatch(EventsQueue, "^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,55}$"))
-            throw new InvalidOperationException($"{BackgroundSchedules.EventsQueueSetting} must be a queue name: 3 to 56 lower-case letters, digits and single hyphens.");
+        foreach (var (queue, setting) in new[] { (EventsQueue, BackgroundSchedules.EventsQueueSetting), (RestoreQueue, BackgroundSchedules.RestoreQueueSetting) })
+            if (!System.Text.RegularExpressions.Regex.IsMatch(queue, "^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,55}$"))
+                throw new InvalidOperationException($"{setting} must be a queue name: 3 to 56 lower-case letters, digits and single hyphens (its poison queue adds \"-poison\").");
     }
 }

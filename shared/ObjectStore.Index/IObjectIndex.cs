@@ -156,6 +156,10 @@ public sealed record ObjectRecord(
     public DateTimeOffset? RestoreExpiry { get; init; }
     /// <summary>The serialized data layout of that copy.</summary>
     public string? RestoreLayout { get; init; }
+    /// <summary>When a RestoreObject was accepted whose copy is not made yet (x-amz-restore ongoing-request="true"); null when none is pending.</summary>
+    public DateTimeOffset? RestoreRequestedAt { get; init; }
+    /// <summary>The days that pending restore asked for.</summary>
+    public int? RestoreDays { get; init; }
     public string? ConcurrencyToken { get; init; }
 }
 

@@ -32,6 +32,12 @@ public interface ILifecycleActions
     /// <summary>Aborts an incomplete multipart upload and deletes its parts' data.</summary>
     Task<LifecycleActionOutcome> AbortUploadAsync(UploadRecord upload, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Makes the readable copy of a version whose restore is pending (streamed, bounded memory) and
+    /// commits it conditionally with its expiry; Skipped when nothing is pending any more.
+    /// </summary>
+    Task<LifecycleActionOutcome> CompleteRestoreAsync(RestoreJob job, CancellationToken cancellationToken);
+
     /// <summary>Removes the expired temporary copy of a restored archive version.</summary>
     Task<LifecycleActionOutcome> EndRestoreAsync(ObjectRecord version, CancellationToken cancellationToken);
 }

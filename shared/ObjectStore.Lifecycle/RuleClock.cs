@@ -40,5 +40,8 @@ public sealed class LifecycleOptions
     /// <summary>A pass stops (keeping its cursor) after this long, to fit a Functions invocation; null: no limit.</summary>
     public TimeSpan? PassTimeLimit { get; set; }
 
+    /// <summary>A restore still pending this long after it was accepted lost its job: the pass queues it again.</summary>
+    public TimeSpan PendingRestoreRequeueAfter { get; set; } = TimeSpan.FromMinutes(15);
+
     public RuleClock Clock => new(DayLength);
 }

@@ -33,6 +33,7 @@ public static class S3ServiceCollectionExtensions
             sp.GetRequiredService<IObjectIndex>(),
             sp.GetRequiredService<IObjectDataStore>(),
             sp.GetRequiredService<IEventPublisher>(),
+            sp.GetRequiredService<IRestoreQueue>(),
             sp.GetRequiredService<IOptions<S3Options>>(),
             sp.GetRequiredService<IOptions<LifecycleOptions>>(),
             sp.GetRequiredService<TimeProvider>(),

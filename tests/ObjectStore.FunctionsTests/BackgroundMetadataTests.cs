@@ -9,9 +9,8 @@ public sealed class BackgroundMetadataTests(FunctionAppBuilds builds)
     [Fact]
     public void Lifecycle_timer_reads_its_schedule_from_the_lifecycle_setting()
     {
-        var function = Assert.Single(FunctionEntry.Read(builds.Output(FunctionApp.Lifecycle)));
+        var function = Assert.Single(FunctionEntry.Read(builds.Output(FunctionApp.Lifecycle)), f => f.Name == "Lifecycle");
 
-        Assert.Equal("Lifecycle", function.Name);
         Assert.Equal("timerTrigger", function.Trigger.String("type"));
         Assert.Equal("%OBJECTSTORE_LIFECYCLE_SCHEDULE%", function.Trigger.String("schedule"));
         Assert.Equal($"%{BackgroundSchedules.LifecycleScheduleSetting}%", function.Trigger.String("schedule"));
@@ -70,6 +69,25 @@ public sealed class BackgroundMetadataTests(FunctionAppBuilds builds)
 
         Assert.Contains(
             extensions.GetProperty("extensions").EnumerateArray(),
+            e => e.String("name") == "AzureStorageQueues");
+    }
+
+    [Fact]
+    public void Lifecycle_app_makes_restore_copies_from_the_restore_queue_setting_with_base64_messages_and_five_deliveries()
+    {
+        var output = builds.Output(FunctionApp.Lifecycle);
+        var functions = FunctionEntry.Read(output);
+        var restore = Assert.Single(functions, f => f.Name == "Restore");
+
+        Assert.Equal(2, functions.Count);
+        Assert.Equal("queueTrigger", restore.Trigger.String("type"));
+        Assert.Equal($"%{BackgroundSchedules.RestoreQueueSetting}%", restore.Trigger.String("queueName"));
+        Assert.Equal(BackgroundSchedules.StorageConnectionSetting, restore.Trigger.String("connection"));
+        Assert.Equal("String", restore.Trigger.String("dataType"));
+        var queues = JsonFiles.Read(Path.Combine(output, "host.json")).GetProperty("extensions").GetProperty("queues");
+        Assert.Equal(BackgroundSchedules.MaxDequeueCount, queues.GetProperty("maxDequeueCount").GetInt32());
+        Assert.Equal("base64", queues.String("messageEncoding"), ignoreCase: true);
+        Assert.Contains(JsonFiles.Read(Path.Combine(output, "extensions.json")).GetProperty("extensions").EnumerateArray(),
             e => e.String("name") == "AzureStorageQueues");
     }
 }

@@ -10,7 +10,7 @@ param planId string
 param indexAccountName string
 @description('Blob container in the index account that holds this app\'s deployment package.')
 param deploymentContainer string
-@description('Queues of the index account this app sends to or triggers on (events and its poison queue).')
+@description('Queues of the index account this app sends to or triggers on (events, restores, their poison queues, repair heal).')
 param queues array
 @description('The zones: { zone, accountName, containerName } each.')
 param zones array
@@ -130,7 +130,7 @@ resource indexRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-0
   }
 ]
 
-// Only the events queue and its poison queue.
+// Only the named queues, not the whole queue service.
 resource queueRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for (queue, i) in queues: {
     name: guid(queueResources[i].id, name, roles.queueDataContributor)

@@ -8,7 +8,7 @@ param location string
 param tags object
 @description('Names of the blob containers that hold each function app\'s deployment package.')
 param deploymentContainers array
-@description('Queues to create: the events queue and its poison queue.')
+@description('Queues to create: events, restores, their poison queues and the repair heal queue.')
 param queues array
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {

@@ -29,6 +29,8 @@ public sealed class LifecycleCounters
     public long Transitioned { get; set; }
     public long UploadsAborted { get; set; }
     public long RestoresEnded { get; set; }
+    /// <summary>Restores still pending long after they were accepted (their job was lost), queued again.</summary>
+    public long RestoresRequeued { get; set; }
     /// <summary>Actions not taken because the version or upload changed since it was read (a concurrent write won).</summary>
     public long Skipped { get; set; }
     /// <summary>Actions that threw; the next pass retries them.</summary>
@@ -44,6 +46,7 @@ public sealed class LifecycleCounters
         Transitioned += other.Transitioned;
         UploadsAborted += other.UploadsAborted;
         RestoresEnded += other.RestoresEnded;
+        RestoresRequeued += other.RestoresRequeued;
         Skipped += other.Skipped;
         Failed += other.Failed;
     }

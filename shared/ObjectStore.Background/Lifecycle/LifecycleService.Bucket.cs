@@ -166,6 +166,11 @@ public sealed partial class LifecycleService
 
             foreach (var version in versions)
             {
+                if (version.RestoreRequestedAt is { } requested && now - requested > service._options.PendingRestoreRequeueAfter && !ended.Contains(version.VersionId))
+                {
+                    await service._restores.EnqueueAsync(new RestoreJob(bucket.Name, version.Key, version.VersionId), cancellationToken).ConfigureAwait(false);
+                    counters.RestoresRequeued++;
+                }
                 if (version.RestoreLayout is null || version.RestoreExpiry > now || ended.Contains(version.VersionId))
                     continue;
                 var outcome = await ActAsync("EndRestore", version.Key, version.VersionId, null, ct => service._actions.EndRestoreAsync(version, ct), cancellationToken).ConfigureAwait(false);

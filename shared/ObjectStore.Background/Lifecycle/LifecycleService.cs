@@ -18,6 +18,7 @@ public sealed partial class LifecycleService(
     IObjectIndex index,
     IScanStateStore scans,
     ILifecycleActions actions,
+    IRestoreQueue restores,
     IOptions<LifecycleOptions> options,
     TimeProvider time,
     ILogger<LifecycleService> logger)
@@ -28,6 +29,7 @@ public sealed partial class LifecycleService(
     private readonly IObjectIndex _index = index;
     private readonly IScanStateStore _scans = scans;
     private readonly ILifecycleActions _actions = actions;
+    private readonly IRestoreQueue _restores = restores;
     private readonly TimeProvider _time = time;
     private readonly LifecycleOptions _options = options.Value;
 

@@ -35,7 +35,7 @@ internal static partial class EntityMapping
 
     /// <summary>What a listing reads: everything but headers, user metadata and tags.</summary>
     public static readonly string[] ListingColumns =
-        ["RowKey", "Key", "VersionId", "Size", "ETag", "LastModified", "StorageClass", "Owner", "ChecksumAlgorithm", "ChecksumValue", DeleteMarkerColumn, "RestoreExpiry", "RestoreLayout", .. DataLayoutColumns];
+        ["RowKey", "Key", "VersionId", "Size", "ETag", "LastModified", "StorageClass", "Owner", "ChecksumAlgorithm", "ChecksumValue", DeleteMarkerColumn, "RestoreExpiry", "RestoreLayout", "RestoreRequestedAt", "RestoreDays", .. DataLayoutColumns];
 
     public static string ObjectRowKey(string token) => ObjectRowPrefix + token;
 
@@ -73,6 +73,8 @@ internal static partial class EntityMapping
         if (record.IsDeleteMarker) entity[DeleteMarkerColumn] = true;
         if (record.RestoreExpiry is { } restoreExpiry) entity["RestoreExpiry"] = restoreExpiry;
         if (record.RestoreLayout is not null) entity["RestoreLayout"] = record.RestoreLayout;
+        if (record.RestoreRequestedAt is { } restoreRequestedAt) entity["RestoreRequestedAt"] = restoreRequestedAt;
+        if (record.RestoreDays is { } restoreDays) entity["RestoreDays"] = restoreDays;
         WriteChunked(entity, "DataLayout", record.DataLayout);
         return entity;
     }
@@ -97,6 +99,8 @@ internal static partial class EntityMapping
             IsDeleteMarker = IsDeleteMarker(entity),
             RestoreExpiry = entity.GetDateTimeOffset("RestoreExpiry"),
             RestoreLayout = entity.GetString("RestoreLayout"),
+            RestoreRequestedAt = entity.GetDateTimeOffset("RestoreRequestedAt"),
+            RestoreDays = entity.GetInt32("RestoreDays"),
             ConcurrencyToken = entity.ETag.ToString(),
         };
 

@@ -58,7 +58,7 @@ public sealed partial class S3RequestHandler
             throw new S3Exception(S3Errors.MalformedXML);
         var tier = S3XmlRequest.Child(root, "GlacierJobParameters") is { } job ? S3XmlRequest.ChildValue(job, "Tier")?.Trim() : S3XmlRequest.ChildValue(root, "Tier")?.Trim();
         var result = await _service.RestoreObjectAsync(call.Bucket, call.Key, call.QueryValue("versionId"), days, tier, call.Aborted);
-        call.Response.StatusCode = result.Created ? StatusCodes.Status202Accepted : StatusCodes.Status200OK;
+        call.Response.StatusCode = result.Accepted ? StatusCodes.Status202Accepted : StatusCodes.Status200OK;
         call.Response.ContentLength = 0;
     }
 

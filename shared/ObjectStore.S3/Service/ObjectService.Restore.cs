@@ -1,19 +1,21 @@
 using System.Globalization;
 using ObjectStore.Index;
+using ObjectStore.Index.Events;
 using ObjectStore.Lifecycle;
 using ObjectStore.S3.Errors;
 using ObjectStore.Storage;
 
 namespace ObjectStore.S3.Service;
 
-/// <summary>What a RestoreObject did: 202 for a new copy, 200 when an existing copy was extended.</summary>
-internal sealed record RestoreResult(bool Created, DateTimeOffset Expiry);
+/// <summary>What a RestoreObject did: 202 for a restore now pending, 200 when an existing copy was extended.</summary>
+internal sealed record RestoreResult(bool Accepted);
 
 /// <summary>
 /// Archive classes (GLACIER, DEEP_ARCHIVE): their data is not served until RestoreObject made a
-/// temporary copy in the STANDARD profile, which lasts the requested number of rule days. The copy is
-/// written within the request (the archive data sits on the same shard backends here), so a restore
-/// is never seen in progress; the lifecycle pass deletes copies whose time is up.
+/// temporary copy in the STANDARD profile, which lasts the requested number of rule days. As in S3 the
+/// request only marks the version pending (x-amz-restore: ongoing-request="true") and queues a job; the
+/// restore worker makes the copy outside the request (a multi-GiB copy would outlast an HTTP
+/// invocation), and the lifecycle pass deletes copies whose time is up.
 /// </summary>
 internal sealed partial class ObjectService
 {
@@ -35,18 +37,23 @@ internal sealed partial class ObjectService
         };
     }
 
-    /// <summary>The x-amz-restore value of a version, or null when it is not archived or has no live copy.</summary>
+    /// <summary>The x-amz-restore value of a version, or null when it is not archived or has neither a live copy nor a pending restore.</summary>
     public string? RestoreHeader(ObjectRecord record)
     {
-        if (!StorageClasses.IsArchive(record.StorageClass) || record.RestoreExpiry is not { } expiry || expiry <= time.GetUtcNow())
+        if (!StorageClasses.IsArchive(record.StorageClass))
+            return null;
+        if (record.RestoreRequestedAt is not null)
+            return "ongoing-request=\"true\"";
+        if (record.RestoreExpiry is not { } expiry || expiry <= time.GetUtcNow())
             return null;
         return $"ongoing-request=\"false\", expiry-date=\"{expiry.UtcDateTime.ToString("R", CultureInfo.InvariantCulture)}\"";
     }
 
     /// <summary>
-    /// RestoreObject: a temporary readable copy of an archived version for <paramref name="days"/> rule days
-    /// (an existing live copy gets the new expiry instead). <paramref name="tier"/> is accepted and
-    /// does not change anything here.
+    /// RestoreObject: a live copy gets the new expiry at once (200); otherwise the version is marked
+    /// pending with an s3:ObjectRestore:Post event and a job is queued (202). A restore already pending
+    /// is RestoreAlreadyInProgress, and its job is queued again (in case the first send was lost).
+    /// <paramref name="tier"/> is accepted and does not change anything here.
     /// </summary>
     public async Task<RestoreResult> RestoreObjectAsync(string bucket, string key, string? versionId, int days, string? tier, CancellationToken cancellationToken)
     {
@@ -59,27 +66,29 @@ internal sealed partial class ObjectService
             var version = await GetObjectAsync(bucket, key, versionId, cancellationToken);
             if (!StorageClasses.IsArchive(version.StorageClass))
                 throw new S3Exception(S3Errors.InvalidObjectState, "Restore is not allowed for the object's current storage class", $"/{bucket}/{key}");
-            var expiry = _ruleClock.RestoreExpiry(time.GetUtcNow(), days);
-            var live = version.RestoreLayout is not null && version.RestoreExpiry > time.GetUtcNow();
-
-            string? copyLayout = null;
-            if (!live)
+            var job = new RestoreJob(bucket, key, version.VersionId);
+            if (version.RestoreRequestedAt is not null)
             {
-                var stored = await CopyDataAsync(version, 0, version.Size, new DataWriteRequest(NewDataId(), StorageClasses.Standard), null, cancellationToken);
-                copyLayout = stored.Layout.Serialize();
+                await restores.EnqueueAsync(job, cancellationToken);
+                throw new S3Exception(S3Errors.RestoreAlreadyInProgress, resource: $"/{bucket}/{key}");
             }
-            var outcome = await index.UpdateVersionAsync(bucket, key, version.VersionId, version.DataLayout, version.RestoreLayout,
-                r => r with { RestoreExpiry = expiry, RestoreLayout = copyLayout ?? r.RestoreLayout }, cancellationToken,
-                await RestoreEventsAsync(version, expiry, cancellationToken));
+            var now = time.GetUtcNow();
+            var live = version.RestoreLayout is not null && version.RestoreExpiry > now;
+            var bucketRecord = await RequireBucketAsync(bucket, cancellationToken);
+            var outcome = live
+                ? await index.UpdateVersionAsync(bucket, key, version.VersionId, version.DataLayout, version.RestoreLayout,
+                    r => r with { RestoreExpiry = _ruleClock.RestoreExpiry(now, days) }, cancellationToken,
+                    RestoreEvents(bucketRecord, version, posted: true, _ruleClock.RestoreExpiry(now, days)))
+                : await index.UpdateVersionAsync(bucket, key, version.VersionId, version.DataLayout, version.RestoreLayout,
+                    r => r with { RestoreRequestedAt = now, RestoreDays = days }, cancellationToken,
+                    RestoreEvents(bucketRecord, version, posted: true, completedExpiry: null));
             if (outcome.Result == IndexWriteResult.Success)
             {
                 await PublishAsync(outcome);
-                if (!live && version.RestoreLayout is { } expired)
-                    await DeleteDataQuietlyAsync(expired);
-                return new RestoreResult(!live, expiry);
+                if (!live)
+                    await restores.EnqueueAsync(job, cancellationToken);
+                return new RestoreResult(Accepted: !live);
             }
-            if (copyLayout is not null)
-                await DeleteDataQuietlyAsync(copyLayout);
             if (outcome.Result == IndexWriteResult.NotFound)
                 throw versionId is null ? S3Errors.NoSuchKeyError(bucket, key) : NoSuchVersion(bucket, key, versionId);
         }
@@ -87,17 +96,55 @@ internal sealed partial class ObjectService
     }
 
     /// <summary>
-    /// The restore's events: s3:ObjectRestore:Post (the request) and s3:ObjectRestore:Completed (the copy is
-    /// readable, with its expiry), both in the restore's own index write because the copy is made inside the request.
+    /// The restore worker's step: copies the pending version's data into the STANDARD profile, then
+    /// commits the copy with its expiry and an s3:ObjectRestore:Completed event, conditionally (a version
+    /// deleted or transitioned meanwhile wins, and the copy is deleted again). Idempotent per job.
     /// </summary>
-    private async Task<IReadOnlyList<Index.Events.ObjectEvent>?> RestoreEventsAsync(ObjectRecord version, DateTimeOffset expiry, CancellationToken cancellationToken)
+    public async Task<LifecycleActionOutcome> CompleteRestoreAsync(RestoreJob job, CancellationToken cancellationToken)
     {
-        if (await index.GetBucketAsync(version.Bucket, cancellationToken) is not { } bucket)
-            return null;
-        var posted = EventsFor(bucket, Index.Events.EventNames.ObjectRestorePost, version.Key) ?? [];
-        var completed = (EventsFor(bucket, Index.Events.EventNames.ObjectRestoreCompleted, version.Key) ?? [])
-            .Select(e => e with { RestoreExpiry = expiry, RestoreStorageClass = version.StorageClass });
-        var events = posted.Concat(completed).ToList();
+        var version = await index.GetObjectAsync(job.Bucket, job.Key, job.VersionId, cancellationToken);
+        if (version is null || version.IsDeleteMarker || version.RestoreRequestedAt is null || !StorageClasses.IsArchive(version.StorageClass))
+            return LifecycleActionOutcome.Skipped;
+        if (await index.GetBucketAsync(job.Bucket, cancellationToken) is not { } bucket)
+            return LifecycleActionOutcome.Skipped;
+
+        StoredData stored;
+        try
+        {
+            stored = await CopyDataAsync(version, 0, version.Size, new DataWriteRequest(NewDataId(), StorageClasses.Standard), null, cancellationToken);
+        }
+        catch (S3Exception)
+        {
+            return LifecycleActionOutcome.Skipped; // the data went away under a concurrent delete
+        }
+        var copy = stored.Layout.Serialize();
+        var expiry = _ruleClock.RestoreExpiry(time.GetUtcNow(), version.RestoreDays ?? 1);
+        var outcome = await index.UpdateVersionAsync(job.Bucket, job.Key, job.VersionId, version.DataLayout, version.RestoreLayout,
+            r => r.RestoreRequestedAt is null ? r : r with { RestoreLayout = copy, RestoreExpiry = expiry, RestoreRequestedAt = null, RestoreDays = null },
+            cancellationToken, RestoreEvents(bucket, version, posted: false, expiry));
+        if (outcome.Result != IndexWriteResult.Success)
+        {
+            await DeleteDataQuietlyAsync(copy);
+            return LifecycleActionOutcome.Skipped;
+        }
+        await PublishAsync(outcome);
+        if (version.RestoreLayout is { } expired)
+            await DeleteDataQuietlyAsync(expired); // an earlier copy whose days were over
+        return LifecycleActionOutcome.Done;
+    }
+
+    /// <summary>
+    /// s3:ObjectRestore:Post for an accepted request and s3:ObjectRestore:Completed (with S3's
+    /// glacierEventData: the copy's expiry and the archive class) when a copy is readable.
+    /// </summary>
+    private static IReadOnlyList<ObjectEvent>? RestoreEvents(BucketRecord bucket, ObjectRecord version, bool posted, DateTimeOffset? completedExpiry)
+    {
+        var events = new List<ObjectEvent>();
+        if (posted)
+            events.AddRange(EventsFor(bucket, EventNames.ObjectRestorePost, version.Key) ?? []);
+        if (completedExpiry is { } expiry)
+            events.AddRange((EventsFor(bucket, EventNames.ObjectRestoreCompleted, version.Key) ?? [])
+                .Select(e => e with { RestoreExpiry = expiry, RestoreStorageClass = version.StorageClass }));
         return events.Count == 0 ? null : events;
     }
 }

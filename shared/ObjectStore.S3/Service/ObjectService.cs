@@ -16,6 +16,7 @@ internal sealed partial class ObjectService(
     IObjectIndex index,
     IObjectDataStore data,
     IEventPublisher publisher,
+    IRestoreQueue restores,
     IOptions<S3Options> options,
     IOptions<LifecycleOptions> lifecycleOptions,
     TimeProvider time,

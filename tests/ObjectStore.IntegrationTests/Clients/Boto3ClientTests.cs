@@ -119,6 +119,33 @@ public sealed class Boto3ClientTests(LocalHostFixture host, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task A_GLACIER_object_restores_in_the_background_and_reads_once_the_restore_is_done()
+    {
+        var result = await RunAsync("""
+            import time
+            s3.put_object(Bucket=bucket, Key="raw/capture.bin", Body=b"archived bytes", StorageClass="GLACIER")
+            out["before"] = error_of(lambda: s3.get_object(Bucket=bucket, Key="raw/capture.bin"))
+            out["status"] = s3.restore_object(Bucket=bucket, Key="raw/capture.bin", RestoreRequest={"Days": 1})["ResponseMetadata"]["HTTPStatusCode"]
+            deadline, restore = time.time() + 60, None
+            while time.time() < deadline:
+                restore = s3.head_object(Bucket=bucket, Key="raw/capture.bin").get("Restore")
+                if restore and 'ongoing-request="false"' in restore:
+                    break
+                time.sleep(0.2)
+            out["restore"] = restore
+            out["body"] = s3.get_object(Bucket=bucket, Key="raw/capture.bin")["Body"].read().decode()
+            out["again"] = s3.restore_object(Bucket=bucket, Key="raw/capture.bin", RestoreRequest={"Days": 2})["ResponseMetadata"]["HTTPStatusCode"]
+            """, new());
+
+        Assert.Equal("InvalidObjectState", result.GetProperty("before").GetProperty("code").GetString());
+        Assert.Equal(403, result.GetProperty("before").GetProperty("status").GetInt32());
+        Assert.Equal(202, result.GetProperty("status").GetInt32());
+        Assert.StartsWith("ongoing-request=\"false\", expiry-date=", result.GetProperty("restore").GetString());
+        Assert.Equal("archived bytes", result.GetProperty("body").GetString());
+        Assert.Equal(200, result.GetProperty("again").GetInt32()); // a live copy is extended at once
+    }
+
+    [Fact]
     public async Task Objects_of_0_1_5MiB_and_100MiB_read_back_byte_identical()
     {
         var items = ClientTestData.Payloads.Select(p => new Dictionary<string, object>

@@ -1,6 +1,7 @@
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Microsoft.Extensions.DependencyInjection;
 using ObjectStore.IntegrationTests.Infrastructure;
 using ObjectStore.Storage;
 
@@ -195,6 +196,16 @@ public sealed class LifecycleEndToEndTests(LocalHostFixture fixture)
         using (var restore = await lc.SendAsync(HttpMethod.Post, $"/{bucket}/raw/capture.bin?restore",
             "<RestoreRequest><Days>2</Days><GlacierJobParameters><Tier>Standard</Tier></GlacierJobParameters></RestoreRequest>"))
             Assert.Equal(HttpStatusCode.Accepted, restore.StatusCode);
+        // Accepted, not done: the copy is made by the restore worker, outside the request.
+        var pending = await lc.S3.GetObjectMetadataAsync(bucket, "raw/capture.bin");
+        Assert.True(pending.RestoreInProgress);
+        Assert.Equal("InvalidObjectState", (await RefusedAsync(() => lc.GetAsync(bucket, "raw/capture.bin"))).ErrorCode);
+        using (var duplicate = await lc.SendAsync(HttpMethod.Post, $"/{bucket}/raw/capture.bin?restore", "<RestoreRequest><Days>2</Days></RestoreRequest>"))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
+            Assert.Contains("<Code>RestoreAlreadyInProgress</Code>", await duplicate.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        Assert.Equal(2, await lc.RunRestoresAsync()); // the duplicate queued the job again; the second run finds nothing pending
         var restored = await lc.S3.GetObjectMetadataAsync(bucket, "raw/capture.bin");
         Assert.False(restored.RestoreInProgress);
         Assert.Equal((lc.Clock.GetUtcNow() + 2 * LifecycleHost.Day).UtcDateTime, restored.RestoreExpiration!.Value.ToUniversalTime(), TimeSpan.FromSeconds(1));
@@ -215,6 +226,29 @@ public sealed class LifecycleEndToEndTests(LocalHostFixture fixture)
         using var wrongClass = await lc.SendAsync(HttpMethod.Post, $"/{bucket}/hot.bin?restore", "<RestoreRequest><Days>1</Days></RestoreRequest>");
         Assert.Equal(HttpStatusCode.Forbidden, wrongClass.StatusCode);
         Assert.Contains("<Code>InvalidObjectState</Code>", await wrongClass.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_restore_whose_job_was_lost_is_queued_again_by_the_pass_and_then_completes()
+    {
+        var requeueAfter = TimeSpan.FromSeconds(30);
+        await using var lc = await LifecycleHost.StartAsync(fixture, options: o => o.PendingRestoreRequeueAfter = requeueAfter);
+        var bucket = await lc.CreateBucketAsync("lc-lost-restore", versioned: false, null);
+        var data = Payload(300_000, 5);
+        await lc.PutAsync(bucket, "raw/lost.bin", data, storageClass: "DEEP_ARCHIVE");
+        using (var restore = await lc.SendAsync(HttpMethod.Post, $"/{bucket}/raw/lost.bin?restore", "<RestoreRequest><Days>1</Days></RestoreRequest>"))
+            Assert.Equal(HttpStatusCode.Accepted, restore.StatusCode);
+        var queue = lc.Host.Services.GetRequiredService<Azure.Storage.Queues.QueueServiceClient>()
+            .GetQueueClient(lc.Host.Services.GetRequiredService<ObjectStore.Hosting.ObjectStoreSettings>().RestoreQueue);
+        await queue.ClearMessagesAsync(); // the job is lost
+
+        Assert.Equal(0, (await lc.RunPassAsync()).Totals.RestoresRequeued); // accepted moments ago: still in flight
+        lc.Clock.Advance(requeueAfter + TimeSpan.FromSeconds(1));
+        Assert.Equal(1, (await lc.RunPassAsync()).Totals.RestoresRequeued);
+        Assert.Equal(1, await lc.RunRestoresAsync());
+        Assert.False((await lc.S3.GetObjectMetadataAsync(bucket, "raw/lost.bin")).RestoreInProgress);
+        Assert.Equal(data, await lc.GetAsync(bucket, "raw/lost.bin"));
+        Assert.Equal(0, (await lc.RunPassAsync()).Totals.RestoresRequeued);
     }
 
     [Fact]

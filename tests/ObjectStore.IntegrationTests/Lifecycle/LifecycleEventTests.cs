@@ -50,7 +50,7 @@ public sealed class LifecycleEventTests(LocalHostFixture fixture)
     }
 
     [Fact]
-    public async Task Restore_records_ObjectRestore_Post_and_Completed_with_the_expiry_and_the_pass_ending_it_records_ObjectRestore_Delete()
+    public async Task Restore_records_ObjectRestore_Post_its_copy_Completed_with_the_expiry_and_the_pass_ending_it_ObjectRestore_Delete()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var lc = await LifecycleHost.StartAsync(fixture, settings: NotificationHosts.Settings(receiver));
@@ -72,6 +72,8 @@ public sealed class LifecycleEventTests(LocalHostFixture fixture)
 
         using (var restore = await lc.SendAsync(HttpMethod.Post, $"/{bucket}/raw/capture.bin?restore", "<RestoreRequest><Days>2</Days></RestoreRequest>"))
             Assert.Equal(System.Net.HttpStatusCode.Accepted, restore.StatusCode);
+        Assert.Equal(["ObjectRestore:Post"], (await QueuedRecordsAsync(lc)).Select(r => r.Name));
+        Assert.Equal(1, await lc.RunRestoresAsync());
         var expiry = (await lc.S3.GetObjectMetadataAsync(bucket, "raw/capture.bin")).RestoreExpiration!.Value.ToUniversalTime();
         var restored = await QueuedRecordsAsync(lc);
         Assert.Equal(["ObjectRestore:Post", "ObjectRestore:Completed"], restored.Select(r => r.Name));

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using ObjectStore.Background;
 using ObjectStore.Index;
+using ObjectStore.Lifecycle;
 using ObjectStore.IntegrationTests.Infrastructure;
 using ObjectStore.Storage;
 using ObjectStore.Storage.Disk;
@@ -39,7 +40,7 @@ internal sealed class LifecycleHost : IAsyncDisposable
     public IObjectIndex Index => Host.Services.GetRequiredService<IObjectIndex>();
 
     public static async Task<LifecycleHost> StartAsync(LocalHostFixture fixture, int batchSize = 250, DateTimeOffset? start = null,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        IReadOnlyDictionary<string, string?>? settings = null, Action<LifecycleOptions>? options = null)
     {
         var clock = new FakeTimeProvider(start ?? DateTimeOffset.UtcNow);
         var all = new Dictionary<string, string?>
@@ -53,7 +54,12 @@ internal sealed class LifecycleHost : IAsyncDisposable
         {
             Background = false,
             Settings = all,
-            ConfigureServices = services => services.AddSingleton<TimeProvider>(clock),
+            ConfigureServices = services =>
+            {
+                services.AddSingleton<TimeProvider>(clock);
+                if (options is not null)
+                    services.PostConfigure(options);
+            },
         });
         return new LifecycleHost(host, clock);
     }
@@ -62,6 +68,21 @@ internal sealed class LifecycleHost : IAsyncDisposable
 
     public Task<LifecyclePassResult> RunPassAsync(CancellationToken cancellationToken = default) =>
         Host.Services.GetRequiredService<LifecycleService>().RunAsync(cancellationToken);
+
+    /// <summary>Makes the copies of the restores queued so far, as the Lifecycle app's Restore trigger would; returns how many jobs it handled.</summary>
+    public async Task<int> RunRestoresAsync()
+    {
+        var queues = Host.Services.GetRequiredService<Azure.Storage.Queues.QueueServiceClient>();
+        var name = Host.Services.GetRequiredService<ObjectStore.Hosting.ObjectStoreSettings>().RestoreQueue;
+        var pump = new QueuePump(name, Host.Services.GetRequiredService<ObjectStore.Background.Restore.RestoreWorker>().HandleAsync, queues, Clock,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<QueuePump>.Instance);
+        var queue = queues.GetQueueClient(name);
+        await queue.CreateIfNotExistsAsync();
+        var handled = 0;
+        for (int seen; (seen = await pump.PumpOnceAsync(queue, queues.GetQueueClient(name + "-poison"), CancellationToken.None)) > 0;)
+            handled += seen;
+        return handled;
+    }
 
     public async Task<string> CreateBucketAsync(string prefix, bool versioned, string? lifecycleXml, string? exactName = null)
     {

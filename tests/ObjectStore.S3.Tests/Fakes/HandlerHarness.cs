@@ -24,6 +24,7 @@ internal sealed class HandlerHarness
 {
     public InMemoryIndex Index { get; } = new();
     public InMemoryDataStore Data { get; } = new();
+    public InMemoryRestoreQueue Restores { get; } = new();
     public S3RequestHandler Handler { get; }
 
     public HandlerHarness(Action<S3Options>? configure = null)
@@ -32,6 +33,7 @@ internal sealed class HandlerHarness
         services.AddLogging();
         services.AddSingleton<IObjectIndex>(Index);
         services.AddSingleton<IObjectDataStore>(Data);
+        services.AddSingleton<ObjectStore.Lifecycle.IRestoreQueue>(Restores);
         services.AddSingleton<IRequestAuthenticator, FakeAuthenticator>();
         services.Configure<S3Options>(o => { o.BaseDomain = "s3.local"; configure?.Invoke(o); });
         services.AddS3Protocol();

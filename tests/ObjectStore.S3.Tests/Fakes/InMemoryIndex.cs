@@ -157,7 +157,10 @@ internal sealed partial class InMemoryIndex : IObjectIndex
             if (index < 0 || versions![index].IsDeleteMarker) return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.NotFound));
             if (versions[index].DataLayout != expectedDataLayout || versions[index].RestoreLayout != expectedRestoreLayout)
                 return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.ConditionFailed));
-            versions[index] = change(versions[index]) with { ConcurrencyToken = NextToken() };
+            var changed = change(versions[index]);
+            if (ReferenceEquals(changed, versions[index]))
+                return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.ConditionFailed));
+            versions[index] = changed with { ConcurrencyToken = NextToken() };
             return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.Success, versions[index], []));
         }
     }

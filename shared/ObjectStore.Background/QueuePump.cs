@@ -2,31 +2,30 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ObjectStore.Background.Notifications;
 
 namespace ObjectStore.Background;
 
 /// <summary>
-/// The local host's stand-in for the Notify function's queue trigger: polls the events queue,
-/// hands each message to <see cref="NotificationDispatcher"/> (which schedules its own retries),
-/// deletes it once handled, and when the dispatcher throws, after
-/// <see cref="BackgroundSchedules.MaxDequeueCount"/> attempts moves it to "&lt;queue&gt;-poison",
-/// as the Functions host does.
+/// The local host's stand-in for a function's queue trigger (Notify's events queue, the Lifecycle
+/// app's restore queue): polls <paramref name="queueName"/>, hands each message to
+/// <paramref name="handle"/> with its dequeue count, deletes it once handled, and when the handler
+/// throws, after <see cref="BackgroundSchedules.MaxDequeueCount"/> attempts moves it to
+/// "&lt;queue&gt;-poison", as the Functions host does.
 /// </summary>
-public sealed partial class EventQueuePump(
+public sealed partial class QueuePump(
+    string queueName,
+    Func<string, long, CancellationToken, Task> handle,
     QueueServiceClient queues,
-    EventQueues names,
-    NotificationDispatcher dispatcher,
     TimeProvider time,
-    ILogger<EventQueuePump> logger) : BackgroundService
+    ILogger<QueuePump> logger) : BackgroundService
 {
     private static readonly TimeSpan VisibilityTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MaxIdleDelay = TimeSpan.FromSeconds(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var queue = queues.GetQueueClient(names.Events);
-        var poison = queues.GetQueueClient(names.Poison);
+        var queue = queues.GetQueueClient(queueName);
+        var poison = queues.GetQueueClient(queueName + "-poison");
         await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
         await poison.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
 
@@ -46,7 +45,7 @@ public sealed partial class EventQueuePump(
             }
             catch (Exception e)
             {
-                LogPollFailed(e);
+                LogPollFailed(e, queueName);
                 await Task.Delay(MaxIdleDelay, time, stoppingToken).ConfigureAwait(false);
             }
         }
@@ -64,12 +63,12 @@ public sealed partial class EventQueuePump(
     {
         try
         {
-            await dispatcher.DispatchAsync(message.Body.ToString(), message.DequeueCount, cancellationToken).ConfigureAwait(false);
+            await handle(message.Body.ToString(), message.DequeueCount, cancellationToken).ConfigureAwait(false);
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogDispatchFailed(e, message.MessageId, message.DequeueCount);
+            LogHandlingFailed(e, queueName, message.MessageId, message.DequeueCount);
             try
             {
                 if (message.DequeueCount >= BackgroundSchedules.MaxDequeueCount)
@@ -85,14 +84,14 @@ public sealed partial class EventQueuePump(
             }
             catch (Exception inner) when (inner is not OperationCanceledException)
             {
-                LogDispatchFailed(inner, message.MessageId, message.DequeueCount); // it reappears after the visibility timeout
+                LogHandlingFailed(inner, queueName, message.MessageId, message.DequeueCount); // it reappears after the visibility timeout
             }
         }
     }
 
-    [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Dispatching event message {MessageId} failed (attempt {DequeueCount})")]
-    private partial void LogDispatchFailed(Exception e, string messageId, long dequeueCount);
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Handling message {MessageId} of queue {Queue} failed (attempt {DequeueCount})")]
+    private partial void LogHandlingFailed(Exception e, string queue, string messageId, long dequeueCount);
 
-    [LoggerMessage(EventId = 5102, Level = LogLevel.Error, Message = "Polling the events queue failed")]
-    private partial void LogPollFailed(Exception e);
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Error, Message = "Polling queue {Queue} failed")]
+    private partial void LogPollFailed(Exception e, string queue);
 }
