@@ -22,6 +22,9 @@ param zoneCount int = 3
 @description('Erasure profile "k+m" of the STANDARD storage class; k+m shards spread over the zones.')
 param erasureProfile string = '4+2'
 
+@description('Profiles of the other storage classes, "CLASS=k+m,..." over the built-in defaults (README: Lifecycle and storage classes); empty keeps the defaults.')
+param storageClassProfiles string = ''
+
 @description('Access key id of the root S3 user.')
 param s3AccessKey string = 'objectstore'
 
@@ -207,9 +210,8 @@ var objectStoreSettings = {
   OBJECTSTORE_MASTER_KEY_PREVIOUS: ''
   OBJECTSTORE_ACCOUNT_ID: accountId
   OBJECTSTORE_PUBLIC_ACCESS_BLOCK: publicAccessBlock
-  ObjectStore__Data__StorageClasses__STANDARD: erasureProfile
-  // Profiles of the other storage classes over the built-in defaults (README: Lifecycle and storage classes).
-  OBJECTSTORE_STORAGE_CLASSES: ''
+  // The one setting of storage-class profiles: STANDARD's, then any others over the built-in defaults.
+  OBJECTSTORE_STORAGE_CLASSES: empty(storageClassProfiles) ? 'STANDARD=${erasureProfile}' : 'STANDARD=${erasureProfile},${storageClassProfiles}'
   OBJECTSTORE_LIFECYCLE_DAY: '1.00:00:00'
   OBJECTSTORE_LIFECYCLE_BATCH: '250'
   // A pass stops (keeping its cursors) well inside the Flex Consumption 30-minute default timeout.

@@ -6,6 +6,8 @@ using 'main.bicep'
 param environmentName = 'dev'
 param zoneCount = 3
 param erasureProfile = '4+2'
+// Other classes over the defaults, e.g. 'STANDARD_IA=8+4,GLACIER=10+5'.
+param storageClassProfiles = ''
 // One region for all zones here; list three regions to put each zone in its own.
 param zoneLocations = []
 param shardAccountSku = 'Standard_LRS'

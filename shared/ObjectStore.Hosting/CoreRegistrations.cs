@@ -29,6 +29,8 @@ internal static class CoreRegistrations
         {
             options.DataRoot = settings.DataDirectory;
             options.Zones = settings.Zones.ToList();
+            // The one map of class profiles (OBJECTSTORE_STORAGE_CLASSES over the defaults).
+            options.StorageClasses.Clear();
             foreach (var (storageClass, profile) in settings.StorageClasses)
                 options.StorageClasses[storageClass] = profile;
         }, (sp, _) => sp.GetRequiredService<ShardZones>().Stores);

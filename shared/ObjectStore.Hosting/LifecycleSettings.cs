@@ -3,18 +3,15 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ObjectStore.Background;
 using ObjectStore.Lifecycle;
-using ObjectStore.Storage;
 
 namespace ObjectStore.Hosting;
 
 /// <summary>
-/// Settings of storage classes, the lifecycle pass and the dry-run cost report (the README documents
+/// Settings of the lifecycle pass and the dry-run cost report (the README documents
 /// each with its default). Parsed and validated at start-up.
 /// </summary>
 public sealed record LifecycleSettings
 {
-    /// <summary>"CLASS=k+m,..." over the defaults of <see cref="StorageClasses.DefaultProfiles"/>.</summary>
-    public const string StorageClassesSetting = "OBJECTSTORE_STORAGE_CLASSES";
     /// <summary>Length of a lifecycle rule day, as a .NET TimeSpan ("1.00:00:00", "00:00:10").</summary>
     public const string DaySetting = "OBJECTSTORE_LIFECYCLE_DAY";
     public const string BatchSetting = "OBJECTSTORE_LIFECYCLE_BATCH";
@@ -27,7 +24,6 @@ public sealed record LifecycleSettings
     /// <summary>Units of the currency per US dollar; required when the currency is not USD.</summary>
     public const string UsdRateSetting = "OBJECTSTORE_COST_USD_RATE";
 
-    public required IReadOnlyDictionary<string, string> Profiles { get; init; }
     public required TimeSpan Day { get; init; }
     public required int BatchSize { get; init; }
     public TimeSpan? TimeLimit { get; init; }
@@ -38,15 +34,6 @@ public sealed record LifecycleSettings
 
     public static LifecycleSettings FromConfiguration(IConfiguration configuration)
     {
-        var profiles = new Dictionary<string, string>(StorageClasses.DefaultProfiles, StringComparer.Ordinal);
-        foreach (var (name, value) in Pairs(configuration[StorageClassesSetting], StorageClassesSetting))
-        {
-            if (!StorageClasses.All.Contains(name))
-                throw new InvalidOperationException($"{StorageClassesSetting}: unknown storage class '{name}'.");
-            _ = Erasure.ErasureProfile.Parse(value);
-            profiles[name] = value;
-        }
-
         var prices = new Dictionary<string, decimal>(new LifecycleCostOptions().PricesUsdPerGiBMonth, StringComparer.Ordinal);
         foreach (var (name, value) in Pairs(configuration[PricesSetting], PricesSetting))
         {
@@ -67,7 +54,6 @@ public sealed record LifecycleSettings
 
         return new LifecycleSettings
         {
-            Profiles = profiles,
             Day = Duration(configuration[DaySetting], DaySetting) ?? TimeSpan.FromDays(1),
             BatchSize = configuration[BatchSetting] is { Length: > 0 } b
                 ? int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out var batch) && batch > 0 ? batch : throw new InvalidOperationException($"{BatchSetting} must be a positive integer.")
@@ -89,7 +75,7 @@ public sealed record LifecycleSettings
             : throw new InvalidOperationException($"{setting} must be a positive duration such as 1.00:00:00 or 00:00:10.");
     }
 
-    private static IEnumerable<(string Name, string Value)> Pairs(string? text, string setting)
+    internal static IEnumerable<(string Name, string Value)> Pairs(string? text, string setting)
     {
         if (string.IsNullOrWhiteSpace(text))
             yield break;
@@ -105,23 +91,11 @@ public sealed record LifecycleSettings
 
 internal static class LifecycleRegistrations
 {
-    /// <summary>Storage-class profiles for the data store, the lifecycle pass, its dry run and their options.</summary>
+    /// <summary>The lifecycle pass, its dry run and their options (storage-class profiles are the data plane's: <see cref="ObjectStoreSettings.StorageClasses"/>).</summary>
     public static IServiceCollection AddLifecycle(this IServiceCollection services, IConfiguration configuration)
     {
         var settings = LifecycleSettings.FromConfiguration(configuration);
         services.AddSingleton(settings);
-        // Classes named in the ObjectStore:Data:StorageClasses section keep that profile; the
-        // defaults and OBJECTSTORE_STORAGE_CLASSES fill in every other class.
-        var explicitSection = configuration.GetSection(ObjectStoreSettings.StorageClassesSection).GetChildren()
-            .Select(c => c.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        services.Configure<ErasureDataStoreOptions>(o =>
-        {
-            foreach (var (storageClass, profile) in settings.Profiles)
-            {
-                if (!explicitSection.Contains(storageClass))
-                    o.StorageClasses[storageClass] = profile;
-            }
-        });
         services.Configure<LifecycleOptions>(o =>
         {
             o.DayLength = settings.Day;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using ObjectStore.Background;
+using ObjectStore.Storage;
 
 namespace ObjectStore.Hosting;
 
@@ -20,8 +21,8 @@ public sealed record ObjectStoreSettings
     public const string BlobContainerPrefixSetting = "OBJECTSTORE_BLOB_CONTAINER_PREFIX";
     public const string BlobZoneEndpointsSetting = "OBJECTSTORE_BLOB_ZONE_ENDPOINTS";
     public const string BlobAccessTiersSetting = "OBJECTSTORE_BLOB_ACCESS_TIERS";
-    /// <summary>Configuration section of the erasure profile per storage class ("ObjectStore__Data__StorageClasses__STANDARD": "4+2").</summary>
-    public const string StorageClassesSection = "ObjectStore:Data:StorageClasses";
+    /// <summary>"CLASS=k+m,..." over the defaults of <see cref="Lifecycle.StorageClasses.DefaultProfiles"/>: the one setting of class profiles.</summary>
+    public const string StorageClassesSetting = "OBJECTSTORE_STORAGE_CLASSES";
     public const string MasterKeySetting = "OBJECTSTORE_MASTER_KEY";
     public const string MasterKeyFileSetting = "OBJECTSTORE_MASTER_KEY_FILE";
     public const string PreviousMasterKeysSetting = "OBJECTSTORE_MASTER_KEY_PREVIOUS";
@@ -41,7 +42,7 @@ public sealed record ObjectStoreSettings
     public required string BlobContainerPrefix { get; init; }
     /// <summary>S3 storage class to Blob access tier (Hot, Cool, Cold, Archive) of the shards in Blob zones.</summary>
     public required IReadOnlyDictionary<string, string> BlobAccessTiers { get; init; }
-    /// <summary>S3 storage class to erasure profile ("k+m"); empty keeps the data store's default (STANDARD 4+2).</summary>
+    /// <summary>Every S3 storage class to its erasure profile ("k+m"): the built-in defaults overlaid with <see cref="StorageClassesSetting"/>.</summary>
     public required IReadOnlyDictionary<string, string> StorageClasses { get; init; }
     public required string AccessKey { get; init; }
     public required string SecretKey { get; init; }
@@ -82,9 +83,7 @@ public sealed record ObjectStoreSettings
                 ZoneSettings.ParseBackend(Get(ZoneBackendSetting, "disk"), ZoneBackendSetting), Get(BlobZoneEndpointsSetting, "")),
             BlobContainerPrefix = Get(BlobContainerPrefixSetting, "objectstore-"),
             BlobAccessTiers = ParsePairs(Get(BlobAccessTiersSetting, ""), BlobAccessTiersSetting),
-            StorageClasses = configuration.GetSection(StorageClassesSection).GetChildren()
-                .Where(c => c.Value is { Length: > 0 })
-                .ToDictionary(c => c.Key, c => c.Value!, StringComparer.OrdinalIgnoreCase),
+            StorageClasses = ParseStorageClasses(Get(StorageClassesSetting, "")),
             AccessKey = Get(AccessKeySetting, DefaultAccessKey),
             SecretKey = Get(SecretKeySetting, DefaultSecretKey),
             Storage = StorageConnection.FromConfiguration(configuration, BackgroundSchedules.StorageConnectionSetting),
@@ -126,6 +125,27 @@ public sealed record ObjectStoreSettings
         return pairs;
     }
 
+    /// <summary>The default profiles with the setting's classes replaced; an unknown class or a malformed profile fails.</summary>
+    private static Dictionary<string, string> ParseStorageClasses(string list)
+    {
+        var profiles = new Dictionary<string, string>(Lifecycle.StorageClasses.DefaultProfiles, StringComparer.Ordinal);
+        foreach (var (name, value) in LifecycleSettings.Pairs(list, StorageClassesSetting))
+        {
+            if (!Lifecycle.StorageClasses.All.Contains(name))
+                throw new InvalidOperationException(
+                    $"{StorageClassesSetting}: unknown storage class '{name}' (one of {string.Join(", ", Lifecycle.StorageClasses.All.Order(StringComparer.Ordinal))}).");
+            try
+            {
+                profiles[name] = Erasure.ErasureProfile.Parse(value).ToString();
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException)
+            {
+                throw new InvalidOperationException($"{StorageClassesSetting}: {name}={value} is not an erasure profile k+m ({e.Message}).", e);
+            }
+        }
+        return profiles;
+    }
+
     private void Validate()
     {
         if (Zones.Count == 0 || Zones.Any(z => z.IndexOfAny(['/', '\\', '.']) >= 0) || Zones.Distinct().Count() != Zones.Count)
@@ -142,6 +162,15 @@ public sealed record ObjectStoreSettings
         foreach (var (storageClass, tier) in BlobAccessTiers)
             if (!new[] { "Hot", "Cool", "Cold", "Archive" }.Contains(tier, StringComparer.OrdinalIgnoreCase))
                 throw new InvalidOperationException($"{BlobAccessTiersSetting}: {storageClass}={tier} is not Hot, Cool, Cold or Archive.");
+        foreach (var (storageClass, text) in StorageClasses)
+        {
+            var profile = Erasure.ErasureProfile.Parse(text);
+            if (!ShardPlacement.SurvivesZoneLoss(profile.DataShards, profile.ParityShards, Zones.Count))
+                throw new InvalidOperationException(
+                    $"{StorageClassesSetting}: {storageClass}={profile} over {Zones.Count} zone(s) puts up to " +
+                    $"{ShardPlacement.MaxShardsPerZone(profile.TotalShards, Zones.Count)} shards in one zone, more than the {profile.ParityShards} a stripe can lose " +
+                    $"(name a profile for every class that survives a lost zone, or add zones: {ZonesSetting}).");
+        }
         if (AccountId.Length != 12 || !AccountId.All(char.IsAsciiDigit))
             throw new InvalidOperationException($"{AccountIdSetting} must be 12 digits.");
         _ = CronSchedule.Parse(LifecycleSchedule);

@@ -2,7 +2,7 @@ using ObjectStore.Erasure;
 
 namespace ObjectStore.Storage;
 
-/// <summary>Configuration of <see cref="ErasureObjectDataStore"/> (section "ObjectStore:Data").</summary>
+/// <summary>Configuration of <see cref="ErasureObjectDataStore"/> (the hosts fill it from their settings; class profiles from OBJECTSTORE_STORAGE_CLASSES).</summary>
 public sealed class ErasureDataStoreOptions
 {
     public const string StandardStorageClass = "STANDARD";

@@ -112,8 +112,7 @@ public sealed partial class AppSettingsTests
     {
         var keys = await CompiledTemplateKeysAsync();
         var read = CoreSettingNames().Where(n => n != BackgroundSchedules.StorageConnectionSetting)
-            .Concat(IdentityConnectionSettings)
-            .Append(ObjectStoreSettings.StorageClassesSection.Replace(":", "__", StringComparison.Ordinal) + "__STANDARD");
+            .Concat(IdentityConnectionSettings);
 
         Assert.All(read, name => Assert.True(keys.Contains(name), $"main.bicep does not set {name}."));
         // No account key anywhere: the connection string setting is not set at all.

@@ -34,6 +34,24 @@ public sealed class BicepBuildTests
         Assert.True(resources.GetArrayLength() > 0 || resources.EnumerateObject().Any(), "The compiled template has no resources.");
     }
 
+    [Fact]
+    public async Task Erasure_profile_parameter_is_the_standard_entry_of_the_one_storage_class_setting()
+    {
+        var result = await BicepAsync("build", "main.bicep", "--stdout");
+        Assert.True(result.ExitCode == 0, result.Describe("bicep build main.bicep"));
+
+        // App settings are createObject('NAME', value, ...): the value after the name is STANDARD=<erasureProfile>, then the optional list.
+        var text = result.StandardOutput;
+        var at = text.IndexOf("'OBJECTSTORE_STORAGE_CLASSES', ", StringComparison.Ordinal);
+        Assert.True(at >= 0, "main.bicep does not set OBJECTSTORE_STORAGE_CLASSES.");
+        var value = text[(at + "'OBJECTSTORE_STORAGE_CLASSES', ".Length)..];
+        value = value[..value.IndexOf(", 'OBJECTSTORE_", StringComparison.Ordinal)];
+        Assert.Equal("if(empty(parameters('storageClassProfiles')), format('STANDARD={0}', parameters('erasureProfile')), " +
+            "format('STANDARD={0},{1}', parameters('erasureProfile'), parameters('storageClassProfiles')))", value);
+        // No second source of class profiles.
+        Assert.DoesNotContain("ObjectStore__Data__", text, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string> Modules =>
         new(Directory.GetFiles(Path.Combine(BicepDirectory, "modules"), "*.bicep").Select(f => Path.GetFileName(f)).Order());
 

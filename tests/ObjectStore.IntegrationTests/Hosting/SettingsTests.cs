@@ -1,5 +1,9 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using ObjectStore.Hosting;
+using ObjectStore.Lifecycle;
+using ObjectStore.Storage;
 
 namespace ObjectStore.IntegrationTests.Hosting;
 
@@ -30,7 +34,7 @@ public sealed class SettingsTests
 
         Assert.All(settings.ZoneList, z => Assert.Equal((ZoneBackend.Disk, (Uri?)null), (z.Backend, z.BlobServiceUri)));
         Assert.Equal("objectstore-", settings.BlobContainerPrefix);
-        Assert.Empty(settings.StorageClasses);
+        Assert.Equal(StorageClasses.DefaultProfiles.OrderBy(p => p.Key), settings.StorageClasses.OrderBy(p => p.Key));
         Assert.Empty(settings.BlobAccessTiers);
     }
 
@@ -41,12 +45,56 @@ public sealed class SettingsTests
             ("OBJECTSTORE_ZONE_BACKEND", "blob"),
             ("OBJECTSTORE_BLOB_ZONE_ENDPOINTS", "zone-b=https://b.blob.core.windows.net/"),
             ("OBJECTSTORE_BLOB_ACCESS_TIERS", "STANDARD_IA=Cool, GLACIER=archive"),
-            ("ObjectStore:Data:StorageClasses:STANDARD", "6+3"));
+            ("OBJECTSTORE_STORAGE_CLASSES", "STANDARD=6+3, glacier = 12+6"));
 
         Assert.Equal([null, new Uri("https://b.blob.core.windows.net/"), null], settings.ZoneList.Select(z => z.BlobServiceUri));
         Assert.Equal("Cool", settings.BlobAccessTiers["standard_ia"]);
         Assert.Equal("archive", settings.BlobAccessTiers["GLACIER"]);
-        Assert.Equal("6+3", settings.StorageClasses["STANDARD"]);
+        Assert.Equal(("6+3", "12+6", "8+4"), (settings.StorageClasses["STANDARD"], settings.StorageClasses["GLACIER"], settings.StorageClasses["STANDARD_IA"]));
+    }
+
+    [Fact]
+    public void Storage_class_profiles_come_from_the_one_setting_and_reach_the_data_store()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OBJECTSTORE_STORAGE_CONNECTION_STRING"] = "UseDevelopmentStorage=true",
+            ["OBJECTSTORE_STORAGE_CLASSES"] = "STANDARD=2+1,DEEP_ARCHIVE=6+3",
+            // The former configuration section is no longer a second source of profiles.
+            ["ObjectStore:Data:StorageClasses:STANDARD"] = "6+3",
+        }).Build();
+        using var services = new ServiceCollection().AddLogging().AddObjectStore(configuration).BuildServiceProvider();
+
+        var options = services.GetRequiredService<IOptions<ErasureDataStoreOptions>>().Value;
+
+        Assert.Equal(("2+1", "6+3", "8+4", "4+2"),
+            (options.StorageClasses["STANDARD"], options.StorageClasses["DEEP_ARCHIVE"], options.StorageClasses["GLACIER_IR"], options.StorageClasses["REDUCED_REDUNDANCY"]));
+        Assert.Equal(StorageClasses.All.Order(), options.StorageClasses.Keys.Order());
+    }
+
+    [Theory]
+    [InlineData("COLD=4+2", "unknown storage class 'COLD'")]
+    [InlineData("STANDARD=4-2", "STANDARD=4-2 is not an erasure profile")]
+    [InlineData("GLACIER=0+2", "GLACIER=0+2 is not an erasure profile")]
+    [InlineData("STANDARD=4+1", "STANDARD=4+1 over 3 zone(s)")] // 2 shards of 5 in a zone: a lost zone loses the object
+    [InlineData("STANDARD", "'STANDARD' is not NAME=VALUE")]
+    public void Unknown_storage_classes_and_bad_profiles_fail_at_start_up_with_a_clear_message(string value, string message)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Read(("OBJECTSTORE_STORAGE_CLASSES", value)));
+
+        Assert.StartsWith("OBJECTSTORE_STORAGE_CLASSES: ", error.Message);
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void Default_profiles_that_cannot_survive_a_lost_zone_over_fewer_zones_name_the_setting()
+    {
+        // 4+2 over two zones puts 3 shards in one zone.
+        var error = Assert.Throws<InvalidOperationException>(() => Read(("OBJECTSTORE_ZONES", "zone-a,zone-b")));
+
+        Assert.Contains("OBJECTSTORE_STORAGE_CLASSES: STANDARD=4+2 over 2 zone(s)", error.Message);
+        Assert.Equal("1+1", Read(("OBJECTSTORE_ZONES", "zone-a,zone-b"),
+            ("OBJECTSTORE_STORAGE_CLASSES", string.Join(',', StorageClasses.All.Select(c => c + "=1+1")))).StorageClasses["GLACIER"]);
     }
 
     [Theory]
