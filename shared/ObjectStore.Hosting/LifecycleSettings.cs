@@ -35,8 +35,9 @@ public sealed record LifecycleSettings
     public static LifecycleSettings FromConfiguration(IConfiguration configuration)
     {
         var prices = new Dictionary<string, decimal>(new LifecycleCostOptions().PricesUsdPerGiBMonth, StringComparer.Ordinal);
-        foreach (var (name, value) in Pairs(configuration[PricesSetting], PricesSetting))
+        foreach (var (given, value) in SettingList.Parse(configuration[PricesSetting], PricesSetting))
         {
+            var name = given.ToUpperInvariant();
             if (!StorageClasses.All.Contains(name) || !decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var price) || price < 0)
                 throw new InvalidOperationException($"{PricesSetting}: '{name}={value}' is not a storage class and a non-negative price.");
             prices[name] = price;
@@ -75,18 +76,6 @@ public sealed record LifecycleSettings
             : throw new InvalidOperationException($"{setting} must be a positive duration such as 1.00:00:00 or 00:00:10.");
     }
 
-    internal static IEnumerable<(string Name, string Value)> Pairs(string? text, string setting)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-            yield break;
-        foreach (var item in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var eq = item.IndexOf('=');
-            if (eq <= 0)
-                throw new InvalidOperationException($"{setting}: '{item}' is not NAME=VALUE.");
-            yield return (item[..eq].Trim().ToUpperInvariant(), item[(eq + 1)..].Trim());
-        }
-    }
 }
 
 internal static class LifecycleRegistrations

@@ -82,8 +82,8 @@ public sealed record ObjectStoreSettings
             ZoneList = ZoneSettings.Parse(Get(ZonesSetting, "zone-a,zone-b,zone-c"),
                 ZoneSettings.ParseBackend(Get(ZoneBackendSetting, "disk"), ZoneBackendSetting), Get(BlobZoneEndpointsSetting, "")),
             BlobContainerPrefix = Get(BlobContainerPrefixSetting, "objectstore-"),
-            BlobAccessTiers = ParsePairs(Get(BlobAccessTiersSetting, ""), BlobAccessTiersSetting),
-            StorageClasses = ParseStorageClasses(Get(StorageClassesSetting, "")),
+            BlobAccessTiers = SettingList.ParsePairs(configuration[BlobAccessTiersSetting], BlobAccessTiersSetting),
+            StorageClasses = ParseStorageClasses(configuration[StorageClassesSetting]),
             AccessKey = Get(AccessKeySetting, DefaultAccessKey),
             SecretKey = Get(SecretKeySetting, DefaultSecretKey),
             Storage = StorageConnection.FromConfiguration(configuration, BackgroundSchedules.StorageConnectionSetting),
@@ -111,32 +111,19 @@ public sealed record ObjectStoreSettings
         return settings;
     }
 
-    /// <summary>"A=x,B=y" as a case-insensitive dictionary.</summary>
-    private static Dictionary<string, string> ParsePairs(string list, string setting)
-    {
-        var pairs = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var entry in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var eq = entry.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0 || eq == entry.Length - 1)
-                throw new InvalidOperationException($"{setting}: '{entry}' is not NAME=VALUE.");
-            pairs[entry[..eq].Trim()] = entry[(eq + 1)..].Trim();
-        }
-        return pairs;
-    }
-
     /// <summary>The default profiles with the setting's classes replaced; an unknown class or a malformed profile fails.</summary>
-    private static Dictionary<string, string> ParseStorageClasses(string list)
+    private static Dictionary<string, string> ParseStorageClasses(string? list)
     {
         var profiles = new Dictionary<string, string>(Lifecycle.StorageClasses.DefaultProfiles, StringComparer.Ordinal);
-        foreach (var (name, value) in LifecycleSettings.Pairs(list, StorageClassesSetting))
+        foreach (var (given, value) in SettingList.Parse(list, StorageClassesSetting))
         {
+            var name = given.ToUpperInvariant();
             if (!Lifecycle.StorageClasses.All.Contains(name))
                 throw new InvalidOperationException(
                     $"{StorageClassesSetting}: unknown storage class '{name}' (one of {string.Join(", ", Lifecycle.StorageClasses.All.Order(StringComparer.Ordinal))}).");
             try
             {
-                profiles[name] = Erasure.ErasureProfile.Parse(value).ToString();
+                profiles[name] = Erasure.ErasureProfile.Parse(value!).ToString();
             }
             catch (Exception e) when (e is FormatException or ArgumentException)
             {

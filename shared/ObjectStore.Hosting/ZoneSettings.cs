@@ -22,16 +22,15 @@ public sealed record ZoneSettings(string Name, ZoneBackend Backend, Uri? BlobSer
     public static IReadOnlyList<ZoneSettings> Parse(string zones, ZoneBackend defaultBackend, string endpoints)
     {
         var uris = new Dictionary<string, Uri>(StringComparer.Ordinal);
-        foreach (var entry in Split(endpoints))
+        foreach (var (zone, uri) in SettingList.Parse(endpoints, ObjectStoreSettings.BlobZoneEndpointsSetting))
         {
-            var (zone, uri) = Pair(entry, ObjectStoreSettings.BlobZoneEndpointsSetting);
-            if (uri is null || !Uri.TryCreate(uri, UriKind.Absolute, out var parsed))
-                throw new InvalidOperationException($"{ObjectStoreSettings.BlobZoneEndpointsSetting}: '{entry}' is not zone=https://account.blob.../.");
+            if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed))
+                throw new InvalidOperationException($"{ObjectStoreSettings.BlobZoneEndpointsSetting}: '{zone}={uri}' is not zone=https://account.blob.../.");
             uris[zone] = parsed;
         }
-        var result = Split(zones).Select(entry =>
+        var result = SettingList.Parse(zones, ObjectStoreSettings.ZonesSetting, valueOptional: true).Select(item =>
         {
-            var (name, backend) = Pair(entry, ObjectStoreSettings.ZonesSetting);
+            var (name, backend) = item;
             return new ZoneSettings(name, backend is null ? defaultBackend : ParseBackend(backend, ObjectStoreSettings.ZonesSetting),
                 uris.GetValueOrDefault(name));
         }).ToArray();
@@ -48,16 +47,4 @@ public sealed record ZoneSettings(string Name, ZoneBackend Backend, Uri? BlobSer
             "blob" => ZoneBackend.Blob,
             _ => throw new InvalidOperationException($"{setting}: backend '{text}' is neither 'disk' nor 'blob'."),
         };
-
-    private static string[] Split(string list) =>
-        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    private static (string Key, string? Value) Pair(string entry, string setting)
-    {
-        var eq = entry.IndexOf('=', StringComparison.Ordinal);
-        var key = (eq < 0 ? entry : entry[..eq]).Trim();
-        if (key.Length == 0)
-            throw new InvalidOperationException($"{setting}: '{entry}' names no zone.");
-        return (key, eq < 0 ? null : entry[(eq + 1)..].Trim());
-    }
 }

@@ -148,7 +148,7 @@ public sealed partial class LifecycleDryRun(
     {
         var classes = storage.Value.StorageClasses;
         var text = classes.TryGetValue(storageClass, out var p) ? p : classes.TryGetValue(StorageClasses.Standard, out var s) ? s : "4+2";
-        var parts = text.Split('+');
-        return (int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        var profile = Erasure.ErasureProfile.Parse(text);
+        return (profile.DataShards, profile.ParityShards);
     }
 }

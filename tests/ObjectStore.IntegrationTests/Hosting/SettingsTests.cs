@@ -105,6 +105,9 @@ public sealed class SettingsTests
     [InlineData("OBJECTSTORE_BLOB_ZONE_ENDPOINTS", "zone-a=not a uri")]
     [InlineData("OBJECTSTORE_BLOB_ACCESS_TIERS", "STANDARD=Frozen")]
     [InlineData("OBJECTSTORE_BLOB_ACCESS_TIERS", "STANDARD")]
+    [InlineData("OBJECTSTORE_BLOB_ACCESS_TIERS", "STANDARD=Hot,standard=Cool")]
+    [InlineData("OBJECTSTORE_STORAGE_CLASSES", "GLACIER=10+5, glacier=8+4")]
+    [InlineData("OBJECTSTORE_STORAGE_CLASSES", "STANDARD=")]
     public void Invalid_zone_and_blob_settings_fail_at_start_up_naming_the_setting(string key, string value)
     {
         var error = Assert.Throws<InvalidOperationException>(() => Read((key, value)));
@@ -138,5 +141,20 @@ public sealed class SettingsTests
 
         var missing = Assert.Throws<InvalidOperationException>(() => Connection(("STORE:tableServiceUri", "https://t.example/")));
         Assert.Contains("STORE__queueServiceUri", missing.Message);
+    }
+
+    [Theory]
+    [InlineData("GLACIER=0.001,glacier=0.002")]
+    [InlineData("GLACIER")]
+    [InlineData("COLD=0.01")]
+    public void Price_lists_go_through_the_same_list_parser(string value)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["OBJECTSTORE_PRICES"] = value }).Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => LifecycleSettings.FromConfiguration(configuration));
+
+        Assert.StartsWith("OBJECTSTORE_PRICES: ", error.Message);
+        Assert.Equal(0.5m, LifecycleSettings.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(
+            new Dictionary<string, string?> { ["OBJECTSTORE_PRICES"] = " glacier = 0.5 ," }).Build()).Prices["GLACIER"]);
     }
 }
