@@ -193,30 +193,14 @@ public abstract class FaultTests(IZoneBackend backend) : IAsyncLifetime
         Assert.Empty(await _zones.AllEntriesAsync());
     }
 
-    private sealed class CancellingStream(byte[] data, CancellationTokenSource cancel, int cancelAfter) : Stream
+    private sealed class CancellingStream(byte[] data, CancellationTokenSource cancel, int cancelAfter) : ForwardOnlyStream(data)
     {
-        private int _position;
-
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            if (_position >= cancelAfter) cancel.Cancel();
+            if (Offset >= cancelAfter) cancel.Cancel();
             cancellationToken.ThrowIfCancellationRequested();
-            var n = Math.Min(Math.Min(buffer.Length, 4096), data.Length - _position);
-            data.AsSpan(_position, n).CopyTo(buffer.Span);
-            _position += n;
-            return ValueTask.FromResult(n);
+            return ValueTask.FromResult(Take(buffer.Span, 4096));
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
 

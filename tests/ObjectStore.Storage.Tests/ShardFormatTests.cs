@@ -41,36 +41,21 @@ public sealed class ShardFormatTests : IAsyncLifetime
         Assert.Empty(AllFiles());
     }
 
-    internal sealed class StallingStream(byte[] data, int stallAt) : Stream
+    internal sealed class StallingStream(byte[] data, int stallAt) : ForwardOnlyStream(data)
     {
         private readonly TaskCompletionSource _stalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _position;
 
         public Task Stalled => _stalled.Task;
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            if (_position >= stallAt)
+            if (Offset >= stallAt)
             {
                 _stalled.TrySetResult();
                 await Task.Delay(Timeout.Infinite, cancellationToken);
             }
-            var n = Math.Min(Math.Min(buffer.Length, stallAt - _position), data.Length - _position);
-            data.AsSpan(_position, n).CopyTo(buffer.Span);
-            _position += n;
-            return n;
+            return Take(buffer.Span, stallAt - Offset);
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     [Fact]

@@ -85,35 +85,47 @@ public sealed class ZoneFixture : IAsyncDisposable
     public async ValueTask DisposeAsync() => await Backend.CleanUpAsync(Zones);
 }
 
-/// <summary>A source that returns at most <paramref name="maxChunk"/> bytes per read, like a network body.</summary>
-internal sealed class ChunkedStream(byte[] data, int maxChunk, int failAfter = -1) : Stream
+/// <summary>A read-only, forward-only body over <paramref name="data"/>; subclasses decide how much each read takes.</summary>
+internal abstract class ForwardOnlyStream(byte[] data) : Stream
 {
-    private int _position;
+    /// <summary>Bytes handed out so far.</summary>
+    protected int Offset { get; private set; }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
+    /// <summary>Copies up to <paramref name="max"/> of the remaining bytes into <paramref name="buffer"/>.</summary>
+    protected int Take(Span<byte> buffer, int max)
     {
-        if (failAfter >= 0 && _position >= failAfter)
-            throw new IOException("Client went away.");
-        var n = Math.Min(Math.Min(buffer.Length, maxChunk), data.Length - _position);
-        data.AsSpan(_position, n).CopyTo(buffer);
-        _position += n;
+        var n = Math.Min(Math.Min(buffer.Length, max), data.Length - Offset);
+        data.AsSpan(Offset, n).CopyTo(buffer);
+        Offset += n;
         return n;
     }
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Read(buffer.Span));
-
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
     public override long Length => throw new NotSupportedException();
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
+    public override long Position { get => Offset; set => throw new NotSupportedException(); }
     public override void Flush() { }
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+/// <summary>A source that returns at most <paramref name="maxChunk"/> bytes per read, like a network body.</summary>
+internal sealed class ChunkedStream(byte[] data, int maxChunk, int failAfter = -1) : ForwardOnlyStream(data)
+{
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (failAfter >= 0 && Offset >= failAfter)
+            throw new IOException("Client went away.");
+        return Take(buffer, maxChunk);
+    }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(buffer.Span));
 }
 
 internal sealed record LogEntry(LogLevel Level, EventId EventId, string Message, IReadOnlyDictionary<string, object?> State);

@@ -14,19 +14,32 @@ public sealed class BucketPolicyAccessTests(LocalHostFixture host)
         {"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::{{bucket}}/public/*"}]}
         """;
 
+    /// <summary>A new bucket of <paramref name="root"/>'s holding the given objects.</summary>
+    private static async Task<string> BucketWithAsync(AmazonS3Client root, string prefix, params (string Key, string Body)[] objects)
+    {
+        var bucket = ClientTestData.BucketName(prefix);
+        await root.PutBucketAsync(bucket);
+        foreach (var (key, body) in objects)
+            await root.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = body });
+        return bucket;
+    }
+
+    /// <summary>An unsigned request answers 403 AccessDenied as S3 error XML.</summary>
+    private static async Task AnonymousDeniedAsync(Task<HttpResponseMessage> request)
+    {
+        using var response = await request;
+        await PlatformEndToEndTests.AssertS3ErrorAsync(response, HttpStatusCode.Forbidden, "AccessDenied");
+    }
+
     [Fact]
     public async Task Anonymous_get_works_only_after_a_bucket_policy_allows_it_and_stops_when_the_public_access_block_is_on()
     {
-        var bucket = ClientTestData.BucketName("public");
         using var root = host.CreateS3Client();
-        await root.PutBucketAsync(bucket);
-        await root.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "public/model.bin", ContentBody = "weights" });
-        await root.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "private/key.bin", ContentBody = "secret" });
+        var bucket = await BucketWithAsync(root, "public", ("public/model.bin", "weights"), ("private/key.bin", "secret"));
         using var http = new HttpClient();
         var url = new Uri(host.Endpoint, $"/{bucket}/public/model.bin");
 
-        using (var before = await http.GetAsync(url))
-            await PlatformEndToEndTests.AssertS3ErrorAsync(before, HttpStatusCode.Forbidden, "AccessDenied");
+        await AnonymousDeniedAsync(http.GetAsync(url));
 
         // New buckets block public policies (the server default), as S3 does.
         var blocked = await Assert.ThrowsAsync<AmazonS3Exception>(() => root.PutBucketPolicyAsync(bucket, PublicRead(bucket)));
@@ -44,30 +57,24 @@ public sealed class BucketPolicyAccessTests(LocalHostFixture host)
             Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
             Assert.Equal("weights", await allowed.Content.ReadAsStringAsync());
         }
-        using (var otherKey = await http.GetAsync(new Uri(host.Endpoint, $"/{bucket}/private/key.bin")))
-            await PlatformEndToEndTests.AssertS3ErrorAsync(otherKey, HttpStatusCode.Forbidden, "AccessDenied");
-        using (var list = await http.GetAsync(new Uri(host.Endpoint, $"/{bucket}?list-type=2")))
-            await PlatformEndToEndTests.AssertS3ErrorAsync(list, HttpStatusCode.Forbidden, "AccessDenied");
-        using (var put = await http.PutAsync(new Uri(host.Endpoint, $"/{bucket}/public/new"), new StringContent("x")))
-            await PlatformEndToEndTests.AssertS3ErrorAsync(put, HttpStatusCode.Forbidden, "AccessDenied");
-        using (var admin = await http.GetAsync(new Uri(host.Endpoint, "/_admin/v1/users")))
-            await PlatformEndToEndTests.AssertS3ErrorAsync(admin, HttpStatusCode.Forbidden, "AccessDenied");
+        await AnonymousDeniedAsync(http.GetAsync(new Uri(host.Endpoint, $"/{bucket}/private/key.bin")));
+        await AnonymousDeniedAsync(http.GetAsync(new Uri(host.Endpoint, $"/{bucket}?list-type=2")));
+        await AnonymousDeniedAsync(http.PutAsync(new Uri(host.Endpoint, $"/{bucket}/public/new"), new StringContent("x")));
+        await AnonymousDeniedAsync(http.GetAsync(new Uri(host.Endpoint, "/_admin/v1/users")));
 
         await root.PutPublicAccessBlockAsync(new PutPublicAccessBlockRequest
         {
             BucketName = bucket,
             PublicAccessBlockConfiguration = new PublicAccessBlockConfiguration { RestrictPublicBuckets = true },
         });
-        using (var after = await http.GetAsync(url))
-            await PlatformEndToEndTests.AssertS3ErrorAsync(after, HttpStatusCode.Forbidden, "AccessDenied");
+        await AnonymousDeniedAsync(http.GetAsync(url));
     }
 
     [Fact]
     public async Task Invalid_policies_are_MalformedPolicy_and_a_missing_one_NoSuchBucketPolicy()
     {
-        var bucket = ClientTestData.BucketName("malformed");
         using var root = host.CreateS3Client();
-        await root.PutBucketAsync(bucket);
+        var bucket = await BucketWithAsync(root, "malformed");
         // AWSSDK.S3 does not throw here: it hands back the 404 and the error document as the policy text.
         var none = await root.GetBucketPolicyAsync(bucket);
         Assert.Equal(HttpStatusCode.NotFound, none.HttpStatusCode);
@@ -81,11 +88,8 @@ public sealed class BucketPolicyAccessTests(LocalHostFixture host)
     [Fact]
     public async Task A_bucket_policy_grants_a_user_access_and_its_Deny_overrides_the_users_own_Allow()
     {
-        var bucket = ClientTestData.BucketName("deny");
         using var root = host.CreateS3Client();
-        await root.PutBucketAsync(bucket);
-        await root.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "shared/a", ContentBody = "a" });
-        await root.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "frozen/b", ContentBody = "b" });
+        var bucket = await BucketWithAsync(root, "deny", ("shared/a", "a"), ("frozen/b", "b"));
         var user = await CreateUserAsync(host.Shared, UniqueName("dev"), $$"""
             {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:DeleteObject"],"Resource":"arn:aws:s3:::{{bucket}}/*"}]}
             """);
@@ -108,11 +112,8 @@ public sealed class BucketPolicyAccessTests(LocalHostFixture host)
     [Fact]
     public async Task Conditions_on_the_source_address_and_the_listing_prefix_are_enforced()
     {
-        var bucket = ClientTestData.BucketName("cond");
         using var root = host.CreateS3Client();
-        await root.PutBucketAsync(bucket);
-        await root.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "datasets/a", ContentBody = "a" });
-        await root.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "secret/b", ContentBody = "b" });
+        var bucket = await BucketWithAsync(root, "cond", ("datasets/a", "a"), ("secret/b", "b"));
         string Policy(string cidr) => $$$"""
             {"Version":"2012-10-17","Statement":[
               {"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::{{{bucket}}}","Condition":{"StringLike":{"s3:prefix":"datasets/*"} } },

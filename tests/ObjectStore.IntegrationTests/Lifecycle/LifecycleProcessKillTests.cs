@@ -1,14 +1,10 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text.Json;
 using Amazon.Runtime;
 using Amazon.S3;
-using Amazon.S3.Model;
 using Microsoft.Extensions.DependencyInjection;
 using ObjectStore.Background;
 using ObjectStore.IntegrationTests.Infrastructure;
-using ObjectStore.Storage;
-using ObjectStore.Storage.Disk;
 using ObjectStore.Testing;
 using ObjectStore.Tools;
 using Xunit.Abstractions;
@@ -24,20 +20,6 @@ namespace ObjectStore.IntegrationTests.Lifecycle;
 [Collection(LocalHostCollection.Name)]
 public sealed class LifecycleProcessKillTests(LocalHostFixture fixture, ITestOutputHelper output)
 {
-    private const string Rules = """
-        <LifecycleConfiguration>
-          <Rule><ID>expire</ID><Filter><Prefix>exp/</Prefix></Filter><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>
-          <Rule><ID>to-ia</ID><Filter><Prefix>ia/</Prefix></Filter><Status>Enabled</Status><Transition><Days>1</Days><StorageClass>STANDARD_IA</StorageClass></Transition></Rule>
-          <Rule><ID>to-glacier</ID><Filter><Prefix>gl/</Prefix></Filter><Status>Enabled</Status>
-            <Transition><Days>1</Days><StorageClass>STANDARD_IA</StorageClass></Transition><Transition><Days>2</Days><StorageClass>GLACIER</StorageClass></Transition></Rule>
-          <Rule><ID>noncurrent</ID><Filter><Prefix>nc/</Prefix></Filter><Status>Enabled</Status>
-            <NoncurrentVersionExpiration><NoncurrentDays>1</NoncurrentDays><NewerNoncurrentVersions>1</NewerNoncurrentVersions></NoncurrentVersionExpiration></Rule>
-          <Rule><ID>markers</ID><Filter><Prefix>dm/</Prefix></Filter><Status>Enabled</Status><Expiration><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker></Expiration>
-            <NoncurrentVersionExpiration><NoncurrentDays>1</NoncurrentDays></NoncurrentVersionExpiration></Rule>
-          <Rule><ID>uploads</ID><Filter><Prefix></Prefix></Filter><Status>Enabled</Status><AbortIncompleteMultipartUpload><DaysAfterInitiation>1</DaysAfterInitiation></AbortIncompleteMultipartUpload></Rule>
-        </LifecycleConfiguration>
-        """;
-
     private static readonly Dictionary<string, string?> LifecycleSettings = new()
     {
         ["OBJECTSTORE_LIFECYCLE_DAY"] = "00:00:01",
@@ -56,9 +38,9 @@ public sealed class LifecycleProcessKillTests(LocalHostFixture fixture, ITestOut
         {
             await process.StartAsync();
             using (var s3 = steady.CreateS3Client())
-                await PopulateAsync(s3, steady.Endpoint, bucket);
+                await LifecycleCrashScenario.PopulateAsync(s3, steady.Endpoint, bucket);
             using (var s3 = process.CreateS3Client())
-                await PopulateAsync(s3, process.Endpoint, bucket);
+                await LifecycleCrashScenario.PopulateAsync(s3, process.Endpoint, bucket);
             await Task.Delay(TimeSpan.FromSeconds(4)); // every rule (at most 2 rule days) is due now
 
             var reference = await steady.Services.GetRequiredService<LifecycleService>().RunAsync(CancellationToken.None);
@@ -94,8 +76,8 @@ public sealed class LifecycleProcessKillTests(LocalHostFixture fixture, ITestOut
 
             using var steadyClient = steady.CreateS3Client();
             using var killedClient = process.CreateS3Client();
-            var expected = await StateAsync(steadyClient, bucket);
-            Assert.Equal(expected, await StateAsync(killedClient, bucket));
+            var expected = await LifecycleCrashScenario.StateAsync(steadyClient, bucket);
+            Assert.Equal(expected, await LifecycleCrashScenario.StateAsync(killedClient, bucket));
             Assert.Contains(expected, line => line.StartsWith("gl/0 ", StringComparison.Ordinal) && line.Contains("class=GLACIER", StringComparison.Ordinal));
             Assert.Empty((await killedClient.ListMultipartUploadsAsync(bucket)).MultipartUploads ?? []);
         }
@@ -104,70 +86,6 @@ public sealed class LifecycleProcessKillTests(LocalHostFixture fixture, ITestOut
             process.Kill();
             try { Directory.Delete(data, recursive: true); } catch (IOException) { }
         }
-    }
-
-    private static async Task PopulateAsync(AmazonS3Client s3, Uri endpoint, string bucket)
-    {
-        await s3.PutBucketAsync(bucket);
-        await s3.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = bucket, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled } });
-        var signer = new S3Signer(LocalHostInstance.AccessKey, LocalHostInstance.SecretKey, "us-east-1");
-        using var http = new HttpClient();
-        using var put = new HttpRequestMessage(HttpMethod.Put, new Uri(endpoint, $"/{bucket}?lifecycle")) { Content = new StringContent(Rules) };
-        signer.Sign(put);
-        using (var response = await http.SendAsync(put))
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        for (var i = 0; i < 5; i++)
-        {
-            await Put(s3, bucket, $"exp/{i}", 1000 + i);
-            await Put(s3, bucket, $"ia/{i}", 90_000 + i);
-            await Put(s3, bucket, $"gl/{i}", 60_000 + i);
-            await Put(s3, bucket, $"keep/{i}", 10 + i);
-        }
-        for (var v = 0; v < 3; v++)
-        {
-            for (var i = 0; i < 3; i++)
-                await Put(s3, bucket, $"nc/{i}", 5000 + 10 * v + i);
-        }
-        for (var i = 0; i < 3; i++)
-        {
-            await Put(s3, bucket, $"dm/{i}", 300 + i);
-            await s3.DeleteObjectAsync(bucket, $"dm/{i}");
-        }
-        for (var i = 0; i < 2; i++)
-        {
-            var upload = await s3.InitiateMultipartUploadAsync(bucket, $"up/{i}");
-            await s3.UploadPartAsync(new UploadPartRequest { BucketName = bucket, Key = $"up/{i}", UploadId = upload.UploadId, PartNumber = 1, InputStream = new MemoryStream(Bytes(40_000, i)) });
-        }
-    }
-
-    private static Task Put(AmazonS3Client s3, string bucket, string key, int size) =>
-        s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = new MemoryStream(Bytes(size, size)) });
-
-    private static byte[] Bytes(int size, int seed)
-    {
-        var bytes = new byte[size];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
-    }
-
-    /// <summary>Every version with what identifies it across two stores, and each current object's bytes.</summary>
-    private static async Task<List<string>> StateAsync(AmazonS3Client s3, string bucket)
-    {
-        var state = new List<string>();
-        var listing = await s3.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket });
-        foreach (var v in listing.Versions ?? [])
-        {
-            var line = $"{v.Key} latest={v.IsLatest} marker={v.IsDeleteMarker} class={v.StorageClass?.Value} size={v.Size} etag={v.ETag}";
-            if (v.IsLatest == true && v.IsDeleteMarker != true && v.StorageClass?.Value != "GLACIER")
-            {
-                using var response = await s3.GetObjectAsync(bucket, v.Key);
-                using var body = new MemoryStream();
-                await response.ResponseStream.CopyToAsync(body);
-                line += " sha256=" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(body.ToArray()));
-            }
-            state.Add(line);
-        }
-        return state;
     }
 
     /// <summary>The local host as a child process (the build output beside the tests) that the test can kill.</summary>
