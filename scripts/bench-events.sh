@@ -22,17 +22,10 @@ dotnet build host/ObjectStore.LocalHost/ObjectStore.LocalHost.csproj -c Release 
 scratch_data objectstore-bench-events
 
 start_scratch_azurite "$mode"
-host_port=$(free_port)
 hook_port=$(free_port)
-
-log "starting the local host on 127.0.0.1:$host_port, webhook on 127.0.0.1:$hook_port"
-OBJECTSTORE_PORT="$host_port" OBJECTSTORE_BIND_ADDRESS=127.0.0.1 OBJECTSTORE_DATA="$data" \
-OBJECTSTORE_ACCESS_KEY=bench OBJECTSTORE_SECRET_KEY=bench-secret \
-OBJECTSTORE_STORAGE_CONNECTION_STRING="$storage_connection" \
-ObjectStore__Notifications__Webhooks__bench__Url="http://127.0.0.1:$hook_port/hook" \
-  dotnet host/ObjectStore.LocalHost/bin/Release/net10.0/ObjectStore.LocalHost.dll >"$data/host.log" 2>&1 &
-pids+=($!)
-wait_for_port "$host_port" 60 "the local host" "$!"
+log "webhook receiver on 127.0.0.1:$hook_port"
+start_scratch_host OBJECTSTORE_ACCESS_KEY=bench OBJECTSTORE_SECRET_KEY=bench-secret \
+  ObjectStore__Notifications__Webhooks__bench__Url="http://127.0.0.1:$hook_port/hook"
 
 log "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 status=0

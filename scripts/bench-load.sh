@@ -28,18 +28,10 @@ dotnet build bench/ObjectStore.Load/ObjectStore.Load.csproj -c Release -nologo -
 scratch_data objectstore-bench
 
 start_scratch_azurite "$mode"
-host_port=$(free_port)
-
-log "starting the local host on 127.0.0.1:$host_port (data in $data)"
-OBJECTSTORE_PORT="$host_port" OBJECTSTORE_BIND_ADDRESS=127.0.0.1 OBJECTSTORE_DATA="$data" OBJECTSTORE_BACKGROUND=off \
-OBJECTSTORE_ACCESS_KEY=bench OBJECTSTORE_SECRET_KEY=bench-secret \
-OBJECTSTORE_STORAGE_CONNECTION_STRING="$storage_connection" \
-  dotnet host/ObjectStore.LocalHost/bin/Release/net10.0/ObjectStore.LocalHost.dll >"$data/host.log" 2>&1 &
-pids+=($!)
-wait_for_port "$host_port" 60 "the local host" "$!"
+start_scratch_host OBJECTSTORE_BACKGROUND=off OBJECTSTORE_ACCESS_KEY=bench OBJECTSTORE_SECRET_KEY=bench-secret
 
 log "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 dotnet bench/ObjectStore.Load/bin/Release/net10.0/ObjectStore.Load.dll \
   --endpoint "http://127.0.0.1:$host_port" --access-key bench --secret-key bench-secret \
-  --cpu "host=${pids[1]},azurite=${pids[0]}" "$@"
+  --cpu "host=$host_pid,azurite=${pids[0]}" "$@"
 log "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg); Azurite $mode"

@@ -26,16 +26,8 @@ dotnet build tools/ObjectStore.Admin/ObjectStore.Admin.csproj -c Release -nologo
 scratch_data objectstore-repair-bench
 
 start_scratch_azurite memory
-host_port=$(free_port)
-
-log "starting the local host on 127.0.0.1:$host_port (data in $data)"
-OBJECTSTORE_PORT="$host_port" OBJECTSTORE_BIND_ADDRESS=127.0.0.1 OBJECTSTORE_DATA="$data" OBJECTSTORE_BACKGROUND=off \
-OBJECTSTORE_ACCESS_KEY=bench OBJECTSTORE_SECRET_KEY=bench-secret \
-OBJECTSTORE_REPAIR_VERIFY_FRACTION=1 OBJECTSTORE_REPAIR_MAX_PASS_DURATION=3600 \
-OBJECTSTORE_STORAGE_CONNECTION_STRING="$storage_connection" \
-  dotnet host/ObjectStore.LocalHost/bin/Release/net10.0/ObjectStore.LocalHost.dll >"$data/host.log" 2>&1 &
-pids+=($!)
-wait_for_port "$host_port" 60 "the local host" "$!"
+start_scratch_host OBJECTSTORE_BACKGROUND=off OBJECTSTORE_ACCESS_KEY=bench OBJECTSTORE_SECRET_KEY=bench-secret \
+  OBJECTSTORE_REPAIR_VERIFY_FRACTION=1 OBJECTSTORE_REPAIR_MAX_PASS_DURATION=3600
 
 export OBJECTSTORE_ENDPOINT="http://127.0.0.1:$host_port" OBJECTSTORE_ACCESS_KEY=bench OBJECTSTORE_SECRET_KEY=bench-secret
 admin() { dotnet tools/ObjectStore.Admin/bin/Release/net10.0/objectstore-admin.dll "$@"; }

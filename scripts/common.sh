@@ -78,17 +78,32 @@ start_scratch_azurite() {
   local args=(--silent --skipApiVersionCheck --loose
     --blobHost 127.0.0.1 --blobPort "$blob_port" --queueHost 127.0.0.1 --queuePort "$queue_port"
     --tableHost 127.0.0.1 --tablePort "$table_port")
+  mkdir -p "$data/azurite"
   if [ "$mode" = memory ]; then
     args+=(--inMemoryPersistence)
   else
-    mkdir -p "$data/azurite"
     args+=(--location "$data/azurite")
   fi
   log "starting Azurite ($mode) on 127.0.0.1:$table_port (tables)"
-  node node_modules/azurite/dist/src/azurite.js "${args[@]}" >"$data/azurite.log" 2>&1 &
+  # Its working directory is $data/azurite: in memory it still writes a few files there.
+  (cd "$data/azurite" && exec node "$OLDPWD/node_modules/azurite/dist/src/azurite.js" "${args[@]}") >"$data/azurite.log" 2>&1 &
   pids+=($!)
   wait_for_port "$table_port" 30 "Azurite" "$!"
   storage_connection="$(azurite_connection_string "$blob_port" "$queue_port" "$table_port")"
+}
+
+# start_scratch_host [NAME=VALUE...]: the Release local host (build it first) on a free 127.0.0.1
+# port over $data and the scratch Azurite, with these settings over the environment's; sets
+# host_port and host_pid, adds the pid to "pids"; its log is $data/host.log.
+start_scratch_host() {
+  host_port=$(free_port)
+  log "starting the local host on 127.0.0.1:$host_port (data in $data)"
+  env OBJECTSTORE_PORT="$host_port" OBJECTSTORE_BIND_ADDRESS=127.0.0.1 OBJECTSTORE_DATA="$data" \
+    OBJECTSTORE_STORAGE_CONNECTION_STRING="$storage_connection" "$@" \
+    dotnet host/ObjectStore.LocalHost/bin/Release/net10.0/ObjectStore.LocalHost.dll >"$data/host.log" 2>&1 &
+  host_pid=$!
+  pids+=("$host_pid")
+  wait_for_port "$host_port" 60 "the local host" "$host_pid"
 }
 
 # The end-to-end tests drive the real clients: boto3 and the AWS CLI (pip, usually present),

@@ -19,14 +19,8 @@ dotnet build tools/ObjectStore.Admin/ObjectStore.Admin.csproj -c Release -nologo
 scratch_data objectstore-lifecycle-demo
 
 start_scratch_azurite memory
-host_port=$(free_port)
-
 export OBJECTSTORE_ACCESS_KEY=demo OBJECTSTORE_SECRET_KEY=demo-secret
-OBJECTSTORE_PORT="$host_port" OBJECTSTORE_DATA="$data" OBJECTSTORE_BACKGROUND=off OBJECTSTORE_LIFECYCLE_DAY=00:00:01 \
-OBJECTSTORE_STORAGE_CONNECTION_STRING="$storage_connection" \
-  dotnet host/ObjectStore.LocalHost/bin/Release/net10.0/ObjectStore.LocalHost.dll >"$data/host.log" 2>&1 &
-pids+=($!)
-wait_for_port "$host_port" 60 "the local host" "$!"
+start_scratch_host OBJECTSTORE_BACKGROUND=off OBJECTSTORE_LIFECYCLE_DAY=00:00:01
 
 endpoint="http://127.0.0.1:$host_port"
 python3 scripts/lifecycle_demo.py "$endpoint" demo demo-secret ml-artifacts docs/examples/ml-artifacts-lifecycle.xml

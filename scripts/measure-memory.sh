@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures how much one large object streamed in and out through the local host raises the host's
-# peak working set. Starts its own in-memory Azurite and a Release local host (background passes
-# off) on free ports over a temporary data directory, warms the host up with a 10 MiB PUT and GET,
+# peak working set. Starts an in-memory Azurite and a Release local host (background passes off) on
+# free ports over a scratch directory (scripts/common.sh, as the bench scripts), warms the host up with a 10 MiB PUT and GET,
 # reads VmHWM/VmRSS from /proc/<pid>/status, streams the object (PUT then GET, generated and hashed
 # on the fly by bench/ObjectStore.Load, which fails if the SHA-256 of the GET body differs from the
 # PUT body's), reads them again, then stops what it started (by PID) and deletes the shard data.
@@ -27,44 +27,22 @@ for project in host/ObjectStore.LocalHost/ObjectStore.LocalHost.csproj bench/Obj
   dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly >/dev/null || { dotnet build "$project" -c Release -nologo -v q; exit 1; }
 done
 
-work="$(mktemp -d "$parent/objectstore-memory-XXXXXX")"
-pids=()
-stop_all() {
-  trap - INT TERM EXIT
-  stop_pids
-  rm -rf "$work"
-}
-trap 'stop_all; exit 130' INT
-trap 'stop_all; exit 143' TERM
-trap stop_all EXIT
-
+BENCH_DATA="$parent" scratch_data objectstore-memory
 status_kib() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 
-blob=$(free_port); queue=$(free_port); table=$(free_port); port=$(free_port)
-mkdir -p "$work/azurite" "$work/data"
-# In memory (Azurite refuses --location with it); its working directory takes the few files it writes.
-(cd "$work/azurite" && exec "$OLDPWD/node_modules/.bin/azurite" --inMemoryPersistence --skipApiVersionCheck --loose --silent --disableTelemetry \
-  --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
-  --tableHost 127.0.0.1 --tablePort "$table") >"$work/azurite.log" 2>&1 &
-pids+=($!)
-wait_for_port "$table" 30 "Azurite" "$!"
-
+start_scratch_azurite memory
 export OBJECTSTORE_ACCESS_KEY=objectstore OBJECTSTORE_SECRET_KEY=objectstore-secret
-OBJECTSTORE_PORT="$port" OBJECTSTORE_DATA="$work/data" OBJECTSTORE_BACKGROUND=off \
-OBJECTSTORE_STORAGE_CONNECTION_STRING="$(azurite_connection_string "$blob" "$queue" "$table")" \
-  dotnet host/ObjectStore.LocalHost/bin/Release/net10.0/ObjectStore.LocalHost.dll >"$work/host.log" 2>&1 &
-host=$!
-pids+=("$host")
-wait_for_port "$port" 60 "the local host" "$host"
+start_scratch_host OBJECTSTORE_BACKGROUND=off
+host=$host_pid
 
-load=(dotnet bench/ObjectStore.Load/bin/Release/net10.0/ObjectStore.Load.dll --endpoint "http://127.0.0.1:$port" --scenarios stream)
+load=(dotnet bench/ObjectStore.Load/bin/Release/net10.0/ObjectStore.Load.dll --endpoint "http://127.0.0.1:$host_port" --scenarios stream)
 
 log "warm-up: 10 MiB PUT and GET"
 timeout 300 "${load[@]}" --stream-gib 0.01 >/dev/null
 hwm_before=$(status_kib "$host" VmHWM); rss_before=$(status_kib "$host" VmRSS)
 
 log "streaming ${gib} GiB in and out"
-"${load[@]}" --stream-gib "$gib" >"$work/load.out" &
+"${load[@]}" --stream-gib "$gib" >"$data/load.out" &
 client=$!
 pids+=("$client")
 client_hwm=0
@@ -76,11 +54,11 @@ while kill -0 "$client" 2>/dev/null; do
   [ "$SECONDS" -lt "$deadline" ] || { log "the load tool took over 30 minutes"; exit 1; }
   sleep 1
 done
-wait "$client" || { cat "$work/load.out"; log "the load tool failed"; exit 1; }
+wait "$client" || { cat "$data/load.out"; log "the load tool failed"; exit 1; }
 hwm_after=$(status_kib "$host" VmHWM); rss_after=$(status_kib "$host" VmRSS)
-shard_bytes=$(du -sb "$work/data/zones" | cut -f1)
+shard_bytes=$(du -sb "$data/zones" | cut -f1)
 
-cat "$work/load.out"
+cat "$data/load.out"
 delta=$(( (hwm_after - hwm_before) / 1024 ))
 cat <<RESULT
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Measures the local host's peak memory during a large multipart upload and its read-back:
 #   scripts/measure-multipart-memory.sh [TOTAL_BYTES] [PART_BYTES] [PARALLEL]   (default 10 GiB, 100 MiB, 4)
-# Starts an in-memory Azurite and a Release local host (background passes off) on free ports with a
-# temporary data directory, runs scripts/measure_multipart_memory.py (boto3; data generated on the fly,
-# hashes computed while streaming), prints the host's VmHWM/VmRSS from /proc, then stops what it
-# started (by PID) and deletes the data. Results: docs/memory.md.
+# Starts an in-memory Azurite and a Release local host (background passes off) on free ports over a
+# scratch directory (scripts/common.sh, as the bench scripts; BENCH_DATA=DIR puts it under DIR),
+# runs scripts/measure_multipart_memory.py (boto3; data generated on the fly, hashes computed while
+# streaming), prints the host's VmHWM/VmRSS from /proc, then stops what it started (by PID) and
+# deletes the data. Results: docs/memory.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
@@ -15,45 +16,23 @@ PARALLEL=${3:-4}
 
 ensure_node_modules
 require python3 "install python3 with boto3"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
-DATA=$(mktemp -d "${TMPDIR:-/tmp}/objectstore-memory-XXXXXX")
-need_kib=$((TOTAL / 1024 * 3 / 2 + 1024 * 1024))
-avail_kib=$(df --output=avail -k "$DATA" | tail -1)
-if [ "$avail_kib" -lt "$need_kib" ]; then
-  log "need ~$((need_kib / 1024 / 1024)) GiB free under $DATA (4+2 shards), have $((avail_kib / 1024 / 1024)) GiB"
-  rmdir "$DATA"
-  exit 1
-fi
-
-pids=()
-cleanup() {
-  trap - INT TERM EXIT
-  stop_pids
-  rm -rf "$DATA"
-}
-trap 'cleanup; exit 130' INT
-trap 'cleanup; exit 143' TERM
-trap cleanup EXIT
 
 log "building the local host (Release)"
 dotnet build host/ObjectStore.LocalHost/ObjectStore.LocalHost.csproj -c Release -nologo -v q -clp:ErrorsOnly
 
-BLOB=$(free_port); QUEUE=$(free_port); TABLE=$(free_port); PORT=$(free_port)
-node_modules/.bin/azurite --silent --inMemoryPersistence --skipApiVersionCheck --loose \
-  --blobHost 127.0.0.1 --blobPort "$BLOB" --queueHost 127.0.0.1 --queuePort "$QUEUE" --tableHost 127.0.0.1 --tablePort "$TABLE" \
-  >"$DATA/azurite.log" 2>&1 &
-pids+=($!)
-wait_for_port "$TABLE" 30 "Azurite" "$!"
+scratch_data objectstore-multipart-memory
+need_kib=$((TOTAL / 1024 * 3 / 2 + 1024 * 1024))
+avail_kib=$(df --output=avail -k "$data" | tail -1)
+if [ "$avail_kib" -lt "$need_kib" ]; then
+  log "need ~$((need_kib / 1024 / 1024)) GiB free under $data (4+2 shards), have $((avail_kib / 1024 / 1024)) GiB"
+  exit 1
+fi
 
-export OBJECTSTORE_PORT=$PORT OBJECTSTORE_DATA="$DATA/host" OBJECTSTORE_BACKGROUND=off
+start_scratch_azurite memory
 export OBJECTSTORE_ACCESS_KEY=memory OBJECTSTORE_SECRET_KEY=memory-secret-key
-export OBJECTSTORE_STORAGE_CONNECTION_STRING="$(azurite_connection_string "$BLOB" "$QUEUE" "$TABLE")"
-mkdir -p "$OBJECTSTORE_DATA"
-dotnet host/ObjectStore.LocalHost/bin/Release/net10.0/ObjectStore.LocalHost.dll >"$DATA/host.log" 2>&1 &
-HOST_PID=$!
-pids+=("$HOST_PID")
-wait_for_port "$PORT" 60 "the local host" "$HOST_PID"
+start_scratch_host OBJECTSTORE_BACKGROUND=off
+HOST_PID=$host_pid
+PORT=$host_port
 log "host pid $HOST_PID on port $PORT; baseline $(grep -E '^VmHWM' /proc/$HOST_PID/status | tr -s ' ')"
 
 log "uploading $TOTAL bytes in parts of $PART, $PARALLEL in parallel, then reading it back"
@@ -62,7 +41,7 @@ result=$(env -u AWS_PROFILE -u AWS_ENDPOINT_URL python3 scripts/measure_multipar
 elapsed=$(( $(date +%s) - started ))
 hwm=$(awk '/^VmHWM/ {print $2}' /proc/$HOST_PID/status)
 rss=$(awk '/^VmRSS/ {print $2}' /proc/$HOST_PID/status)
-shards=$(du -sk "$OBJECTSTORE_DATA/zones" | cut -f1)
+shards=$(du -sk "$data/zones" | cut -f1)
 
 echo "$result"
 echo "host VmHWM: $((hwm / 1024)) MiB, VmRSS now: $((rss / 1024)) MiB, shards on disk: $((shards / 1024)) MiB, wall time: ${elapsed}s"
