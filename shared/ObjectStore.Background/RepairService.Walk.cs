@@ -96,8 +96,13 @@ public sealed partial class RepairService
             run.NoteUnrepairedDamage();
             LogStillDamaged(row.Bucket, row.Key, row.Id, layout.DataId, result.Health, result.Unrepaired);
         }
-        else if (result.Repaired > 0)
-            LogRepaired(row.Bucket, row.Key, row.Id, layout.DataId, result.Repaired);
+        else
+        {
+            if (result.Repaired > 0)
+                LogRepaired(row.Bucket, row.Key, row.Id, layout.DataId, result.Repaired);
+            if (layout.MissingShards.Count > 0)
+                await ClearMissingShardsAsync(row, layout, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>True when the row still exists with the same layout.</summary>

@@ -13,6 +13,14 @@ public partial interface IObjectIndex
     /// only what a scan needs (no headers, metadata or tags).
     /// </summary>
     Task<DataRowPage> ListDataRowsAsync(string bucket, string? after, int maxRows, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces the data layout of a part row a scan returned, if that row still holds
+    /// <paramref name="part"/>'s layout (checked and written under the row's ETag, so a part
+    /// uploaded again meanwhile wins): ConditionFailed when it changed, NotFound when it is gone.
+    /// Version rows change through <see cref="UpdateVersionAsync"/>.
+    /// </summary>
+    Task<IndexWriteResult> UpdatePartLayoutAsync(DataRow part, string dataLayout, CancellationToken cancellationToken);
 }
 
 public enum DataRowKind

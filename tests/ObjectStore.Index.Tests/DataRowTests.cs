@@ -51,4 +51,43 @@ public sealed class DataRowTests(AzuriteFixture azurite)
             Assert.True(rows.FindLastIndex(r => r.Kind == DataRowKind.Part) < rows.FindIndex(r => r.Kind == DataRowKind.Version)); // parts first
         }
     }
+
+    [Fact]
+    public async Task A_part_layout_changes_only_while_the_row_still_holds_the_layout_the_scan_read()
+    {
+        var context = await IndexTestContext.CreateAsync(azurite);
+        var index = context.Index;
+        var bucket = await context.CreateBucketAsync();
+        var upload = new UploadRecord(bucket, "big", UploadIds.New(DateTimeOffset.UtcNow), DateTimeOffset.UtcNow, "STANDARD");
+        Assert.Equal(IndexWriteResult.Success, await index.CreateUploadAsync(upload, None));
+        for (var part = 1; part <= 2; part++)
+            await index.CommitPartAsync(new PartRecord(bucket, "big", upload.UploadId, part, 5, "\"p\"", DateTimeOffset.UtcNow, $"degraded-{part}"), None);
+        var rows = (await index.ListDataRowsAsync(bucket, null, 10, None)).Rows;
+        var (first, second) = (rows[0], rows[1]);
+
+        Assert.Equal(IndexWriteResult.Success, await index.UpdatePartLayoutAsync(first, "whole-1", None));
+        // Part 2 uploaded again after the scan read it: the newer upload wins.
+        await index.CommitPartAsync(new PartRecord(bucket, "big", upload.UploadId, 2, 5, "\"q\"", DateTimeOffset.UtcNow, "reuploaded-2"), None);
+        Assert.Equal(IndexWriteResult.ConditionFailed, await index.UpdatePartLayoutAsync(second, "whole-2", None));
+        // A scan row read before the first change is stale too.
+        Assert.Equal(IndexWriteResult.ConditionFailed, await index.UpdatePartLayoutAsync(first, "again-1", None));
+
+        var parts = new List<PartRecord>();
+        await foreach (var part in index.ListPartsAsync(bucket, upload.UploadId, 0, None))
+            parts.Add(part);
+        Assert.Equal(["whole-1", "reuploaded-2"], parts.Select(p => p.DataLayout));
+        Assert.Equal(["\"p\"", "\"q\""], parts.Select(p => p.ETag));
+
+        await index.DeletePartsAsync(parts, None);
+        Assert.Equal(IndexWriteResult.NotFound, await index.UpdatePartLayoutAsync(second, "whole-2", None));
+        var version = (await index.ListDataRowsAsync(await VersionBucketAsync(context), null, 10, None)).Rows.Single();
+        await Assert.ThrowsAsync<ArgumentException>(() => index.UpdatePartLayoutAsync(version, "x", None));
+    }
+
+    private static async Task<string> VersionBucketAsync(IndexTestContext context)
+    {
+        var bucket = await context.CreateBucketAsync();
+        await context.Index.PutObjectAsync(IndexTestContext.Record(bucket, "v"), WriteCondition.None, BucketVersioning.Enabled, None);
+        return bucket;
+    }
 }

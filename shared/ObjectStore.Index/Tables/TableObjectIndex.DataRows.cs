@@ -30,6 +30,33 @@ public sealed partial class TableObjectIndex
         // The range ran out. Skipped delete markers still advance the position, but nothing follows.
         return new DataRowPage(rows, null);
     }
+
+    public async Task<IndexWriteResult> UpdatePartLayoutAsync(DataRow part, string dataLayout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        ArgumentException.ThrowIfNullOrEmpty(dataLayout);
+        if (part.Kind != DataRowKind.Part)
+            throw new ArgumentException("Only part rows change here; versions change through UpdateVersionAsync.", nameof(part));
+        var stored = await _objects.GetEntityIfExistsAsync<TableEntity>(part.Bucket, part.Position, ["DataLayout"], cancellationToken).ConfigureAwait(false);
+        if (!stored.HasValue)
+            return IndexWriteResult.NotFound;
+        if (stored.Value!.GetString("DataLayout") != part.DataLayout)
+            return IndexWriteResult.ConditionFailed;
+        try
+        {
+            await _objects.UpdateEntityAsync(new TableEntity(part.Bucket, part.Position) { ["DataLayout"] = dataLayout }, stored.Value.ETag,
+                TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            return IndexWriteResult.Success;
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 412)
+        {
+            return IndexWriteResult.ConditionFailed;
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            return IndexWriteResult.NotFound;
+        }
+    }
 }
 
 internal static partial class EntityMapping
