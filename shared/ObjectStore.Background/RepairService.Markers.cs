@@ -38,6 +38,22 @@ public sealed partial class RepairService
         }
     }
 
+    /// <summary>
+    /// The storage class of a part's data, which a rebuilt shard is created with (its Blob access
+    /// tier): the upload's while it is open, then the class of the key's current version completed
+    /// from it. Null when neither names it (the zone's default tier).
+    /// </summary>
+    private async Task<string?> UploadStorageClassAsync(string bucket, string key, string uploadId, CancellationToken cancellationToken)
+    {
+        var upload = await index.GetUploadAsync(bucket, key, uploadId, cancellationToken).ConfigureAwait(false);
+        if (upload is not null)
+            return upload.StorageClass;
+        var current = await index.GetObjectAsync(bucket, key, null, cancellationToken).ConfigureAwait(false);
+        return current is not null && current.DataLayout.StartsWith($"{MultipartLayoutPrefix}{bucket};{uploadId};", StringComparison.Ordinal)
+            ? current.StorageClass
+            : null;
+    }
+
     [LoggerMessage(EventId = 4040, Level = LogLevel.Information, Message = "{Bucket}/{Key} ({Id}), data {DataId}: {Shards} shards missing since its write are whole again; marker cleared")]
     private partial void LogMarkerCleared(string bucket, string key, string id, string dataId, int shards);
 

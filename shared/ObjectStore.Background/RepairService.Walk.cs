@@ -48,11 +48,16 @@ public sealed partial class RepairService
         return split < 0 ? (cursor, null) : (cursor[..split], cursor[(split + 1)..] is { Length: > 0 } p ? p : null);
     }
 
-    private Task CheckRowsAsync(PassRun run, IReadOnlyList<DataRow> rows, CancellationToken cancellationToken) =>
-        Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken },
-            (row, ct) => new ValueTask(CheckRowAsync(run, row, ct)));
+    private Task CheckRowsAsync(PassRun run, IReadOnlyList<DataRow> rows, CancellationToken cancellationToken)
+    {
+        // The storage class of each upload whose parts this batch holds, looked up once per upload.
+        var uploadClasses = new System.Collections.Concurrent.ConcurrentDictionary<(string Key, string UploadId), Lazy<Task<string?>>>();
+        return Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken },
+            (row, ct) => new ValueTask(CheckRowAsync(run, row, uploadClasses, ct)));
+    }
 
-    private async Task CheckRowAsync(PassRun run, DataRow row, CancellationToken cancellationToken)
+    private async Task CheckRowAsync(PassRun run, DataRow row,
+        System.Collections.Concurrent.ConcurrentDictionary<(string Key, string UploadId), Lazy<Task<string?>>> uploadClasses, CancellationToken cancellationToken)
     {
         if (row.Kind == DataRowKind.Version && row.DataLayout.StartsWith(MultipartLayoutPrefix, StringComparison.Ordinal))
         {
@@ -74,7 +79,11 @@ public sealed partial class RepairService
         DataCheckResult result;
         try
         {
-            result = await shards.VerifyAndRepairAsync(layout, mode, cancellationToken).ConfigureAwait(false);
+            var storageClass = row.Kind == DataRowKind.Part
+                ? await uploadClasses.GetOrAdd((row.Key, row.Id[..row.Id.LastIndexOf('#')]),
+                    k => new Lazy<Task<string?>>(() => UploadStorageClassAsync(row.Bucket, k.Key, k.UploadId, cancellationToken))).Value.ConfigureAwait(false)
+                : row.StorageClass;
+            result = await shards.VerifyAndRepairAsync(layout, mode, storageClass, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -38,7 +38,11 @@ public enum DataRowKind
 /// <param name="Size">Bytes.</param>
 /// <param name="DataLayout">The serialized layout as stored.</param>
 /// <param name="Position">Opaque position of this row: pass it as <c>after</c> to resume behind it.</param>
-public sealed record DataRow(DataRowKind Kind, string Bucket, string Key, string Id, long Size, string DataLayout, string Position);
+public sealed record DataRow(DataRowKind Kind, string Bucket, string Key, string Id, long Size, string DataLayout, string Position)
+{
+    /// <summary>A version's S3 storage class; null on a part row (its upload, or the object completed from it, has it).</summary>
+    public string? StorageClass { get; init; }
+}
 
 /// <param name="Rows">The rows, in scan order.</param>
 /// <param name="NextAfter">Where the next page starts (the last row's position), or null when the bucket has no more.</param>

@@ -7,7 +7,10 @@ public sealed partial class ErasureObjectDataStore : IShardMaintenance
 
     public IReadOnlyList<string> ZoneNames => [.. _zones.Select(z => z.Zone)];
 
-    public async Task<DataCheckResult> VerifyAndRepairAsync(DataLayout layout, DataCheckMode mode, CancellationToken cancellationToken)
+    public Task<DataCheckResult> VerifyAndRepairAsync(DataLayout layout, DataCheckMode mode, CancellationToken cancellationToken) =>
+        VerifyAndRepairAsync(layout, mode, storageClass: null, cancellationToken);
+
+    public async Task<DataCheckResult> VerifyAndRepairAsync(DataLayout layout, DataCheckMode mode, string? storageClass, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(layout);
         var geometry = ShardGeometry.Of(layout);
@@ -26,7 +29,7 @@ public sealed partial class ErasureObjectDataStore : IShardMaintenance
             var scan = mode == DataCheckMode.Full || shards.Any(s => s.Problem is not null);
             for (var round = 0; scan && round < MaxRepairRounds; round++)
             {
-                await OpenRebuildWritersAsync(layout, shards, cancellationToken).ConfigureAwait(false);
+                await OpenRebuildWritersAsync(layout, storageClass, shards, cancellationToken).ConfigureAwait(false);
                 var (corrupt, lost) = await ScanStripesAsync(layout, geometry, shards, cancellationToken).ConfigureAwait(false);
                 corruptBlocks += corrupt;
                 if (lost)
@@ -114,14 +117,17 @@ public sealed partial class ErasureObjectDataStore : IShardMaintenance
         shard.Reader = reader;
     }
 
-    /// <summary>Starts a temporary shard in its zone for every shard to rebuild; a zone that refuses stays degraded.</summary>
-    private async Task OpenRebuildWritersAsync(DataLayout layout, RepairShard[] shards, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a temporary shard in its zone for every shard to rebuild, created with the data's storage
+    /// class as a write creates it (a Blob zone commits it in the class's access tier); a zone that refuses stays degraded.
+    /// </summary>
+    private async Task OpenRebuildWritersAsync(DataLayout layout, string? storageClass, RepairShard[] shards, CancellationToken cancellationToken)
     {
         foreach (var shard in shards.Where(NeedsRebuild))
         {
             try
             {
-                shard.Writer = await ZoneOf(layout, shard.Index)!.CreateAsync(new ShardId(layout.DataId, shard.Index), cancellationToken).ConfigureAwait(false);
+                shard.Writer = await ZoneOf(layout, shard.Index)!.CreateAsync(new ShardId(layout.DataId, shard.Index), storageClass, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -18,7 +18,15 @@ public interface IShardMaintenance
     /// rename). A zone that cannot be written leaves its shard unrepaired (reported, retried next
     /// time). Never throws for bad or missing shards; memory is one stripe of all shards.
     /// </summary>
-    Task<DataCheckResult> VerifyAndRepairAsync(DataLayout layout, DataCheckMode mode, CancellationToken cancellationToken);
+    Task<DataCheckResult> VerifyAndRepairAsync(DataLayout layout, DataCheckMode mode, CancellationToken cancellationToken) =>
+        VerifyAndRepairAsync(layout, mode, storageClass: null, cancellationToken);
+
+    /// <summary>
+    /// As above, with the data's S3 storage class (the layout does not record it): a rebuilt shard
+    /// is created with it, as a write creates its shards, so a Blob zone gives it the class's access
+    /// tier. Null: the zone's default, as for data of unknown class.
+    /// </summary>
+    Task<DataCheckResult> VerifyAndRepairAsync(DataLayout layout, DataCheckMode mode, string? storageClass, CancellationToken cancellationToken);
 
     /// <summary>Every shard file of the zone (committed and temporary); throws when the zone is unavailable.</summary>
     IAsyncEnumerable<ShardEntry> ListShardsAsync(string zone, CancellationToken cancellationToken);

@@ -7,7 +7,7 @@ public sealed partial class TableObjectIndex
 {
     /// <summary>Columns a data scan reads from part ("p") and version ("v") rows.</summary>
     private static readonly string[] DataRowColumns =
-        ["RowKey", "Key", "VersionId", "UploadId", "PartNumber", "Size", EntityMapping.DeleteMarkerColumn, .. EntityMapping.DataLayoutColumns];
+        ["RowKey", "Key", "VersionId", "UploadId", "PartNumber", "Size", "StorageClass", EntityMapping.DeleteMarkerColumn, .. EntityMapping.DataLayoutColumns];
 
     public async Task<DataRowPage> ListDataRowsAsync(string bucket, string? after, int maxRows, CancellationToken cancellationToken)
     {
@@ -75,6 +75,9 @@ internal static partial class EntityMapping
         if (IsDeleteMarker(entity))
             return null;
         return new DataRow(DataRowKind.Version, bucket, entity.GetString("Key") ?? "",
-            entity.GetString("VersionId") ?? "null", entity.GetInt64("Size") ?? 0, ReadChunked(entity, "DataLayout"), entity.RowKey);
+            entity.GetString("VersionId") ?? "null", entity.GetInt64("Size") ?? 0, ReadChunked(entity, "DataLayout"), entity.RowKey)
+        {
+            StorageClass = entity.GetString("StorageClass") ?? "STANDARD",
+        };
     }
 }
