@@ -10,7 +10,18 @@ public interface IRequestAuthenticator
 {
     /// <returns>The authenticated caller; <see cref="AuthenticatedRequest.Anonymous"/> when the request carries no credentials.</returns>
     ValueTask<AuthenticatedRequest> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Verifies the signature of a browser upload form (POST policy): the HMAC of the base64 policy with the
+    /// SigV4 signing key of the credential's secret. Returns who signed; throws on refusal.
+    /// </summary>
+    ValueTask<CallerIdentity> AuthenticatePostPolicyAsync(PostPolicySignature form, CancellationToken cancellationToken);
 }
+
+/// <param name="Credential">The form's x-amz-credential (<c>key/yyyyMMdd/region/s3/aws4_request</c>).</param>
+/// <param name="Policy">The form's policy field, base64 as sent (what was signed).</param>
+/// <param name="Signature">The form's x-amz-signature, hex.</param>
+public sealed record PostPolicySignature(string Credential, string Policy, string Signature);
 
 /// <param name="AccessKey">The access key id, or null for an anonymous request.</param>
 /// <param name="Body">

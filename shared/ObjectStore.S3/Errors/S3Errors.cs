@@ -57,6 +57,12 @@ public static class S3Errors
     public static readonly S3ErrorCode EntityAlreadyExists = new("EntityAlreadyExists", 409, "The request was rejected because it attempted to create a resource that already exists.");
     public static readonly S3ErrorCode MalformedPolicyDocument = new("MalformedPolicyDocument", 400, "The policy document is malformed.");
     public static readonly S3ErrorCode LimitExceeded = new("LimitExceeded", 409, "The request was rejected because it attempted to create resources beyond the current limits.");
+    public static readonly S3ErrorCode MalformedPOSTRequest = new("MalformedPOSTRequest", 400, "The body of your POST request is not well-formed multipart/form-data.");
+    public static readonly S3ErrorCode MaxPostPreDataLengthExceeded = new("MaxPostPreDataLengthExceededError", 400, "Your POST request fields preceding the upload file were too large.");
+    public static readonly S3ErrorCode InvalidPolicyDocument = new("InvalidPolicyDocument", 400, "The content of the form does not meet the conditions specified in the policy document.");
+    public static readonly S3ErrorCode NoSuchCORSConfiguration = new("NoSuchCORSConfiguration", 404, "The CORS configuration does not exist");
+    public static readonly S3ErrorCode CorsForbidden = new("AccessForbidden", 403, "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.");
+    public static readonly S3ErrorCode CorsBadRequest = new("BadRequest", 400, "Insufficient information. Origin request header needed.");
     public static readonly S3ErrorCode InternalError = new("InternalError", 500, "We encountered an internal error. Please try again.");
 
     public static S3Exception Error(S3ErrorCode code, string? message = null, string? resource = null) => new(code, message, resource);

@@ -4,7 +4,7 @@ namespace ObjectStore.S3;
 
 public sealed partial class S3RequestHandler
 {
-    /// <summary>Access control log events: ids 1100-1119. Never a secret; the caller by user name.</summary>
+    /// <summary>Access control log events: ids 1100-1139 (1120-1139: CORS and browser uploads). Never a secret; the caller by user name.</summary>
     private static partial class Log
     {
         [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Request {RequestId}: {Caller} may not {Action} on {Resource}")]
@@ -15,5 +15,8 @@ public sealed partial class S3RequestHandler
 
         [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Bucket {Bucket}: public access block {Block}")]
         public static partial void PublicAccessBlockChanged(ILogger logger, string bucket, string block);
+
+        [LoggerMessage(EventId = 1120, Level = LogLevel.Information, Message = "Bucket {Bucket}: CORS configuration set with {Rules} rules (0: deleted)")]
+        public static partial void CorsChanged(ILogger logger, string bucket, int rules);
     }
 }

@@ -17,11 +17,12 @@ public sealed partial class S3RequestHandler
     /// what its identity policies or the bucket policy allow, unless either denies; anonymous callers only
     /// what the bucket policy grants to "*", and nothing of a public policy when RestrictPublicBuckets is on.
     /// A copy also needs s3:GetObject on its source. DeleteObjects authorizes each key on its own.
+    /// PostObject is authorized once its form is read (the key and the signer are in it).
     /// </summary>
     private async Task AuthorizeAsync(S3Call call, S3Operation operation)
     {
-        if (call.Caller.Kind == PrincipalKind.Root || operation == S3Operation.DeleteObjects)
-            return;
+        if (call.Caller.Kind == PrincipalKind.Root || operation is S3Operation.DeleteObjects or S3Operation.PostObject)
+            return; // PostObject: the signer and the key are in the form, authorized by PostObjectAsync
         var versionId = call.QueryValue("versionId");
         if (S3Actions.For(operation, versionId is not null) is not var (action, scope))
             return; // nothing to authorize (a CORS preflight carries no credentials)

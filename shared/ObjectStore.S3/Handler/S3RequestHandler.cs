@@ -86,6 +86,7 @@ public sealed partial class S3RequestHandler
         var request = call.Request;
         call.Resource = S3Addressing.Resolve(request.Host.Value, RawTarget(call.Context), _options.BaseDomain);
         call.Query = request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
+        await PrepareCorsAsync(call); // before authentication: refusals carry the CORS headers too
 
         var auth = await _authenticator.AuthenticateAsync(request, call.Aborted);
         if (!auth.IsAnonymous && auth.Caller is null)
@@ -134,6 +135,7 @@ public sealed partial class S3RequestHandler
         S3Operation.ListObjects => ListObjectsAsync(call, v2: false),
         S3Operation.ListObjectsV2 => ListObjectsAsync(call, v2: true),
         S3Operation.PutObject => PutObjectAsync(call),
+        S3Operation.PostObject => PostObjectAsync(call),
         S3Operation.CopyObject => CopyObjectAsync(call),
         S3Operation.GetObject => GetObjectAsync(call),
         S3Operation.HeadObject => GetObjectAsync(call),
@@ -160,6 +162,10 @@ public sealed partial class S3RequestHandler
         S3Operation.GetPublicAccessBlock => GetPublicAccessBlockAsync(call),
         S3Operation.PutPublicAccessBlock => PutPublicAccessBlockAsync(call),
         S3Operation.DeletePublicAccessBlock => DeletePublicAccessBlockAsync(call),
+        S3Operation.PutBucketCors => PutBucketCorsAsync(call),
+        S3Operation.GetBucketCors => GetBucketCorsAsync(call),
+        S3Operation.DeleteBucketCors => DeleteBucketCorsAsync(call),
+        S3Operation.CorsPreflight => CorsPreflightAsync(call),
         _ => throw new S3Exception(S3Errors.NotImplemented, $"The operation {operation} is not implemented.", call.ResourceName),
     };
 

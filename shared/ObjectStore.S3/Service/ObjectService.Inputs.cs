@@ -13,13 +13,16 @@ internal sealed record ObjectAttributes(
     string? StorageClass);
 
 /// <summary>The body of a PutObject and what to verify it against.</summary>
-/// <param name="Length">The declared payload length.</param>
+/// <param name="Length">The declared payload length, or <see cref="UnknownLength"/> when only the stream's end tells (a POST form's file).</param>
 /// <param name="ExpectedMd5">The decoded Content-MD5, if sent.</param>
 /// <param name="Checksum">
 /// Called once the body has been read to its end: the verified flexible checksum (algorithm, base64
 /// value) to store, or null. Throws an S3 exception when the checksum does not match.
 /// </param>
-internal sealed record ObjectBody(Stream Stream, long Length, byte[]? ExpectedMd5, Func<(string Algorithm, string Value)?>? Checksum);
+internal sealed record ObjectBody(Stream Stream, long Length, byte[]? ExpectedMd5, Func<(string Algorithm, string Value)?>? Checksum)
+{
+    public const long UnknownLength = -1;
+}
 
 /// <summary>A CopyObject: the (already condition-checked) source and what the destination gets.</summary>
 /// <param name="ReplaceMetadata">x-amz-metadata-directive: REPLACE (use <paramref name="Attributes"/> headers and metadata).</param>

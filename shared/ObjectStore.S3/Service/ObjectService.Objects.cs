@@ -11,8 +11,10 @@ internal sealed partial class ObjectService
     /// <summary>
     /// Stores a new object version: writes the data, verifies length and digests, commits the record
     /// under <paramref name="condition"/>, then deletes the data of the version it replaced.
+    /// <paramref name="eventName"/>: the event it records (s3:ObjectCreated:Post for a browser form upload).
     /// </summary>
-    public async Task<ObjectRecord> PutObjectAsync(string bucket, string key, ObjectAttributes attributes, ObjectBody body, WriteCondition condition, CancellationToken cancellationToken)
+    public async Task<ObjectRecord> PutObjectAsync(string bucket, string key, ObjectAttributes attributes, ObjectBody body, WriteCondition condition, CancellationToken cancellationToken,
+        string eventName = EventNames.ObjectCreatedPut)
     {
         var storageClass = ObjectRules.StorageClass(attributes.StorageClass);
         ObjectRules.CheckUserMetadata(attributes.UserMetadata);
@@ -34,7 +36,7 @@ internal sealed partial class ObjectService
             ChecksumValue = checksum?.Value,
             Owner = _options.OwnerId,
         };
-        return await CommitAsync(record, bucketRecord, stored.Layout, condition, EventNames.ObjectCreatedPut, cancellationToken);
+        return await CommitAsync(record, bucketRecord, stored.Layout, condition, eventName, cancellationToken);
     }
 
     /// <summary>
@@ -48,7 +50,7 @@ internal sealed partial class ObjectService
         var stored = await data.WriteAsync(body.Stream, new DataWriteRequest(dataId, storageClass), cancellationToken);
         try
         {
-            if (stored.Length != body.Length)
+            if (body.Length != ObjectBody.UnknownLength && stored.Length != body.Length)
                 throw new S3Exception(S3Errors.IncompleteBody);
             if (body.ExpectedMd5 is { } md5 && !md5.AsSpan().SequenceEqual(stored.Md5))
                 throw new S3Exception(S3Errors.BadDigest);

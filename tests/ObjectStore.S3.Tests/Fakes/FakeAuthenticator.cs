@@ -18,4 +18,7 @@ internal sealed class FakeAuthenticator : IRequestAuthenticator
             Caller = signed ? CallerIdentity.Root("AKTEST") : CallerIdentity.Anonymous,
         });
     }
+
+    public ValueTask<CallerIdentity> AuthenticatePostPolicyAsync(PostPolicySignature form, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(CallerIdentity.Root("AKTEST"));
 }

@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using ObjectStore.Index;
+using ObjectStore.Index.Events;
+using ObjectStore.S3.Auth;
+using ObjectStore.S3.Browser;
+using ObjectStore.S3.Errors;
+using ObjectStore.S3.Protocol;
+using ObjectStore.S3.Service;
+using ObjectStore.S3.Xml;
+
+namespace ObjectStore.S3;
+
+/// <summary>
+/// PostObject: a browser form upload (<c>POST /bucket</c>, multipart/form-data). The form's fields come
+/// first and are read whole (capped); the file is streamed into the data store. Authentication is the
+/// form's SigV4 policy signature, authorization the signer's s3:PutObject on the resulting key.
+/// </summary>
+public sealed partial class S3RequestHandler
+{
+    private static readonly string[] CannedAcls =
+        ["private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control"];
+
+    /// <summary>Bytes of a refused upload read (and dropped) before answering, so a browser still sees the error.</summary>
+    private const long PostDrainLimit = 64L * 1024 * 1024;
+
+    private async Task PostObjectAsync(S3Call call)
+    {
+        if (!PostForm.TryGetBoundary(call.Request.ContentType, out var boundary))
+            throw new S3Exception(S3Errors.PreconditionFailed, resource: call.ResourceName)
+            {
+                Details = new Dictionary<string, string> { ["Condition"] = "Bucket POST must be of the enclosure-type multipart/form-data" },
+            };
+        var form = await PostForm.ReadAsync(call.Body!, boundary, call.Aborted);
+        var key = form.Field("key") ?? throw MissingField("key");
+        if (form.File is not PostFileStream file)
+            throw new S3Exception(S3Errors.InvalidArgument, "POST requires exactly one file upload per request.", call.ResourceName)
+            {
+                Details = new Dictionary<string, string> { ["ArgumentName"] = "file", ["ArgumentValue"] = "0" },
+            };
+        key = key.Replace("${filename}", form.FileName ?? "", StringComparison.Ordinal);
+        if (key.Length == 0)
+            throw new S3Exception(S3Errors.InvalidArgument, "User key must have a length greater than 0.", call.ResourceName)
+            {
+                Details = new Dictionary<string, string> { ["ArgumentName"] = "key" },
+            };
+        S3Addressing.ValidateKey(key);
+        call.Resource = call.Resource with { Key = key };
+        var fields = new Dictionary<string, string>(form.Fields, StringComparer.Ordinal) { ["key"] = key };
+
+        var policy = await AuthenticatePostAsync(call, form);
+        if (EventRequestContext.Current is { } context && call.Caller.AccessKey is { } signer)
+            EventRequestContext.Current = context with { PrincipalId = signer }; // set here: an async local set in a callee does not flow back
+        if (policy is not null)
+        {
+            if (policy.Check(fields, call.Bucket, _time.GetUtcNow()) is { } refusal)
+                throw new S3Exception(S3Errors.AccessDenied, refusal, call.ResourceName);
+            if (policy.ContentLengthRange is { } range)
+                (file.MinLength, file.MaxLength) = range;
+        }
+        file.MaxLength = Math.Min(file.MaxLength, _options.MaxSinglePutSize);
+        await RequireAsync(call, "s3:PutObject", call.Bucket, key, null, call.Aborted);
+
+        ObjectRecord record;
+        try
+        {
+            record = await _service.PutObjectAsync(call.Bucket, key, PostAttributes(form), new ObjectBody(file, ObjectBody.UnknownLength, null, null),
+                WriteCondition.None, call.Aborted, EventNames.ObjectCreatedPost);
+        }
+        catch (S3Exception e) when (e.Code == S3Errors.EntityTooLarge)
+        {
+            await DrainAsync(call.Body!, call.Aborted);
+            throw;
+        }
+        await WritePostResponseAsync(call, form, key, record);
+    }
+
+    /// <summary>
+    /// The form's signature, when it has a policy: the signer becomes the caller and the parsed policy is
+    /// returned. Without a policy the upload is anonymous (allowed only by a bucket policy).
+    /// </summary>
+    private async Task<PostPolicy?> AuthenticatePostAsync(S3Call call, PostForm form)
+    {
+        if (form.Field("awsaccesskeyid") is not null || form.Field("signature") is not null)
+            throw new S3Exception(S3Errors.InvalidRequest, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
+        if (form.Field("policy") is not { } encoded)
+            return null;
+
+        var algorithm = form.Field("x-amz-algorithm") ?? throw MissingField("x-amz-algorithm");
+        if (algorithm != SigV4Crypto.Algorithm)
+            throw new S3Exception(S3Errors.InvalidArgument, "Only AWS4-HMAC-SHA256 is supported.")
+            {
+                Details = new Dictionary<string, string> { ["ArgumentName"] = "x-amz-algorithm", ["ArgumentValue"] = algorithm },
+            };
+        var credential = form.Field("x-amz-credential") ?? throw MissingField("x-amz-credential");
+        _ = form.Field("x-amz-date") ?? throw MissingField("x-amz-date");
+        var signature = form.Field("x-amz-signature") ?? throw MissingField("x-amz-signature");
+
+        var caller = await _authenticator.AuthenticatePostPolicyAsync(new PostPolicySignature(credential, encoded, signature), call.Aborted);
+        call.Caller = caller;
+        call.IdentityPolicies = null;
+        if (!PostPolicy.TryParse(encoded, out var policy, out var error))
+            throw new S3Exception(S3Errors.InvalidPolicyDocument, error, call.ResourceName);
+        return policy;
+    }
+
+    private static S3Exception MissingField(string name) =>
+        new(S3Errors.InvalidArgument, $"Bucket POST must contain a field named '{name}'.  If it is specified, please check the order of the fields.")
+        {
+            Details = new Dictionary<string, string> { ["ArgumentName"] = name, ["ArgumentValue"] = "" },
+        };
+
+    /// <summary>Content-Type and the other stored headers, x-amz-meta-*, x-amz-storage-class and tagging (XML) of the form.</summary>
+    private static ObjectAttributes PostAttributes(PostForm form)
+    {
+        var headers = new HeaderDictionary();
+        foreach (var (name, value) in form.Fields)
+        {
+            if (S3RequestHeaders.StoredHeaders.Contains(name, StringComparer.OrdinalIgnoreCase)
+                || name.StartsWith(S3RequestHeaders.MetaPrefix, StringComparison.Ordinal) || name == "x-amz-storage-class")
+                headers[name] = value;
+        }
+        if (form.Field("acl") is { } acl && !CannedAcls.Contains(acl, StringComparer.Ordinal))
+            throw new S3Exception(S3Errors.InvalidArgument) { Details = new Dictionary<string, string> { ["ArgumentName"] = "x-amz-acl", ["ArgumentValue"] = acl } };
+        var attributes = S3RequestHeaders.Attributes(headers);
+        return form.Field("tagging") is { } tagging
+            ? attributes with { Tags = S3XmlRequest.ParseTagging(S3XmlRequest.Parse(Encoding.UTF8.GetBytes(tagging))) }
+            : attributes;
+    }
+
+    /// <summary>
+    /// 303 to success_action_redirect (with bucket, key and etag added to its query) when it is an http(s)
+    /// URL; otherwise success_action_status 200, 201 (a PostResponse document) or 204 (the default).
+    /// </summary>
+    private async Task WritePostResponseAsync(S3Call call, PostForm form, string key, ObjectRecord record)
+    {
+        var response = call.Response;
+        var location = call.Resource.VirtualHosted
+            ? $"{call.Request.Scheme}://{call.Request.Host.Value}/{S3UrlEncoding.Encode(key)}"
+            : $"{call.Request.Scheme}://{call.Request.Host.Value}/{call.Bucket}/{S3UrlEncoding.Encode(key)}";
+        response.Headers.ETag = record.ETag;
+        response.Headers.Location = location;
+        WriteVersionHeader(response, record.VersionId);
+
+        var redirect = form.Field("success_action_redirect") ?? form.Field("redirect");
+        if (redirect is not null && Uri.TryCreate(redirect, UriKind.Absolute, out var target) && (target.Scheme == Uri.UriSchemeHttp || target.Scheme == Uri.UriSchemeHttps))
+        {
+            response.StatusCode = StatusCodes.Status303SeeOther;
+            response.Headers.Location = QueryHelpers.AddQueryString(redirect,
+                new KeyValuePair<string, string?>[] { new("bucket", call.Bucket), new("key", key), new("etag", record.ETag) });
+            response.ContentLength = 0;
+            return;
+        }
+
+        switch (form.Field("success_action_status"))
+        {
+            case "200":
+                response.StatusCode = StatusCodes.Status200OK;
+                response.ContentLength = 0;
+                break;
+            case "201":
+                response.StatusCode = StatusCodes.Status201Created;
+                response.ContentType = "application/xml";
+                await S3XmlResponses.WritePostResponseAsync(response.Body, location, call.Bucket, key, record.ETag);
+                break;
+            default:
+                response.StatusCode = StatusCodes.Status204NoContent;
+                break;
+        }
+    }
+
+    /// <summary>Reads what is left of a refused upload (up to a cap), so the client is not cut off mid-send.</summary>
+    private static async Task DrainAsync(Stream body, CancellationToken cancellationToken)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            long total = 0;
+            int read;
+            while (total < PostDrainLimit && (read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+                total += read;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            // The client's body is broken anyway: the error still goes out.
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}
