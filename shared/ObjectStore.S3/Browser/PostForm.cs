@@ -58,7 +58,7 @@ internal sealed class PostForm
             while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
             {
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                    || !disposition.IsFormDisposition())
+                    || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
                     throw Malformed();
                 var name = HeaderUtilities.RemoveQuotes(disposition.Name).ToString().ToLowerInvariant();
                 if (name == "file")
