@@ -88,7 +88,11 @@ public sealed partial class S3RequestHandler
         call.Query = request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
         await PrepareCorsAsync(call); // before authentication: refusals carry the CORS headers too
 
-        var auth = await _authenticator.AuthenticateAsync(request, call.Aborted);
+        // A CORS preflight is never signed, and its query string is the actual request's (a presigned URL's
+        // signature covers that request's method, not OPTIONS): it is answered without authentication.
+        var auth = HttpMethods.IsOptions(request.Method)
+            ? new AuthenticatedRequest(null, request.Body, request.ContentLength, new Dictionary<string, string>())
+            : await _authenticator.AuthenticateAsync(request, call.Aborted);
         if (!auth.IsAnonymous && auth.Caller is null)
             throw new S3Exception(S3Errors.AccessDenied, resource: call.ResourceName); // fail closed
         call.Auth = auth;
