@@ -40,6 +40,9 @@ param accountId string = '000000000000'
 @allowed([ 'new-buckets', 'enforce', 'off' ])
 @description('Server-wide public access block: new buckets start blocked, every bucket is blocked, or neither.')
 param publicAccessBlock string = 'new-buckets'
+@allowed([ 'off', 'AES256' ])
+@description('Server-wide default encryption of new objects in buckets without their own (SSE-S3 when AES256); off by default, see docs/encryption.md.')
+param defaultEncryption string = 'off'
 
 @description('Region name the gateway signs and checks (SigV4).')
 param s3Region string = 'us-east-1'
@@ -212,6 +215,7 @@ var objectStoreSettings = {
   OBJECTSTORE_PUBLIC_ACCESS_BLOCK: publicAccessBlock
   // The one setting of storage-class profiles: STANDARD's, then any others over the built-in defaults.
   OBJECTSTORE_STORAGE_CLASSES: empty(storageClassProfiles) ? 'STANDARD=${erasureProfile}' : 'STANDARD=${erasureProfile},${storageClassProfiles}'
+  OBJECTSTORE_DEFAULT_ENCRYPTION: defaultEncryption
   OBJECTSTORE_LIFECYCLE_DAY: '1.00:00:00'
   OBJECTSTORE_LIFECYCLE_BATCH: '250'
   // A pass stops (keeping its cursors) well inside the Flex Consumption 30-minute default timeout.

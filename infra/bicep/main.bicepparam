@@ -18,6 +18,7 @@ param s3SecretKey = readEnvironmentVariable('OBJECTSTORE_SECRET_KEY')
 param masterKey = readEnvironmentVariable('OBJECTSTORE_MASTER_KEY')
 param accountId = '000000000000'
 param publicAccessBlock = 'new-buckets'
+param defaultEncryption = 'off'
 param s3Region = 'us-east-1'
 param tablePrefix = 'objectstore'
 param lifecycleSchedule = '0 0 * * * *'

@@ -56,6 +56,7 @@ internal static class CoreRegistrations
             options.BaseDomain = settings.BaseDomain;
             options.AccountId = settings.AccountId;
             options.PublicAccessBlock = settings.PublicAccessBlock;
+            options.DefaultEncryption = settings.DefaultEncryption;
         });
         return services.AddS3Protocol();
     }

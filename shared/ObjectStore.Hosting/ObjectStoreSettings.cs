@@ -28,6 +28,7 @@ public sealed record ObjectStoreSettings
     public const string PreviousMasterKeysSetting = "OBJECTSTORE_MASTER_KEY_PREVIOUS";
     public const string AccountIdSetting = "OBJECTSTORE_ACCOUNT_ID";
     public const string PublicAccessBlockSetting = "OBJECTSTORE_PUBLIC_ACCESS_BLOCK";
+    public const string DefaultEncryptionSetting = "OBJECTSTORE_DEFAULT_ENCRYPTION";
 
     public const string DefaultAccessKey = "objectstore";
     public const string DefaultSecretKey = "objectstore-secret";
@@ -63,6 +64,8 @@ public sealed record ObjectStoreSettings
     public required string AccountId { get; init; }
     /// <summary>"new-buckets" (default), "enforce" or "off": see <see cref="S3.Access.PublicAccessBlockMode"/>.</summary>
     public required S3.Access.PublicAccessBlockMode PublicAccessBlock { get; init; }
+    /// <summary>"off" (default) or "AES256": SSE-S3 for new objects in buckets without their own default encryption.</summary>
+    public required bool DefaultEncryption { get; init; }
     public required string LifecycleSchedule { get; init; }
     public required string RepairSchedule { get; init; }
     /// <summary>The events queue (its poison queue is "&lt;name&gt;-poison").</summary>
@@ -100,6 +103,12 @@ public sealed record ObjectStoreSettings
                 "enforce" => S3.Access.PublicAccessBlockMode.Enforce,
                 "off" => S3.Access.PublicAccessBlockMode.Off,
                 var other => throw new InvalidOperationException($"{PublicAccessBlockSetting} must be new-buckets, enforce or off, not '{other}'."),
+            },
+            DefaultEncryption = Get(DefaultEncryptionSetting, "off").ToUpperInvariant() switch
+            {
+                "OFF" => false,
+                "AES256" => true,
+                var other => throw new InvalidOperationException($"{DefaultEncryptionSetting} must be off or AES256, not '{other}'."),
             },
             LifecycleSchedule = Get(BackgroundSchedules.LifecycleScheduleSetting, BackgroundSchedules.DefaultLifecycleSchedule),
             RepairSchedule = Get(BackgroundSchedules.RepairScheduleSetting, BackgroundSchedules.DefaultRepairSchedule),

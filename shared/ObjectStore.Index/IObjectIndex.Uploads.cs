@@ -73,6 +73,8 @@ public sealed record UploadRecord(
     /// <summary>x-amz-checksum-type at initiation (COMPOSITE or FULL_OBJECT), or null.</summary>
     public string? ChecksumType { get; init; }
     public string Owner { get; init; } = "";
+    /// <summary>Encryption chosen at initiation (every part is encrypted under it; the object inherits it); null when none.</summary>
+    public string? Encryption { get; init; }
     public string? ConcurrencyToken { get; init; }
 }
 

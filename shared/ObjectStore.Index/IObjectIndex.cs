@@ -60,7 +60,7 @@ public partial interface IObjectIndex
     /// <summary>
     /// Replaces one version's data placement or restore state (a lifecycle transition, a restore):
     /// <paramref name="change"/> gets the stored record and returns the new one (only StorageClass,
-    /// DataLayout, RestoreExpiry and RestoreLayout may differ). Conditional: the version's row must
+    /// DataLayout, RestoreExpiry, RestoreLayout and Encryption (a master-key re-wrap) may differ). Conditional: the version's row must
     /// still hold <paramref name="expectedDataLayout"/> and <paramref name="expectedRestoreLayout"/>, and
     /// the key's current row must be unchanged since it was read, else ConditionFailed (a concurrent
     /// write wins). NotFound when the version is gone. A <paramref name="change"/> that returns the very
@@ -160,6 +160,12 @@ public sealed record ObjectRecord(
     public DateTimeOffset? RestoreRequestedAt { get; init; }
     /// <summary>The days that pending restore asked for.</summary>
     public int? RestoreDays { get; init; }
+    /// <summary>
+    /// Encryption at rest of the version's data (algorithm, context id, wrapped data key or customer key
+    /// MD5, format version) as one opaque string the S3 layer writes and reads; null when not encrypted
+    /// (every record written before encryption existed). See docs/encryption.md.
+    /// </summary>
+    public string? Encryption { get; init; }
     public string? ConcurrencyToken { get; init; }
 }
 

@@ -29,6 +29,12 @@ public sealed class S3Options
     /// <summary>How the server-wide public access block applies (default: new buckets start fully blocked).</summary>
     public Access.PublicAccessBlockMode PublicAccessBlock { get; set; } = Access.PublicAccessBlockMode.NewBuckets;
 
+    /// <summary>
+    /// Server-wide default encryption of new objects in buckets without their own encryption
+    /// configuration: false (OBJECTSTORE_DEFAULT_ENCRYPTION=off) or true (AES256, SSE-S3).
+    /// </summary>
+    public bool DefaultEncryption { get; set; }
+
     /// <summary>Returns the first problem with these settings, or null.</summary>
     public string? Validate()
     {

@@ -37,7 +37,10 @@ public static class S3ServiceCollectionExtensions
             sp.GetRequiredService<IOptions<S3Options>>(),
             sp.GetRequiredService<IOptions<LifecycleOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<ObjectService>>()));
+            sp.GetRequiredService<ILogger<ObjectService>>())
+        {
+            MasterKeys = sp.GetService<Encryption.MasterKeyRing>(),
+        });
         services.TryAddSingleton(sp => new AdminApi(sp.GetServices<AdminRoute>(), sp.GetServices<AdminAccessKey>().Select(k => k.AccessKey)));
         services.TryAddSingleton<ILifecycleActions>(sp => sp.GetRequiredService<ObjectService>());
         services.TryAddSingleton(sp => new S3RequestHandler(

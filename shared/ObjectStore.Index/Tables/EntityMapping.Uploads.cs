@@ -14,7 +14,7 @@ internal static partial class EntityMapping
 
     /// <summary>What an upload listing reads: everything but headers, user metadata and tags.</summary>
     public static readonly string[] UploadListingColumns =
-        ["RowKey", "Key", "UploadId", "Initiated", "StorageClass", "State", "StateChanged", "CompletingETag", "Owner", "ChecksumAlgorithm", "ChecksumType"];
+        ["RowKey", "Key", "UploadId", "Initiated", "StorageClass", "State", "StateChanged", "CompletingETag", "Owner", "ChecksumAlgorithm", "ChecksumType", "Encryption"];
 
     public static string UploadRowKey(string token, string uploadId) => UploadRowPrefix + token + VersionSeparator + uploadId;
 
@@ -43,6 +43,7 @@ internal static partial class EntityMapping
         if (upload.CompletingETag is not null) entity["CompletingETag"] = upload.CompletingETag;
         if (upload.ChecksumAlgorithm is not null) entity["ChecksumAlgorithm"] = upload.ChecksumAlgorithm;
         if (upload.ChecksumType is not null) entity["ChecksumType"] = upload.ChecksumType;
+        if (upload.Encryption is not null) entity["Encryption"] = upload.Encryption;
         return entity;
     }
 
@@ -63,6 +64,7 @@ internal static partial class EntityMapping
             ChecksumAlgorithm = entity.GetString("ChecksumAlgorithm"),
             ChecksumType = entity.GetString("ChecksumType"),
             Owner = entity.GetString("Owner") ?? "",
+            Encryption = entity.GetString("Encryption"),
             ConcurrencyToken = entity.ETag.ToString(),
         };
 

@@ -35,7 +35,7 @@ internal static partial class EntityMapping
 
     /// <summary>What a listing reads: everything but headers, user metadata and tags.</summary>
     public static readonly string[] ListingColumns =
-        ["RowKey", "Key", "VersionId", "Size", "ETag", "LastModified", "StorageClass", "Owner", "ChecksumAlgorithm", "ChecksumValue", DeleteMarkerColumn, "RestoreExpiry", "RestoreLayout", "RestoreRequestedAt", "RestoreDays", .. DataLayoutColumns];
+        ["RowKey", "Key", "VersionId", "Size", "ETag", "LastModified", "StorageClass", "Owner", "ChecksumAlgorithm", "ChecksumValue", DeleteMarkerColumn, "RestoreExpiry", "RestoreLayout", "RestoreRequestedAt", "RestoreDays", "Encryption", .. DataLayoutColumns];
 
     public static string ObjectRowKey(string token) => ObjectRowPrefix + token;
 
@@ -75,6 +75,7 @@ internal static partial class EntityMapping
         if (record.RestoreLayout is not null) entity["RestoreLayout"] = record.RestoreLayout;
         if (record.RestoreRequestedAt is { } restoreRequestedAt) entity["RestoreRequestedAt"] = restoreRequestedAt;
         if (record.RestoreDays is { } restoreDays) entity["RestoreDays"] = restoreDays;
+        if (record.Encryption is not null) entity["Encryption"] = record.Encryption;
         WriteChunked(entity, "DataLayout", record.DataLayout);
         return entity;
     }
@@ -101,6 +102,7 @@ internal static partial class EntityMapping
             RestoreLayout = entity.GetString("RestoreLayout"),
             RestoreRequestedAt = entity.GetDateTimeOffset("RestoreRequestedAt"),
             RestoreDays = entity.GetInt32("RestoreDays"),
+            Encryption = entity.GetString("Encryption"),
             ConcurrencyToken = entity.ETag.ToString(),
         };
 

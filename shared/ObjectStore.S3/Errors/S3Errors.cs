@@ -63,6 +63,8 @@ public static class S3Errors
     public static readonly S3ErrorCode NoSuchCORSConfiguration = new("NoSuchCORSConfiguration", 404, "The CORS configuration does not exist");
     public static readonly S3ErrorCode CorsForbidden = new("AccessForbidden", 403, "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.");
     public static readonly S3ErrorCode CorsBadRequest = new("BadRequest", 400, "Insufficient information. Origin request header needed.");
+    public static readonly S3ErrorCode InvalidEncryptionAlgorithmError = new("InvalidEncryptionAlgorithmError", 400, "The encryption request you specified is not valid. The valid value is AES256.");
+    public static readonly S3ErrorCode ServerSideEncryptionConfigurationNotFoundError = new("ServerSideEncryptionConfigurationNotFoundError", 404, "The server side encryption configuration was not found");
     public static readonly S3ErrorCode InternalError = new("InternalError", 500, "We encountered an internal error. Please try again.");
 
     public static S3Exception Error(S3ErrorCode code, string? message = null, string? resource = null) => new(code, message, resource);

@@ -14,15 +14,17 @@ public sealed partial class S3RequestHandler
         var replaceMetadata = S3RequestHeaders.IsReplace(headers, "x-amz-metadata-directive");
         var replaceTags = S3RequestHeaders.IsReplace(headers, "x-amz-tagging-directive");
         var condition = S3RequestHeaders.WriteCondition(headers);
-        var attributes = S3RequestHeaders.Attributes(headers);
+        var attributes = S3RequestHeaders.Attributes(headers) with { Encryption = RequestedEncryption(call) };
+        var sourceCustomerKey = CustomerKey(call, CopySourceCustomerPrefix);
 
         var source = await GetCopySourceAsync(call, sourceBucket, sourceKey, sourceVersion);
         var record = await _service.CopyObjectAsync(
             new CopySpec(source, call.Bucket, call.Key, attributes, replaceMetadata, replaceTags, condition) { SourceVersionNamed = sourceVersion is not null },
-            call.Aborted);
+            sourceCustomerKey, call.Aborted);
         if (sourceVersion is not null || source.VersionId != Index.VersionIds.Null)
             call.Response.Headers["x-amz-copy-source-version-id"] = source.VersionId;
         WriteVersionHeader(call.Response, record.VersionId);
+        WriteEncryptionHeaders(call.Response, record.Encryption);
         await WriteXmlAsync(call, body => S3XmlResponses.WriteCopyObjectResultAsync(body, record.ETag, record.LastModified, record.ChecksumAlgorithm, record.ChecksumValue));
     }
 

@@ -28,8 +28,9 @@ public sealed partial class S3RequestHandler
                     "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]", call.ResourceName);
             algorithm = parsed;
         }
-        var upload = await _service.CreateMultipartUploadAsync(call.Bucket, call.Key, S3RequestHeaders.Attributes(headers),
+        var upload = await _service.CreateMultipartUploadAsync(call.Bucket, call.Key, S3RequestHeaders.Attributes(headers) with { Encryption = RequestedEncryption(call) },
             algorithm, call.Header("x-amz-checksum-type"), call.Aborted);
+        WriteEncryptionHeaders(call.Response, upload.Encryption);
         if (upload.ChecksumAlgorithm is not null)
         {
             call.Response.Headers["x-amz-checksum-algorithm"] = upload.ChecksumAlgorithm;
@@ -50,10 +51,12 @@ public sealed partial class S3RequestHandler
             throw new S3Exception(S3Errors.InvalidRequest,
                 $"Checksum Type mismatch occurred, expected checksum Type: {expected.Name().ToLowerInvariant()}, actual checksum Type: {sent.Algorithm.Name().ToLowerInvariant()}", call.ResourceName);
 
+        var customerKey = CustomerKey(call, CustomerPrefix);
         var body = OpenVerifiedBody(call, verifyMd5Here: false, computeIfAbsent: uploadAlgorithm);
         var part = await _service.UploadPartAsync(upload, partNumber,
-            new ObjectBody(body.Stream, length, ContentMd5.FromHeaders(call.Request.Headers), body.Checksum), call.Aborted);
+            new ObjectBody(body.Stream, length, ContentMd5.FromHeaders(call.Request.Headers), body.Checksum), customerKey, call.Aborted);
         call.Response.Headers.ETag = part.ETag;
+        WriteEncryptionHeaders(call.Response, upload.Encryption);
         if (part.ChecksumAlgorithm is { } algorithm && part.ChecksumValue is { } value)
             call.Response.Headers["x-amz-checksum-" + algorithm.ToLowerInvariant()] = value;
         call.Response.ContentLength = 0;
@@ -67,9 +70,11 @@ public sealed partial class S3RequestHandler
         var source = await GetCopySourceAsync(call, sourceBucket, sourceKey, sourceVersion);
         var (offset, length) = CopySourceRange(call.Header("x-amz-copy-source-range"), source.Size);
 
-        var part = await _service.UploadPartCopyAsync(upload, partNumber, source, offset, length, call.Aborted);
+        var part = await _service.UploadPartCopyAsync(upload, partNumber, source, offset, length,
+            CustomerKey(call, CopySourceCustomerPrefix), CustomerKey(call, CustomerPrefix), call.Aborted);
         if (sourceVersion is not null)
             call.Response.Headers["x-amz-copy-source-version-id"] = sourceVersion;
+        WriteEncryptionHeaders(call.Response, upload.Encryption);
         await WriteXmlAsync(call, body => S3XmlResponses.WriteCopyObjectResultAsync(body, part.ETag, part.LastModified,
             part.ChecksumAlgorithm, part.ChecksumValue, root: "CopyPartResult"));
     }
@@ -117,6 +122,7 @@ public sealed partial class S3RequestHandler
         if (record.ChecksumAlgorithm is { } alg && record.ChecksumValue is { } checksum)
             call.Response.Headers["x-amz-checksum-" + alg.ToLowerInvariant()] = checksum;
         WriteVersionHeader(call.Response, record.VersionId);
+        WriteEncryptionHeaders(call.Response, record.Encryption);
         await WriteXmlAsync(call, body => S3XmlResponses.WriteCompleteMultipartUploadAsync(body, location, record));
     }
 

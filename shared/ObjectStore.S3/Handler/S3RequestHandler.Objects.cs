@@ -32,7 +32,7 @@ public sealed partial class S3RequestHandler
         var length = PayloadLength(call);
         if (length > _options.MaxSinglePutSize)
             throw new S3Exception(S3Errors.EntityTooLarge, resource: call.ResourceName);
-        var attributes = S3RequestHeaders.Attributes(headers);
+        var attributes = S3RequestHeaders.Attributes(headers) with { Encryption = RequestedEncryption(call) };
         var condition = S3RequestHeaders.WriteCondition(headers);
         var body = OpenVerifiedBody(call, verifyMd5Here: false);
 
@@ -43,6 +43,7 @@ public sealed partial class S3RequestHandler
         response.Headers.ETag = record.ETag;
         WriteVersionHeader(response, record.VersionId);
         WriteChecksumHeader(response, record);
+        WriteEncryptionHeaders(response, record.Encryption);
         await WriteLifecycleHeadersAsync(call, record, null, isLatest: true);
         response.ContentLength = 0;
     }
@@ -153,7 +154,24 @@ public sealed partial class S3RequestHandler
         // Archived versions: HEAD answers, GET needs a live restored copy (InvalidObjectState otherwise).
         var readable = call.IsHead ? record : _service.ReadableVersion(record);
         var (offset, length) = range.Kind == RangeKind.Satisfiable ? (range.Offset, range.Length) : (0L, record.Size);
+        // SSE-C: the key must be sent (and be the right one) for HEAD as for GET, before any header goes out.
+        var objectKey = _service.OpenObjectKey(record.Encryption, CustomerKey(call, CustomerPrefix), call.ResourceName);
+        try
+        {
+            await ServeBytesAsync(call, record, readable, range, offset, length, objectKey);
+        }
+        finally
+        {
+            if (objectKey is not null)
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(objectKey);
+        }
+    }
+
+    private async Task ServeBytesAsync(S3Call call, ObjectRecord record, ObjectRecord readable, ByteRange range, long offset, long length, byte[]? objectKey)
+    {
+        var response = call.Response;
         WriteObjectHeaders(call, record);
+        WriteEncryptionHeaders(response, record.Encryption);
         await WriteLifecycleHeadersAsync(call, record, null, isLatest: call.QueryValue("versionId") is null);
         if (range.Kind == RangeKind.Satisfiable)
         {
@@ -169,7 +187,7 @@ public sealed partial class S3RequestHandler
         response.ContentLength = length;
 
         if (call.IsHead) return;
-        await _service.ReadDataAsync(readable, offset, length, response.Body, call.Aborted);
+        await _service.ReadDataAsync(readable, objectKey, offset, length, response.Body, call.Aborted);
     }
 
     /// <summary>GET/HEAD ?partNumber=N: the bytes of that part as a range, and x-amz-mp-parts-count of a multipart object.</summary>

@@ -170,6 +170,9 @@ public sealed partial class S3RequestHandler
         S3Operation.GetBucketCors => GetBucketCorsAsync(call),
         S3Operation.DeleteBucketCors => DeleteBucketCorsAsync(call),
         S3Operation.CorsPreflight => CorsPreflightAsync(call),
+        S3Operation.PutBucketEncryption => PutBucketEncryptionAsync(call),
+        S3Operation.GetBucketEncryption => GetBucketEncryptionAsync(call),
+        S3Operation.DeleteBucketEncryption => DeleteBucketEncryptionAsync(call),
         _ => throw new S3Exception(S3Errors.NotImplemented, $"The operation {operation} is not implemented.", call.ResourceName),
     };
 

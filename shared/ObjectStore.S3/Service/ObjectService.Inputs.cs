@@ -10,7 +10,11 @@ internal sealed record ObjectAttributes(
     IReadOnlyDictionary<string, string> Headers,
     IReadOnlyDictionary<string, string> UserMetadata,
     IReadOnlyList<KeyValuePair<string, string>> Tags,
-    string? StorageClass);
+    string? StorageClass)
+{
+    /// <summary>x-amz-server-side-encryption (SSE-S3) or the SSE-C headers; null: the bucket's (or server's) default.</summary>
+    public Encryption.SseRequest? Encryption { get; init; }
+}
 
 /// <summary>The body of a PutObject and what to verify it against.</summary>
 /// <param name="Length">The declared payload length, or <see cref="UnknownLength"/> when only the stream's end tells (a POST form's file).</param>

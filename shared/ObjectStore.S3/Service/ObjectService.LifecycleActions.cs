@@ -60,18 +60,24 @@ internal sealed partial class ObjectService : ILifecycleActions
         if (version.IsDeleteMarker || !StorageClasses.TransitionTargets.Contains(storageClass) || version.StorageClass == storageClass)
             return LifecycleActionOutcome.Skipped;
 
-        // Stream the stored bytes (not a restored copy) into a new write in the target profile.
+        // Stream the stored bytes (not a restored copy) verbatim into a new write in the target profile:
+        // encrypted data stays sealed (no key needed). Encrypted multipart objects stay where they are.
+        if (StoredBytesOf(version) is not { } storedBytes)
+        {
+            Log.EncryptedMultipartNotMoved(logger, version.Bucket, version.Key, version.VersionId);
+            return LifecycleActionOutcome.Skipped;
+        }
         StoredData stored;
         try
         {
-            stored = await CopyDataAsync(version, 0, version.Size, new DataWriteRequest(NewDataId(), storageClass), null, cancellationToken);
+            stored = (await CopyDataAsync(storedBytes.Read, storedBytes.Length, new DataWriteRequest(NewDataId(), storageClass), null, null, cancellationToken)).Stored;
         }
         catch (DataStoreException)
         {
             return LifecycleActionOutcome.Skipped; // the data went away under a concurrent delete
         }
         var newLayout = stored.Layout.Serialize();
-        if (!MultipartLayout.IsMultipart(version.DataLayout) && version.Size > 0 && ETagOf(stored.Md5) != version.ETag)
+        if (!MultipartLayout.IsMultipart(version.DataLayout) && version.Encryption is null && version.Size > 0 && ETagOf(stored.Md5) != version.ETag)
         {
             await DeleteDataQuietlyAsync(newLayout);
             throw new DataStoreException($"Re-encoding /{version.Bucket}/{version.Key} ({version.VersionId}) read bytes whose MD5 is not its ETag.");

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using ObjectStore.Index;
 using ObjectStore.Index.Events;
+using ObjectStore.S3.Encryption;
 using ObjectStore.S3.Errors;
 using ObjectStore.S3.Integrity;
 using ObjectStore.S3.Protocol;
@@ -34,12 +35,23 @@ internal sealed partial class ObjectService
         ObjectRules.CheckUserMetadata(attributes.UserMetadata);
         var tags = ObjectRules.Tags(attributes.Tags, ObjectRules.MaxObjectTags);
         var type = MultipartChecksumType(checksumAlgorithm, checksumType);
-        await RequireBucketAsync(bucket, cancellationToken);
+        var bucketRecord = await RequireBucketAsync(bucket, cancellationToken);
+        var sse = EffectiveEncryption(attributes.Encryption, bucketRecord);
         var now = time.GetUtcNow();
         for (var attempt = 0; ; attempt++)
         {
-            var upload = new UploadRecord(bucket, key, UploadIds.New(now), now, storageClass)
+            var uploadId = UploadIds.New(now);
+            ObjectEncryption? encryption = null;
+            if (sse is not null)
             {
+                // The upload id is the context: every part's key derives from this record's key.
+                var (record, objectKey) = NewEncryption(sse, uploadId);
+                Zero(objectKey);
+                encryption = record;
+            }
+            var upload = new UploadRecord(bucket, key, uploadId, now, storageClass)
+            {
+                Encryption = encryption?.Serialize(),
                 StateChanged = now,
                 Headers = attributes.Headers,
                 UserMetadata = attributes.UserMetadata,
@@ -81,19 +93,47 @@ internal sealed partial class ObjectService
     }
 
     /// <summary>Stores one part as it streams in and commits its row (replacing a part of the same number).</summary>
-    public async Task<PartRecord> UploadPartAsync(UploadRecord upload, int partNumber, ObjectBody body, CancellationToken cancellationToken)
+    /// <param name="customerKey">The SSE-C key the part request carried: it must be the upload's.</param>
+    public async Task<PartRecord> UploadPartAsync(UploadRecord upload, int partNumber, ObjectBody body, SseCustomerKey? customerKey, CancellationToken cancellationToken)
     {
-        var (_, stored, checksum) = await WriteVerifiedAsync(body, upload.StorageClass, cancellationToken);
-        var part = new PartRecord(upload.Bucket, upload.Key, upload.UploadId, partNumber, stored.Length, ETagOf(stored.Md5), time.GetUtcNow(), stored.Layout.Serialize())
+        var dataId = NewDataId();
+        var (objectKey, partKey) = PartKeysFor(upload, customerKey, dataId);
+        try
         {
-            ChecksumAlgorithm = checksum?.Algorithm,
-            ChecksumValue = checksum?.Value,
-        };
-        return await CommitPartAsync(part, stored.Layout, cancellationToken);
+            var (written, checksum) = await WriteVerifiedAsync(body, dataId, upload.StorageClass, partKey, cancellationToken);
+            var part = new PartRecord(upload.Bucket, upload.Key, upload.UploadId, partNumber, written.Length, ETagOf(written.Md5), time.GetUtcNow(), written.Stored.Layout.Serialize())
+            {
+                ChecksumAlgorithm = checksum?.Algorithm,
+                ChecksumValue = checksum?.Value,
+            };
+            return await CommitPartAsync(part, written.Stored.Layout, cancellationToken);
+        }
+        finally
+        {
+            Zero(objectKey);
+            Zero(partKey);
+        }
+    }
+
+    /// <summary>
+    /// The upload's key and the key of a new part with data id <paramref name="dataId"/>. An SSE-C upload
+    /// takes parts only with its own key (InvalidRequest otherwise, as S3 answers).
+    /// </summary>
+    private (byte[]? ObjectKey, byte[]? PartKey) PartKeysFor(UploadRecord upload, SseCustomerKey? customerKey, string dataId)
+    {
+        var resource = $"/{upload.Bucket}/{upload.Key}";
+        var encryption = ObjectEncryption.Parse(upload.Encryption);
+        if (encryption is { Kind: SseKind.Customer } && customerKey is null)
+            throw new S3Exception(S3Errors.InvalidRequest, "The multipart upload initiate requested encryption. Subsequent part requests must include the appropriate encryption parameters.", resource);
+        if (encryption is { Kind: SseKind.Customer } && customerKey!.KeyMd5 != encryption.Secret)
+            throw new S3Exception(S3Errors.InvalidRequest, "The provided encryption parameters did not match the ones used originally.", resource);
+        var objectKey = OpenObjectKey(upload.Encryption, customerKey, resource);
+        return (objectKey, objectKey is null ? null : DataKeys.PartKey(objectKey, dataId));
     }
 
     /// <summary>UploadPartCopy: bytes [offset, offset + length) of an object become a part (through a bounded pipe).</summary>
-    public async Task<PartRecord> UploadPartCopyAsync(UploadRecord upload, int partNumber, ObjectRecord source, long offset, long length, CancellationToken cancellationToken)
+    public async Task<PartRecord> UploadPartCopyAsync(UploadRecord upload, int partNumber, ObjectRecord source, long offset, long length,
+        SseCustomerKey? sourceKey, SseCustomerKey? customerKey, CancellationToken cancellationToken)
     {
         if (length > _options.MaxSinglePutSize)
             throw new S3Exception(S3Errors.EntityTooLarge);
@@ -101,13 +141,27 @@ internal sealed partial class ObjectService
         Func<Stream, Stream>? tap = null;
         if (ChecksumAlgorithms.TryParse(upload.ChecksumAlgorithm, out var algorithm))
             tap = s => checksum = new ChecksummingStream(s, ChecksumRequest.ComputeOnly(algorithm), null, new Dictionary<string, string>());
-        var stored = await CopyDataAsync(ReadableVersion(source), offset, length, new DataWriteRequest(NewDataId(), upload.StorageClass), tap, cancellationToken);
-        var part = new PartRecord(upload.Bucket, upload.Key, upload.UploadId, partNumber, stored.Length, ETagOf(stored.Md5), time.GetUtcNow(), stored.Layout.Serialize())
+        var readable = ReadableVersion(source);
+        var dataId = NewDataId();
+        var (objectKey, partKey) = PartKeysFor(upload, customerKey, dataId);
+        var readKey = OpenObjectKey(readable.Encryption, sourceKey, $"/{source.Bucket}/{source.Key}");
+        try
         {
-            ChecksumAlgorithm = checksum?.Algorithm?.Name(),
-            ChecksumValue = checksum?.ChecksumBase64,
-        };
-        return await CommitPartAsync(part, stored.Layout, cancellationToken);
+            var written = await CopyDataAsync((s, ct) => ReadDataAsync(readable, readKey, offset, length, s, ct), length,
+                new DataWriteRequest(dataId, upload.StorageClass), partKey, tap, cancellationToken);
+            var part = new PartRecord(upload.Bucket, upload.Key, upload.UploadId, partNumber, written.Length, ETagOf(written.Md5), time.GetUtcNow(), written.Stored.Layout.Serialize())
+            {
+                ChecksumAlgorithm = checksum?.Algorithm?.Name(),
+                ChecksumValue = checksum?.ChecksumBase64,
+            };
+            return await CommitPartAsync(part, written.Stored.Layout, cancellationToken);
+        }
+        finally
+        {
+            Zero(objectKey);
+            Zero(partKey);
+            Zero(readKey);
+        }
     }
 
     /// <summary>
@@ -203,6 +257,7 @@ internal sealed partial class ObjectService
                 ChecksumAlgorithm = checksum?.Algorithm,
                 ChecksumValue = checksum?.Value,
                 Owner = upload.Owner,
+                Encryption = upload.Encryption,
             };
             var bucket = await RequireBucketAsync(upload.Bucket, cancellationToken);
             record = await CommitAsync(record, bucket, written: null, condition, EventNames.ObjectCreatedCompleteMultipartUpload, cancellationToken);

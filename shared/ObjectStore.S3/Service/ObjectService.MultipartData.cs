@@ -13,7 +13,7 @@ internal sealed partial class ObjectService
     /// Streams bytes [offset, offset + length) of a multipart object: walks its part rows from the first part
     /// the range touches (found directly when parts are uniform) and reads each part's touched stripes only.
     /// </summary>
-    private async Task ReadMultipartDataAsync(MultipartLayout layout, long offset, long length, Stream destination, CancellationToken cancellationToken)
+    private async Task ReadMultipartDataAsync(MultipartLayout layout, byte[]? objectKey, long offset, long length, Stream destination, CancellationToken cancellationToken)
     {
         var end = offset + length;
         var index0 = layout.DirectOffsetOf(1) is null ? 0 : (int)(offset / layout.UniformPartSize);
@@ -28,7 +28,16 @@ internal sealed partial class ObjectService
             {
                 var from = Math.Max(offset, position) - position;
                 var to = Math.Min(end, partEnd) - position;
-                await data.ReadAsync(DataLayout.Parse(part.DataLayout), from, to - from, destination, cancellationToken);
+                var partLayout = DataLayout.Parse(part.DataLayout);
+                var partKey = PartKeyOf(objectKey, partLayout);
+                try
+                {
+                    await ReadPieceAsync(partLayout, part.Size, partKey, from, to - from, destination, cancellationToken);
+                }
+                finally
+                {
+                    Zero(partKey);
+                }
             }
             position = partEnd;
             if (position >= end)

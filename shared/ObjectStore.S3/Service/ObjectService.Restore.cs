@@ -66,6 +66,8 @@ internal sealed partial class ObjectService
             var version = await GetObjectAsync(bucket, key, versionId, cancellationToken);
             if (!StorageClasses.IsArchive(version.StorageClass))
                 throw new S3Exception(S3Errors.InvalidObjectState, "Restore is not allowed for the object's current storage class", $"/{bucket}/{key}");
+            if (version.Encryption is not null && MultipartLayout.IsMultipart(version.DataLayout))
+                throw new S3Exception(S3Errors.NotImplemented, "Restoring an encrypted multipart object is not implemented.", $"/{bucket}/{key}");
             var job = new RestoreJob(bucket, key, version.VersionId);
             if (version.RestoreRequestedAt is not null)
             {
@@ -108,10 +110,13 @@ internal sealed partial class ObjectService
         if (await index.GetBucketAsync(job.Bucket, cancellationToken) is not { } bucket)
             return LifecycleActionOutcome.Skipped;
 
+        // The stored bytes move verbatim (encrypted data stays sealed, no key needed).
+        if (StoredBytesOf(version) is not { } storedBytes)
+            return LifecycleActionOutcome.Skipped; // an encrypted multipart object: refused when the restore was asked for
         StoredData stored;
         try
         {
-            stored = await CopyDataAsync(version, 0, version.Size, new DataWriteRequest(NewDataId(), StorageClasses.Standard), null, cancellationToken);
+            stored = (await CopyDataAsync(storedBytes.Read, storedBytes.Length, new DataWriteRequest(NewDataId(), StorageClasses.Standard), null, null, cancellationToken)).Stored;
         }
         catch (S3Exception)
         {

@@ -134,5 +134,8 @@ internal sealed partial class ObjectService(
 
         [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Could not move {Count} committed events of bucket {Bucket} to the events queue; the outbox sweep will")]
         public static partial void PublishFailed(ILogger logger, string bucket, int count, Exception exception);
+
+        [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "Lifecycle transition of /{Bucket}/{Key} ({VersionId}) skipped: an encrypted multipart object's parts cannot be moved verbatim into one piece of data")]
+        public static partial void EncryptedMultipartNotMoved(ILogger logger, string bucket, string key, string versionId);
     }
 }

@@ -1,0 +1,126 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using ObjectStore.S3.Encryption;
+using ObjectStore.S3.Errors;
+using ObjectStore.S3.Service;
+using ObjectStore.S3.Xml;
+
+namespace ObjectStore.S3;
+
+/// <summary>
+/// Encryption headers (x-amz-server-side-encryption, the SSE-C x-amz-server-side-encryption-customer-*
+/// and x-amz-copy-source-server-side-encryption-customer-* headers) and the bucket default encryption
+/// operations. SSE-C is accepted over plain HTTP too (the local host has no TLS); see docs/encryption.md.
+/// </summary>
+public sealed partial class S3RequestHandler
+{
+    private const string SseHeader = "x-amz-server-side-encryption";
+    private const string CustomerPrefix = "x-amz-server-side-encryption-customer-";
+    private const string CopySourceCustomerPrefix = "x-amz-copy-source-server-side-encryption-customer-";
+
+    /// <summary>The encryption a write asks for (null: none named, the bucket's default applies).</summary>
+    private static SseRequest? RequestedEncryption(S3Call call)
+    {
+        var customer = CustomerKey(call, CustomerPrefix);
+        var sse = call.Header(SseHeader)?.Trim();
+        if (sse is null)
+            return customer is null ? null : SseRequest.Customer(customer);
+        if (customer is not null)
+            throw new S3Exception(S3Errors.InvalidArgument, "Server Side Encryption with Customer provided key is incompatible with the encryption method specified", call.ResourceName)
+            {
+                Details = new Dictionary<string, string> { ["ArgumentName"] = SseHeader, ["ArgumentValue"] = sse },
+            };
+        return sse switch
+        {
+            "AES256" => SseRequest.S3,
+            "aws:kms" or "aws:kms:dsse" => throw new S3Exception(S3Errors.NotImplemented, "SSE-KMS is not available on this server; use AES256 (SSE-S3) or SSE-C.", call.ResourceName),
+            _ => throw new S3Exception(S3Errors.InvalidArgument, "The encryption method specified is not supported", call.ResourceName)
+            {
+                Details = new Dictionary<string, string> { ["ArgumentName"] = SseHeader, ["ArgumentValue"] = sse },
+            },
+        };
+    }
+
+    /// <summary>
+    /// The SSE-C key of a request (<paramref name="prefix"/>: the object's headers or the copy source's),
+    /// checked as S3 checks it; null when none of the headers is present.
+    /// </summary>
+    private static SseCustomerKey? CustomerKey(S3Call call, string prefix)
+    {
+        var algorithm = call.Header(prefix + "algorithm")?.Trim();
+        var keyText = call.Header(prefix + "key")?.Trim();
+        var md5Text = call.Header(prefix + "key-MD5")?.Trim();
+        if (algorithm is null && keyText is null && md5Text is null)
+            return null;
+        S3Exception Invalid(string message, string header, string? value) =>
+            new(S3Errors.InvalidArgument, message, call.ResourceName)
+            {
+                Details = new Dictionary<string, string> { ["ArgumentName"] = header, ["ArgumentValue"] = value ?? "null" },
+            };
+        if (algorithm is null)
+            throw Invalid("Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.", prefix + "algorithm", null);
+        if (algorithm != "AES256")
+            throw new S3Exception(S3Errors.InvalidEncryptionAlgorithmError, resource: call.ResourceName)
+            {
+                Details = new Dictionary<string, string> { ["ArgumentName"] = prefix + "algorithm", ["ArgumentValue"] = algorithm },
+            };
+        if (keyText is null)
+            throw Invalid("Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.", prefix + "key", null);
+        if (md5Text is null)
+            throw Invalid("Requests specifying Server Side Encryption with Customer provided keys must provide the client calculated MD5 of the secret key.", prefix + "key-MD5", null);
+        var key = new byte[DataKeys.KeyLength + 1];
+        if (!Convert.TryFromBase64String(keyText, key, out var keyLength) || keyLength != DataKeys.KeyLength)
+            throw Invalid("The secret key was invalid for the specified algorithm.", prefix + "key", null);
+        key = key[..DataKeys.KeyLength];
+        var md5 = new byte[17];
+        var md5Length = 0;
+        if (!Convert.TryFromBase64String(md5Text, md5, out md5Length) || md5Length != 16 || !MD5.HashData(key).AsSpan().SequenceEqual(md5.AsSpan(0, 16)))
+            throw Invalid("The calculated MD5 hash of the key did not match the hash that was provided.", prefix + "key-MD5", null);
+        return new SseCustomerKey(key, Convert.ToBase64String(md5, 0, 16));
+    }
+
+    /// <summary>The encryption response headers of data stored under <paramref name="encryption"/> (as the index keeps it), as S3 sends them.</summary>
+    private static void WriteEncryptionHeaders(HttpResponse response, string? encryption)
+    {
+        switch (ObjectEncryption.Parse(encryption))
+        {
+            case { Kind: SseKind.S3 }:
+                response.Headers[SseHeader] = "AES256";
+                break;
+            case { Kind: SseKind.Customer } customer:
+                response.Headers[CustomerPrefix + "algorithm"] = "AES256";
+                response.Headers[CustomerPrefix + "key-MD5"] = customer.Secret;
+                break;
+        }
+    }
+
+    private async Task PutBucketEncryptionAsync(S3Call call)
+    {
+        var configuration = BucketEncryption.Parse(await S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted));
+        await _service.SetBucketConfigurationAsync(call.Bucket, ObjectService.EncryptionConfigurationName, configuration.ToXml(), call.Aborted);
+        call.Response.StatusCode = StatusCodes.Status200OK;
+        call.Response.ContentLength = 0;
+    }
+
+    private async Task GetBucketEncryptionAsync(S3Call call)
+    {
+        var bucket = await _service.GetBucketAsync(call.Bucket, call.Aborted);
+        if (!bucket.Configuration.TryGetValue(ObjectService.EncryptionConfigurationName, out var xml))
+            throw new S3Exception(S3Errors.ServerSideEncryptionConfigurationNotFoundError, resource: "/" + call.Bucket)
+            {
+                Details = new Dictionary<string, string> { ["BucketName"] = call.Bucket },
+            };
+        var bytes = Encoding.UTF8.GetBytes("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + xml);
+        call.Response.StatusCode = StatusCodes.Status200OK;
+        call.Response.ContentType = "application/xml";
+        call.Response.ContentLength = bytes.Length;
+        await call.Response.Body.WriteAsync(bytes, call.Aborted);
+    }
+
+    private async Task DeleteBucketEncryptionAsync(S3Call call)
+    {
+        await _service.SetBucketConfigurationAsync(call.Bucket, ObjectService.EncryptionConfigurationName, null, call.Aborted);
+        call.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+}
