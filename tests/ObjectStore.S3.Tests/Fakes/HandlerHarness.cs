@@ -35,6 +35,7 @@ internal sealed class HandlerHarness
         services.AddSingleton<IObjectDataStore>(Data);
         services.AddSingleton<ObjectStore.Lifecycle.IRestoreQueue>(Restores);
         services.AddSingleton<IRequestAuthenticator, FakeAuthenticator>();
+        services.AddSingleton(new ObjectStore.S3.Encryption.MasterKeyRing(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         services.Configure<S3Options>(o => { o.BaseDomain = "s3.local"; configure?.Invoke(o); });
         services.AddS3Protocol();
         Handler = services.BuildServiceProvider().GetRequiredService<S3RequestHandler>();
