@@ -22,6 +22,7 @@ internal static partial class AdminRoutes
         });
         services.AddNotifications();
         AddRepair(services);
+        AddEncryption(services);
         return services;
     }
 }

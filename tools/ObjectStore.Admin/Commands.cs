@@ -43,5 +43,12 @@ internal static class Commands
         new("policies", "put", "PUT", "users/{0}/policies/{1}", "Attach or replace a user's inline IAM policy", TakesBody: true),
         new("policies", "get", "GET", "users/{0}/policies/{1}", "Show a user's inline policy"),
         new("policies", "delete", "DELETE", "users/{0}/policies/{1}", "Remove a user's inline policy"),
+        new("master-key", "status", "GET", "master-key/status", "The current master key id and how many secrets and data keys each master key wraps"),
+        new("master-key", "rewrap", "POST", "master-key/rewrap",
+            "Re-wrap every access key secret and data key not under the current master key (no data is rewritten; --batch N per pass)"),
+        new("master-key", "generate", Local, "", "Print a new random master key (base64 of 32 bytes); nothing is sent to the server"),
     ];
+
+    /// <summary>Method of a command answered by this tool itself, without calling the server.</summary>
+    public const string Local = "LOCAL";
 }

@@ -16,6 +16,13 @@ if (!CommandLine.TryParse(args, out var call, out var problem))
     return problem is null ? 0 : 2;
 }
 
+if (call.Method == Commands.Local)
+{
+    // master-key generate: a key for OBJECTSTORE_MASTER_KEY or a key file's first line (docs/encryption.md).
+    Console.WriteLine(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+    return 0;
+}
+
 using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
 using var request = new HttpRequestMessage(new HttpMethod(call.Method), new Uri(endpoint, "/_admin/v1/" + call.Path + call.Query));
 if (call.BodyFile is not null)
