@@ -19,6 +19,7 @@ public sealed class UploadTests(AzuriteFixture azurite)
             ChecksumAlgorithm = "CRC32",
             ChecksumType = "COMPOSITE",
             Owner = "alice",
+            Encryption = "sse1;SSE-C;ctx;bWQ1",
         };
 
     private static PartRecord Part(UploadRecord upload, int number, string etag = "\"p\"", long size = 5) =>

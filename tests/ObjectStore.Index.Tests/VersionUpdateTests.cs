@@ -36,6 +36,26 @@ public sealed class VersionUpdateTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task The_encryption_record_round_trips_through_rows_and_listings_and_an_update_can_rewrap_it()
+    {
+        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var bucket = await ctx.CreateBucketAsync();
+        var put = await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k") with { DataLayout = "layout", Encryption = "sse1;AES256;ctx;old" },
+            WriteCondition.None, BucketVersioning.Enabled, None);
+        var v1 = put.Committed!;
+        Assert.Equal("sse1;AES256;ctx;old", (await ctx.Index.GetObjectAsync(bucket, "k", null, None))!.Encryption);
+        Assert.Equal("sse1;AES256;ctx;old", (await ctx.Index.ListVersionsAsync(new VersionListRequest(bucket, "", null, null, null, 10), None)).Entries.Single().Version.Encryption);
+
+        var rewrapped = await ctx.Index.UpdateVersionAsync(bucket, "k", v1.VersionId, "layout", null, r => r with { Encryption = "sse1;AES256;ctx;new" }, None);
+
+        Assert.Equal(IndexWriteResult.Success, rewrapped.Result);
+        Assert.Equal("sse1;AES256;ctx;new", (await ctx.Index.GetObjectAsync(bucket, "k", v1.VersionId, None))!.Encryption);
+        Assert.Equal("sse1;AES256;ctx;new", (await ctx.Index.GetObjectAsync(bucket, "k", null, None))!.Encryption);
+        Assert.Null((await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "plain"), WriteCondition.None, BucketVersioning.Enabled, None)).Committed!.Encryption);
+        Assert.Null((await ctx.Index.GetObjectAsync(bucket, "plain", null, None))!.Encryption);
+    }
+
+    [Fact]
     public async Task An_update_from_a_stale_read_or_after_a_concurrent_write_is_refused()
     {
         var ctx = await IndexTestContext.CreateAsync(azurite);
