@@ -33,8 +33,11 @@ param s3AccessKey string = 'objectstore'
 @description('Secret key of the root S3 user (the master key), kept in Key Vault.')
 param s3SecretKey string
 @secure()
-@description('Master key that seals users\' secret access keys: base64 of 32 random bytes (openssl rand -base64 32). Keep it: without it no user key opens.')
+@description('Master key that seals users\' secret access keys and objects\' data keys: base64 of 32 random bytes (openssl rand -base64 32). Keep it: without it no user key and no SSE-S3 object opens.')
 param masterKey string
+@secure()
+@description('Retired master keys (base64, comma-separated) during a master key rotation only (docs/encryption.md); empty otherwise.')
+param previousMasterKeys string = ''
 @description('12-digit account id in principal ARNs (arn:aws:iam::<id>:user/<name>).')
 param accountId string = '000000000000'
 @allowed([ 'new-buckets', 'enforce', 'off' ])
@@ -209,8 +212,8 @@ var objectStoreSettings = {
   OBJECTSTORE_MASTER_KEY: '@Microsoft.KeyVault(SecretUri=${vault.outputs.masterKeyUri})'
   // Unused while OBJECTSTORE_MASTER_KEY is set; instances share no local disk in Azure.
   OBJECTSTORE_MASTER_KEY_FILE: ''
-  // Retired master keys during a rotation (docs/encryption.md); empty otherwise.
-  OBJECTSTORE_MASTER_KEY_PREVIOUS: ''
+  // Set only between restarting on a new master key and the end of `master-key rewrap`.
+  OBJECTSTORE_MASTER_KEY_PREVIOUS: previousMasterKeys
   OBJECTSTORE_ACCOUNT_ID: accountId
   OBJECTSTORE_PUBLIC_ACCESS_BLOCK: publicAccessBlock
   // The one setting of storage-class profiles: STANDARD's, then any others over the built-in defaults.

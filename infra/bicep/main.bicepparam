@@ -16,6 +16,8 @@ param blobAccessTiers = 'STANDARD_IA=Cool,GLACIER_IR=Cold'
 param s3AccessKey = 'objectstore'
 param s3SecretKey = readEnvironmentVariable('OBJECTSTORE_SECRET_KEY')
 param masterKey = readEnvironmentVariable('OBJECTSTORE_MASTER_KEY')
+// During a master key rotation only: the retired key(s), comma-separated (docs/encryption.md).
+param previousMasterKeys = readEnvironmentVariable('OBJECTSTORE_MASTER_KEY_PREVIOUS', '')
 param accountId = '000000000000'
 param publicAccessBlock = 'new-buckets'
 param defaultEncryption = 'off'
