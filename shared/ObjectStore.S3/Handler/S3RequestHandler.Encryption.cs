@@ -20,22 +20,28 @@ public sealed partial class S3RequestHandler
     private const string CopySourceCustomerPrefix = "x-amz-copy-source-server-side-encryption-customer-";
 
     /// <summary>The encryption a write asks for (null: none named, the bucket's default applies).</summary>
-    private static SseRequest? RequestedEncryption(S3Call call)
+    private static SseRequest? RequestedEncryption(S3Call call) => RequestedEncryption(call.Header, call.ResourceName);
+
+    /// <summary>
+    /// The encryption named by request headers, or by a browser POST form's fields of the same names;
+    /// <paramref name="value"/> looks one of them up.
+    /// </summary>
+    private static SseRequest? RequestedEncryption(Func<string, string?> value, string resource)
     {
-        var customer = CustomerKey(call, CustomerPrefix);
-        var sse = call.Header(SseHeader)?.Trim();
+        var customer = CustomerKey(value, CustomerPrefix, resource);
+        var sse = value(SseHeader)?.Trim();
         if (sse is null)
             return customer is null ? null : SseRequest.Customer(customer);
         if (customer is not null)
-            throw new S3Exception(S3Errors.InvalidArgument, "Server Side Encryption with Customer provided key is incompatible with the encryption method specified", call.ResourceName)
+            throw new S3Exception(S3Errors.InvalidArgument, "Server Side Encryption with Customer provided key is incompatible with the encryption method specified", resource)
             {
                 Details = new Dictionary<string, string> { ["ArgumentName"] = SseHeader, ["ArgumentValue"] = sse },
             };
         return sse switch
         {
             "AES256" => SseRequest.S3,
-            "aws:kms" or "aws:kms:dsse" => throw new S3Exception(S3Errors.NotImplemented, "SSE-KMS is not available on this server; use AES256 (SSE-S3) or SSE-C.", call.ResourceName),
-            _ => throw new S3Exception(S3Errors.InvalidArgument, "The encryption method specified is not supported", call.ResourceName)
+            "aws:kms" or "aws:kms:dsse" => throw new S3Exception(S3Errors.NotImplemented, "SSE-KMS is not available on this server; use AES256 (SSE-S3) or SSE-C.", resource),
+            _ => throw new S3Exception(S3Errors.InvalidArgument, "The encryption method specified is not supported", resource)
             {
                 Details = new Dictionary<string, string> { ["ArgumentName"] = SseHeader, ["ArgumentValue"] = sse },
             },
@@ -46,22 +52,24 @@ public sealed partial class S3RequestHandler
     /// The SSE-C key of a request (<paramref name="prefix"/>: the object's headers or the copy source's),
     /// checked as S3 checks it; null when none of the headers is present.
     /// </summary>
-    private static SseCustomerKey? CustomerKey(S3Call call, string prefix)
+    private static SseCustomerKey? CustomerKey(S3Call call, string prefix) => CustomerKey(call.Header, prefix, call.ResourceName);
+
+    private static SseCustomerKey? CustomerKey(Func<string, string?> value, string prefix, string resource)
     {
-        var algorithm = call.Header(prefix + "algorithm")?.Trim();
-        var keyText = call.Header(prefix + "key")?.Trim();
-        var md5Text = call.Header(prefix + "key-MD5")?.Trim();
+        var algorithm = value(prefix + "algorithm")?.Trim();
+        var keyText = value(prefix + "key")?.Trim();
+        var md5Text = value(prefix + "key-MD5")?.Trim();
         if (algorithm is null && keyText is null && md5Text is null)
             return null;
         S3Exception Invalid(string message, string header, string? value) =>
-            new(S3Errors.InvalidArgument, message, call.ResourceName)
+            new(S3Errors.InvalidArgument, message, resource)
             {
                 Details = new Dictionary<string, string> { ["ArgumentName"] = header, ["ArgumentValue"] = value ?? "null" },
             };
         if (algorithm is null)
             throw Invalid("Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.", prefix + "algorithm", null);
         if (algorithm != "AES256")
-            throw new S3Exception(S3Errors.InvalidEncryptionAlgorithmError, resource: call.ResourceName)
+            throw new S3Exception(S3Errors.InvalidEncryptionAlgorithmError, resource: resource)
             {
                 Details = new Dictionary<string, string> { ["ArgumentName"] = prefix + "algorithm", ["ArgumentValue"] = algorithm },
             };

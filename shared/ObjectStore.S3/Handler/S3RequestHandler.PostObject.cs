@@ -67,7 +67,7 @@ public sealed partial class S3RequestHandler
         ObjectRecord record;
         try
         {
-            record = await _service.PutObjectAsync(call.Bucket, key, PostAttributes(form), new ObjectBody(file, ObjectBody.UnknownLength, null, null),
+            record = await _service.PutObjectAsync(call.Bucket, key, PostAttributes(form, $"/{call.Bucket}/{key}"), new ObjectBody(file, ObjectBody.UnknownLength, null, null),
                 WriteCondition.None, call.Aborted, EventNames.ObjectCreatedPost);
         }
         catch (S3Exception e) when (e.Code == S3Errors.EntityTooLarge)
@@ -113,8 +113,8 @@ public sealed partial class S3RequestHandler
             Details = new Dictionary<string, string> { ["ArgumentName"] = name, ["ArgumentValue"] = "" },
         };
 
-    /// <summary>Content-Type and the other stored headers, x-amz-meta-*, x-amz-storage-class and tagging (XML) of the form.</summary>
-    private static ObjectAttributes PostAttributes(PostForm form)
+    /// <summary>Content-Type and the other stored headers, x-amz-meta-*, x-amz-storage-class, tagging (XML) and server-side encryption (SSE-S3 or SSE-C fields) of the form.</summary>
+    private static ObjectAttributes PostAttributes(PostForm form, string resource)
     {
         var headers = new HeaderDictionary();
         foreach (var (name, value) in form.Fields)
@@ -125,7 +125,7 @@ public sealed partial class S3RequestHandler
         }
         if (form.Field("acl") is { } acl && !CannedAcls.Contains(acl, StringComparer.Ordinal))
             throw new S3Exception(S3Errors.InvalidArgument) { Details = new Dictionary<string, string> { ["ArgumentName"] = "x-amz-acl", ["ArgumentValue"] = acl } };
-        var attributes = S3RequestHeaders.Attributes(headers);
+        var attributes = S3RequestHeaders.Attributes(headers) with { Encryption = RequestedEncryption(form.Field, resource) };
         return form.Field("tagging") is { } tagging
             ? attributes with { Tags = S3XmlRequest.ParseTagging(S3XmlRequest.Parse(Encoding.UTF8.GetBytes(tagging))) }
             : attributes;
@@ -142,6 +142,7 @@ public sealed partial class S3RequestHandler
             ? $"{call.Request.Scheme}://{call.Request.Host.Value}/{S3UrlEncoding.Encode(key)}"
             : $"{call.Request.Scheme}://{call.Request.Host.Value}/{call.Bucket}/{S3UrlEncoding.Encode(key)}";
         response.Headers.ETag = record.ETag;
+        WriteEncryptionHeaders(response, record.Encryption);
         response.Headers.Location = location;
         WriteVersionHeader(response, record.VersionId);
 

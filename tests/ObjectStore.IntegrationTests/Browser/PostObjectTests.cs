@@ -76,6 +76,34 @@ public sealed class PostObjectTests(LocalHostFixture host) : IDisposable
     }
 
     [Fact]
+    public async Task A_form_asking_for_SSE_S3_stores_the_file_encrypted_and_a_KMS_one_is_refused()
+    {
+        using var s3 = host.CreateS3Client();
+        var bucket = await BucketAsync(s3);
+        var file = Encoding.UTF8.GetBytes("sealed labels");
+        var fields = PresignedPost.Create(LocalHostFixture.AccessKey, LocalHostFixture.SecretKey, bucket, "sealed/${filename}",
+            ["""{"x-amz-server-side-encryption": "AES256"}"""],
+            new Dictionary<string, string> { ["x-amz-server-side-encryption"] = "AES256" });
+
+        var (status, body, response) = await PostAsync(bucket, fields, file, "labels.csv");
+
+        Assert.True(status == HttpStatusCode.NoContent, body);
+        Assert.Equal("AES256", response.Headers.GetValues("x-amz-server-side-encryption").Single());
+        var head = await s3.GetObjectMetadataAsync(bucket, "sealed/labels.csv");
+        Assert.Equal(ServerSideEncryptionMethod.AES256, head.ServerSideEncryptionMethod);
+        using var get = await s3.GetObjectAsync(bucket, "sealed/labels.csv");
+        using var reader = new StreamReader(get.ResponseStream);
+        Assert.Equal("sealed labels", await reader.ReadToEndAsync());
+
+        var kms = PresignedPost.Create(LocalHostFixture.AccessKey, LocalHostFixture.SecretKey, bucket, "sealed/${filename}",
+            ["""{"x-amz-server-side-encryption": "aws:kms"}"""],
+            new Dictionary<string, string> { ["x-amz-server-side-encryption"] = "aws:kms" });
+        var (kmsStatus, kmsBody, _) = await PostAsync(bucket, kms, file, "kms.csv");
+        Assert.Equal((HttpStatusCode.NotImplemented, "NotImplemented"), (kmsStatus, Code(kmsBody)));
+        await AbsentAsync(s3, bucket, "sealed/kms.csv");
+    }
+
+    [Fact]
     public async Task A_file_over_the_content_length_range_is_EntityTooLarge_and_stores_nothing()
     {
         using var s3 = host.CreateS3Client();
