@@ -48,8 +48,8 @@ public sealed class RepairCrashTests(LocalHostFixture fixture)
             var before = host.ZoneFiles();
             Assert.Empty(live.Except(before)); // every shard a committed object or part names is there
             var orphans = before.Except(live).ToArray();
-            Assert.NotEmpty(orphans); // the kills did interrupt writes
-            Assert.Contains(orphans, o => o.EndsWith(".tmp", StringComparison.Ordinal));
+            Assert.NotEmpty(orphans); // the kills did interrupt writes (whether one landed inside a temporary
+            // file's life is timing; Storage RepairTests covers .tmp leftovers deterministically)
 
             var pass = (await host.FullPassAsync()).LastPass!;
 
@@ -79,8 +79,18 @@ public sealed class RepairCrashTests(LocalHostFixture fixture)
             }
             // Uploads the kills left open keep their parts: those part files were live above and are still there.
             var open = await client.ListMultipartUploadsAsync(bucket);
+            // A kill during CompleteMultipartUpload leaves that upload completing: S3's answer to an abort
+            // racing it is OperationAborted (try again later), and a completion that did commit is NoSuchUpload.
             foreach (var upload in open.MultipartUploads ?? [])
-                await client.AbortMultipartUploadAsync(bucket, upload.Key, upload.UploadId);
+            {
+                try
+                {
+                    await client.AbortMultipartUploadAsync(bucket, upload.Key, upload.UploadId);
+                }
+                catch (AmazonS3Exception e) when (e.ErrorCode is "OperationAborted" or "NoSuchUpload")
+                {
+                }
+            }
         }
         finally
         {
