@@ -14,17 +14,7 @@ public sealed class Boto3AccessTests(LocalHostFixture host) : IDisposable
     public void Dispose() => _data.Dispose();
 
     private const string Script = """
-        import json, sys, urllib.request, urllib.error
-        import boto3
-        from botocore.config import Config
-        from botocore.exceptions import ClientError
-
-        args = json.load(open(sys.argv[1], encoding="utf-8"))
-        s3 = boto3.client("s3", endpoint_url=args["endpoint"], region_name="us-east-1",
-                          aws_access_key_id=args["key"], aws_secret_access_key=args["secret"],
-                          config=Config(s3={"addressing_style": "path"}, signature_version="s3v4", retries={"max_attempts": 1}))
-        bucket = args["bucket"]
-        out = {}
+        import urllib.request, urllib.error
 
         def code(call):
             try:
@@ -51,13 +41,11 @@ public sealed class Boto3AccessTests(LocalHostFixture host) : IDisposable
         out["presigned_get"] = http_status(s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "datasets/train.csv"}, ExpiresIn=300))
         out["presigned_get_checkpoint"] = http_status(s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "checkpoints/epoch-1.pt"}, ExpiresIn=300))
         out["presigned_put_checkpoint"] = http_status(s3.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "checkpoints/p.pt"}, ExpiresIn=300), "PUT", b"w")
-        print(json.dumps(out))
         """;
 
     [Fact]
     public async Task A_training_job_with_boto3_reads_datasets_writes_checkpoints_and_nothing_else()
     {
-        var python = ExternalProcess.Require("python3", "boto3 tests need python3 with pip boto3 (pip install boto3).");
         var bucket = ClientTestData.BucketName("boto3acl");
         using var root = host.CreateS3Client();
         await root.PutBucketAsync(bucket);
@@ -67,18 +55,8 @@ public sealed class Boto3AccessTests(LocalHostFixture host) : IDisposable
         var dir = _data.NewDirectory("py");
         var checkpoint = Path.Combine(dir, "epoch-2.pt");
         await File.WriteAllBytesAsync(checkpoint, new byte[10 * 1024 * 1024]); // above the 8 MB threshold: multipart
-        var script = Path.Combine(dir, "job.py");
-        var argsFile = Path.Combine(dir, "args.json");
-        await File.WriteAllTextAsync(script, Script);
-        await File.WriteAllTextAsync(argsFile, JsonSerializer.Serialize(new Dictionary<string, string>
-        {
-            ["endpoint"] = host.Endpoint.ToString().TrimEnd('/'), ["bucket"] = bucket, ["key"] = user.AccessKey, ["secret"] = user.SecretKey, ["file"] = checkpoint,
-        }));
-        var env = new ClientEnvironment(host, _data.NewDirectory("aws")).Aws();
-        env["AWS_ACCESS_KEY_ID"] = null;
-        env["AWS_SECRET_ACCESS_KEY"] = null;
-        var result = await ExternalProcess.RunCheckedAsync(python, [script, argsFile], env);
-        var outcome = JsonDocument.Parse(result.StdOut.TrimEnd().Split('\n')[^1]).RootElement;
+        var (outcome, _) = await Boto3Script.RunAsync(host, _data, Script,
+            new Dictionary<string, object?> { ["bucket"] = bucket, ["key"] = user.AccessKey, ["secret"] = user.SecretKey, ["file"] = checkpoint });
 
         Assert.Equal("x,y\n1,2\n", outcome.GetProperty("read_dataset").GetString());
         Assert.Equal("ok", outcome.GetProperty("write_checkpoint").GetString());

@@ -12,16 +12,7 @@ public sealed class Boto3PostTests(LocalHostFixture host) : IDisposable
     public void Dispose() => _data.Dispose();
 
     private const string Script = """
-        import json, sys
-        import boto3, requests
-        from botocore.config import Config
-
-        args = json.load(open(sys.argv[1], encoding="utf-8"))
-        s3 = boto3.client("s3", endpoint_url=args["endpoint"], region_name="us-east-1",
-                          aws_access_key_id=args["key"], aws_secret_access_key=args["secret"],
-                          config=Config(s3={"addressing_style": "path"}, signature_version="s3v4", retries={"max_attempts": 1}))
-        bucket = args["bucket"]
-        out = {}
+        import requests
 
         def post(presigned, data, filename, fields=None):
             r = requests.post(presigned["url"], data=fields or presigned["fields"], files={"file": (filename, data)}, allow_redirects=False, timeout=60)
@@ -49,29 +40,17 @@ public sealed class Boto3PostTests(LocalHostFixture host) : IDisposable
                                               Conditions=[{"success_action_redirect": args["redirect"]}], ExpiresIn=300)
         out["redirect"] = post(redirect, b"redirected", "r.txt")
         out["listed"] = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", []))
-        print(json.dumps(out))
         """;
 
     [Fact]
     public async Task Boto3_presigned_posts_upload_within_their_conditions_and_are_refused_outside_them()
     {
-        var python = ExternalProcess.Require("python3", "boto3 tests need python3 with pip boto3 and requests (pip install boto3 requests).");
         var bucket = ClientTestData.BucketName("boto3post");
         using var root = host.CreateS3Client();
         await root.PutBucketAsync(bucket);
 
-        var dir = _data.NewDirectory("py");
-        var script = Path.Combine(dir, "post.py");
-        var argsFile = Path.Combine(dir, "args.json");
-        await File.WriteAllTextAsync(script, Script);
-        await File.WriteAllTextAsync(argsFile, JsonSerializer.Serialize(new Dictionary<string, string>
-        {
-            ["endpoint"] = host.Endpoint.ToString().TrimEnd('/'), ["bucket"] = bucket, ["key"] = LocalHostFixture.AccessKey,
-            ["secret"] = LocalHostFixture.SecretKey, ["redirect"] = "http://127.0.0.1:9/uploaded",
-        }));
-        var env = new ClientEnvironment(host, _data.NewDirectory("aws")).Aws();
-        var result = await ExternalProcess.RunCheckedAsync(python, [script, argsFile], env);
-        var outcome = JsonDocument.Parse(result.StdOut.TrimEnd().Split('\n')[^1]).RootElement;
+        var (outcome, _) = await Boto3Script.RunAsync(host, _data, Script,
+            new Dictionary<string, object?> { ["bucket"] = bucket, ["redirect"] = "http://127.0.0.1:9/uploaded" });
 
         var ok = outcome.GetProperty("ok");
         Assert.True(ok.GetProperty("status").GetInt32() == 201, outcome.ToString());

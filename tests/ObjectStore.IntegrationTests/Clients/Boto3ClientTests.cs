@@ -18,18 +18,13 @@ public sealed class Boto3ClientTests(LocalHostFixture host, ITestOutputHelper ou
 
     public void Dispose() => _data.Dispose();
 
+    /// <summary>What these scripts share beyond <see cref="Boto3Script"/>'s prelude; each creates its bucket.</summary>
     private const string Prelude = """
-        import hashlib, json, sys, urllib.request
-        import boto3, botocore
+        import hashlib, urllib.request
+        import botocore
         from boto3.s3.transfer import TransferConfig
-        from botocore.config import Config
-        from botocore.exceptions import ClientError
 
-        args = json.load(open(sys.argv[1], encoding="utf-8"))
-        s3 = boto3.client("s3", endpoint_url=args["endpoint"], region_name="us-east-1",
-                          config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}))
-        bucket = args["bucket"]
-        out = {"boto3": boto3.__version__}
+        out["boto3"] = boto3.__version__
 
         def error_of(call):
             try:
@@ -49,35 +44,12 @@ public sealed class Boto3ClientTests(LocalHostFixture host, ITestOutputHelper ou
 
         """;
 
-    private const string Epilogue = """
-
-        print(json.dumps(out))
-        """;
-
     private async Task<JsonElement> RunAsync(string body, Dictionary<string, object?> args, TimeSpan? timeout = null)
     {
-        var python = ExternalProcess.Require("python3", "boto3 tests need python3 with pip boto3 1.43 (pip install boto3).");
-        var env = new ClientEnvironment(host, _data.NewDirectory("aws"));
-        args["endpoint"] = env.EndpointUrl;
         args.TryAdd("bucket", ClientTestData.BucketName("boto3"));
-        var dir = _data.NewDirectory("py");
-        var script = Path.Combine(dir, "test.py");
-        var argsFile = Path.Combine(dir, "args.json");
-        await File.WriteAllTextAsync(script, Prelude + body + Epilogue);
-        await File.WriteAllTextAsync(argsFile, JsonSerializer.Serialize(args));
-
-        var result = await ExternalProcess.RunCheckedAsync(python, [script, argsFile], env.Aws(), timeout: timeout);
-        output.WriteLine($"python3 script: {result.Elapsed.TotalSeconds:F1} s");
-        var lastLine = result.StdOut.TrimEnd().Split('\n')[^1];
-        try
-        {
-            return JsonDocument.Parse(lastLine).RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            Assert.Fail("The script printed no JSON result.\n" + result);
-            throw;
-        }
+        var (result, elapsed) = await Boto3Script.RunAsync(host, _data, Prelude + body, args, timeout);
+        output.WriteLine($"python3 script: {elapsed.TotalSeconds:F1} s");
+        return result;
     }
 
     private static string[] Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString()!).ToArray();

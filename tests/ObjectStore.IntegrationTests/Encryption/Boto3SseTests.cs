@@ -12,20 +12,12 @@ public sealed class Boto3SseTests(LocalHostFixture host) : IDisposable
     public void Dispose() => _data.Dispose();
 
     private const string Script = """
-        import json, os, sys, hashlib, base64
-        import boto3
-        from botocore.config import Config
-        from botocore.exceptions import ClientError
+        import os, hashlib, base64
 
-        args = json.load(open(sys.argv[1], encoding="utf-8"))
-        s3 = boto3.client("s3", endpoint_url=args["endpoint"], region_name="us-east-1",
-                          config=Config(s3={"addressing_style": "path"}, signature_version="s3v4", retries={"max_attempts": 1}))
-        bucket = args["bucket"]
         s3.create_bucket(Bucket=bucket)
         key = os.urandom(32)
         other = os.urandom(32)
         ssec = {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": key}
-        out = {}
 
         def error(call):
             try:
@@ -76,24 +68,12 @@ public sealed class Boto3SseTests(LocalHostFixture host) : IDisposable
         s3.copy_object(Bucket=bucket, Key="c", CopySource={"Bucket": bucket, "Key": "c"}, SSECustomerAlgorithm="AES256", SSECustomerKey=other, **src)
         out["self_rekey"] = s3.get_object(Bucket=bucket, Key="c", SSECustomerAlgorithm="AES256", SSECustomerKey=other)["Body"].read() == body
         out["old_key_after_rekey"] = error(lambda: s3.get_object(Bucket=bucket, Key="c", **ssec))
-        print(json.dumps(out))
         """;
 
     [Fact]
     public async Task SSE_C_with_boto3_put_get_head_ranges_multipart_copies_and_errors()
     {
-        var python = ExternalProcess.Require("python3", "boto3 tests need python3 with pip boto3 (pip install boto3).");
-        var dir = _data.NewDirectory("py");
-        var script = Path.Combine(dir, "ssec.py");
-        var argsFile = Path.Combine(dir, "args.json");
-        await File.WriteAllTextAsync(script, Script);
-        await File.WriteAllTextAsync(argsFile, JsonSerializer.Serialize(new Dictionary<string, string>
-        {
-            ["endpoint"] = host.Endpoint.ToString().TrimEnd('/'), ["bucket"] = ClientTestData.BucketName("boto3ssec"),
-        }));
-        var env = new ClientEnvironment(host, _data.NewDirectory("aws")).Aws();
-        var result = await ExternalProcess.RunCheckedAsync(python, [script, argsFile], env);
-        var outcome = JsonDocument.Parse(result.StdOut.TrimEnd().Split('\n')[^1]).RootElement;
+        var (outcome, _) = await Boto3Script.RunAsync(host, _data, Script, new Dictionary<string, object?> { ["bucket"] = ClientTestData.BucketName("boto3ssec") });
 
         foreach (var check in new[] { "put_md5", "get", "range", "head", "mp_whole", "mp_range_across_parts", "mp_part_2", "c_to_s3", "s3_to_c", "c_to_plain", "self_rekey" })
             Assert.True(outcome.GetProperty(check).GetBoolean(), $"{check}: {outcome}");
