@@ -23,7 +23,7 @@ public sealed partial class ErasureObjectDataStore
         var stripeBytes = n * blockSize + n * ShardGeometry.ChecksumSize;
         var buffers = new[] { ArrayPool<byte>.Shared.Rent(stripeBytes), ArrayPool<byte>.Shared.Rent(stripeBytes) };
         var headers = ArrayPool<byte>.Shared.Rent(n * ShardHeader.Size);
-        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        using var md5 = request.ComputeMd5 ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
         var pendingWrites = new Task[n];
         var dataViews = new ReadOnlyMemory<byte>[k];
         var parityViews = new Memory<byte>[m];
@@ -41,7 +41,7 @@ public sealed partial class ErasureObjectDataStore
                     break;
                 if (length == 0)
                     await OpenShardsAsync(shards, request.DataId, request.StorageClass, quorum, cancellationToken).ConfigureAwait(false);
-                md5.AppendData(buffer, 0, filled);
+                md5?.AppendData(buffer, 0, filled);
                 length += filled;
                 var blockLength = new ShardGeometry(k, m, blockSize, filled).LastBlockLength;
                 EncodeStripe(codec, buffer, filled, blockLength, blockSize, stripe, dataViews, parityViews);
@@ -68,7 +68,7 @@ public sealed partial class ErasureObjectDataStore
             if (length > 0)
                 layout = await FinishShardsAsync(shards, layout, headers, quorum, cancellationToken).ConfigureAwait(false);
             committed = true;
-            return new StoredData(layout, length, md5.GetHashAndReset());
+            return new StoredData(layout, length, md5?.GetHashAndReset() ?? []);
         }
         finally
         {

@@ -38,6 +38,19 @@ public abstract class RoundTripTests(IZoneBackend backend) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_write_that_turns_MD5_off_stores_the_same_bytes_and_returns_no_digest()
+    {
+        var data = ZoneFixture.RandomBytes(2 * Stripe + 5);
+
+        var stored = await _zones.Store.WriteAsync(new MemoryStream(data), new DataWriteRequest(ZoneFixture.NewDataId(), "STANDARD") { ComputeMd5 = false },
+            CancellationToken.None);
+
+        Assert.Empty(stored.Md5);
+        Assert.Equal(data.Length, stored.Length);
+        Assert.Equal(data, await _zones.ReadAsync(stored.Layout));
+    }
+
+    [Fact]
     public async Task Source_returning_short_reads_is_stored_whole()
     {
         var data = ZoneFixture.RandomBytes(2 * Stripe + 999);

@@ -86,7 +86,8 @@ internal sealed partial class ObjectService
             return new WrittenData(plain, plain.Length, plain.Md5);
         }
         using var sealing = new EncryptingStream(source, dataKey);
-        var stored = await data.WriteAsync(sealing, request, cancellationToken);
+        // The sealing stream hashes the plaintext for the ETag; an MD5 of the ciphertext would be unused.
+        var stored = await data.WriteAsync(sealing, request with { ComputeMd5 = false }, cancellationToken);
         if (stored.Length != BlockFormat.CiphertextLength(sealing.PlaintextLength))
         {
             await DeleteDataQuietlyAsync(stored.Layout);
