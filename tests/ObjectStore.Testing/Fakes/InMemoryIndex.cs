@@ -2,10 +2,10 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using ObjectStore.Index;
 
-namespace ObjectStore.S3.Tests.Fakes;
+namespace ObjectStore.Testing.Fakes;
 
 /// <summary>An in-process index for protocol tests only (integration tests use the Table index).</summary>
-internal sealed partial class InMemoryIndex : IObjectIndex
+public sealed partial class InMemoryIndex : IObjectIndex
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, BucketRecord> _buckets = new(StringComparer.Ordinal);

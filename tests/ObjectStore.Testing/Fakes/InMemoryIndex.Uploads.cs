@@ -1,10 +1,10 @@
 using System.Runtime.CompilerServices;
 using ObjectStore.Index;
 
-namespace ObjectStore.S3.Tests.Fakes;
+namespace ObjectStore.Testing.Fakes;
 
 /// <summary>Upload and part rows, with the Table index's conditional semantics (tokens, open-only part commits).</summary>
-internal sealed partial class InMemoryIndex
+public sealed partial class InMemoryIndex
 {
     private readonly Dictionary<(string Bucket, string UploadId), UploadRecord> _uploads = [];
     private readonly SortedDictionary<(string Bucket, string UploadId, int Part), PartRecord> _parts = [];

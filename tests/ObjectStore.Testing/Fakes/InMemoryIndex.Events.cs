@@ -1,10 +1,10 @@
 using ObjectStore.Index;
 using ObjectStore.Index.Events;
 
-namespace ObjectStore.S3.Tests.Fakes;
+namespace ObjectStore.Testing.Fakes;
 
 /// <summary>The fake records no outbox rows: handler tests do not deliver events.</summary>
-internal sealed partial class InMemoryIndex
+public sealed partial class InMemoryIndex
 {
     public Task<IReadOnlyList<OutboxEvent>> ListOutboxAsync(string bucket, DateTimeOffset recordedBefore, DateTimeOffset now, int max, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<OutboxEvent>>([]);

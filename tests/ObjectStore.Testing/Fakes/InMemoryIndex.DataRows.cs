@@ -1,8 +1,8 @@
 using ObjectStore.Index;
 
-namespace ObjectStore.S3.Tests.Fakes;
+namespace ObjectStore.Testing.Fakes;
 
-internal sealed partial class InMemoryIndex
+public sealed partial class InMemoryIndex
 {
     /// <summary>Background scans run against the Table index only (integration tests).</summary>
     public Task<DataRowPage> ListDataRowsAsync(string bucket, string? after, int maxRows, CancellationToken cancellationToken) =>
