@@ -1,15 +1,23 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using ObjectStore.Index;
+using ObjectStore.Index.Events;
 
 namespace ObjectStore.Testing.Fakes;
 
-/// <summary>An in-process index for protocol tests only (integration tests use the Table index).</summary>
-public sealed partial class InMemoryIndex : IObjectIndex
+/// <summary>
+/// An in-process <see cref="IObjectIndex"/> for protocol tests (integration tests use the Table index).
+/// It keeps the Table index's observable behaviour, which the contract suite in
+/// tests/ObjectStore.Index.Tests checks against both: conditions, version ids, what a write returns,
+/// listings in S3 order with the same markers, the outbox and data-row scans.
+/// </summary>
+public sealed partial class InMemoryIndex(TimeProvider? time = null) : IObjectIndex
 {
+    private const int MaxKeyBytes = 1024;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, BucketRecord> _buckets = new(StringComparer.Ordinal);
-    /// <summary>Every version of each key, newest first.</summary>
+    /// <summary>Every version of each key, newest first; the first is the key's current version (a delete marker included).</summary>
     private readonly SortedDictionary<(string Bucket, string Key), List<ObjectRecord>> _objects = new(new KeyOrder());
     private int _token;
 
@@ -28,6 +36,14 @@ public sealed partial class InMemoryIndex : IObjectIndex
     internal static int Utf8Compare(string a, string b) =>
         Encoding.UTF8.GetBytes(a).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(b));
 
+    /// <summary>The Table index refuses keys it cannot encode: 1 to 1024 bytes of UTF-8.</summary>
+    private static void CheckKey(string key)
+    {
+        var length = Encoding.UTF8.GetByteCount(key);
+        if (length is 0 or > MaxKeyBytes)
+            throw new ArgumentException($"An object key is 1 to {MaxKeyBytes} bytes of UTF-8; this one is {length}.", nameof(key));
+    }
+
     public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<BucketRecord?> GetBucketAsync(string bucket, CancellationToken cancellationToken)
@@ -45,7 +61,8 @@ public sealed partial class InMemoryIndex : IObjectIndex
         lock (_lock)
         {
             if (!_buckets.TryGetValue(bucket.Name, out var current)) return Task.FromResult(IndexWriteResult.NotFound);
-            if (current.ConcurrencyToken != bucket.ConcurrencyToken) return Task.FromResult(IndexWriteResult.ConditionFailed);
+            // No token replaces whatever is there (never inserts), as the Table index's If-Match: *.
+            if (bucket.ConcurrencyToken is not null && current.ConcurrencyToken != bucket.ConcurrencyToken) return Task.FromResult(IndexWriteResult.ConditionFailed);
             _buckets[bucket.Name] = bucket with { ConcurrencyToken = NextToken() };
             return Task.FromResult(IndexWriteResult.Success);
         }
@@ -56,7 +73,9 @@ public sealed partial class InMemoryIndex : IObjectIndex
         lock (_lock)
         {
             if (!_buckets.ContainsKey(bucket)) return Task.FromResult(IndexWriteResult.NotFound);
-            if (_objects.Keys.Any(k => k.Bucket == bucket)) return Task.FromResult(IndexWriteResult.NotEmpty);
+            // Objects (delete markers included), uploads and parts keep a bucket; outbox rows do not.
+            if (_objects.Keys.Any(k => k.Bucket == bucket) || _uploads.Keys.Any(k => k.Bucket == bucket) || _parts.Keys.Any(k => k.Bucket == bucket))
+                return Task.FromResult(IndexWriteResult.NotEmpty);
             _buckets.Remove(bucket);
             return Task.FromResult(IndexWriteResult.Success);
         }
@@ -65,7 +84,7 @@ public sealed partial class InMemoryIndex : IObjectIndex
     public async IAsyncEnumerable<BucketRecord> ListBucketsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         List<BucketRecord> all;
-        lock (_lock) all = [.. _buckets.Values];
+        lock (_lock) all = [.. _buckets.Values.OrderBy(b => b.Name, StringComparer.Ordinal)];
         foreach (var b in all)
         {
             await Task.Yield();
@@ -75,6 +94,7 @@ public sealed partial class InMemoryIndex : IObjectIndex
 
     public Task<ObjectRecord?> GetObjectAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
     {
+        CheckKey(key);
         lock (_lock)
         {
             var versions = _objects.GetValueOrDefault((bucket, key));
@@ -83,34 +103,32 @@ public sealed partial class InMemoryIndex : IObjectIndex
     }
 
     public Task<ObjectWriteOutcome> PutObjectAsync(ObjectRecord record, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken,
-        IReadOnlyList<ObjectStore.Index.Events.ObjectEvent>? events = null)
+        IReadOnlyList<ObjectEvent>? events = null)
     {
+        ArgumentNullException.ThrowIfNull(record);
         if (FailNextPut is { } failure)
         {
             FailNextPut = null;
             throw failure;
         }
+        CheckKey(record.Key);
         lock (_lock)
         {
-            if (!_buckets.ContainsKey(record.Bucket)) return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.NotFound));
             var versions = _objects.GetValueOrDefault((record.Bucket, record.Key));
-            var live = versions is { Count: > 0 } && !versions[0].IsDeleteMarker ? versions[0] : null;
-            switch (condition.Kind)
+            if (Check(versions?[0], condition) is { } failed)
+                return Task.FromResult(ObjectWriteOutcome.Failed(failed));
+            var outcome = AddLatest(record with { IsDeleteMarker = false }, versioning);
+            return Task.FromResult(outcome with
             {
-                case WriteConditionKind.MustNotExist when live is not null:
-                    return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.ConditionFailed));
-                case WriteConditionKind.ETagMatches when live is null:
-                    return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.NotFound));
-                case WriteConditionKind.ETagMatches when live.ETag != condition.ETag:
-                    return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.ConditionFailed));
-            }
-            return Task.FromResult(AddLatest(record with { IsDeleteMarker = false }, versioning));
+                Events = RecordEvents(events, record.Bucket, record.Key, outcome.Committed!, versioning == BucketVersioning.Unversioned ? null : outcome.Committed!.VersionId),
+            });
         }
     }
 
     public Task<ObjectWriteOutcome> DeleteObjectAsync(string bucket, string key, string? versionId, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken,
-        IReadOnlyList<ObjectStore.Index.Events.ObjectEvent>? events = null)
+        IReadOnlyList<ObjectEvent>? events = null)
     {
+        CheckKey(key);
         lock (_lock)
         {
             var versions = _objects.GetValueOrDefault((bucket, key));
@@ -118,111 +136,97 @@ public sealed partial class InMemoryIndex : IObjectIndex
             {
                 var index = versions?.FindIndex(v => v.VersionId == versionId) ?? -1;
                 if (index < 0) return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.NotFound));
-                var removed = versions![index];
+                if (Check(versions![index], condition) is { } failed) return Task.FromResult(ObjectWriteOutcome.Failed(failed));
+                var removed = versions[index];
                 versions.RemoveAt(index);
                 if (versions.Count == 0) _objects.Remove((bucket, key));
-                return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.Success, null, [removed]));
+                return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.Success, null, [removed]) { Events = RecordEvents(events, bucket, key, null, versionId) });
             }
             if (versioning == BucketVersioning.Unversioned)
             {
-                if (!_objects.Remove((bucket, key), out var gone))
-                    return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.NotFound));
-                return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.Success, null, gone));
+                if (versions is null) return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.NotFound));
+                if (Check(versions[0], condition) is { } failed) return Task.FromResult(ObjectWriteOutcome.Failed(failed));
+                _objects.Remove((bucket, key));
+                return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.Success, null, [versions[0]]) { Events = RecordEvents(events, bucket, key, null, null) });
             }
-            var marker = new ObjectRecord(bucket, key, "", 0, "", DateTimeOffset.UtcNow, "STANDARD", "") { IsDeleteMarker = true };
-            return Task.FromResult(AddLatest(marker, versioning));
+            if (Check(versions?[0], condition) is { } refused)
+                return Task.FromResult(ObjectWriteOutcome.Failed(refused));
+            var marker = new ObjectRecord(bucket, key, "", 0, "", _time.GetUtcNow(), "STANDARD", "") { IsDeleteMarker = true, Owner = versions?[0].Owner ?? "" };
+            var outcome = AddLatest(marker, versioning);
+            return Task.FromResult(outcome with { Events = RecordEvents(events, bucket, key, outcome.Committed!, outcome.Committed!.VersionId) });
         }
     }
 
     public Task<ObjectWriteOutcome> UpdateTagsAsync(string bucket, string key, string? versionId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken,
-        IReadOnlyList<ObjectStore.Index.Events.ObjectEvent>? events = null)
+        IReadOnlyList<ObjectEvent>? events = null)
     {
+        CheckKey(key);
         lock (_lock)
         {
             var versions = _objects.GetValueOrDefault((bucket, key));
             var index = versions is null ? -1 : versionId is null ? 0 : versions.FindIndex(v => v.VersionId == versionId);
             if (index < 0 || versions![index].IsDeleteMarker) return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.NotFound));
             versions[index] = versions[index] with { Tags = tags, ConcurrencyToken = NextToken() };
-            return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.Success, versions[index], []));
+            var tagged = versions[index] with { ConcurrencyToken = null };
+            return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.Success, tagged, [])
+            {
+                Events = RecordEvents(events, bucket, key, tagged, tagged.VersionId == VersionIds.Null ? null : tagged.VersionId),
+            });
         }
     }
 
-    public Task<ObjectWriteOutcome> UpdateVersionAsync(string bucket, string key, string versionId, string expectedDataLayout, string? expectedRestoreLayout,
-        Func<ObjectRecord, ObjectRecord> change, CancellationToken cancellationToken, IReadOnlyList<ObjectStore.Index.Events.ObjectEvent>? events = null)
+    /// <summary>
+    /// Null when <paramref name="condition"/> holds for <paramref name="target"/> (the key's current
+    /// version, or the version a delete names); a delete marker counts as no object, except for RowUnchanged.
+    /// </summary>
+    private static IndexWriteResult? Check(ObjectRecord? target, WriteCondition condition)
     {
-        lock (_lock)
+        var live = target is { IsDeleteMarker: false } ? target : null;
+        switch (condition.Kind)
         {
-            var versions = _objects.GetValueOrDefault((bucket, key));
-            var index = versions is null ? -1 : versions.FindIndex(v => v.VersionId == versionId);
-            if (index < 0 || versions![index].IsDeleteMarker) return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.NotFound));
-            if (versions[index].DataLayout != expectedDataLayout || versions[index].RestoreLayout != expectedRestoreLayout)
-                return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.ConditionFailed));
-            var changed = change(versions[index]);
-            if (ReferenceEquals(changed, versions[index]))
-                return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.ConditionFailed));
-            versions[index] = changed with { ConcurrencyToken = NextToken() };
-            return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.Success, versions[index], []));
+            case WriteConditionKind.MustNotExist:
+                return live is null ? null : IndexWriteResult.ConditionFailed;
+            case WriteConditionKind.ETagMatches:
+                if (live is null)
+                    return IndexWriteResult.NotFound;
+                var wanted = condition.ETag ?? "";
+                return wanted.Trim() == "*" || NormalizeETag(live.ETag) == NormalizeETag(wanted) ? null : IndexWriteResult.ConditionFailed;
+            case WriteConditionKind.RowUnchanged:
+                if (target is null)
+                    return IndexWriteResult.NotFound;
+                return target.ConcurrencyToken == condition.ETag ? null : IndexWriteResult.ConditionFailed;
+            default:
+                return null;
         }
     }
 
-    public Task<VersionListing> ListVersionsAsync(VersionListRequest request, CancellationToken cancellationToken)
+    /// <summary>S3 ETags compare without their quotes and without a weak-validator prefix.</summary>
+    private static string NormalizeETag(string etag)
     {
-        lock (_lock)
-        {
-            var entries = _objects.Where(kv => kv.Key.Bucket == request.Bucket && kv.Key.Key.StartsWith(request.Prefix, StringComparison.Ordinal))
-                .SelectMany(kv => kv.Value.Select((v, i) => new VersionEntry(v, i == 0)))
-                .Take(request.MaxKeys).ToList();
-            return Task.FromResult(new VersionListing(entries, [], false, null, null));
-        }
+        var value = etag.Trim();
+        if (value.StartsWith("W/", StringComparison.Ordinal))
+            value = value[2..];
+        return value.Trim('"');
     }
 
-    /// <summary>Caller holds the lock.</summary>
+    /// <summary>
+    /// Makes <paramref name="record"/> the key's latest version; outside Enabled it replaces the null
+    /// version. The committed record carries no concurrency token (as the Table index's): read it back for one.
+    /// Caller holds the lock.
+    /// </summary>
     private ObjectWriteOutcome AddLatest(ObjectRecord record, BucketVersioning versioning)
     {
         if (!_objects.TryGetValue((record.Bucket, record.Key), out var versions))
             _objects[(record.Bucket, record.Key)] = versions = [];
-        var committed = record with
+        var stored = record with
         {
             VersionId = versioning == BucketVersioning.Enabled ? "v" + NextToken() : VersionIds.Null,
             ConcurrencyToken = NextToken(),
         };
         var removed = versioning == BucketVersioning.Enabled ? [] : versions.FindAll(v => v.VersionId == VersionIds.Null);
         versions.RemoveAll(v => v.VersionId == VersionIds.Null && versioning != BucketVersioning.Enabled);
-        versions.Insert(0, committed);
-        return new ObjectWriteOutcome(IndexWriteResult.Success, committed, removed);
-    }
-
-    public Task<ObjectListing> ListObjectsAsync(ListRequest request, CancellationToken cancellationToken)
-    {
-        List<ObjectRecord> keys;
-        lock (_lock)
-            keys = _objects.Where(kv => kv.Key.Bucket == request.Bucket && !kv.Value[0].IsDeleteMarker).Select(kv => kv.Value[0]).ToList();
-
-        var objects = new List<ObjectRecord>();
-        var prefixes = new List<string>();
-        string? last = null;
-        var truncated = false;
-        foreach (var o in keys)
-        {
-            if (!o.Key.StartsWith(request.Prefix, StringComparison.Ordinal)) continue;
-            if (request.StartAfter is not null && Utf8Compare(o.Key, request.StartAfter) <= 0) continue;
-            string? common = null;
-            if (request.Delimiter is not null)
-            {
-                var at = o.Key.IndexOf(request.Delimiter, request.Prefix.Length, StringComparison.Ordinal);
-                if (at >= 0) common = o.Key[..(at + request.Delimiter.Length)];
-            }
-            if (common is not null && (common == last || (request.StartAfter is not null && request.StartAfter.StartsWith(common, StringComparison.Ordinal))))
-                continue;
-            if (objects.Count + prefixes.Count == request.MaxKeys)
-            {
-                truncated = true;
-                break;
-            }
-            if (common is not null) { prefixes.Add(common); last = common; }
-            else { objects.Add(o); last = o.Key; }
-        }
-        return Task.FromResult(new ObjectListing(objects, prefixes, truncated, truncated ? last : null));
+        versions.Insert(0, stored);
+        return new ObjectWriteOutcome(IndexWriteResult.Success, stored with { ConcurrencyToken = null }, removed);
     }
 
     private string NextToken() => Interlocked.Increment(ref _token).ToString(System.Globalization.CultureInfo.InvariantCulture);
