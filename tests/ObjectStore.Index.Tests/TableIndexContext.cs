@@ -7,21 +7,21 @@ using ObjectStore.Testing;
 
 namespace ObjectStore.Index.Tests;
 
-/// <summary>A fresh index (its own tables) on the shared Azurite, with a wire-level counter of table queries.</summary>
-internal sealed class IndexTestContext
+/// <summary>A fresh Table index (its own tables) on the shared Azurite, with a wire-level counter of table queries.</summary>
+internal sealed class TableIndexContext : IndexTestContext
 {
-    private IndexTestContext(TableObjectIndex index, TableServiceClient service, QueryCounter counter)
+    private TableIndexContext(TableObjectIndex index, TableServiceClient service, QueryCounter counter) : base(index)
     {
-        Index = index;
+        Table = index;
         Service = service;
         Counter = counter;
     }
 
-    public TableObjectIndex Index { get; }
+    public TableObjectIndex Table { get; }
     public TableServiceClient Service { get; }
     public QueryCounter Counter { get; }
 
-    public static async Task<IndexTestContext> CreateAsync(AzuriteFixture azurite, TimeProvider? time = null)
+    public static async Task<TableIndexContext> CreateAsync(AzuriteFixture azurite, TimeProvider? time = null)
     {
         var counter = new QueryCounter();
         var options = new TableClientOptions();
@@ -29,23 +29,13 @@ internal sealed class IndexTestContext
         var service = new TableServiceClient(azurite.ConnectionString, options);
         var index = new TableObjectIndex(service, UniqueNames.Table("ix"), time);
         await index.InitializeAsync(CancellationToken.None);
-        return new IndexTestContext(index, service, counter);
+        return new TableIndexContext(index, service, counter);
     }
-
-    public async Task<string> CreateBucketAsync()
-    {
-        var name = UniqueNames.Bucket();
-        Assert.True(await Index.TryCreateBucketAsync(new BucketRecord(name, DateTimeOffset.UtcNow, "us-east-1", "owner"), CancellationToken.None));
-        return name;
-    }
-
-    public static ObjectRecord Record(string bucket, string key, string etag = "\"e1\"", long size = 1) =>
-        new(bucket, key, "null", size, etag, new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), "STANDARD", "layout:" + key.Length);
 
     /// <summary>Writes rows straight through entity-group transactions (100 per batch), for large fixtures.</summary>
-    public async Task BulkInsertAsync(string bucket, IEnumerable<string> keys)
+    public override async Task BulkInsertAsync(string bucket, IEnumerable<string> keys)
     {
-        var table = Service.GetTableClient(Index.ObjectsTableName);
+        var table = Service.GetTableClient(Table.ObjectsTableName);
         foreach (var chunk in keys.Chunk(100))
         {
             var actions = chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Add,
@@ -53,29 +43,6 @@ internal sealed class IndexTestContext
             await table.SubmitTransactionAsync(actions);
         }
     }
-
-    /// <summary>All pages of a listing, following NextStartAfter.</summary>
-    public async Task<(List<string> Entries, int Pages)> ListAllAsync(string bucket, string prefix, string? delimiter, int maxKeys)
-    {
-        var entries = new List<string>();
-        string? startAfter = null;
-        var pages = 0;
-        while (true)
-        {
-            var page = await Index.ListObjectsAsync(new ListRequest(bucket, prefix, delimiter, startAfter, maxKeys), CancellationToken.None);
-            pages++;
-            entries.AddRange(Merge(page));
-            Assert.True(page.Objects.Count + page.CommonPrefixes.Count <= maxKeys);
-            if (!page.IsTruncated)
-                return (entries, pages);
-            Assert.NotNull(page.NextStartAfter);
-            startAfter = page.NextStartAfter;
-        }
-    }
-
-    /// <summary>Objects and prefixes of one page interleaved in S3 order.</summary>
-    public static IEnumerable<string> Merge(ObjectListing page) =>
-        page.Objects.Select(o => o.Key).Concat(page.CommonPrefixes).OrderBy(s => s, Utf8KeyComparer.Instance);
 
     /// <summary>Counts table query round trips and the entities they returned.</summary>
     internal sealed class QueryCounter : HttpPipelinePolicy
