@@ -71,4 +71,30 @@ public abstract class BucketTests : IndexContract
             names.Add(bucket.Name);
         Assert.Equal(["0numeric", "alpha", "alpha-2", "m.dotted", "zeta"], names);
     }
+
+    [Fact]
+    public async Task Update_without_a_token_replaces_an_existing_bucket_but_never_creates_one()
+    {
+        var ctx = await CreateContextAsync();
+        var name = await ctx.CreateBucketAsync();
+        var read = (await ctx.Index.GetBucketAsync(name, None))!;
+
+        Assert.Equal(IndexWriteResult.Success, await ctx.Index.UpdateBucketAsync(read with { Versioning = "Enabled", ConcurrencyToken = null }, None));
+        Assert.Equal("Enabled", (await ctx.Index.GetBucketAsync(name, None))!.Versioning);
+        Assert.Equal(IndexWriteResult.ConditionFailed, await ctx.Index.UpdateBucketAsync(read with { Versioning = "Suspended" }, None));
+        Assert.Equal(IndexWriteResult.NotFound, await ctx.Index.UpdateBucketAsync(read with { Name = "never-created", ConcurrencyToken = null }, None));
+        Assert.Null(await ctx.Index.GetBucketAsync("never-created", None));
+    }
+
+    [Fact]
+    public async Task Delete_refuses_a_bucket_with_an_upload_in_progress()
+    {
+        var ctx = await CreateContextAsync();
+        var name = await ctx.CreateBucketAsync();
+        var upload = new UploadRecord(name, "big", UploadIds.New(DateTimeOffset.UtcNow), DateTimeOffset.UtcNow, "STANDARD");
+        Assert.Equal(IndexWriteResult.Success, await ctx.Index.CreateUploadAsync(upload, None));
+
+        Assert.Equal(IndexWriteResult.NotEmpty, await ctx.Index.DeleteBucketAsync(name, None));
+        Assert.NotNull(await ctx.Index.GetBucketAsync(name, None));
+    }
 }

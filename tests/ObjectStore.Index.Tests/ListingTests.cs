@@ -119,4 +119,32 @@ public abstract class ListingTests : IndexContract
         }
         return entries;
     }
+
+    [Fact]
+    public async Task Listed_records_carry_the_listing_fields_but_no_headers_metadata_or_tags()
+    {
+        var ctx = await CreateContextAsync();
+        var bucket = await ctx.CreateBucketAsync();
+        var record = IndexTestContext.Record(bucket, "k", "\"e\"", 7) with
+        {
+            Headers = new Dictionary<string, string> { ["Content-Type"] = "text/plain" },
+            UserMetadata = new Dictionary<string, string> { ["stage"] = "train" },
+            Tags = new Dictionary<string, string> { ["team"] = "ml" },
+            ChecksumAlgorithm = "CRC32",
+            ChecksumValue = "AAAAAA==",
+            Owner = "alice",
+        };
+        await ctx.Index.PutObjectAsync(record, WriteCondition.None, BucketVersioning.Enabled, None);
+
+        var listed = Assert.Single((await ctx.Index.ListObjectsAsync(new ListRequest(bucket, "", null, null, 10), None)).Objects);
+        var version = Assert.Single((await ctx.Index.ListVersionsAsync(new VersionListRequest(bucket, "", null, null, null, 10), None)).Entries).Version;
+        foreach (var r in new[] { listed, version })
+        {
+            Assert.Equal(("\"e\"", 7L, "CRC32", "AAAAAA==", "alice", record.DataLayout), (r.ETag, r.Size, r.ChecksumAlgorithm, r.ChecksumValue, r.Owner, r.DataLayout));
+            Assert.Empty(r.Headers);
+            Assert.Empty(r.UserMetadata);
+            Assert.Empty(r.Tags);
+        }
+        Assert.Equal("ml", (await ctx.Index.GetObjectAsync(bucket, "k", null, None))!.Tags["team"]);
+    }
 }

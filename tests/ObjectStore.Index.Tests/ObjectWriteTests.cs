@@ -129,4 +129,17 @@ public abstract class ObjectWriteTests : IndexContract
         await Assert.ThrowsAsync<ArgumentException>(() => ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, new string('é', 513)), WriteCondition.None, BucketVersioning.Unversioned, None));
         Assert.Equal(IndexWriteResult.Success, (await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, new string('é', 512)), WriteCondition.None, BucketVersioning.Unversioned, None)).Result);
     }
+
+    [Fact]
+    public async Task A_committed_record_names_its_version_but_carries_no_token_so_callers_read_it_back()
+    {
+        var ctx = await CreateContextAsync();
+        var bucket = await ctx.CreateBucketAsync();
+        var put = await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v1\""), WriteCondition.None, BucketVersioning.Enabled, None);
+
+        Assert.Null(put.Committed!.ConcurrencyToken);
+        var read = await ctx.Index.GetObjectAsync(bucket, "k", put.Committed.VersionId, None);
+        Assert.Equal(("\"v1\"", put.Committed.VersionId), (read!.ETag, read.VersionId));
+        Assert.NotNull(read.ConcurrencyToken);
+    }
 }

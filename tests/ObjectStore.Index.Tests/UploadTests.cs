@@ -213,4 +213,18 @@ public abstract class UploadTests : IndexContract
         var afterFirstY = await ctx.Index.ListUploadsAsync(new UploadListRequest(bucket, "dir/", null, "dir/y", firstOfY.UploadId, 1000), None);
         Assert.Equal([expected.Last(u => u.Key == "dir/y").UploadId], afterFirstY.Uploads.Select(u => u.UploadId));
     }
+
+    [Fact]
+    public async Task A_state_change_needs_the_token_that_was_read_and_a_part_must_name_its_upload_key()
+    {
+        var ctx = await CreateContextAsync();
+        var bucket = await ctx.CreateBucketAsync();
+        var upload = Upload(bucket, "k");
+        await ctx.Index.CreateUploadAsync(upload, None);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => ctx.Index.UpdateUploadAsync(upload with { State = UploadState.Aborting }, None));
+        Assert.Equal(IndexWriteResult.NotFound, (await ctx.Index.CommitPartAsync(Part(upload with { Key = "other" }, 1), None)).Result);
+        Assert.Empty(await PartsAsync(ctx.Index, upload));
+        Assert.Equal(UploadState.Open, (await ctx.Index.GetUploadAsync(bucket, "k", upload.UploadId, None))!.State);
+    }
 }

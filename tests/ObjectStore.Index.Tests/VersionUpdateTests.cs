@@ -126,4 +126,16 @@ public abstract class VersionUpdateTests : IndexContract
         Assert.Equal(IndexWriteResult.Success, deleted.Result);
         Assert.Single((await ctx.Index.ListVersionsAsync(new VersionListRequest(bucket, "", null, null, null, 10), None)).Entries);
     }
+
+    [Fact]
+    public async Task An_update_may_not_change_what_identifies_the_version()
+    {
+        var ctx = await CreateContextAsync();
+        var bucket = await ctx.CreateBucketAsync();
+        var v1 = await PutAsync(ctx, bucket, "k", "layout", BucketVersioning.Enabled);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => ctx.Index.UpdateVersionAsync(bucket, "k", v1.VersionId, "layout", null, r => r with { ETag = "\"other\"" }, None));
+        await Assert.ThrowsAsync<ArgumentException>(() => ctx.Index.UpdateVersionAsync(bucket, "k", v1.VersionId, "layout", null, r => r with { Size = r.Size + 1 }, None));
+        Assert.Equal("layout", (await ctx.Index.GetObjectAsync(bucket, "k", null, None))!.DataLayout);
+    }
 }

@@ -214,6 +214,21 @@ public abstract class VersioningTests : IndexContract
         Assert.Equal(IndexWriteResult.NotFound, (await ctx.Index.UpdateTagsAsync(bucket, "missing", null, new Dictionary<string, string>(), None)).Result);
     }
 
+    [Fact]
+    public async Task A_delete_marker_takes_the_index_clock_and_the_owner_of_the_version_it_hides()
+    {
+        var now = new DateTimeOffset(2026, 7, 8, 9, 10, 11, TimeSpan.Zero);
+        var ctx = await CreateContextAsync(new StoppedClock(now));
+        var bucket = await ctx.CreateBucketAsync();
+        await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k") with { Owner = "alice" }, WriteCondition.None, Enabled, None);
+
+        var marker = (await ctx.Index.DeleteObjectAsync(bucket, "k", null, WriteCondition.None, Enabled, None)).Committed!;
+
+        Assert.Equal((true, now, "alice", 0L, ""), (marker.IsDeleteMarker, marker.LastModified, marker.Owner, marker.Size, marker.ETag));
+        var read = await ctx.Index.GetObjectAsync(bucket, "k", null, None);
+        Assert.Equal((true, now, "alice"), (read!.IsDeleteMarker, read.LastModified, read.Owner));
+    }
+
     private sealed class StoppedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
