@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using ObjectStore.Index.Tables;
 
 namespace ObjectStore.Index;
 
@@ -13,6 +12,9 @@ namespace ObjectStore.Index;
 public static class UploadIds
 {
     public const int Length = 16;
+
+    /// <summary>The key-token alphabet (the Table index's <c>KeyEncoding.Alphabet</c>; a test checks they agree).</summary>
+    public const string Alphabet = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
     private const int TimeDigits = 10;
     private static long s_lastTicks;
 
@@ -30,15 +32,15 @@ public static class UploadIds
         Span<char> id = stackalloc char[Length];
         var value = (ulong)next;
         for (var i = TimeDigits - 1; i >= 0; i--, value >>= 6)
-            id[i] = KeyEncoding.Alphabet[(int)(value & 63)];
+            id[i] = Alphabet[(int)(value & 63)];
         Span<byte> random = stackalloc byte[Length - TimeDigits];
         RandomNumberGenerator.Fill(random);
         for (var i = TimeDigits; i < Length; i++)
-            id[i] = KeyEncoding.Alphabet[random[i - TimeDigits] & 63];
+            id[i] = Alphabet[random[i - TimeDigits] & 63];
         return new string(id);
     }
 
     /// <summary>True for a string that can be an upload id (anything else names no upload).</summary>
     public static bool IsValid(string? id) =>
-        id is { Length: Length } && id.All(c => c < 128 && KeyEncoding.Alphabet.Contains(c, StringComparison.Ordinal));
+        id is { Length: Length } && id.All(c => c < 128 && Alphabet.Contains(c, StringComparison.Ordinal));
 }

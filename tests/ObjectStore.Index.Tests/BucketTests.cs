@@ -1,16 +1,12 @@
-using ObjectStore.Testing;
 
 namespace ObjectStore.Index.Tests;
 
-[Collection(AzuriteCollection.Name)]
-public sealed class BucketTests(AzuriteFixture azurite)
+public abstract class BucketTests : IndexContract
 {
-    private static readonly CancellationToken None = CancellationToken.None;
-
     [Fact]
     public async Task Create_twice_returns_false_the_second_time_and_get_reads_it_back()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var created = new BucketRecord("photos", new DateTimeOffset(2026, 5, 6, 7, 8, 9, TimeSpan.Zero), "eu-west-1", "alice")
         {
             Tags = new Dictionary<string, string> { ["team"] = "ml" },
@@ -35,7 +31,7 @@ public sealed class BucketTests(AzuriteFixture azurite)
     [Fact]
     public async Task Update_with_a_stale_token_fails_and_with_the_current_token_succeeds()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var name = await ctx.CreateBucketAsync();
         var first = (await ctx.Index.GetBucketAsync(name, None))!;
 
@@ -50,7 +46,7 @@ public sealed class BucketTests(AzuriteFixture azurite)
     [Fact]
     public async Task Delete_refuses_a_bucket_with_objects_and_removes_an_empty_one()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var name = await ctx.CreateBucketAsync();
         await ctx.Index.PutObjectAsync(IndexTestContext.Record(name, "a/b"), WriteCondition.None, BucketVersioning.Unversioned, None);
 
@@ -66,7 +62,7 @@ public sealed class BucketTests(AzuriteFixture azurite)
     [Fact]
     public async Task List_returns_buckets_sorted_by_name()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         foreach (var name in new[] { "zeta", "alpha", "m.dotted", "alpha-2", "0numeric" })
             Assert.True(await ctx.Index.TryCreateBucketAsync(new BucketRecord(name, DateTimeOffset.UtcNow, "r", "o"), None));
 
@@ -74,5 +70,31 @@ public sealed class BucketTests(AzuriteFixture azurite)
         await foreach (var bucket in ctx.Index.ListBucketsAsync(None))
             names.Add(bucket.Name);
         Assert.Equal(["0numeric", "alpha", "alpha-2", "m.dotted", "zeta"], names);
+    }
+
+    [Fact]
+    public async Task Update_without_a_token_replaces_an_existing_bucket_but_never_creates_one()
+    {
+        var ctx = await CreateContextAsync();
+        var name = await ctx.CreateBucketAsync();
+        var read = (await ctx.Index.GetBucketAsync(name, None))!;
+
+        Assert.Equal(IndexWriteResult.Success, await ctx.Index.UpdateBucketAsync(read with { Versioning = "Enabled", ConcurrencyToken = null }, None));
+        Assert.Equal("Enabled", (await ctx.Index.GetBucketAsync(name, None))!.Versioning);
+        Assert.Equal(IndexWriteResult.ConditionFailed, await ctx.Index.UpdateBucketAsync(read with { Versioning = "Suspended" }, None));
+        Assert.Equal(IndexWriteResult.NotFound, await ctx.Index.UpdateBucketAsync(read with { Name = "never-created", ConcurrencyToken = null }, None));
+        Assert.Null(await ctx.Index.GetBucketAsync("never-created", None));
+    }
+
+    [Fact]
+    public async Task Delete_refuses_a_bucket_with_an_upload_in_progress()
+    {
+        var ctx = await CreateContextAsync();
+        var name = await ctx.CreateBucketAsync();
+        var upload = new UploadRecord(name, "big", UploadIds.New(DateTimeOffset.UtcNow), DateTimeOffset.UtcNow, "STANDARD");
+        Assert.Equal(IndexWriteResult.Success, await ctx.Index.CreateUploadAsync(upload, None));
+
+        Assert.Equal(IndexWriteResult.NotEmpty, await ctx.Index.DeleteBucketAsync(name, None));
+        Assert.NotNull(await ctx.Index.GetBucketAsync(name, None));
     }
 }

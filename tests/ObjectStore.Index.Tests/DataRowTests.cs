@@ -1,17 +1,13 @@
-using ObjectStore.Testing;
 
 namespace ObjectStore.Index.Tests;
 
 /// <summary>ListDataRowsAsync on Azurite: the rows that own data, in pages that resume from a position.</summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class DataRowTests(AzuriteFixture azurite)
+public abstract class DataRowTests : IndexContract
 {
-    private static readonly CancellationToken None = CancellationToken.None;
-
     [Fact]
     public async Task Every_version_and_part_row_is_listed_once_across_pages_and_delete_markers_and_upload_rows_are_not()
     {
-        var context = await IndexTestContext.CreateAsync(azurite);
+        var context = await CreateContextAsync();
         var index = context.Index;
         var bucket = await context.CreateBucketAsync();
         // Versions: an Enabled bucket keeps both versions of "a"; "b" gets a delete marker on top of its version.
@@ -55,7 +51,7 @@ public sealed class DataRowTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_part_layout_changes_only_while_the_row_still_holds_the_layout_the_scan_read()
     {
-        var context = await IndexTestContext.CreateAsync(azurite);
+        var context = await CreateContextAsync();
         var index = context.Index;
         var bucket = await context.CreateBucketAsync();
         var upload = new UploadRecord(bucket, "big", UploadIds.New(DateTimeOffset.UtcNow), DateTimeOffset.UtcNow, "STANDARD");

@@ -54,6 +54,13 @@ public sealed class KeyEncodingTests
     }
 
     [Fact]
+    public void Upload_ids_use_the_key_token_alphabet_so_they_fit_row_keys()
+    {
+        // UploadIds lives in the contract project, which cannot see KeyEncoding: the two copies must agree.
+        Assert.Equal(KeyEncoding.Alphabet, UploadIds.Alphabet);
+    }
+
+    [Fact]
     public void Encode_then_decode_returns_the_bytes()
     {
         foreach (var bytes in RandomByteStrings(1, 2000, 1500).Append([]).Append([0]).Append([0xFF, 0xFF]))

@@ -1,15 +1,9 @@
-using System.Diagnostics;
 using System.Text;
-using ObjectStore.Testing;
-using Xunit.Abstractions;
 
 namespace ObjectStore.Index.Tests;
 
-[Collection(AzuriteCollection.Name)]
-public sealed class ListingTests(AzuriteFixture azurite, ITestOutputHelper output)
+public abstract class ListingTests : IndexContract
 {
-    private static readonly CancellationToken None = CancellationToken.None;
-
     private static readonly string[] AwkwardKeys =
     [
         "a", "a/", "a/b", "a\\b", "a#b", "a?b", "a\tb", "a\u0001b", "a\u007Fb", "a b", "a'b", "a%2Fb", "a+b", "a~b", "a-b", "a_b",
@@ -24,7 +18,7 @@ public sealed class ListingTests(AzuriteFixture azurite, ITestOutputHelper outpu
     [Fact]
     public async Task Awkward_keys_list_back_in_utf8_byte_order()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         foreach (var key in AwkwardKeys)
             Assert.Equal(IndexWriteResult.Success, (await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, key), WriteCondition.MustNotExist, BucketVersioning.Unversioned, None)).Result);
@@ -40,7 +34,7 @@ public sealed class ListingTests(AzuriteFixture azurite, ITestOutputHelper outpu
     [Fact]
     public async Task Every_listing_matches_a_reference_model_page_by_page()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         var random = new Random(11);
         string[] parts = ["a", "b", "/", "x/", "é", "😀", "\uE000", "#", "?", "\\", "\t", "ab/", new string('p', 200), new string('q', 180)];
@@ -74,34 +68,9 @@ public sealed class ListingTests(AzuriteFixture azurite, ITestOutputHelper outpu
     }
 
     [Fact]
-    public async Task Delimiter_listing_skips_past_a_big_common_prefix_without_reading_its_keys()
-    {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
-        var bucket = await ctx.CreateBucketAsync();
-        var keys = Enumerable.Range(0, 3000).Select(i => $"big/{i:D5}").Concat(Enumerable.Range(0, 3000).Select(i => $"huge/sub/{i:D5}"))
-            .Concat(["a", "big0", "c/1", "c/2", "z"]).ToList();
-        await ctx.BulkInsertAsync(bucket, keys);
-
-        ctx.Counter.Reset();
-        var page = await ctx.Index.ListObjectsAsync(new ListRequest(bucket, "", "/", null, 1000), None);
-        Assert.Equal(["a", "big/", "big0", "c/", "huge/", "z"], IndexTestContext.Merge(page).ToList());
-        Assert.False(page.IsTruncated);
-        output.WriteLine($"delimiter listing over 6005 keys: {ctx.Counter.Queries} queries, {ctx.Counter.Entities} entities read; index stats {ctx.Index.LastListingStatistics}");
-        Assert.True(ctx.Counter.Entities < 1000, $"read {ctx.Counter.Entities} entities");
-        Assert.Equal(ctx.Counter.Entities, ctx.Index.LastListingStatistics.Rows);
-
-        // Paging one entry at a time resumes after each common prefix without re-reading it.
-        ctx.Counter.Reset();
-        var (entries, pages) = await ctx.ListAllAsync(bucket, "", "/", 1);
-        Assert.Equal(["a", "big/", "big0", "c/", "huge/", "z"], entries);
-        Assert.Equal(6, pages);
-        Assert.True(ctx.Counter.Entities < 200, $"read {ctx.Counter.Entities} entities paging one at a time");
-    }
-
-    [Fact]
     public async Task Pagination_with_start_after_returns_every_key_exactly_once()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         var keys = Enumerable.Range(0, 2500).Select(i => $"dir{i % 7}/f{i:D4}").ToList();
         await ctx.BulkInsertAsync(bucket, keys);
@@ -116,7 +85,7 @@ public sealed class ListingTests(AzuriteFixture azurite, ITestOutputHelper outpu
     [Fact]
     public async Task Max_keys_zero_returns_nothing_and_is_not_truncated()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k"), WriteCondition.None, BucketVersioning.Unversioned, None);
         var page = await ctx.Index.ListObjectsAsync(new ListRequest(bucket, "", null, null, 0), None);
@@ -124,33 +93,6 @@ public sealed class ListingTests(AzuriteFixture azurite, ITestOutputHelper outpu
         Assert.Empty(page.CommonPrefixes);
         Assert.False(page.IsTruncated);
         Assert.Null(page.NextStartAfter);
-    }
-
-    [Fact]
-    public async Task Listing_10000_keys_returns_them_all_in_order()
-    {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
-        var bucket = await ctx.CreateBucketAsync();
-        var keys = Enumerable.Range(0, 10_000).Select(i => $"datasets/shard{i % 100:D3}/sample-{i:D6}.tfrecord").ToList();
-        var insert = Stopwatch.StartNew();
-        await ctx.BulkInsertAsync(bucket, keys);
-        insert.Stop();
-
-        var flat = Stopwatch.StartNew();
-        var (entries, pages) = await ctx.ListAllAsync(bucket, "", null, 1000);
-        flat.Stop();
-        Assert.Equal(Utf8Sorted(keys), entries);
-        // 999 keys a page: a page of 1000 would need a 1001st row, one query more (docs/index-schema.md).
-        Assert.Equal(11, pages);
-
-        var rolled = Stopwatch.StartNew();
-        var (dirs, _) = await ctx.ListAllAsync(bucket, "datasets/", "/", 1000);
-        rolled.Stop();
-        Assert.Equal(100, dirs.Count);
-
-        output.WriteLine($"bulk insert 10,000 rows: {insert.ElapsedMilliseconds} ms ({10_000 / insert.Elapsed.TotalSeconds:0} rows/s)");
-        output.WriteLine($"list 10,000 keys in pages of 1000: {flat.ElapsedMilliseconds} ms ({10_000 / flat.Elapsed.TotalSeconds:0} objects/s)");
-        output.WriteLine($"delimiter list of 100 prefixes over 10,000 keys: {rolled.ElapsedMilliseconds} ms");
     }
 
     /// <summary>What S3 returns: keys after start-after under the prefix, rolled up at the delimiter, in UTF-8 order.</summary>
@@ -176,5 +118,33 @@ public sealed class ListingTests(AzuriteFixture azurite, ITestOutputHelper outpu
                 entries.Add(commonPrefix);
         }
         return entries;
+    }
+
+    [Fact]
+    public async Task Listed_records_carry_the_listing_fields_but_no_headers_metadata_or_tags()
+    {
+        var ctx = await CreateContextAsync();
+        var bucket = await ctx.CreateBucketAsync();
+        var record = IndexTestContext.Record(bucket, "k", "\"e\"", 7) with
+        {
+            Headers = new Dictionary<string, string> { ["Content-Type"] = "text/plain" },
+            UserMetadata = new Dictionary<string, string> { ["stage"] = "train" },
+            Tags = new Dictionary<string, string> { ["team"] = "ml" },
+            ChecksumAlgorithm = "CRC32",
+            ChecksumValue = "AAAAAA==",
+            Owner = "alice",
+        };
+        await ctx.Index.PutObjectAsync(record, WriteCondition.None, BucketVersioning.Enabled, None);
+
+        var listed = Assert.Single((await ctx.Index.ListObjectsAsync(new ListRequest(bucket, "", null, null, 10), None)).Objects);
+        var version = Assert.Single((await ctx.Index.ListVersionsAsync(new VersionListRequest(bucket, "", null, null, null, 10), None)).Entries).Version;
+        foreach (var r in new[] { listed, version })
+        {
+            Assert.Equal(("\"e\"", 7L, "CRC32", "AAAAAA==", "alice", record.DataLayout), (r.ETag, r.Size, r.ChecksumAlgorithm, r.ChecksumValue, r.Owner, r.DataLayout));
+            Assert.Empty(r.Headers);
+            Assert.Empty(r.UserMetadata);
+            Assert.Empty(r.Tags);
+        }
+        Assert.Equal("ml", (await ctx.Index.GetObjectAsync(bucket, "k", null, None))!.Tags["team"]);
     }
 }

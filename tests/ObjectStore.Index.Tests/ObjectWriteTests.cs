@@ -1,16 +1,12 @@
-using ObjectStore.Testing;
 
 namespace ObjectStore.Index.Tests;
 
-[Collection(AzuriteCollection.Name)]
-public sealed class ObjectWriteTests(AzuriteFixture azurite)
+public abstract class ObjectWriteTests : IndexContract
 {
-    private static readonly CancellationToken None = CancellationToken.None;
-
     [Fact]
     public async Task Put_then_get_returns_every_field()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         var record = IndexTestContext.Record(bucket, "dir/file.bin", "\"abc\"", 12345) with
         {
@@ -40,7 +36,7 @@ public sealed class ObjectWriteTests(AzuriteFixture azurite)
     [Fact]
     public async Task Overwrite_returns_the_replaced_record()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v1\""), WriteCondition.None, BucketVersioning.Unversioned, None);
         var outcome = await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v2\""), WriteCondition.None, BucketVersioning.Unversioned, None);
@@ -52,7 +48,7 @@ public sealed class ObjectWriteTests(AzuriteFixture azurite)
     [Fact]
     public async Task If_none_match_star_fails_when_the_key_exists()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         Assert.Equal(IndexWriteResult.Success, (await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v1\""), WriteCondition.MustNotExist, BucketVersioning.Unversioned, None)).Result);
         Assert.Equal(IndexWriteResult.ConditionFailed, (await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v2\""), WriteCondition.MustNotExist, BucketVersioning.Unversioned, None)).Result);
@@ -62,7 +58,7 @@ public sealed class ObjectWriteTests(AzuriteFixture azurite)
     [Fact]
     public async Task If_match_compares_the_s3_etag()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         Assert.Equal(IndexWriteResult.NotFound, (await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k"), WriteCondition.ETagMatches("\"e1\""), BucketVersioning.Unversioned, None)).Result);
         await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v1\""), WriteCondition.None, BucketVersioning.Unversioned, None);
@@ -77,7 +73,7 @@ public sealed class ObjectWriteTests(AzuriteFixture azurite)
     [Fact]
     public async Task Of_two_concurrent_if_match_writers_exactly_one_wins()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         for (var round = 0; round < 20; round++)
         {
@@ -96,7 +92,7 @@ public sealed class ObjectWriteTests(AzuriteFixture azurite)
     [Fact]
     public async Task Concurrent_unconditional_writers_each_replace_a_distinct_version()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() =>
             ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "hot", $"\"w{i}\""), WriteCondition.None, BucketVersioning.Unversioned, None))));
@@ -112,7 +108,7 @@ public sealed class ObjectWriteTests(AzuriteFixture azurite)
     [Fact]
     public async Task Delete_returns_the_removed_record_and_honours_if_match()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         Assert.Equal(IndexWriteResult.NotFound, (await ctx.Index.DeleteObjectAsync(bucket, "k", null, WriteCondition.None, BucketVersioning.Unversioned, None)).Result);
         await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v1\""), WriteCondition.None, BucketVersioning.Unversioned, None);
@@ -127,10 +123,23 @@ public sealed class ObjectWriteTests(AzuriteFixture azurite)
     [Fact]
     public async Task Keys_outside_1_to_1024_utf8_bytes_are_refused()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         await Assert.ThrowsAsync<ArgumentException>(() => ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, ""), WriteCondition.None, BucketVersioning.Unversioned, None));
         await Assert.ThrowsAsync<ArgumentException>(() => ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, new string('é', 513)), WriteCondition.None, BucketVersioning.Unversioned, None));
         Assert.Equal(IndexWriteResult.Success, (await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, new string('é', 512)), WriteCondition.None, BucketVersioning.Unversioned, None)).Result);
+    }
+
+    [Fact]
+    public async Task A_committed_record_names_its_version_but_carries_no_token_so_callers_read_it_back()
+    {
+        var ctx = await CreateContextAsync();
+        var bucket = await ctx.CreateBucketAsync();
+        var put = await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k", "\"v1\""), WriteCondition.None, BucketVersioning.Enabled, None);
+
+        Assert.Null(put.Committed!.ConcurrencyToken);
+        var read = await ctx.Index.GetObjectAsync(bucket, "k", put.Committed.VersionId, None);
+        Assert.Equal(("\"v1\"", put.Committed.VersionId), (read!.ETag, read.VersionId));
+        Assert.NotNull(read.ConcurrencyToken);
     }
 }

@@ -1,13 +1,10 @@
 using ObjectStore.Index.Events;
-using ObjectStore.Testing;
 
 namespace ObjectStore.Index.Tests;
 
 /// <summary>Outbox rows ("e") commit with the object change they describe, and only with it.</summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class OutboxTests(AzuriteFixture azurite)
+public abstract class OutboxTests : IndexContract
 {
-    private static readonly CancellationToken None = CancellationToken.None;
     private static readonly DateTimeOffset Far = DateTimeOffset.UtcNow.AddDays(1);
 
     private static IReadOnlyList<ObjectEvent> Events(string name) =>
@@ -16,7 +13,7 @@ public sealed class OutboxTests(AzuriteFixture azurite)
     [Fact]
     public async Task Put_records_its_event_with_the_committed_size_etag_and_sequencer()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
 
         var outcome = await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "a/b.parquet", "\"e1\"", 42), WriteCondition.None,
@@ -38,7 +35,7 @@ public sealed class OutboxTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_write_whose_condition_fails_records_no_event()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k"), WriteCondition.None, BucketVersioning.Unversioned, None);
 
@@ -55,7 +52,7 @@ public sealed class OutboxTests(AzuriteFixture azurite)
     [Fact]
     public async Task Sequencers_of_one_key_increase_across_put_marker_and_version_delete()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
 
         var put = await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k"), WriteCondition.None, BucketVersioning.Enabled, None, Events(EventNames.ObjectCreatedPut));
@@ -76,7 +73,7 @@ public sealed class OutboxTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_claimed_row_is_skipped_by_others_until_the_claim_expires_and_a_stale_claim_loses()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k"), WriteCondition.None, BucketVersioning.Unversioned, None, Events(EventNames.ObjectCreatedPut));
         var now = DateTimeOffset.UtcNow;
@@ -97,7 +94,7 @@ public sealed class OutboxTests(AzuriteFixture azurite)
     [Fact]
     public async Task Outbox_rows_do_not_keep_a_bucket_from_being_deleted()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k"), WriteCondition.None, BucketVersioning.Unversioned, None, Events(EventNames.ObjectCreatedPut));
         await ctx.Index.DeleteObjectAsync(bucket, "k", null, WriteCondition.None, BucketVersioning.Unversioned, None, Events(EventNames.ObjectRemovedDelete));

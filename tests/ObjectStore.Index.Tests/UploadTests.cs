@@ -1,13 +1,10 @@
 using System.Collections.Concurrent;
-using ObjectStore.Testing;
 
 namespace ObjectStore.Index.Tests;
 
 /// <summary>Multipart upload and part rows on Azurite: round trips, part commits against seals, listings.</summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class UploadTests(AzuriteFixture azurite)
+public abstract class UploadTests : IndexContract
 {
-    private static readonly CancellationToken None = CancellationToken.None;
     private static readonly DateTimeOffset T0 = new(2026, 3, 4, 5, 6, 7, TimeSpan.Zero);
 
     private static UploadRecord Upload(string bucket, string key, string? id = null) =>
@@ -51,7 +48,7 @@ public sealed class UploadTests(AzuriteFixture azurite)
     public async Task Upload_round_trips_and_state_changes_are_conditional(string? key)
     {
         key ??= new string('k', 1000) + new string('é', 12);
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         var upload = Upload(bucket, key);
         Assert.Equal(IndexWriteResult.Success, await ctx.Index.CreateUploadAsync(upload, None));
@@ -76,7 +73,7 @@ public sealed class UploadTests(AzuriteFixture azurite)
     [Fact]
     public async Task Part_commits_add_replace_and_list_in_part_number_order()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         var upload = Upload(bucket, "k");
         await ctx.Index.CreateUploadAsync(upload, None);
@@ -103,7 +100,7 @@ public sealed class UploadTests(AzuriteFixture azurite)
     [Fact]
     public async Task Parts_of_a_sealed_aborting_or_missing_upload_are_refused()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         var upload = Upload(bucket, "k");
         await ctx.Index.CreateUploadAsync(upload, None);
@@ -121,7 +118,7 @@ public sealed class UploadTests(AzuriteFixture azurite)
     [Fact]
     public async Task Concurrent_part_commits_racing_a_seal_never_commit_after_it()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         var upload = Upload(bucket, "race");
         await ctx.Index.CreateUploadAsync(upload, None);
@@ -156,7 +153,7 @@ public sealed class UploadTests(AzuriteFixture azurite)
     [Fact]
     public async Task Concurrent_uploads_of_one_part_number_each_replace_exactly_one_other()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         var upload = Upload(bucket, "k");
         await ctx.Index.CreateUploadAsync(upload, None);
@@ -173,7 +170,7 @@ public sealed class UploadTests(AzuriteFixture azurite)
     [Fact]
     public async Task Upload_listing_orders_by_key_then_initiation_rolls_up_prefixes_and_pages_with_markers()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         var longA = new string('L', 400) + "a";
         var longB = new string('L', 400) + "b";
@@ -215,5 +212,19 @@ public sealed class UploadTests(AzuriteFixture azurite)
         var firstOfY = expected.First(u => u.Key == "dir/y");
         var afterFirstY = await ctx.Index.ListUploadsAsync(new UploadListRequest(bucket, "dir/", null, "dir/y", firstOfY.UploadId, 1000), None);
         Assert.Equal([expected.Last(u => u.Key == "dir/y").UploadId], afterFirstY.Uploads.Select(u => u.UploadId));
+    }
+
+    [Fact]
+    public async Task A_state_change_needs_the_token_that_was_read_and_a_part_must_name_its_upload_key()
+    {
+        var ctx = await CreateContextAsync();
+        var bucket = await ctx.CreateBucketAsync();
+        var upload = Upload(bucket, "k");
+        await ctx.Index.CreateUploadAsync(upload, None);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => ctx.Index.UpdateUploadAsync(upload with { State = UploadState.Aborting }, None));
+        Assert.Equal(IndexWriteResult.NotFound, (await ctx.Index.CommitPartAsync(Part(upload with { Key = "other" }, 1), None)).Result);
+        Assert.Empty(await PartsAsync(ctx.Index, upload));
+        Assert.Equal(UploadState.Open, (await ctx.Index.GetUploadAsync(bucket, "k", upload.UploadId, None))!.State);
     }
 }

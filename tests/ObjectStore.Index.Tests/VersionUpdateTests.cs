@@ -1,4 +1,3 @@
-using ObjectStore.Testing;
 
 namespace ObjectStore.Index.Tests;
 
@@ -6,11 +5,8 @@ namespace ObjectStore.Index.Tests;
 /// The conditional operations lifecycle relies on: replacing a version's data placement only while
 /// it still holds what was copied, and deleting only the row that was read (RowUnchanged).
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class VersionUpdateTests(AzuriteFixture azurite)
+public abstract class VersionUpdateTests : IndexContract
 {
-    private static readonly CancellationToken None = CancellationToken.None;
-
     private static async Task<ObjectRecord> PutAsync(IndexTestContext ctx, string bucket, string key, string layout, BucketVersioning versioning)
     {
         var outcome = await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, key) with { DataLayout = layout }, WriteCondition.None, versioning, None);
@@ -21,7 +17,7 @@ public sealed class VersionUpdateTests(AzuriteFixture azurite)
     [Fact]
     public async Task Updating_the_latest_version_changes_its_current_and_version_rows_together()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         var v1 = await PutAsync(ctx, bucket, "k", "old-layout", BucketVersioning.Enabled);
 
@@ -38,7 +34,7 @@ public sealed class VersionUpdateTests(AzuriteFixture azurite)
     [Fact]
     public async Task The_encryption_record_round_trips_through_rows_and_listings_and_an_update_can_rewrap_it()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         var put = await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k") with { DataLayout = "layout", Encryption = "sse1;AES256;ctx;old" },
             WriteCondition.None, BucketVersioning.Enabled, None);
@@ -58,7 +54,7 @@ public sealed class VersionUpdateTests(AzuriteFixture azurite)
     [Fact]
     public async Task An_update_from_a_stale_read_or_after_a_concurrent_write_is_refused()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         await PutAsync(ctx, bucket, "k", "first", BucketVersioning.Unversioned);
         await PutAsync(ctx, bucket, "k", "second", BucketVersioning.Unversioned); // a client overwrote the null version
@@ -74,7 +70,7 @@ public sealed class VersionUpdateTests(AzuriteFixture azurite)
     [Fact]
     public async Task Updating_an_older_version_leaves_the_latest_alone_and_records_a_restored_copy()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         var v1 = await PutAsync(ctx, bucket, "k", "v1-layout", BucketVersioning.Enabled);
         var v2 = await PutAsync(ctx, bucket, "k", "v2-layout", BucketVersioning.Enabled);
@@ -96,7 +92,7 @@ public sealed class VersionUpdateTests(AzuriteFixture azurite)
     [Fact]
     public async Task RowUnchanged_deletes_only_the_row_that_was_read()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         await PutAsync(ctx, bucket, "k", "read", BucketVersioning.Unversioned);
         var read = await ctx.Index.GetObjectAsync(bucket, "k", null, None);
@@ -115,7 +111,7 @@ public sealed class VersionUpdateTests(AzuriteFixture azurite)
     [Fact]
     public async Task RowUnchanged_on_an_older_version_uses_that_version_rows_token()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         var v1 = await PutAsync(ctx, bucket, "k", "v1", BucketVersioning.Enabled);
         await PutAsync(ctx, bucket, "k", "v2", BucketVersioning.Enabled);
@@ -129,5 +125,17 @@ public sealed class VersionUpdateTests(AzuriteFixture azurite)
         var deleted = await ctx.Index.DeleteObjectAsync(bucket, "k", v1.VersionId, WriteCondition.RowUnchanged(reread!.ConcurrencyToken!), BucketVersioning.Enabled, None);
         Assert.Equal(IndexWriteResult.Success, deleted.Result);
         Assert.Single((await ctx.Index.ListVersionsAsync(new VersionListRequest(bucket, "", null, null, null, 10), None)).Entries);
+    }
+
+    [Fact]
+    public async Task An_update_may_not_change_what_identifies_the_version()
+    {
+        var ctx = await CreateContextAsync();
+        var bucket = await ctx.CreateBucketAsync();
+        var v1 = await PutAsync(ctx, bucket, "k", "layout", BucketVersioning.Enabled);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => ctx.Index.UpdateVersionAsync(bucket, "k", v1.VersionId, "layout", null, r => r with { ETag = "\"other\"" }, None));
+        await Assert.ThrowsAsync<ArgumentException>(() => ctx.Index.UpdateVersionAsync(bucket, "k", v1.VersionId, "layout", null, r => r with { Size = r.Size + 1 }, None));
+        Assert.Equal("layout", (await ctx.Index.GetObjectAsync(bucket, "k", null, None))!.DataLayout);
     }
 }

@@ -1,11 +1,8 @@
-using ObjectStore.Testing;
 
 namespace ObjectStore.Index.Tests;
 
-[Collection(AzuriteCollection.Name)]
-public sealed class VersioningTests(AzuriteFixture azurite)
+public abstract class VersioningTests : IndexContract
 {
-    private static readonly CancellationToken None = CancellationToken.None;
     private const BucketVersioning Enabled = BucketVersioning.Enabled;
     private const BucketVersioning Suspended = BucketVersioning.Suspended;
 
@@ -34,7 +31,7 @@ public sealed class VersioningTests(AzuriteFixture azurite)
     [Fact]
     public async Task Enabled_bucket_keeps_every_version_and_serves_each_by_id()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         var v1 = await PutAsync(ctx, bucket, "model.pt", "\"one\"", Enabled);
         var second = await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "model.pt", "\"two\""), WriteCondition.None, Enabled, None);
@@ -52,7 +49,7 @@ public sealed class VersioningTests(AzuriteFixture azurite)
     [Fact]
     public async Task Delete_without_version_adds_a_marker_that_hides_the_key_from_listings()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         var v1 = await PutAsync(ctx, bucket, "data/a", "\"a1\"", Enabled);
         await PutAsync(ctx, bucket, "data/b", "\"b1\"", Enabled);
@@ -81,7 +78,7 @@ public sealed class VersioningTests(AzuriteFixture azurite)
     [Fact]
     public async Task Deleting_the_delete_marker_restores_the_previous_version()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         await PutAsync(ctx, bucket, "k", "\"v1\"", Enabled);
         var marker = (await ctx.Index.DeleteObjectAsync(bucket, "k", null, WriteCondition.None, Enabled, None)).Committed!;
@@ -99,7 +96,7 @@ public sealed class VersioningTests(AzuriteFixture azurite)
     [Fact]
     public async Task Deleting_the_latest_version_promotes_the_next_and_deleting_the_last_removes_the_key()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         var v1 = await PutAsync(ctx, bucket, "k", "\"v1\"", Enabled);
         var v2 = await PutAsync(ctx, bucket, "k", "\"v2\"", Enabled);
@@ -118,7 +115,7 @@ public sealed class VersioningTests(AzuriteFixture azurite)
     [Fact]
     public async Task Suspended_bucket_replaces_only_the_null_version()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         var unversioned = await PutAsync(ctx, bucket, "k", "\"before\"", BucketVersioning.Unversioned);
         var enabled = await PutAsync(ctx, bucket, "k", "\"enabled\"", Enabled);
@@ -143,7 +140,7 @@ public sealed class VersioningTests(AzuriteFixture azurite)
     [Fact]
     public async Task Unversioned_overwrite_and_delete_leave_no_version_rows_behind()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         await PutAsync(ctx, bucket, "k", "\"v1\"", BucketVersioning.Unversioned);
         await PutAsync(ctx, bucket, "k", "\"v2\"", BucketVersioning.Unversioned);
@@ -157,7 +154,7 @@ public sealed class VersioningTests(AzuriteFixture azurite)
     [Fact]
     public async Task Version_order_is_commit_order_even_when_the_clock_stands_still()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite, new StoppedClock(new DateTimeOffset(2026, 5, 1, 0, 0, 0, TimeSpan.Zero)));
+        var ctx = await CreateContextAsync(new StoppedClock(new DateTimeOffset(2026, 5, 1, 0, 0, 0, TimeSpan.Zero)));
         var bucket = await ctx.CreateBucketAsync();
         var ids = new List<string>();
         for (var i = 0; i < 5; i++)
@@ -171,7 +168,7 @@ public sealed class VersioningTests(AzuriteFixture azurite)
     [Fact]
     public async Task Version_listing_pages_through_keys_and_versions_and_rolls_up_prefixes()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         var expected = new List<(string Key, string VersionId)>();
         foreach (var key in new[] { "a", "b/x", "b/y", "c", new string('z', 400) + "1", new string('z', 400) + "2" })
@@ -202,7 +199,7 @@ public sealed class VersioningTests(AzuriteFixture azurite)
     [Fact]
     public async Task Tags_of_the_latest_and_of_an_older_version_update_independently()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         var v1 = await PutAsync(ctx, bucket, "k", "\"v1\"", Enabled);
         await PutAsync(ctx, bucket, "k", "\"v2\"", Enabled);
@@ -218,21 +215,18 @@ public sealed class VersioningTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Listing_current_objects_reads_no_old_versions()
+    public async Task A_delete_marker_takes_the_index_clock_and_the_owner_of_the_version_it_hides()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var now = new DateTimeOffset(2026, 7, 8, 9, 10, 11, TimeSpan.Zero);
+        var ctx = await CreateContextAsync(new StoppedClock(now));
         var bucket = await ctx.CreateBucketAsync();
-        for (var key = 0; key < 10; key++)
-            for (var version = 0; version < 8; version++)
-                await PutAsync(ctx, bucket, $"k{key}", $"\"{version}\"", Enabled);
+        await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, "k") with { Owner = "alice" }, WriteCondition.None, Enabled, None);
 
-        ctx.Counter.Reset();
-        var listing = await ctx.Index.ListObjectsAsync(new ListRequest(bucket, "", null, null, 1000), None);
+        var marker = (await ctx.Index.DeleteObjectAsync(bucket, "k", null, WriteCondition.None, Enabled, None)).Committed!;
 
-        Assert.Equal(10, listing.Objects.Count);
-        Assert.All(listing.Objects, o => Assert.Equal("\"7\"", o.ETag));
-        Assert.Equal(10, ctx.Counter.Entities); // one current row per key, none of the 70 older versions
-        Assert.Equal(80, (await AllVersionsAsync(ctx, bucket)).Count);
+        Assert.Equal((true, now, "alice", 0L, ""), (marker.IsDeleteMarker, marker.LastModified, marker.Owner, marker.Size, marker.ETag));
+        var read = await ctx.Index.GetObjectAsync(bucket, "k", null, None);
+        Assert.Equal((true, now, "alice"), (read!.IsDeleteMarker, read.LastModified, read.Owner));
     }
 
     private sealed class StoppedClock(DateTimeOffset now) : TimeProvider

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ObjectStore.Index;
 using ObjectStore.S3.Auth;
 using ObjectStore.Storage;
+using ObjectStore.Testing.Fakes;
 
 namespace ObjectStore.S3.Tests.Fakes;
 

@@ -1,10 +1,10 @@
 using System.Runtime.CompilerServices;
 using ObjectStore.Index;
 
-namespace ObjectStore.S3.Tests.Fakes;
+namespace ObjectStore.Testing.Fakes;
 
 /// <summary>Upload and part rows, with the Table index's conditional semantics (tokens, open-only part commits).</summary>
-internal sealed partial class InMemoryIndex
+public sealed partial class InMemoryIndex
 {
     private readonly Dictionary<(string Bucket, string UploadId), UploadRecord> _uploads = [];
     private readonly SortedDictionary<(string Bucket, string UploadId, int Part), PartRecord> _parts = [];
@@ -21,6 +21,8 @@ internal sealed partial class InMemoryIndex
 
     public Task<IndexWriteResult> CreateUploadAsync(UploadRecord upload, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(upload);
+        CheckKey(upload.Key);
         lock (_lock)
             return Task.FromResult(_uploads.TryAdd((upload.Bucket, upload.UploadId), upload with { ConcurrencyToken = NextToken() })
                 ? IndexWriteResult.Success
@@ -35,9 +37,12 @@ internal sealed partial class InMemoryIndex
 
     public Task<(IndexWriteResult Result, UploadRecord? Stored)> UpdateUploadAsync(UploadRecord upload, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(upload);
+        if (upload.ConcurrencyToken is null)
+            throw new ArgumentException("The upload has no concurrency token.", nameof(upload));
         lock (_lock)
         {
-            if (!_uploads.TryGetValue((upload.Bucket, upload.UploadId), out var current))
+            if (!_uploads.TryGetValue((upload.Bucket, upload.UploadId), out var current) || current.Key != upload.Key)
                 return Task.FromResult<(IndexWriteResult, UploadRecord?)>((IndexWriteResult.NotFound, null));
             if (current.ConcurrencyToken != upload.ConcurrencyToken)
                 return Task.FromResult<(IndexWriteResult, UploadRecord?)>((IndexWriteResult.ConditionFailed, null));
@@ -51,7 +56,7 @@ internal sealed partial class InMemoryIndex
     {
         lock (_lock)
         {
-            if (!_uploads.TryGetValue((upload.Bucket, upload.UploadId), out var current))
+            if (!_uploads.TryGetValue((upload.Bucket, upload.UploadId), out var current) || current.Key != upload.Key)
                 return Task.FromResult(IndexWriteResult.NotFound);
             if (upload.ConcurrencyToken is not null && current.ConcurrencyToken != upload.ConcurrencyToken)
                 return Task.FromResult(IndexWriteResult.ConditionFailed);
@@ -64,7 +69,8 @@ internal sealed partial class InMemoryIndex
     {
         lock (_lock)
         {
-            if (!_uploads.TryGetValue((part.Bucket, part.UploadId), out var upload) || upload.State != UploadState.Open)
+            // The upload row is found by key and id, so a part naming another key finds none.
+            if (!_uploads.TryGetValue((part.Bucket, part.UploadId), out var upload) || upload.Key != part.Key || upload.State != UploadState.Open)
                 return Task.FromResult(new PartWriteOutcome(IndexWriteResult.NotFound, null));
             _uploads[(part.Bucket, part.UploadId)] = upload with { ConcurrencyToken = NextToken() };
             _parts.Remove((part.Bucket, part.UploadId, part.PartNumber), out var replaced);

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using ObjectStore.Index.Tables;
+using ObjectStore.Testing;
+
+namespace ObjectStore.Index.Tests;
+
+/// <summary>A fresh Table index (its own tables) on the shared Azurite, with a wire-level counter of table queries.</summary>
+internal sealed class TableIndexContext : IndexTestContext
+{
+    private TableIndexContext(TableObjectIndex index, TableServiceClient service, QueryCounter counter) : base(index)
+    {
+        Table = index;
+        Service = service;
+        Counter = counter;
+    }
+
+    public TableObjectIndex Table { get; }
+    public TableServiceClient Service { get; }
+    public QueryCounter Counter { get; }
+
+    public static async Task<TableIndexContext> CreateAsync(AzuriteFixture azurite, TimeProvider? time = null)
+    {
+        var counter = new QueryCounter();
+        var options = new TableClientOptions();
+        options.AddPolicy(counter, HttpPipelinePosition.PerRetry);
+        var service = new TableServiceClient(azurite.ConnectionString, options);
+        var index = new TableObjectIndex(service, UniqueNames.Table("ix"), time);
+        await index.InitializeAsync(CancellationToken.None);
+        return new TableIndexContext(index, service, counter);
+    }
+
+    /// <summary>Writes rows straight through entity-group transactions (100 per batch), for large fixtures.</summary>
+    public override async Task BulkInsertAsync(string bucket, IEnumerable<string> keys)
+    {
+        var table = Service.GetTableClient(Table.ObjectsTableName);
+        foreach (var chunk in keys.Chunk(100))
+        {
+            var actions = chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Add,
+                EntityMapping.ToEntity(Record(bucket, k), TableObjectIndex.RowKeyOf(k)))).ToList();
+            await table.SubmitTransactionAsync(actions);
+        }
+    }
+
+    /// <summary>Counts table query round trips and the entities they returned.</summary>
+    internal sealed class QueryCounter : HttpPipelinePolicy
+    {
+        private int _queries;
+        private int _entities;
+        public int Queries => _queries;
+        public int Entities => _entities;
+
+        public void Reset()
+        {
+            Interlocked.Exchange(ref _queries, 0);
+            Interlocked.Exchange(ref _entities, 0);
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            ProcessNext(message, pipeline);
+            Count(message);
+        }
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            Count(message);
+        }
+
+        private void Count(HttpMessage message)
+        {
+            if (message.Request.Method != RequestMethod.Get || !message.Request.Uri.Query.Contains("filter", StringComparison.OrdinalIgnoreCase))
+                return;
+            Interlocked.Increment(ref _queries);
+            if (message.Response.Content is { } content && content.ToMemory().Length > 0)
+            {
+                using var json = JsonDocument.Parse(content.ToMemory());
+                if (json.RootElement.TryGetProperty("value", out var values))
+                    Interlocked.Add(ref _entities, values.GetArrayLength());
+            }
+        }
+    }
+}

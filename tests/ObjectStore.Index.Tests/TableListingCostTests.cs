@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using ObjectStore.Testing;
+using Xunit.Abstractions;
+
+namespace ObjectStore.Index.Tests;
+
+/// <summary>
+/// What the Table index reads to answer a listing (rows and queries on the wire) and how it pages:
+/// properties of the Table layout, not of the <see cref="IObjectIndex"/> contract, so Table-only.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class TableListingCostTests(AzuriteFixture azurite, ITestOutputHelper output)
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    private static List<string> Utf8Sorted(IEnumerable<string> keys) => keys.Order(Utf8KeyComparer.Instance).ToList();
+
+    private static async Task<int> CountVersionsAsync(IObjectIndex index, string bucket)
+    {
+        var page = await index.ListVersionsAsync(new VersionListRequest(bucket, "", null, null, null, 1000), None);
+        Assert.False(page.IsTruncated);
+        return page.Entries.Count;
+    }
+
+    private static async Task PutAsync(IndexTestContext ctx, string bucket, string key, string etag, BucketVersioning versioning) =>
+        Assert.Equal(IndexWriteResult.Success, (await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, key, etag), WriteCondition.None, versioning, None)).Result);
+
+    [Fact]
+    public async Task Listing_current_objects_reads_no_old_versions()
+    {
+        var ctx = await TableIndexContext.CreateAsync(azurite);
+        var bucket = await ctx.CreateBucketAsync();
+        for (var key = 0; key < 10; key++)
+            for (var version = 0; version < 8; version++)
+                await PutAsync(ctx, bucket, $"k{key}", $"\"{version}\"", BucketVersioning.Enabled);
+
+        ctx.Counter.Reset();
+        var listing = await ctx.Index.ListObjectsAsync(new ListRequest(bucket, "", null, null, 1000), None);
+
+        Assert.Equal(10, listing.Objects.Count);
+        Assert.All(listing.Objects, o => Assert.Equal("\"7\"", o.ETag));
+        Assert.Equal(10, ctx.Counter.Entities); // one current row per key, none of the 70 older versions
+        Assert.Equal(80, await CountVersionsAsync(ctx.Index, bucket));
+    }
+
+    [Fact]
+    public async Task Delimiter_listing_skips_past_a_big_common_prefix_without_reading_its_keys()
+    {
+        var ctx = await TableIndexContext.CreateAsync(azurite);
+        var bucket = await ctx.CreateBucketAsync();
+        var keys = Enumerable.Range(0, 3000).Select(i => $"big/{i:D5}").Concat(Enumerable.Range(0, 3000).Select(i => $"huge/sub/{i:D5}"))
+            .Concat(["a", "big0", "c/1", "c/2", "z"]).ToList();
+        await ctx.BulkInsertAsync(bucket, keys);
+
+        ctx.Counter.Reset();
+        var page = await ctx.Index.ListObjectsAsync(new ListRequest(bucket, "", "/", null, 1000), None);
+        Assert.Equal(["a", "big/", "big0", "c/", "huge/", "z"], IndexTestContext.Merge(page).ToList());
+        Assert.False(page.IsTruncated);
+        output.WriteLine($"delimiter listing over 6005 keys: {ctx.Counter.Queries} queries, {ctx.Counter.Entities} entities read; index stats {ctx.Table.LastListingStatistics}");
+        Assert.True(ctx.Counter.Entities < 1000, $"read {ctx.Counter.Entities} entities");
+        Assert.Equal(ctx.Counter.Entities, ctx.Table.LastListingStatistics.Rows);
+
+        // Paging one entry at a time resumes after each common prefix without re-reading it.
+        ctx.Counter.Reset();
+        var (entries, pages) = await ctx.ListAllAsync(bucket, "", "/", 1);
+        Assert.Equal(["a", "big/", "big0", "c/", "huge/", "z"], entries);
+        Assert.Equal(6, pages);
+        Assert.True(ctx.Counter.Entities < 200, $"read {ctx.Counter.Entities} entities paging one at a time");
+    }
+
+    [Fact]
+    public async Task Listing_10000_keys_returns_them_all_in_order()
+    {
+        var ctx = await TableIndexContext.CreateAsync(azurite);
+        var bucket = await ctx.CreateBucketAsync();
+        var keys = Enumerable.Range(0, 10_000).Select(i => $"datasets/shard{i % 100:D3}/sample-{i:D6}.tfrecord").ToList();
+        var insert = Stopwatch.StartNew();
+        await ctx.BulkInsertAsync(bucket, keys);
+        insert.Stop();
+
+        var flat = Stopwatch.StartNew();
+        var (entries, pages) = await ctx.ListAllAsync(bucket, "", null, 1000);
+        flat.Stop();
+        Assert.Equal(Utf8Sorted(keys), entries);
+        // 999 keys a page: a page of 1000 would need a 1001st row, one query more (docs/index-schema.md).
+        Assert.Equal(11, pages);
+
+        var rolled = Stopwatch.StartNew();
+        var (dirs, _) = await ctx.ListAllAsync(bucket, "datasets/", "/", 1000);
+        rolled.Stop();
+        Assert.Equal(100, dirs.Count);
+
+        output.WriteLine($"bulk insert 10,000 rows: {insert.ElapsedMilliseconds} ms ({10_000 / insert.Elapsed.TotalSeconds:0} rows/s)");
+        output.WriteLine($"list 10,000 keys in pages of 1000: {flat.ElapsedMilliseconds} ms ({10_000 / flat.Elapsed.TotalSeconds:0} objects/s)");
+        output.WriteLine($"delimiter list of 100 prefixes over 10,000 keys: {rolled.ElapsedMilliseconds} ms");
+    }
+}
