@@ -49,7 +49,8 @@ internal static class CoreRegistrations
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ICredentialStore>(sp => sp.GetRequiredService<IdentityService>());
         services.AddSingleton<IRequestAuthenticator>(sp =>
-            new SigV4Authenticator(sp.GetRequiredService<ICredentialStore>(), sp.GetRequiredService<TimeProvider>()));
+            new SigV4Authenticator(sp.GetRequiredService<ICredentialStore>(), sp.GetRequiredService<TimeProvider>(),
+                new SigV4AuthenticatorOptions { Region = settings.Region }));
         services.Configure<S3Options>(options =>
         {
             options.Region = settings.Region;

@@ -161,6 +161,12 @@ public sealed partial class TableObjectIndex
         var actions = new List<TableTransactionAction>();
         if (targetRowKey is not null)
             actions.Add(new(TableTransactionActionType.Delete, new TableEntity(bucket, targetRowKey), isLatest ? ETag.All : target.ETag));
+        if (!isLatest && current is not null)
+        {
+            // An empty merge changes nothing but the current row's ETag: every version delete of a key
+            // commits against that row, so one racing to promote the version deleted here fails and re-reads.
+            actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(bucket, current.RowKey), current.ETag));
+        }
         if (isLatest)
         {
             var next = await NewestVersionExceptAsync(bucket, token, targetRowKey, cancellationToken).ConfigureAwait(false);

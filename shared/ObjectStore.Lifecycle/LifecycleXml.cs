@@ -38,19 +38,9 @@ public static partial class LifecycleXml
 
     private static XElement Load(string xml)
     {
-        var settings = new XmlReaderSettings
-        {
-            DtdProcessing = DtdProcessing.Prohibit,
-            XmlResolver = null,
-            IgnoreComments = true,
-            IgnoreProcessingInstructions = true,
-            IgnoreWhitespace = true,
-            MaxCharactersInDocument = 4L * 1024 * 1024,
-        };
         try
         {
-            using var reader = XmlReader.Create(new StringReader(xml), settings);
-            return XElement.Load(reader);
+            return BoundedXml.Load(xml, keepWhitespace: false);
         }
         catch (XmlException)
         {

@@ -105,13 +105,24 @@ public sealed class HandlerTests
     }
 
     [Fact]
-    public async Task Bucket_region_comes_from_the_location_constraint_and_us_east_1_is_empty()
+    public async Task Location_constraint_of_the_servers_region_is_accepted_and_us_east_1_is_empty()
     {
-        await _h.SendAsync("PUT", "/europe", "<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>");
+        var europe = new HandlerHarness(o => o.Region = "eu-west-1");
+        await europe.SendAsync("PUT", "/europe", "<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>");
         await _h.CreateBucketAsync("usa");
-        Assert.Equal("eu-west-1", (await _h.SendAsync("GET", "/europe?location")).XmlValue("LocationConstraint"));
+        Assert.Equal("eu-west-1", (await europe.SendAsync("GET", "/europe?location")).XmlValue("LocationConstraint"));
         Assert.Equal("", (await _h.SendAsync("GET", "/usa?location")).XmlValue("LocationConstraint"));
-        Assert.Equal("eu-west-1", (await _h.SendAsync("HEAD", "/europe")).Header("x-amz-bucket-region"));
+        Assert.Equal("eu-west-1", (await europe.SendAsync("HEAD", "/europe")).Header("x-amz-bucket-region"));
+    }
+
+    [Fact]
+    public async Task Location_constraint_of_another_region_is_IllegalLocationConstraintException_and_creates_nothing()
+    {
+        var r = await _h.SendAsync("PUT", "/europe", "<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>");
+
+        Assert.Equal(400, r.Status);
+        Assert.Equal("IllegalLocationConstraintException", r.XmlValue("Code"));
+        Assert.Equal(404, (await _h.SendAsync("HEAD", "/europe")).Status);
     }
 
     [Fact]

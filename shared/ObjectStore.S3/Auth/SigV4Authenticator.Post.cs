@@ -20,7 +20,7 @@ public sealed partial class SigV4Authenticator
             };
         }
 
-        CheckRegion(credential!, S3Errors.InvalidArgument, "Error parsing the X-Amz-Credential parameter; ");
+        CheckScope(credential!, S3Errors.InvalidArgument, "Error parsing the X-Amz-Credential parameter; ");
         var (signingKey, caller) = await GetSigningKeyAsync(credential!, cancellationToken).ConfigureAwait(false);
         Span<byte> provided = stackalloc byte[32];
         Span<byte> expected = stackalloc byte[32];

@@ -82,7 +82,7 @@ public sealed partial class SigV4Authenticator : IRequestAuthenticator
             throw S3Errors.Error(S3Errors.AuthorizationHeaderMalformed, $"The authorization header is malformed; Invalid credential date \"{credential.Date}\". This date is not the same as X-Amz-Date: \"{requestTime:yyyyMMdd}\".");
         }
 
-        CheckRegion(credential, S3Errors.AuthorizationHeaderMalformed, "The authorization header is malformed; ");
+        CheckScope(credential, S3Errors.AuthorizationHeaderMalformed, "The authorization header is malformed; ");
         if ((_time.GetUtcNow() - requestTime).Duration() > _options.MaxClockSkew)
         {
             throw S3Errors.Error(S3Errors.RequestTimeTooSkewed);
@@ -97,6 +97,7 @@ public sealed partial class SigV4Authenticator : IRequestAuthenticator
         var mode = ParsePayloadMode(payloadHash, out byte[]? sha256);
         var (signingKey, caller) = await GetSigningKeyAsync(credential, cancellationToken).ConfigureAwait(false);
         byte[] signature = VerifySignature(request, claim, signingKey, amzDate, rawPath, SigV4Canonical.CanonicalQuery(rawQuery, excludeSignature: false), payloadHash);
+        RefuseUnsignedAmzHeaders(request, claim);
         var chain = mode is PayloadMode.StreamingSigned or PayloadMode.StreamingSignedTrailer
             ? new ChunkSignatureChain(signingKey, amzDate, credential.Scope, signature)
             : null;
@@ -122,7 +123,7 @@ public sealed partial class SigV4Authenticator : IRequestAuthenticator
             throw S3Errors.Error(S3Errors.AuthorizationQueryParametersError, $"Invalid credential date \"{credential.Date}\". This date is not the same as X-Amz-Date: \"{signedAt:yyyyMMdd}\".");
         }
 
-        CheckRegion(credential, S3Errors.AuthorizationQueryParametersError, "Error parsing the X-Amz-Credential parameter; ");
+        CheckScope(credential, S3Errors.AuthorizationQueryParametersError, "Error parsing the X-Amz-Credential parameter; ");
         DateTimeOffset now = _time.GetUtcNow();
         if (signedAt - now > _options.MaxClockSkew)
         {
@@ -149,6 +150,7 @@ public sealed partial class SigV4Authenticator : IRequestAuthenticator
 
         var (signingKey, caller) = await GetSigningKeyAsync(credential, cancellationToken).ConfigureAwait(false);
         VerifySignature(request, claim, signingKey, amzDate, rawPath, SigV4Canonical.CanonicalQuery(rawQuery, excludeSignature: true), payloadHash);
+        RefuseUnsignedAmzHeaders(request, claim);
         return CreateRequest(request, credential.AccessKey, mode, sha256, chain: null) with { Caller = caller };
     }
 
@@ -169,17 +171,6 @@ public sealed partial class SigV4Authenticator : IRequestAuthenticator
         }
 
         throw S3Errors.Error(S3Errors.AccessDenied, "AWS authentication requires a valid Date or x-amz-date header");
-    }
-
-    private void CheckRegion(SigV4Credential credential, S3ErrorCode code, string prefix)
-    {
-        if (_options.Region is { } expected && !string.Equals(credential.Region, expected, StringComparison.Ordinal))
-        {
-            throw new S3Exception(code, $"{prefix}the region '{credential.Region}' is wrong; expecting '{expected}'")
-            {
-                Details = new Dictionary<string, string> { ["Region"] = expected },
-            };
-        }
     }
 
     private async ValueTask<(byte[] Key, CallerIdentity Caller)> GetSigningKeyAsync(SigV4Credential credential, CancellationToken cancellationToken)

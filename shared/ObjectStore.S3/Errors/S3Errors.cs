@@ -39,6 +39,7 @@ public static class S3Errors
     public static readonly S3ErrorCode InvalidURI = new("InvalidURI", 400, "Couldn't parse the specified URI.");
     public static readonly S3ErrorCode ServiceUnavailable = new("ServiceUnavailable", 503, "Please reduce your request rate.");
     public static readonly S3ErrorCode NoSuchVersion = new("NoSuchVersion", 404, "The specified version does not exist.");
+    public static readonly S3ErrorCode IllegalLocationConstraintException = new("IllegalLocationConstraintException", 400, "The location constraint is incompatible for the region specific endpoint this request was sent to.");
     public static readonly S3ErrorCode InvalidLocationConstraint = new("InvalidLocationConstraint", 400, "The specified location-constraint is not valid.");
     public static readonly S3ErrorCode NoSuchUpload = new("NoSuchUpload", 404, "The specified multipart upload does not exist. The upload ID might be invalid, or the multipart upload might have been aborted or completed.");
     public static readonly S3ErrorCode InvalidPart = new("InvalidPart", 400, "One or more of the specified parts could not be found. The part might not have been uploaded, or the specified entity tag might not have matched the part's entity tag.");

@@ -27,29 +27,38 @@ public sealed partial class S3RequestHandler
         var (quiet, objects) = S3XmlRequest.ParseDelete(root, MaxDeleteObjects);
 
         var outcomes = new S3XmlResponses.DeleteOutcome[objects.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, objects.Count),
+        // Keys in parallel, but the entries of one key (its delete marker and versions) in the order
+        // given: they all commit against that key's current row, and racing each other gains nothing.
+        var byKey = Enumerable.Range(0, objects.Count).GroupBy(i => objects[i].Key, StringComparer.Ordinal).ToList();
+        await Parallel.ForEachAsync(byKey,
             new ParallelOptions { MaxDegreeOfParallelism = DeleteParallelism, CancellationToken = call.Aborted },
-            async (i, ct) =>
+            async (entries, ct) =>
             {
-                var (key, versionId) = objects[i];
-                try
-                {
-                    S3Addressing.ValidateKey(key);
-                    if (key.Length == 0)
-                        throw new S3Exception(S3Errors.InvalidArgument, "The key must not be empty.");
-                    // Each key is authorized on its own: a refusal is that key's AccessDenied in the result.
-                    await RequireAsync(call, versionId is null ? "s3:DeleteObject" : "s3:DeleteObjectVersion", call.Bucket, key, versionId, ct);
-                    var result = await _service.DeleteObjectAsync(call.Bucket, key, versionId, Index.WriteCondition.None, ct);
-                    outcomes[i] = versionId is null && result.IsDeleteMarker
-                        ? new(key, null, null) { DeleteMarkerVersionId = result.VersionId }
-                        : new(key, versionId, null) { DeleteMarker = result.IsDeleteMarker };
-                }
-                catch (S3Exception ex)
-                {
-                    outcomes[i] = new(key, versionId, ex);
-                }
+                foreach (var i in entries)
+                    outcomes[i] = await DeleteOneAsync(call, objects[i].Key, objects[i].VersionId, ct);
             });
 
         await WriteXmlAsync(call, stream => S3XmlResponses.WriteDeleteResultAsync(stream, outcomes, quiet, k => k));
+    }
+
+    /// <summary>One entry of a DeleteObjects request: its Deleted result, or its own Error.</summary>
+    private async Task<S3XmlResponses.DeleteOutcome> DeleteOneAsync(S3Call call, string key, string? versionId, CancellationToken ct)
+    {
+        try
+        {
+            S3Addressing.ValidateKey(key);
+            if (key.Length == 0)
+                throw new S3Exception(S3Errors.InvalidArgument, "The key must not be empty.");
+            // Each key is authorized on its own: a refusal is that key's AccessDenied in the result.
+            await RequireAsync(call, versionId is null ? "s3:DeleteObject" : "s3:DeleteObjectVersion", call.Bucket, key, versionId, ct);
+            var result = await _service.DeleteObjectAsync(call.Bucket, key, versionId, Index.WriteCondition.None, ct);
+            return versionId is null && result.IsDeleteMarker
+                ? new(key, null, null) { DeleteMarkerVersionId = result.VersionId }
+                : new(key, versionId, null) { DeleteMarker = result.IsDeleteMarker };
+        }
+        catch (S3Exception ex)
+        {
+            return new(key, versionId, ex);
+        }
     }
 }

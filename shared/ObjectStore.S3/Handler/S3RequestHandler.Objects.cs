@@ -210,11 +210,11 @@ public sealed partial class S3RequestHandler
         h.LastModified = HttpDate(record.LastModified);
         h.AcceptRanges = "bytes";
         foreach (var (name, value) in record.Headers)
-            h[name] = value;
+            h[name] = HeaderText.ToWire(value);
         if (!record.Headers.ContainsKey(HeaderNames.ContentType))
             h.ContentType = S3RequestHeaders.DefaultContentType;
         foreach (var (name, value) in record.UserMetadata)
-            h[S3RequestHeaders.MetaPrefix + name] = value;
+            h[S3RequestHeaders.MetaPrefix + name] = HeaderText.ToWire(value);
         if (record.StorageClass != ObjectRules.StandardClass)
             h["x-amz-storage-class"] = record.StorageClass;
         if (record.Tags.Count > 0)
@@ -222,7 +222,7 @@ public sealed partial class S3RequestHandler
         foreach (var (query, header) in ResponseOverrides)
         {
             if (call.QueryValue(query) is { } value)
-                h[header] = value;
+                h[header] = HeaderText.ToWire(value);
         }
     }
 

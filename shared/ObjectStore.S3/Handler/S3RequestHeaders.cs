@@ -32,7 +32,7 @@ internal static class S3RequestHeaders
             if (name == HeaderNames.ContentEncoding)
                 value = StripAwsChunked(value);
             if (!string.IsNullOrEmpty(value))
-                stored[name] = value;
+                stored[name] = HeaderText.FromWire(value);
         }
         if (!stored.ContainsKey(HeaderNames.ContentType))
             stored[HeaderNames.ContentType] = DefaultContentType;
@@ -41,7 +41,7 @@ internal static class S3RequestHeaders
         foreach (var (name, values) in headers)
         {
             if (name.Length > MetaPrefix.Length && name.StartsWith(MetaPrefix, StringComparison.OrdinalIgnoreCase))
-                metadata[name[MetaPrefix.Length..].ToLowerInvariant()] = values.ToString();
+                metadata[name[MetaPrefix.Length..].ToLowerInvariant()] = HeaderText.FromWire(values.ToString());
         }
 
         var storageClass = headers["x-amz-storage-class"].ToString();

@@ -14,8 +14,10 @@ internal sealed partial class ObjectService
             throw new S3Exception(S3Errors.InvalidBucketName, reason, "/" + name) { Details = new Dictionary<string, string> { ["BucketName"] = name } };
         if (region is not null && (region.Length > 64 || !region.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))
             throw new S3Exception(S3Errors.InvalidLocationConstraint);
+        if (region is not null && region != _options.Region)
+            throw new S3Exception(S3Errors.IllegalLocationConstraintException, $"The {region} location constraint is incompatible for the region specific endpoint this request was sent to.");
 
-        var record = new BucketRecord(name, time.GetUtcNow(), region ?? _options.Region, _options.OwnerId);
+        var record = new BucketRecord(name, time.GetUtcNow(), _options.Region, _options.OwnerId);
         if (_options.PublicAccessBlock == Access.PublicAccessBlockMode.NewBuckets)
             record = record with { Configuration = new Dictionary<string, string> { [Access.PublicAccessBlock.ConfigurationName] = Access.PublicAccessBlock.AllOn.Serialize() } };
         if (!await index.TryCreateBucketAsync(record, cancellationToken))

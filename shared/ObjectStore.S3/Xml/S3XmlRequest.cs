@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Xml;
 using System.Xml.Linq;
+using ObjectStore.Lifecycle;
 using ObjectStore.S3.Errors;
 
 namespace ObjectStore.S3.Xml;
@@ -46,19 +47,9 @@ internal static partial class S3XmlRequest
 
     public static XElement Parse(byte[] bytes)
     {
-        var settings = new XmlReaderSettings
-        {
-            DtdProcessing = DtdProcessing.Prohibit,
-            XmlResolver = null,
-            IgnoreComments = true,
-            IgnoreProcessingInstructions = true,
-            MaxCharactersInDocument = bytes.Length * 2L + 1024,
-        };
         try
         {
-            using var ms = new MemoryStream(bytes, writable: false);
-            using var reader = XmlReader.Create(ms, settings);
-            return XElement.Load(reader, LoadOptions.None);
+            return BoundedXml.Load(bytes, keepWhitespace: true);
         }
         catch (XmlException)
         {
