@@ -1,5 +1,3 @@
-using ObjectStore.Testing;
-
 namespace ObjectStore.Index.Tests;
 
 /// <summary>
@@ -7,17 +5,14 @@ namespace ObjectStore.Index.Tests;
 /// versions does exactly that): every delete succeeds once, and the current row never points at a
 /// version row that is gone.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class ConcurrentVersionDeleteTests(AzuriteFixture azurite)
+public abstract class ConcurrentVersionDeleteTests : IndexContract
 {
-    private static readonly CancellationToken None = CancellationToken.None;
-
     [Theory]
     [InlineData(3)]
     [InlineData(8)]
     public async Task Deleting_a_marker_and_every_version_of_a_key_at_once_removes_the_key_and_nothing_fails(int versions)
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         var ids = new List<string>();
         for (var i = 0; i < versions; i++)
@@ -37,7 +32,7 @@ public sealed class ConcurrentVersionDeleteTests(AzuriteFixture azurite)
     [Fact]
     public async Task Deleting_the_latest_and_the_next_newest_at_once_leaves_the_oldest_current()
     {
-        var ctx = await IndexTestContext.CreateAsync(azurite);
+        var ctx = await CreateContextAsync();
         var bucket = await ctx.CreateBucketAsync();
         for (var round = 0; round < 5; round++)
         {

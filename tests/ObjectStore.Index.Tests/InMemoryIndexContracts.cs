@@ -49,3 +49,8 @@ public sealed class InMemoryOutboxTests : OutboxTests
 {
     private protected override Task<IndexTestContext> CreateContextAsync(TimeProvider? time = null) => InMemoryIndexContext.CreateAsync(time);
 }
+
+public sealed class InMemoryConcurrentVersionDeleteTests : ConcurrentVersionDeleteTests
+{
+    private protected override Task<IndexTestContext> CreateContextAsync(TimeProvider? time = null) => InMemoryIndexContext.CreateAsync(time);
+}

@@ -59,3 +59,10 @@ public sealed class TableOutboxTests(AzuriteFixture azurite) : OutboxTests
     private protected override async Task<IndexTestContext> CreateContextAsync(TimeProvider? time = null) =>
         await TableIndexContext.CreateAsync(azurite, time);
 }
+
+[Collection(AzuriteCollection.Name)]
+public sealed class TableConcurrentVersionDeleteTests(AzuriteFixture azurite) : ConcurrentVersionDeleteTests
+{
+    private protected override async Task<IndexTestContext> CreateContextAsync(TimeProvider? time = null) =>
+        await TableIndexContext.CreateAsync(azurite, time);
+}
