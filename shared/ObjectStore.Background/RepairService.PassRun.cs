@@ -62,6 +62,13 @@ public sealed partial class RepairService
         public Task<bool> ReleaseAsync(bool completed, CancellationToken cancellationToken) =>
             _scans.ReleaseAsync(_held, completed, Snapshot(completed), cancellationToken);
 
+        /// <summary>Keeps the count of pending deletions for the report (saved with the next checkpoint or release).</summary>
+        public void NotePendingDeletions(PendingDeletions pending)
+        {
+            lock (_data)
+                _data[PendingDeletionsKey] = JsonSerializer.Serialize(pending, Json);
+        }
+
         /// <summary>Notes damage a check left unrepaired (the report's "oldest unrepaired damage").</summary>
         public void NoteUnrepairedDamage()
         {

@@ -57,6 +57,7 @@ internal sealed partial class InMemoryIndex : IObjectIndex
         {
             if (!_buckets.ContainsKey(bucket)) return Task.FromResult(IndexWriteResult.NotFound);
             if (_objects.Keys.Any(k => k.Bucket == bucket)) return Task.FromResult(IndexWriteResult.NotEmpty);
+            RetireIfPending(bucket);
             _buckets.Remove(bucket);
             return Task.FromResult(IndexWriteResult.Success);
         }
@@ -121,12 +122,14 @@ internal sealed partial class InMemoryIndex : IObjectIndex
                 var removed = versions![index];
                 versions.RemoveAt(index);
                 if (versions.Count == 0) _objects.Remove((bucket, key));
+                RecordDeletions([removed]);
                 return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.Success, null, [removed]));
             }
             if (versioning == BucketVersioning.Unversioned)
             {
                 if (!_objects.Remove((bucket, key), out var gone))
                     return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.NotFound));
+                RecordDeletions(gone);
                 return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.Success, null, gone));
             }
             var marker = new ObjectRecord(bucket, key, "", 0, "", DateTimeOffset.UtcNow, "STANDARD", "") { IsDeleteMarker = true };
@@ -148,7 +151,8 @@ internal sealed partial class InMemoryIndex : IObjectIndex
     }
 
     public Task<ObjectWriteOutcome> UpdateVersionAsync(string bucket, string key, string versionId, string expectedDataLayout, string? expectedRestoreLayout,
-        Func<ObjectRecord, ObjectRecord> change, CancellationToken cancellationToken, IReadOnlyList<ObjectStore.Index.Events.ObjectEvent>? events = null)
+        Func<ObjectRecord, ObjectRecord> change, CancellationToken cancellationToken, IReadOnlyList<ObjectStore.Index.Events.ObjectEvent>? events = null,
+        IReadOnlyList<string>? unreferencedLayouts = null)
     {
         lock (_lock)
         {
@@ -160,6 +164,11 @@ internal sealed partial class InMemoryIndex : IObjectIndex
             var changed = change(versions[index]);
             if (ReferenceEquals(changed, versions[index]))
                 return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.ConditionFailed));
+            foreach (var layout in (unreferencedLayouts ?? []).Distinct())
+            {
+                if (layout != changed.DataLayout && layout != changed.RestoreLayout && (layout == versions[index].DataLayout || layout == versions[index].RestoreLayout))
+                    RecordDeletion(versions[index], layout);
+            }
             versions[index] = changed with { ConcurrencyToken = NextToken() };
             return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.Success, versions[index], []));
         }
@@ -188,6 +197,7 @@ internal sealed partial class InMemoryIndex : IObjectIndex
         };
         var removed = versioning == BucketVersioning.Enabled ? [] : versions.FindAll(v => v.VersionId == VersionIds.Null);
         versions.RemoveAll(v => v.VersionId == VersionIds.Null && versioning != BucketVersioning.Enabled);
+        RecordDeletions(removed, keptLayout: record.DataLayout);
         versions.Insert(0, committed);
         return new ObjectWriteOutcome(IndexWriteResult.Success, committed, removed);
     }
