@@ -108,6 +108,41 @@ public sealed class ReadDuringOverwriteTests(LocalHostFixture fixture)
         Assert.Equal(SHA256.HashData(current), SHA256.HashData(body.ToArray()));
     }
 
+    [Fact]
+    public async Task A_bucket_whose_objects_are_pending_deletion_can_be_deleted_and_their_data_is_still_collected()
+    {
+        var repairClock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await fixture.StartHostAsync(new LocalHostOptions
+        {
+            Background = false,
+            Settings = RepairSupport.Settings(verifyFraction: "0"),
+            ConfigureServices = services => services.AddSingleton(sp => ActivatorUtilities.CreateInstance<RepairService>(sp, (TimeProvider)repairClock)),
+        });
+        using var s3 = host.CreateS3Client();
+        var bucket = UniqueNames.Bucket("retired");
+        await s3.PutBucketAsync(bucket);
+        await PutVersionAsync(s3, bucket, 1);
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "small", ContentBody = "bytes" });
+        await s3.DeleteObjectAsync(bucket, Key);
+        await s3.DeleteObjectAsync(bucket, "small");
+        var shards = host.Services.GetRequiredService<IShardMaintenance>();
+        Assert.Equal(PartSizes.Length * 6 + 6, (await ShardsAsync(shards)).Count);
+
+        await s3.DeleteBucketAsync(bucket); // pending deletions and the multipart object's part rows do not keep it
+
+        var index = host.Services.GetRequiredService<IObjectIndex>();
+        Assert.Contains(bucket, await index.ListRetiredBucketsAsync(CancellationToken.None).ToListAsync());
+        var early = await host.FullPassAsync();
+        Assert.Equal((2L, 0L), (early.PendingDeletions!.Count, early.LastPass!.DataDeleted.Objects));
+        Assert.Equal(0L, early.LastPass.OrphansRemoved);
+        repairClock.SetUtcNow(DateTimeOffset.UtcNow + TimeSpan.FromHours(3));
+        var collected = await host.FullPassAsync();
+        Assert.Equal((0L, 2L), (collected.PendingDeletions!.Count, collected.LastPass!.DataDeleted.Objects));
+        Assert.Empty(await ShardsAsync(shards));
+        Assert.DoesNotContain(bucket, await index.ListRetiredBucketsAsync(CancellationToken.None).ToListAsync());
+        Assert.Empty((await index.ListDataRowsAsync(bucket, null, 10, CancellationToken.None)).Rows); // the part rows went with their data
+    }
+
     /// <summary>Version <paramref name="number"/>: the base bytes with the number stamped into each part, uploaded in three parts.</summary>
     private static async Task<byte[]> PutVersionAsync(AmazonS3Client s3, string bucket, int number)
     {
