@@ -16,8 +16,9 @@ public sealed partial class RepairService
     /// the data first (a multipart object's: every part's data, then the part rows), then the records. A crash
     /// in between deletes the same data again next time (deleting what is gone is a no-op): idempotent, and
     /// resumable without a cursor since a collected record is gone. Counts what stays for the report.
+    /// The lease is extended after every batch; false when it was lost (another instance took over).
     /// </summary>
-    private async Task CollectDataDeletionsAsync(PassRun run, CancellationToken cancellationToken)
+    private async Task<bool> CollectDataDeletionsAsync(PassRun run, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var dueBefore = now - options.DataDeleteGrace;
@@ -40,6 +41,8 @@ public sealed partial class RepairService
                 }
                 budget -= due.Count;
                 var kept = await CollectAsync(run, due, cancellationToken).ConfigureAwait(false);
+                if (kept is null)
+                    return false;
                 foreach (var deletion in page.Deletions.Except(due).Concat(kept))
                 {
                     left = true;
@@ -60,6 +63,7 @@ public sealed partial class RepairService
         lock (run.SummaryLock)
             deleted = run.Summary.DataDeleted.Objects;
         LogDeletionsCollected(deleted, pending.Count, pending.Bytes, pending.OldestDueAt);
+        return true;
     }
 
     /// <summary>
@@ -82,8 +86,12 @@ public sealed partial class RepairService
         return (live, retired);
     }
 
-    /// <summary>Deletes the data of <paramref name="due"/>, then the records of the data deleted; returns the records kept (a failure is retried next run).</summary>
-    private async Task<List<DataDeletion>> CollectAsync(PassRun run, List<DataDeletion> due, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes the data of <paramref name="due"/>, then the records of the data deleted, a batch at a time,
+    /// extending the lease after each; returns the records kept (a failure is retried next run), or null
+    /// when the lease was lost.
+    /// </summary>
+    private async Task<List<DataDeletion>?> CollectAsync(PassRun run, List<DataDeletion> due, CancellationToken cancellationToken)
     {
         var kept = new List<DataDeletion>();
         foreach (var batch in due.Chunk(options.BatchSize))
@@ -102,6 +110,8 @@ public sealed partial class RepairService
                 foreach (var deletion in done)
                     run.Summary.DataDeleted.Add(deletion.Size);
             }
+            if (!await run.ExtendLeaseAsync(cancellationToken).ConfigureAwait(false))
+                return null;
         }
         return kept;
     }

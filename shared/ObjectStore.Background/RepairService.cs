@@ -90,8 +90,9 @@ public sealed partial class RepairService(
 
     private async Task<PassStatus> RunAsync(PassRun run, CancellationToken cancellationToken)
     {
+        if (!await CollectDataDeletionsAsync(run, cancellationToken).ConfigureAwait(false))
+            return PassStatus.LeaseLost;
         var status = PassStatus.Finished;
-        await CollectDataDeletionsAsync(run, cancellationToken).ConfigureAwait(false);
         if (run.Cursor != OrphanPhase)
         {
             status = await WalkAsync(run, cancellationToken).ConfigureAwait(false);
