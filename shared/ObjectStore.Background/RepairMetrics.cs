@@ -16,6 +16,7 @@ public sealed class RepairMetrics : IDisposable
     private readonly Counter<long> _unrepaired;
     private readonly Counter<long> _orphansRemoved;
     private readonly Counter<long> _healRequests;
+    private readonly Counter<long> _dataDeleted;
     private readonly Histogram<double> _passSeconds;
 
     public RepairMetrics(IMeterFactory? meterFactory = null)
@@ -28,6 +29,7 @@ public sealed class RepairMetrics : IDisposable
         _unrepaired = _meter.CreateCounter<long>("objectstore.repair.data_unrepaired", description: "Data left degraded or unreadable by a check");
         _orphansRemoved = _meter.CreateCounter<long>("objectstore.repair.orphans_removed");
         _healRequests = _meter.CreateCounter<long>("objectstore.repair.heal_requests");
+        _dataDeleted = _meter.CreateCounter<long>("objectstore.repair.data_deleted", description: "Unreferenced data deleted after its grace period");
         _passSeconds = _meter.CreateHistogram<double>("objectstore.repair.pass_duration", "s");
     }
 
@@ -43,6 +45,8 @@ public sealed class RepairMetrics : IDisposable
     internal void OrphanRemoved() => _orphansRemoved.Add(1);
 
     internal void HealRequest() => _healRequests.Add(1);
+
+    internal void DataDeleted() => _dataDeleted.Add(1);
 
     internal void PassRan(TimeSpan elapsed) => _passSeconds.Record(elapsed.TotalSeconds);
 

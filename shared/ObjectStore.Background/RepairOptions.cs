@@ -9,6 +9,16 @@ public sealed record RepairOptions
     /// <summary>A shard file no index entry owns is removed only once it has not been written for this long.</summary>
     public TimeSpan OrphanGracePeriod { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Data a change stopped referencing (an overwrite, a delete, a lifecycle expiration or transition,
+    /// an expired restored copy) is deleted only this long after that change, so a read that started
+    /// before it finishes (Ceph RGW's garbage collector waits two hours by default).
+    /// </summary>
+    public TimeSpan DataDeleteGrace { get; init; } = TimeSpan.FromHours(2);
+
+    /// <summary>Pending deletions a pass collects at most (the rest wait for the next run).</summary>
+    public int MaxDataDeletionsPerPass { get; init; } = 2000;
+
     /// <summary>Index rows checked between two checkpoints of the cursor.</summary>
     public int BatchSize { get; init; } = 100;
 
@@ -42,6 +52,10 @@ public sealed record RepairOptions
             throw new ArgumentException("The repair verify fraction must be between 0 and 1.");
         if (OrphanGracePeriod < TimeSpan.Zero)
             throw new ArgumentException("The orphan grace period must not be negative.");
+        if (DataDeleteGrace < TimeSpan.Zero)
+            throw new ArgumentException("The data delete grace period must not be negative.");
+        if (MaxDataDeletionsPerPass < 1)
+            throw new ArgumentException("The pending deletions collected per pass must be positive.");
         if (BatchSize < 1 || Parallelism < 1 || MaxOrphanCandidates < 1 || MaxHealRequestsPerPass < 0)
             throw new ArgumentException("Repair batch size, parallelism and orphan candidates must be positive.");
         if (MaxPassDuration <= TimeSpan.Zero || LeaseDuration <= TimeSpan.Zero)

@@ -13,7 +13,18 @@ public sealed record RepairReport(
     DateTimeOffset? OldestUnrepairedDamage,
     RepairPassSummary? LastPass,
     RepairPassSummary? CurrentPass,
-    string? Cursor);
+    string? Cursor)
+{
+    /// <summary>Data waiting for its grace period to end, as the last run under the lease counted it; null before any run.</summary>
+    public PendingDeletions? PendingDeletions { get; init; }
+}
+
+/// <summary>Pending data deletions (docs/repair.md, "Deferred deletion").</summary>
+/// <param name="Count">Records left after the run (not yet due, over the run's budget, or failed).</param>
+/// <param name="Bytes">Object bytes they hold.</param>
+/// <param name="OldestDueAt">When the oldest of them is due (its unreference time + the grace period); null when none.</param>
+/// <param name="CountedAt">When the run counted them.</param>
+public sealed record PendingDeletions(long Count, long Bytes, DateTimeOffset? OldestDueAt, DateTimeOffset CountedAt);
 
 /// <summary>What one pass found and did. Mutable while the pass runs (under its lock), persisted as JSON between invocations.</summary>
 public sealed partial class RepairPassSummary
@@ -43,6 +54,8 @@ public sealed partial class RepairPassSummary
     public long HealRequests { get; set; }
     public long OrphansRemoved { get; set; }
     public long OrphanBytesRemoved { get; set; }
+    /// <summary>Pending deletions collected (data deleted after its grace period, then the record): pieces of data and object bytes.</summary>
+    public StateCount DataDeleted { get; set; } = new();
     /// <summary>Per zone: shards checked, bad shards found, repaired, still bad.</summary>
     public Dictionary<string, ZoneCount> Zones { get; set; } = [];
 

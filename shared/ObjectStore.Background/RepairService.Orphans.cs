@@ -14,7 +14,7 @@ public sealed partial class RepairService
     /// the layouts naming a candidate's data. What is removed:
     /// <list type="bullet">
     /// <item>temporary files (a write or rebuild that died; a live one would have been written within the grace period);</item>
-    /// <item>committed shards whose data no part or version row names (crash between shard commit and index commit, a delete whose data removal failed, a rebuild of data deleted meanwhile);</item>
+    /// <item>committed shards whose data no part or version row and no pending deletion names (crash between shard commit and index commit, a delete whose data removal failed, a rebuild of data deleted meanwhile);</item>
     /// <item>committed shards of live data in a zone or index its layout does not give them (misplaced).</item>
     /// </list>
     /// Memory: the candidates (at most <see cref="RepairOptions.MaxOrphanCandidates"/>) and the layouts of those found live.
@@ -79,31 +79,47 @@ public sealed partial class RepairService
         }
     }
 
-    /// <summary>Every layout of a part or version row whose data id is one of <paramref name="dataIds"/>.</summary>
+    /// <summary>
+    /// Every layout of a part or version row, or of a pending deletion, whose data id is one of
+    /// <paramref name="dataIds"/>: data waiting for its grace period is owned until it is collected. Deleted
+    /// buckets still holding pending deletions are walked too (their multipart objects' part rows).
+    /// </summary>
     private async Task<Dictionary<string, DataLayout>> FindLiveLayoutsAsync(HashSet<string> dataIds, CancellationToken cancellationToken)
     {
         var live = new Dictionary<string, DataLayout>(StringComparer.Ordinal);
-        await foreach (var bucket in index.ListBucketsAsync(cancellationToken).ConfigureAwait(false))
+        void Consider(string serialized)
+        {
+            if (serialized.StartsWith(MultipartLayoutPrefix, StringComparison.Ordinal))
+                return; // its parts are part rows
+            try
+            {
+                var layout = DataLayout.Parse(serialized);
+                if (dataIds.Contains(layout.DataId))
+                    live[layout.DataId] = layout;
+            }
+            catch (FormatException)
+            {
+                // Logged by the walk; an unknown layout cannot vouch for a file.
+            }
+        }
+
+        var (buckets, retired) = await BucketsToCollectAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var bucket in buckets.Concat(retired))
         {
             string? position = null;
             do
             {
-                var page = await index.ListDataRowsAsync(bucket.Name, position, 1000, cancellationToken).ConfigureAwait(false);
+                var page = await index.ListDataRowsAsync(bucket, position, 1000, cancellationToken).ConfigureAwait(false);
                 foreach (var row in page.Rows)
-                {
-                    if (row.DataLayout.StartsWith(MultipartLayoutPrefix, StringComparison.Ordinal))
-                        continue;
-                    try
-                    {
-                        var layout = DataLayout.Parse(row.DataLayout);
-                        if (dataIds.Contains(layout.DataId))
-                            live[layout.DataId] = layout;
-                    }
-                    catch (FormatException)
-                    {
-                        // Logged by the walk; an unknown layout cannot vouch for a file.
-                    }
-                }
+                    Consider(row.DataLayout);
+                position = page.NextAfter;
+            }
+            while (position is not null);
+            do
+            {
+                var page = await index.ListDataDeletionsAsync(bucket, position, DeletionPageSize, cancellationToken).ConfigureAwait(false);
+                foreach (var deletion in page.Deletions)
+                    Consider(deletion.DataLayout);
                 position = page.NextAfter;
             }
             while (position is not null);

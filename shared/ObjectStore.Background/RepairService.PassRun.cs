@@ -49,7 +49,12 @@ public sealed partial class RepairService
         public bool OutOfTime => _time.GetElapsedTime(_started) >= _options.MaxPassDuration;
 
         /// <summary>Saves the cursor and the summary so far and extends the lease; false when the lease was lost.</summary>
-        public async Task<bool> CheckpointAsync(string cursor, CancellationToken cancellationToken)
+        public Task<bool> CheckpointAsync(string cursor, CancellationToken cancellationToken) => SaveAsync(cursor, cancellationToken);
+
+        /// <summary>Extends the lease and saves the summary so far without moving the cursor; false when the lease was lost.</summary>
+        public Task<bool> ExtendLeaseAsync(CancellationToken cancellationToken) => SaveAsync(_held.Cursor, cancellationToken);
+
+        private async Task<bool> SaveAsync(string? cursor, CancellationToken cancellationToken)
         {
             var next = await _scans.CheckpointAsync(_held, cursor, Snapshot(completed: false), _options.LeaseDuration, cancellationToken)
                 .ConfigureAwait(false);
@@ -61,6 +66,13 @@ public sealed partial class RepairService
 
         public Task<bool> ReleaseAsync(bool completed, CancellationToken cancellationToken) =>
             _scans.ReleaseAsync(_held, completed, Snapshot(completed), cancellationToken);
+
+        /// <summary>Keeps the count of pending deletions for the report (saved with the next checkpoint or release).</summary>
+        public void NotePendingDeletions(PendingDeletions pending)
+        {
+            lock (_data)
+                _data[PendingDeletionsKey] = JsonSerializer.Serialize(pending, Json);
+        }
 
         /// <summary>Notes damage a check left unrepaired (the report's "oldest unrepaired damage").</summary>
         public void NoteUnrepairedDamage()

@@ -10,12 +10,14 @@ namespace ObjectStore.Background;
 /// admin API's <c>repair/run</c>). In order: the heal-on-read requests readers queued; then the
 /// walk over every object version and multipart part of every bucket, in batches from a cursor
 /// kept in the scan state store under a lease, checking each piece of data's shards and rebuilding
-/// bad ones; then, once the walk reached its end, orphan collection. A pass stops at its time
+/// bad ones; then, once the walk reached its end, orphan collection. Every run under the lease first
+/// collects pending data deletions whose grace period is over (RepairService.Deletions.cs). A pass stops at its time
 /// budget and the next one resumes from the cursor; every step is idempotent. Design: docs/repair.md.
 /// </summary>
 public sealed partial class RepairService(
     IObjectIndex index,
     IShardMaintenance shards,
+    IObjectDataStore data,
     IScanStateStore scans,
     RepairHealQueue healQueue,
     RepairOptions options,
@@ -80,11 +82,16 @@ public sealed partial class RepairService(
             state.Data.TryGetValue(DamageKey, out var damage) ? DateTimeOffset.Parse(damage, System.Globalization.CultureInfo.InvariantCulture) : null,
             ReadSummary(state.Data, LastPassKey),
             state.Cursor is null ? null : ReadSummary(state.Data, SummaryKey),
-            state.Cursor);
+            state.Cursor)
+        {
+            PendingDeletions = state.Data.TryGetValue(PendingDeletionsKey, out var pending) ? JsonSerializer.Deserialize<PendingDeletions>(pending, Json) : null,
+        };
     }
 
     private async Task<PassStatus> RunAsync(PassRun run, CancellationToken cancellationToken)
     {
+        if (!await CollectDataDeletionsAsync(run, cancellationToken).ConfigureAwait(false))
+            return PassStatus.LeaseLost;
         var status = PassStatus.Finished;
         if (run.Cursor != OrphanPhase)
         {

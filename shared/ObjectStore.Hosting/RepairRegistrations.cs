@@ -15,6 +15,7 @@ internal static class RepairRegistrations
     public const string BatchSizeSetting = "OBJECTSTORE_REPAIR_BATCH_SIZE";
     public const string ParallelismSetting = "OBJECTSTORE_REPAIR_PARALLELISM";
     public const string MaxPassDurationSetting = "OBJECTSTORE_REPAIR_MAX_PASS_DURATION";
+    public const string DataDeleteGraceSetting = "OBJECTSTORE_DATA_DELETE_GRACE";
 
     public static IServiceCollection AddRepair(this IServiceCollection services, IConfiguration configuration, ObjectStoreSettings settings)
     {
@@ -37,6 +38,7 @@ internal static class RepairRegistrations
             BatchSize = Read(configuration, BatchSizeSetting, defaults.BatchSize, s => int.Parse(s, CultureInfo.InvariantCulture)),
             Parallelism = Read(configuration, ParallelismSetting, defaults.Parallelism, s => int.Parse(s, CultureInfo.InvariantCulture)),
             MaxPassDuration = Read(configuration, MaxPassDurationSetting, defaults.MaxPassDuration, ParseDuration),
+            DataDeleteGrace = Read(configuration, DataDeleteGraceSetting, defaults.DataDeleteGrace, ParseDuration),
         };
         options.Validate();
         return options;

@@ -155,7 +155,7 @@ internal static partial class EntityMapping
 
     private static string ChunkColumn(string name, int index) => index == 0 ? name : $"{name}_{index}";
 
-    private static void WriteChunked(TableEntity entity, string name, string value)
+    internal static void WriteChunked(TableEntity entity, string name, string value)
     {
         var chunks = (value.Length + ChunkChars - 1) / ChunkChars;
         if (chunks > MaxChunks)
@@ -165,7 +165,7 @@ internal static partial class EntityMapping
             entity[ChunkColumn(name, i)] = value.Substring(i * ChunkChars, Math.Min(ChunkChars, value.Length - i * ChunkChars));
     }
 
-    private static string ReadChunked(TableEntity entity, string name)
+    internal static string ReadChunked(TableEntity entity, string name)
     {
         var head = entity.GetString(name) ?? "";
         if (head.Length < ChunkChars)

@@ -52,6 +52,7 @@ public sealed partial class TableObjectIndex
             var removed = new List<ObjectRecord>();
             if (versioning != BucketVersioning.Enabled)
                 await ReplaceNullVersionAsync(actions, removed, record.Bucket, record.Key, token, current, cancellationToken).ConfigureAwait(false);
+            AddDeletionRows(actions, removed, keptLayout: record.DataLayout);
 
             if (await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false))
                 return new ObjectWriteOutcome(IndexWriteResult.Success, committed, removed) { Events = recorded };
@@ -113,9 +114,11 @@ public sealed partial class TableObjectIndex
         var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Delete, current, current.ETag) };
         if (EntityMapping.VersionRowOf(current) is { } stamp)
             actions.Add(new(TableTransactionActionType.Delete, new TableEntity(current.PartitionKey, EntityMapping.VersionRowKey(token, stamp)), ETag.All));
+        var removed = EntityMapping.ToObjectRecord(current);
+        AddDeletionRows(actions, [removed]);
         var recorded = AddOutboxRows(actions, events, current.PartitionKey, key, null, null, SequencerTicks(current));
         return await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false)
-            ? new ObjectWriteOutcome(IndexWriteResult.Success, null, [EntityMapping.ToObjectRecord(current)]) { Events = recorded }
+            ? new ObjectWriteOutcome(IndexWriteResult.Success, null, [removed]) { Events = recorded }
             : null;
     }
 
@@ -137,6 +140,7 @@ public sealed partial class TableObjectIndex
         var removed = new List<ObjectRecord>();
         if (versioning == BucketVersioning.Suspended)
             await ReplaceNullVersionAsync(actions, removed, bucket, key, token, current, cancellationToken).ConfigureAwait(false);
+        AddDeletionRows(actions, removed);
         VersionStamp.TryGetTicks(stamp, out var ticks);
         var recorded = AddOutboxRows(actions, events, bucket, key, marker, marker.VersionId, ticks);
         return await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false)
@@ -180,9 +184,11 @@ public sealed partial class TableObjectIndex
                 actions.Add(new(TableTransactionActionType.UpdateReplace, promoted, current!.ETag));
             }
         }
+        var removedVersion = EntityMapping.ToObjectRecord(target);
+        AddDeletionRows(actions, [removedVersion]);
         var recorded = AddOutboxRows(actions, events, bucket, key, null, versionId, SequencerTicks(current));
         return await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false)
-            ? new ObjectWriteOutcome(IndexWriteResult.Success, null, [EntityMapping.ToObjectRecord(target)]) { Events = recorded }
+            ? new ObjectWriteOutcome(IndexWriteResult.Success, null, [removedVersion]) { Events = recorded }
             : null;
     }
 

@@ -14,7 +14,8 @@ public sealed partial class TableObjectIndex
     /// current row naming data this change is about to delete.
     /// </summary>
     public async Task<ObjectWriteOutcome> UpdateVersionAsync(string bucket, string key, string versionId, string expectedDataLayout, string? expectedRestoreLayout,
-        Func<ObjectRecord, ObjectRecord> change, CancellationToken cancellationToken, IReadOnlyList<ObjectEvent>? events = null)
+        Func<ObjectRecord, ObjectRecord> change, CancellationToken cancellationToken, IReadOnlyList<ObjectEvent>? events = null,
+        IReadOnlyList<string>? unreferencedLayouts = null)
     {
         ArgumentNullException.ThrowIfNull(change);
         var token = TokenOf(key);
@@ -50,6 +51,12 @@ public sealed partial class TableObjectIndex
         {
             actions.Add(new(TableTransactionActionType.UpdateReplace, EntityMapping.ToEntity(changed, target.RowKey, stamp!), target.ETag));
             actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(bucket, current.RowKey) { ["VersionId"] = current.GetString("VersionId") }, current.ETag));
+        }
+        foreach (var layout in (unreferencedLayouts ?? []).Distinct(StringComparer.Ordinal))
+        {
+            // Only what the change really stopped naming: a layout the record still holds stays live.
+            if (layout != changed.DataLayout && layout != changed.RestoreLayout && (layout == stored.DataLayout || layout == stored.RestoreLayout))
+                AddDeletionRow(actions, bucket, key, versionId, layout, stored.Size);
         }
         var recorded = AddOutboxRows(actions, events, bucket, key, changed, changed.VersionId == VersionIds.Null ? null : changed.VersionId, SequencerTicks(current));
         return await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false)

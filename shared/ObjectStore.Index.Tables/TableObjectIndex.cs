@@ -102,6 +102,7 @@ public sealed partial class TableObjectIndex : IObjectIndex
         var row = existing.Value!;
         if (await HasObjectRowsAsync(bucket, cancellationToken).ConfigureAwait(false))
             return IndexWriteResult.NotEmpty;
+        await RetireIfPendingAsync(bucket, cancellationToken).ConfigureAwait(false);
         try
         {
             await _buckets.DeleteEntityAsync(bucket, EntityMapping.BucketRowKey, row.ETag, cancellationToken).ConfigureAwait(false);
@@ -135,12 +136,15 @@ public sealed partial class TableObjectIndex : IObjectIndex
     }
 
     /// <summary>
-    /// Any row of a kind that keeps a bucket from being deleted: current versions ("o"), and the
-    /// kinds reserved for uploads ("u") and versions ("v"). Outbox rows ("e") do not count.
+    /// Any row of a kind that keeps a bucket from being deleted: current versions ("o"), uploads ("u")
+    /// and versions ("v"). Outbox rows ("e") and pending deletions ("g") do not count, nor do part rows
+    /// ("p"): a live part always has its upload row or a completed object, and the parts of a multipart
+    /// object pending deletion stay until the collector takes them.
     /// </summary>
     private async Task<bool> HasObjectRowsAsync(string bucket, CancellationToken cancellationToken)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {bucket} and RowKey ge {"o"} and RowKey lt {"w"}");
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {bucket} and ((RowKey ge {"o"} and RowKey lt {"p"}) or (RowKey ge {"u"} and RowKey lt {"w"}))");
         // Table may answer with empty pages plus a continuation; the enumerator follows them.
         await foreach (var _ in _objects.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken).ConfigureAwait(false))
             return true;

@@ -20,7 +20,10 @@ public partial interface IObjectIndex
     /// <summary>Replaces the bucket record if its <see cref="BucketRecord.ConcurrencyToken"/> still matches.</summary>
     Task<IndexWriteResult> UpdateBucketAsync(BucketRecord bucket, CancellationToken cancellationToken);
 
-    /// <summary>Deletes an empty bucket; <see cref="IndexWriteResult.NotEmpty"/> if it has objects or uploads.</summary>
+    /// <summary>
+    /// Deletes an empty bucket; <see cref="IndexWriteResult.NotEmpty"/> if it has objects or uploads (pending
+    /// data deletions do not count: the bucket is noted for the collector, <see cref="ListRetiredBucketsAsync"/>).
+    /// </summary>
     Task<IndexWriteResult> DeleteBucketAsync(string bucket, CancellationToken cancellationToken);
 
     IAsyncEnumerable<BucketRecord> ListBucketsAsync(CancellationToken cancellationToken);
@@ -35,7 +38,8 @@ public partial interface IObjectIndex
     /// Makes <paramref name="record"/> the latest version of its key, if <paramref name="condition"/>
     /// holds at commit time. The index assigns the version id (<paramref name="versioning"/> Enabled: a
     /// new time-ordered id; otherwise "null", replacing the null version). Returns the committed record
-    /// and the versions that ceased to exist (whose data the caller deletes). <paramref name="events"/>
+    /// and the versions that ceased to exist (their data and restored copies are recorded as pending deletions
+    /// in the same transaction, unless the committed record names the same layout). <paramref name="events"/>
     /// are recorded as outbox rows in the same transaction (returned in <see cref="ObjectWriteOutcome.Events"/>).
     /// </summary>
     Task<ObjectWriteOutcome> PutObjectAsync(ObjectRecord record, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken,
@@ -44,7 +48,8 @@ public partial interface IObjectIndex
     /// <summary>
     /// Without <paramref name="versionId"/>: in an unversioned bucket removes the key; otherwise adds a
     /// delete marker as the latest version (returned as <see cref="ObjectWriteOutcome.Committed"/>).
-    /// With it: removes that version (the next newer one becomes latest). Removed versions are returned.
+    /// With it: removes that version (the next newer one becomes latest). Removed versions are returned; their
+    /// data is recorded as pending deletions in the same transaction.
     /// <paramref name="events"/> are recorded in the same transaction, as with <see cref="PutObjectAsync"/>.
     /// </summary>
     Task<ObjectWriteOutcome> DeleteObjectAsync(string bucket, string key, string? versionId, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken,
@@ -66,9 +71,14 @@ public partial interface IObjectIndex
     /// write wins). NotFound when the version is gone. A <paramref name="change"/> that returns the very
     /// record it got writes nothing and answers ConditionFailed. <paramref name="events"/>
     /// (s3:LifecycleTransition, s3:ObjectRestore:*) are recorded in the outbox in the same transaction.
+    /// <paramref name="unreferencedLayouts"/>: the layouts the change stops referencing (the old data of a
+    /// transition, an expired restored copy); each one the changed record no longer names is recorded as a
+    /// pending deletion in the same transaction (<see cref="ListDataDeletionsAsync"/>). The index cannot tell
+    /// a rewritten layout of the same data (a repair marker clear) from new data, so the caller says.
     /// </summary>
     Task<ObjectWriteOutcome> UpdateVersionAsync(string bucket, string key, string versionId, string expectedDataLayout, string? expectedRestoreLayout,
-        Func<ObjectRecord, ObjectRecord> change, CancellationToken cancellationToken, IReadOnlyList<ObjectEvent>? events = null);
+        Func<ObjectRecord, ObjectRecord> change, CancellationToken cancellationToken, IReadOnlyList<ObjectEvent>? events = null,
+        IReadOnlyList<string>? unreferencedLayouts = null);
 
     /// <summary>One page of every version and delete marker, keys in S3 order, newest version first per key.</summary>
     Task<VersionListing> ListVersionsAsync(VersionListRequest request, CancellationToken cancellationToken);
@@ -103,7 +113,7 @@ public readonly record struct WriteCondition(WriteConditionKind Kind, string? ET
 public enum WriteConditionKind { None, MustNotExist, ETagMatches, RowUnchanged }
 
 /// <param name="Committed">The record as stored (with its version id), on success.</param>
-/// <param name="Removed">Versions that no longer exist after the write: the caller deletes their data.</param>
+/// <param name="Removed">Versions that no longer exist after the write (their data is pending deletion: the caller deletes nothing).</param>
 public sealed record ObjectWriteOutcome(IndexWriteResult Result, ObjectRecord? Committed, IReadOnlyList<ObjectRecord> Removed)
 {
     /// <summary>The outbox rows committed with the write (one per event passed in), for the relay's fast path.</summary>

@@ -54,3 +54,8 @@ public sealed class InMemoryConcurrentVersionDeleteTests : ConcurrentVersionDele
 {
     private protected override Task<IndexTestContext> CreateContextAsync(TimeProvider? time = null) => InMemoryIndexContext.CreateAsync(time);
 }
+
+public sealed class InMemoryDataDeletionTests : DataDeletionTests
+{
+    private protected override Task<IndexTestContext> CreateContextAsync(TimeProvider? time = null) => InMemoryIndexContext.CreateAsync(time);
+}

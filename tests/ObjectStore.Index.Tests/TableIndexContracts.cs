@@ -66,3 +66,10 @@ public sealed class TableConcurrentVersionDeleteTests(AzuriteFixture azurite) : 
     private protected override async Task<IndexTestContext> CreateContextAsync(TimeProvider? time = null) =>
         await TableIndexContext.CreateAsync(azurite, time);
 }
+
+[Collection(AzuriteCollection.Name)]
+public sealed class TableDataDeletionTests(AzuriteFixture azurite) : DataDeletionTests
+{
+    private protected override async Task<IndexTestContext> CreateContextAsync(TimeProvider? time = null) =>
+        await TableIndexContext.CreateAsync(azurite, time);
+}

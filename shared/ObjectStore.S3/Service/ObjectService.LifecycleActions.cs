@@ -11,9 +11,11 @@ namespace ObjectStore.S3.Service;
 /// re-read and must still be the same version with the same data (then the write is conditioned on
 /// that row's Table ETag), an older version's row must be unchanged, and a transition's new layout is
 /// committed only if the version still has the layout that was copied. Anything else is Skipped: a
-/// concurrent client write wins. Data is deleted only after the index no longer references it, so an
-/// interruption leaves at worst unreferenced shards (orphans the repair scan collects), never a
-/// version without its data or a version twice.
+/// concurrent client write wins. Data a commit stops referencing (an expired version, a transition's
+/// old layout, an expired restored copy) is recorded as a pending deletion in the same transaction and
+/// deleted by the collector after the grace period, so a GET reading it finishes; a copy that was never
+/// committed is deleted at once. An interruption leaves at worst unreferenced shards (orphans the
+/// repair scan collects), never a version without its data or a version twice.
 /// </summary>
 internal sealed partial class ObjectService : ILifecycleActions
 {
@@ -30,7 +32,6 @@ internal sealed partial class ObjectService : ILifecycleActions
         if (outcome.Result != IndexWriteResult.Success)
             return LifecycleActionOutcome.Skipped;
         await PublishAsync(outcome);
-        await DeleteRemovedDataAsync(outcome);
         return LifecycleActionOutcome.Done;
     }
 
@@ -51,7 +52,6 @@ internal sealed partial class ObjectService : ILifecycleActions
         if (outcome.Result != IndexWriteResult.Success)
             return LifecycleActionOutcome.Skipped;
         await PublishAsync(outcome);
-        await DeleteRemovedDataAsync(outcome);
         return LifecycleActionOutcome.Done;
     }
 
@@ -88,14 +88,13 @@ internal sealed partial class ObjectService : ILifecycleActions
             ? ObjectWriteOutcome.Failed(IndexWriteResult.NotFound)
             : await index.UpdateVersionAsync(version.Bucket, version.Key, version.VersionId, version.DataLayout, version.RestoreLayout,
                 r => r with { StorageClass = storageClass, DataLayout = newLayout }, cancellationToken,
-                EventsFor(bucket, EventNames.LifecycleTransition, version.Key));
+                EventsFor(bucket, EventNames.LifecycleTransition, version.Key), unreferencedLayouts: [version.DataLayout]);
         if (outcome.Result != IndexWriteResult.Success)
         {
             await DeleteDataQuietlyAsync(newLayout);
             return LifecycleActionOutcome.Skipped;
         }
         await PublishAsync(outcome);
-        await DeleteDataQuietlyAsync(version.DataLayout);
         return LifecycleActionOutcome.Done;
     }
 
@@ -126,11 +125,10 @@ internal sealed partial class ObjectService : ILifecycleActions
         // A restore that extended the copy meanwhile keeps it: returning the record unchanged writes nothing.
         var outcome = await index.UpdateVersionAsync(version.Bucket, version.Key, version.VersionId, version.DataLayout, copy,
             r => r.RestoreExpiry is not { } expiry || expiry <= now ? r with { RestoreExpiry = null, RestoreLayout = null } : r,
-            cancellationToken, EventsFor(bucket, EventNames.ObjectRestoreDelete, version.Key));
+            cancellationToken, EventsFor(bucket, EventNames.ObjectRestoreDelete, version.Key), unreferencedLayouts: [copy]);
         if (outcome.Result != IndexWriteResult.Success)
             return LifecycleActionOutcome.Skipped;
         await PublishAsync(outcome);
-        await DeleteDataQuietlyAsync(copy);
         return LifecycleActionOutcome.Done;
     }
 

@@ -181,8 +181,7 @@ internal sealed partial class ObjectService
         switch (outcome.Result)
         {
             case IndexWriteResult.Success:
-                await PublishAsync(outcome);
-                await DeleteRemovedDataAsync(outcome);
+                await PublishAsync(outcome); // the removed version's data is pending deletion (recorded by the index)
                 if (outcome.Committed is { } marker)
                     return new DeleteResult(marker.VersionId, IsDeleteMarker: true);
                 var removed = outcome.Removed.FirstOrDefault();

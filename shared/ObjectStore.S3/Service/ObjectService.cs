@@ -39,8 +39,10 @@ internal sealed partial class ObjectService(
 
     /// <summary>
     /// Commits a record whose data was just written, as the bucket's versioning state demands. On any
-    /// failure the just-written data (if given) is deleted; on success the data of every version the write
-    /// removed (the replaced null version) is deleted. Returns the record as committed, with its version id.
+    /// failure the just-written data (if given) is deleted at once (nothing ever referenced it); on success the
+    /// data of every version the write removed (the replaced null version) was recorded by the index as a
+    /// pending deletion in the commit's transaction, for the collector once reads of it are over
+    /// (docs/repair.md, "Deferred deletion"). Returns the record as committed, with its version id.
     /// </summary>
     /// <param name="eventName">The event the commit records for the bucket's notification configurations (s3:ObjectCreated:...).</param>
     private async Task<ObjectRecord> CommitAsync(ObjectRecord record, BucketRecord bucket, DataLayout? written, WriteCondition condition, string eventName,
@@ -61,7 +63,6 @@ internal sealed partial class ObjectService(
         {
             case IndexWriteResult.Success:
                 await PublishAsync(outcome);
-                await DeleteRemovedDataAsync(outcome, record.DataLayout);
                 return outcome.Committed!;
             case IndexWriteResult.ConditionFailed:
                 await DeleteDataQuietlyAsync(written);
@@ -80,21 +81,10 @@ internal sealed partial class ObjectService(
         }
     }
 
-    /// <summary>Deletes the data (and any restored copy) of versions a write removed (delete markers have none; data still referenced stays).</summary>
-    private async Task DeleteRemovedDataAsync(ObjectWriteOutcome outcome, string? keptLayout = null)
-    {
-        foreach (var removed in outcome.Removed)
-        {
-            if (!removed.IsDeleteMarker && removed.DataLayout.Length > 0 && removed.DataLayout != keptLayout)
-                await DeleteDataQuietlyAsync(removed.DataLayout);
-            if (removed.RestoreLayout is { } restoredCopy)
-                await DeleteDataQuietlyAsync(restoredCopy);
-        }
-    }
-
     /// <summary>
-    /// Deletes the data of a version nothing references any more, single or multipart (every path that
-    /// drops a version's data comes here); failures leave orphans for the repair scan.
+    /// Deletes data nothing ever referenced (a write that failed or lost its condition), single or
+    /// multipart, at once; failures leave orphans for the repair scan. Data a committed version held is
+    /// never deleted here: the index records it as a pending deletion instead.
     /// </summary>
     private Task DeleteDataQuietlyAsync(string serializedLayout)
     {

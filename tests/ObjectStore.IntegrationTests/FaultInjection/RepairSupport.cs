@@ -44,13 +44,24 @@ internal static class RepairSupport
 
     /// <summary>
     /// The shard files the index owns: every shard of every part and version row's own data (not the
-    /// multipart object rows, whose parts are part rows), where its layout places it.
+    /// multipart object rows, whose parts are part rows), and of data pending deletion, where its layout
+    /// places it.
     /// </summary>
     public static async Task<SortedSet<string>> LiveShardFilesAsync(this LocalHostInstance host)
     {
         var index = host.Services.GetRequiredService<IObjectIndex>();
         var store = (ErasureObjectDataStore)host.Services.GetRequiredService<IObjectDataStore>();
         var live = new SortedSet<string>(StringComparer.Ordinal);
+        void AddShards(DataLayout layout)
+        {
+            if (layout.Length == 0)
+                return;
+            for (var i = 0; i < layout.ShardZones.Count; i++)
+            {
+                var zone = (DiskShardStore)store.Zones.Single(z => z.Zone == layout.ShardZones[i]);
+                live.Add(Path.GetRelativePath(host.DataDirectory, zone.ShardPath(new ShardId(layout.DataId, i))));
+            }
+        }
         await foreach (var bucket in index.ListBucketsAsync(CancellationToken.None))
         {
             string? position = null;
@@ -58,16 +69,15 @@ internal static class RepairSupport
             {
                 var page = await index.ListDataRowsAsync(bucket.Name, position, 500, CancellationToken.None);
                 foreach (var row in page.Rows.Where(r => !r.DataLayout.StartsWith("mp1;", StringComparison.Ordinal)))
-                {
-                    var layout = DataLayout.Parse(row.DataLayout);
-                    if (layout.Length == 0)
-                        continue;
-                    for (var i = 0; i < layout.ShardZones.Count; i++)
-                    {
-                        var zone = (DiskShardStore)store.Zones.Single(z => z.Zone == layout.ShardZones[i]);
-                        live.Add(Path.GetRelativePath(host.DataDirectory, zone.ShardPath(new ShardId(layout.DataId, i))));
-                    }
-                }
+                    AddShards(DataLayout.Parse(row.DataLayout));
+                position = page.NextAfter;
+            }
+            while (position is not null);
+            do
+            {
+                var page = await index.ListDataDeletionsAsync(bucket.Name, position, 500, CancellationToken.None);
+                foreach (var deletion in page.Deletions.Where(d => !d.DataLayout.StartsWith("mp1;", StringComparison.Ordinal)))
+                    AddShards(DataLayout.Parse(deletion.DataLayout));
                 position = page.NextAfter;
             }
             while (position is not null);

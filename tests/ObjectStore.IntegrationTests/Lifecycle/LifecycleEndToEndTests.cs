@@ -62,6 +62,8 @@ public sealed class LifecycleEndToEndTests(LocalHostFixture fixture)
         var second = await lc.RunPassAsync();
         Assert.Equal(1, second.Buckets.Single(b => b.Bucket == bucket).Counters.Expired);
         Assert.Equal(["later/c", "other/d"], await KeysAsync(lc, bucket));
+        Assert.All(shards, path => Assert.True(File.Exists(path), path)); // pending deletion: a GET in flight finishes
+        Assert.Equal(2L, await lc.CollectDeletedDataAsync());
         Assert.All(shards, path => Assert.False(File.Exists(path), path));
     }
 
@@ -164,6 +166,8 @@ public sealed class LifecycleEndToEndTests(LocalHostFixture fixture)
         var newFiles = lc.ShardFiles(after);
         Assert.Equal(12, newFiles.Count);
         Assert.All(newFiles, path => Assert.True(File.Exists(path)));
+        Assert.All(oldFiles, path => Assert.True(File.Exists(path), path)); // pending deletion
+        Assert.True(await lc.CollectDeletedDataAsync() >= 1);
         Assert.All(oldFiles, path => Assert.False(File.Exists(path), path));
         Assert.Equal(data, await lc.GetAsync(bucket, "datasets/shard-0001.tar"));
         var head = await lc.S3.GetObjectMetadataAsync(bucket, "datasets/shard-0001.tar");
@@ -219,6 +223,8 @@ public sealed class LifecycleEndToEndTests(LocalHostFixture fixture)
         var expired = await RefusedAsync(() => lc.GetAsync(bucket, "raw/capture.bin"));
         Assert.Equal("InvalidObjectState", expired.ErrorCode);
         Assert.Equal(1, (await lc.RunPassAsync()).Totals.RestoresEnded);
+        Assert.All(lc.ShardFiles(copy), path => Assert.True(File.Exists(path), path)); // pending deletion
+        Assert.True(await lc.CollectDeletedDataAsync() >= 1);
         Assert.All(lc.ShardFiles(copy), path => Assert.False(File.Exists(path), path));
         Assert.Null((await lc.RecordAsync(bucket, "raw/capture.bin")).RestoreLayout);
 

@@ -47,6 +47,8 @@ internal sealed class LifecycleHost : IAsyncDisposable
         {
             ["OBJECTSTORE_LIFECYCLE_DAY"] = Day.ToString("c"),
             ["OBJECTSTORE_LIFECYCLE_BATCH"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // Data a lifecycle action unreferences is pending deletion; CollectDeletedDataAsync collects it at once.
+            ["OBJECTSTORE_DATA_DELETE_GRACE"] = "0",
         };
         foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
             all[name] = value;
@@ -68,6 +70,13 @@ internal sealed class LifecycleHost : IAsyncDisposable
 
     public Task<LifecyclePassResult> RunPassAsync(CancellationToken cancellationToken = default) =>
         Host.Services.GetRequiredService<LifecycleService>().RunAsync(cancellationToken);
+
+    /// <summary>Runs a repair pass, which deletes the data pending deletion (the host's grace period is zero); returns the pieces deleted.</summary>
+    public async Task<long> CollectDeletedDataAsync()
+    {
+        var outcome = await Host.Services.GetRequiredService<RepairService>().RunPassAsync(CancellationToken.None);
+        return (outcome.Report.LastPass ?? outcome.Report.CurrentPass)?.DataDeleted.Objects ?? 0;
+    }
 
     /// <summary>Makes the copies of the restores queued so far, as the Lifecycle app's Restore trigger would; returns how many jobs it handled.</summary>
     public async Task<int> RunRestoresAsync()

@@ -80,4 +80,27 @@ internal sealed class HandlerHarness
         var r = await SendAsync("PUT", $"/{bucket}/{key}", System.Text.Encoding.UTF8.GetBytes(content), headers);
         return r;
     }
+
+    /// <summary>
+    /// What the repair pass's collector does once the grace period is over: deletes the data of every
+    /// pending deletion (a multipart object's: its parts' data and rows), then the records.
+    /// </summary>
+    public async Task CollectPendingDeletionsAsync()
+    {
+        var pending = Index.PendingDeletions;
+        foreach (var deletion in pending)
+        {
+            if (deletion.DataLayout.StartsWith("mp1;", StringComparison.Ordinal))
+            {
+                var fields = deletion.DataLayout.Split(';');
+                var parts = Index.AllParts.Where(p => p.Bucket == fields[1] && p.UploadId == fields[2]).ToList();
+                foreach (var part in parts)
+                    await Data.DeleteAsync(ObjectStore.Storage.DataLayout.Parse(part.DataLayout), CancellationToken.None);
+                await Index.DeletePartsAsync(parts, CancellationToken.None);
+            }
+            else
+                await Data.DeleteAsync(ObjectStore.Storage.DataLayout.Parse(deletion.DataLayout), CancellationToken.None);
+        }
+        await Index.DeleteDataDeletionsAsync(pending, CancellationToken.None);
+    }
 }

@@ -7,7 +7,8 @@ namespace ObjectStore.Testing.Fakes;
 public sealed partial class InMemoryIndex
 {
     public Task<ObjectWriteOutcome> UpdateVersionAsync(string bucket, string key, string versionId, string expectedDataLayout, string? expectedRestoreLayout,
-        Func<ObjectRecord, ObjectRecord> change, CancellationToken cancellationToken, IReadOnlyList<ObjectEvent>? events = null)
+        Func<ObjectRecord, ObjectRecord> change, CancellationToken cancellationToken, IReadOnlyList<ObjectEvent>? events = null,
+        IReadOnlyList<string>? unreferencedLayouts = null)
     {
         ArgumentNullException.ThrowIfNull(change);
         CheckKey(key);
@@ -24,6 +25,11 @@ public sealed partial class InMemoryIndex
                 return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.ConditionFailed));
             if (changed.Key != stored.Key || changed.VersionId != stored.VersionId || changed.ETag != stored.ETag || changed.Size != stored.Size)
                 throw new ArgumentException("A version update may change only its storage class, data layout, restore state and encryption key wrapping.", nameof(change));
+            foreach (var layout in (unreferencedLayouts ?? []).Distinct())
+            {
+                if (layout != changed.DataLayout && layout != changed.RestoreLayout && (layout == stored.DataLayout || layout == stored.RestoreLayout))
+                    RecordDeletion(stored, layout);
+            }
             versions[index] = changed with { ConcurrencyToken = NextToken() };
             // The Table index guards an older version's update with a touch of the current row: its token changes too.
             if (index > 0)

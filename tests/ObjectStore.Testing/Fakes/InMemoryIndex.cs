@@ -73,9 +73,10 @@ public sealed partial class InMemoryIndex(TimeProvider? time = null) : IObjectIn
         lock (_lock)
         {
             if (!_buckets.ContainsKey(bucket)) return Task.FromResult(IndexWriteResult.NotFound);
-            // Objects (delete markers included), uploads and parts keep a bucket; outbox rows do not.
+            // Objects (delete markers included), uploads and parts keep a bucket; outbox rows and pending deletions do not.
             if (_objects.Keys.Any(k => k.Bucket == bucket) || _uploads.Keys.Any(k => k.Bucket == bucket) || _parts.Keys.Any(k => k.Bucket == bucket))
                 return Task.FromResult(IndexWriteResult.NotEmpty);
+            RetireIfPending(bucket);
             _buckets.Remove(bucket);
             return Task.FromResult(IndexWriteResult.Success);
         }
@@ -140,6 +141,7 @@ public sealed partial class InMemoryIndex(TimeProvider? time = null) : IObjectIn
                 var removed = versions[index];
                 versions.RemoveAt(index);
                 if (versions.Count == 0) _objects.Remove((bucket, key));
+                RecordDeletions([removed]);
                 return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.Success, null, [removed]) { Events = RecordEvents(events, bucket, key, null, versionId) });
             }
             if (versioning == BucketVersioning.Unversioned)
@@ -147,6 +149,7 @@ public sealed partial class InMemoryIndex(TimeProvider? time = null) : IObjectIn
                 if (versions is null) return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.NotFound));
                 if (Check(versions[0], condition) is { } failed) return Task.FromResult(ObjectWriteOutcome.Failed(failed));
                 _objects.Remove((bucket, key));
+                RecordDeletions(versions);
                 return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.Success, null, [versions[0]]) { Events = RecordEvents(events, bucket, key, null, null) });
             }
             if (Check(versions?[0], condition) is { } refused)
@@ -225,6 +228,7 @@ public sealed partial class InMemoryIndex(TimeProvider? time = null) : IObjectIn
         };
         var removed = versioning == BucketVersioning.Enabled ? [] : versions.FindAll(v => v.VersionId == VersionIds.Null);
         versions.RemoveAll(v => v.VersionId == VersionIds.Null && versioning != BucketVersioning.Enabled);
+        RecordDeletions(removed, keptLayout: record.DataLayout);
         versions.Insert(0, stored);
         return new ObjectWriteOutcome(IndexWriteResult.Success, stored with { ConcurrencyToken = null }, removed);
     }
