@@ -69,7 +69,7 @@ public static class LocalHostApp
     private static void AddQueuePump(IServiceCollection services, Func<IServiceProvider, string> queue,
         Func<IServiceProvider, Func<string, long, CancellationToken, Task>> handle) =>
         services.AddSingleton<IHostedService>(sp => new QueuePump(queue(sp), handle(sp),
-            sp.GetRequiredService<Azure.Storage.Queues.QueueServiceClient>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<QueuePump>>()));
+            sp.GetRequiredService<ObjectStore.Queues.IMessageQueues>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<QueuePump>>()));
 
     private static void AddPass(IServiceCollection services, string name, Func<ObjectStoreSettings, string> schedule,
         Func<IServiceProvider, Func<CancellationToken, Task>> pass) =>

@@ -1,6 +1,6 @@
-using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
 using ObjectStore.Background.Notifications;
+using ObjectStore.Queues;
 
 namespace ObjectStore.Background;
 
@@ -14,15 +14,15 @@ namespace ObjectStore.Background;
 /// (maxDequeueCount) take over, so a message is never dropped.
 /// </summary>
 public sealed partial class NotificationDispatcher(
-    QueueServiceClient queues,
+    IMessageQueues queues,
     EventQueues names,
     EventDestinations destinations,
     NotificationOptions options,
     TimeProvider time,
     ILogger<NotificationDispatcher> logger)
 {
-    private readonly QueueClient _events = queues.GetQueueClient(names.Events);
-    private readonly QueueClient _poison = queues.GetQueueClient(names.Poison);
+    private readonly IMessageQueue _events = queues.Get(names.Events);
+    private readonly IMessageQueue _poison = queues.Get(names.Poison);
 
     public async Task DispatchAsync(string messageText, long dequeueCount, CancellationToken cancellationToken)
     {
@@ -52,14 +52,14 @@ public sealed partial class NotificationDispatcher(
             }
             var delay = options.Backoff(failed.Attempts);
             LogRetrying(message.EventId, destination.Name, failed.Attempts, delay.TotalSeconds, e.Message);
-            await _events.SendMessageAsync(failed.ToJson(), visibilityTimeout: delay, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await _events.SendAsync(failed.ToJson(), delay, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private async Task PoisonAsync(EventMessage message, CancellationToken cancellationToken)
     {
-        await _poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        await _poison.SendMessageAsync(message.ToJson(), cancellationToken).ConfigureAwait(false);
+        await _poison.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        await _poison.SendAsync(message.ToJson(), TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Debug, Message = "Event {EventId} delivered to {Destination} (attempt {Attempt}, {LatencyMs:F0} ms after commit)")]

@@ -1,7 +1,6 @@
-using Azure.Storage.Queues;
-using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ObjectStore.Queues;
 
 namespace ObjectStore.Background;
 
@@ -15,26 +14,28 @@ namespace ObjectStore.Background;
 public sealed partial class QueuePump(
     string queueName,
     Func<string, long, CancellationToken, Task> handle,
-    QueueServiceClient queues,
+    IMessageQueues queues,
     TimeProvider time,
     ILogger<QueuePump> logger) : BackgroundService
 {
     private static readonly TimeSpan VisibilityTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxIdleDelay = TimeSpan.FromSeconds(2);
+
+    private readonly IMessageQueue _queue = queues.Get(queueName);
+    private readonly IMessageQueue _poison = queues.GetPoison(queueName);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var queue = queues.GetQueueClient(queueName);
-        var poison = queues.GetQueueClient(queueName + "-poison");
-        await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
-        await poison.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
+        await _queue.CreateIfNotExistsAsync(stoppingToken).ConfigureAwait(false);
+        await _poison.CreateIfNotExistsAsync(stoppingToken).ConfigureAwait(false);
 
         var idleDelay = TimeSpan.FromMilliseconds(50);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var handled = await PumpOnceAsync(queue, poison, stoppingToken).ConfigureAwait(false);
+                var handled = await PumpOnceAsync(stoppingToken).ConfigureAwait(false);
                 idleDelay = handled > 0 ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromTicks(Math.Min(idleDelay.Ticks * 2, MaxIdleDelay.Ticks));
                 if (handled == 0)
                     await Task.Delay(idleDelay, time, stoppingToken).ConfigureAwait(false);
@@ -52,19 +53,19 @@ public sealed partial class QueuePump(
     }
 
     /// <summary>Receives one batch and handles its messages concurrently; returns how many messages it saw.</summary>
-    public async Task<int> PumpOnceAsync(QueueClient queue, QueueClient poison, CancellationToken cancellationToken)
+    public async Task<int> PumpOnceAsync(CancellationToken cancellationToken)
     {
-        QueueMessage[] messages = (await queue.ReceiveMessagesAsync(16, VisibilityTimeout, cancellationToken).ConfigureAwait(false)).Value;
-        await Task.WhenAll(messages.Select(m => HandleAsync(queue, poison, m, cancellationToken))).ConfigureAwait(false);
-        return messages.Length;
+        var messages = await _queue.ReceiveAsync(16, VisibilityTimeout, cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(messages.Select(m => HandleAsync(m, cancellationToken))).ConfigureAwait(false);
+        return messages.Count;
     }
 
-    private async Task HandleAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken cancellationToken)
+    private async Task HandleAsync(ReceivedMessage message, CancellationToken cancellationToken)
     {
         try
         {
-            await handle(message.Body.ToString(), message.DequeueCount, cancellationToken).ConfigureAwait(false);
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+            await handle(message.Text, message.DequeueCount, cancellationToken).ConfigureAwait(false);
+            await _queue.DeleteAsync(message, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -73,13 +74,13 @@ public sealed partial class QueuePump(
             {
                 if (message.DequeueCount >= BackgroundSchedules.MaxDequeueCount)
                 {
-                    await poison.SendMessageAsync(message.Body, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+                    await _poison.SendAsync(message.Text, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                    await _queue.DeleteAsync(message, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
                     // Make it visible again soon rather than after the full visibility timeout.
-                    await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.FromSeconds(1), cancellationToken: cancellationToken).ConfigureAwait(false);
+                    await _queue.UpdateVisibilityAsync(message, RetryDelay, cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (Exception inner) when (inner is not OperationCanceledException)

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
+using ObjectStore.Queues;
 using ObjectStore.Storage;
 
 namespace ObjectStore.Background;
@@ -12,7 +12,7 @@ namespace ObjectStore.Background;
 /// queued in the last minute is not queued again (a hot damaged object is read many times).
 /// The layout alone suffices: repair works per piece of data and never needs the key.
 /// </summary>
-public sealed partial class RepairHealQueue(QueueServiceClient queues, RepairOptions options, TimeProvider time, ILogger<RepairHealQueue> logger)
+public sealed partial class RepairHealQueue(IMessageQueues queues, RepairOptions options, TimeProvider time, ILogger<RepairHealQueue> logger)
     : IDegradedReadObserver
 {
 
@@ -23,7 +23,7 @@ public sealed partial class RepairHealQueue(QueueServiceClient queues, RepairOpt
     private int _pending;
     private Task? _created;
 
-    internal QueueClient Queue { get; } = queues.GetQueueClient(options.HealQueueName);
+    internal IMessageQueue Queue { get; } = queues.Get(options.HealQueueName);
 
     /// <summary>Sends still in flight (tests wait for zero before running a pass).</summary>
     public int PendingSends => Volatile.Read(ref _pending);
@@ -48,7 +48,7 @@ public sealed partial class RepairHealQueue(QueueServiceClient queues, RepairOpt
     {
         var task = _created;
         if (task is null || task.IsFaulted || task.IsCanceled)
-            _created = task = Queue.CreateIfNotExistsAsync();
+            _created = task = Queue.CreateIfNotExistsAsync(CancellationToken.None);
         return task;
     }
 
@@ -58,7 +58,7 @@ public sealed partial class RepairHealQueue(QueueServiceClient queues, RepairOpt
         {
             await Task.Yield(); // off the read path
             await EnsureCreatedAsync().ConfigureAwait(false);
-            await Queue.SendMessageAsync(report.Layout.Serialize()).ConfigureAwait(false);
+            await Queue.SendAsync(report.Layout.Serialize(), TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
             LogQueued(report.Layout.DataId, report.ShardIndex, report.Problem);
         }
         catch (Exception e)

@@ -20,16 +20,16 @@ public sealed partial class RepairService
         var handled = 0;
         while (handled < options.MaxHealRequestsPerPass)
         {
-            var batch = (await queue.ReceiveMessagesAsync(Math.Min(32, options.MaxHealRequestsPerPass - handled), HealVisibilityTimeout, cancellationToken)
-                .ConfigureAwait(false)).Value;
-            if (batch.Length == 0)
+            var batch = await queue.ReceiveAsync(Math.Min(32, options.MaxHealRequestsPerPass - handled), HealVisibilityTimeout, cancellationToken)
+                .ConfigureAwait(false);
+            if (batch.Count == 0)
                 break;
             foreach (var message in batch)
             {
                 handled++;
                 try
                 {
-                    var layout = DataLayout.Parse(message.Body.ToString());
+                    var layout = DataLayout.Parse(message.Text);
                     var result = await shards.VerifyAndRepairAsync(layout, DataCheckMode.Full, cancellationToken).ConfigureAwait(false);
                     metrics.HealRequest();
                     metrics.Checked(result);
@@ -46,7 +46,7 @@ public sealed partial class RepairService
                     if (message.DequeueCount < BackgroundSchedules.MaxDequeueCount)
                         continue;
                 }
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+                await queue.DeleteAsync(message, cancellationToken).ConfigureAwait(false);
             }
         }
         return results;

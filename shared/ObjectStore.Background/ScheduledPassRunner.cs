@@ -39,9 +39,9 @@ public sealed partial class ScheduledPassRunner(
         }
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "{Name} pass scheduled on '{Schedule}'")]
+    [LoggerMessage(EventId = 5401, Level = LogLevel.Information, Message = "{Name} pass scheduled on '{Schedule}'")]
     private partial void LogScheduled(string name, string schedule);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "{Name} pass failed")]
+    [LoggerMessage(EventId = 5402, Level = LogLevel.Error, Message = "{Name} pass failed")]
     private partial void LogPassFailed(Exception e, string name);
 }

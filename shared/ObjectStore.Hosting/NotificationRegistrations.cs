@@ -1,9 +1,9 @@
-using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ObjectStore.Background;
 using ObjectStore.Background.Notifications;
 using ObjectStore.Index.Events;
+using ObjectStore.Queues.Azure;
 
 namespace ObjectStore.Hosting;
 
@@ -21,7 +21,7 @@ internal static class NotificationRegistrations
         // One client for every webhook: pooled connections; each request has its destination's timeout.
         services.AddSingleton(_ => EventDestinations.FromOptions(options,
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan },
-            settings.Storage.CreateQueueServiceClient));
+            (queue, base64, connection) => AzureMessageQueues.Destination(queue, base64, connection, settings.Storage.CreateQueueServiceClient)));
         services.AddSingleton<OutboxRelay>();
         services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<OutboxRelay>());
         services.AddSingleton<NotificationDispatcher>();

@@ -1,10 +1,11 @@
-using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ObjectStore.Background;
 using ObjectStore.Background.Restore;
 using ObjectStore.Lifecycle;
 using ObjectStore.Index;
+using ObjectStore.Queues;
+using ObjectStore.Queues.Azure;
 
 namespace ObjectStore.Hosting;
 
@@ -20,9 +21,9 @@ public static class ObjectStoreServiceCollectionExtensions
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
 
-        // Queue messages are base64, as the Functions queue trigger expects by default.
+        // Queue messages are base64, as the Functions queue trigger expects by default (AzureMessageQueues.ForStore).
         services.AddSingleton(settings.Storage.CreateTableServiceClient());
-        services.AddSingleton(settings.Storage.CreateQueueServiceClient(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
+        services.AddSingleton<IMessageQueues>(AzureMessageQueues.ForStore(settings.Storage.CreateQueueServiceClient));
 
         services.AddObjectIndex(settings);
         services.AddDataPlane(settings);
@@ -31,7 +32,7 @@ public static class ObjectStoreServiceCollectionExtensions
         services.AddAdminApi(settings);
 
         services.AddLifecycle(configuration);
-        services.AddSingleton<IRestoreQueue>(sp => new RestoreQueue(sp.GetRequiredService<QueueServiceClient>(), settings.RestoreQueue));
+        services.AddSingleton<IRestoreQueue>(sp => new RestoreQueue(sp.GetRequiredService<IMessageQueues>(), settings.RestoreQueue));
         services.AddSingleton<RestoreWorker>();
         services.AddRepair(configuration, settings);
         services.AddHostedService<StorageInitializer>();

@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using Azure.Storage.Queues;
+using ObjectStore.Queues;
 
 namespace ObjectStore.Background.Notifications;
 
@@ -58,8 +58,8 @@ public sealed class WebhookDestination(string name, string arn, WebhookDestinati
         "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
 }
 
-/// <summary>Sends the event document as a message of an Azure Storage queue (created on first use).</summary>
-public sealed class QueueDestination(string name, string arn, QueueClient queue) : EventDestination(name, arn)
+/// <summary>Sends the event document as a message of a queue (an Azure Storage queue, created on first use).</summary>
+public sealed class QueueDestination(string name, string arn, IMessageQueue queue) : EventDestination(name, arn)
 {
     private volatile bool _created;
 
@@ -70,10 +70,10 @@ public sealed class QueueDestination(string name, string arn, QueueClient queue)
     {
         if (!_created)
         {
-            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await queue.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
             _created = true;
         }
-        await queue.SendMessageAsync(message.Body, cancellationToken).ConfigureAwait(false);
+        await queue.SendAsync(message.Body, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
     }
 }
 
@@ -93,22 +93,22 @@ public sealed class EventDestinations
 
     public static string QueueArn(string name) => "arn:objectstore:queue::" + name;
 
-    /// <summary>The destinations the options define; queues without a connection use the store's own account (<paramref name="ownAccount"/>).</summary>
-    public static EventDestinations FromOptions(NotificationOptions options, HttpClient http, Func<QueueClientOptions, QueueServiceClient> ownAccount)
+    /// <summary>
+    /// The destinations the options define. <paramref name="queue"/> opens a destination queue from its
+    /// name, whether its consumer expects base64 (<see cref="QueueDestinationOptions.MessageEncoding"/>)
+    /// and its connection (empty: the store's own account).
+    /// </summary>
+    public static EventDestinations FromOptions(NotificationOptions options, HttpClient http, Func<string, bool, string?, IMessageQueue> queue)
     {
-        ArgumentNullException.ThrowIfNull(ownAccount);
+        ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(options);
         var list = new List<EventDestination>();
         foreach (var (name, webhook) in options.Webhooks)
             list.Add(new WebhookDestination(name, webhook.Arn ?? WebhookArn(name), webhook, http));
-        foreach (var (name, queue) in options.Queues)
+        foreach (var (name, destination) in options.Queues)
         {
-            var encoding = string.Equals(queue.MessageEncoding, "base64", StringComparison.OrdinalIgnoreCase) ? QueueMessageEncoding.Base64 : QueueMessageEncoding.None;
-            var clientOptions = new QueueClientOptions { MessageEncoding = encoding };
-            var client = string.IsNullOrEmpty(queue.Connection)
-                ? ownAccount(clientOptions).GetQueueClient(queue.QueueName)
-                : new QueueClient(queue.Connection, queue.QueueName, clientOptions);
-            list.Add(new QueueDestination(name, queue.Arn ?? QueueArn(name), client));
+            var base64 = string.Equals(destination.MessageEncoding, "base64", StringComparison.OrdinalIgnoreCase);
+            list.Add(new QueueDestination(name, destination.Arn ?? QueueArn(name), queue(destination.QueueName, base64, destination.Connection)));
         }
         return new EventDestinations(list);
     }

@@ -1,3 +1,5 @@
+using ObjectStore.Queues;
+
 namespace ObjectStore.Background.Notifications;
 
 /// <summary>
@@ -6,5 +8,5 @@ namespace ObjectStore.Background.Notifications;
 /// </summary>
 public sealed record EventQueues(string Events)
 {
-    public string Poison => Events + "-poison";
+    public string Poison => IMessageQueues.PoisonName(Events);
 }

@@ -1,7 +1,7 @@
-using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
 using ObjectStore.Index;
 using ObjectStore.Index.Events;
+using ObjectStore.Queues;
 
 namespace ObjectStore.Background.Notifications;
 
@@ -15,14 +15,14 @@ namespace ObjectStore.Background.Notifications;
 /// </summary>
 public sealed partial class OutboxRelay(
     IObjectIndex index,
-    QueueServiceClient queues,
+    IMessageQueues queues,
     EventQueues names,
     EventDestinations destinations,
     NotificationOptions options,
     TimeProvider time,
     ILogger<OutboxRelay> logger) : IEventPublisher
 {
-    private readonly QueueClient _events = queues.GetQueueClient(names.Events);
+    private readonly IMessageQueue _events = queues.Get(names.Events);
 
     public bool IsKnownDestination(string arn) => destinations.Find(arn) is not null;
 
@@ -45,7 +45,7 @@ public sealed partial class OutboxRelay(
         foreach (var arn in destinationArns)
         {
             var message = new EventMessage(eventId, arn, body) { Bucket = bucket, EventName = EventNames.TestEvent, EventTime = now };
-            await _events.SendMessageAsync(message.ToJson(), cancellationToken).ConfigureAwait(false);
+            await _events.SendAsync(message.ToJson(), TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -63,7 +63,7 @@ public sealed partial class OutboxRelay(
                 EventName = e.EventName,
                 EventTime = e.EventTime,
             };
-            await _events.SendMessageAsync(message.ToJson(), cancellationToken).ConfigureAwait(false);
+            await _events.SendAsync(message.ToJson(), TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,5 +1,4 @@
-using Azure.Storage.Queues;
-using Azure.Storage.Queues.Models;
+using ObjectStore.Queues;
 
 namespace ObjectStore.Background.Notifications;
 
@@ -11,45 +10,44 @@ public sealed record PoisonedEvent(string MessageId, string? EventId, string? De
 /// The operator's view of "&lt;events&gt;-poison": list what gave up, and replay it (all, or one event id)
 /// onto the events queue with a fresh attempt count, once the destination is fixed.
 /// </summary>
-public sealed class PoisonQueue(QueueServiceClient queues, EventQueues names)
+public sealed class PoisonQueue(IMessageQueues queues, EventQueues names)
 {
     private const int PeekMax = 32;
 
     public async Task<IReadOnlyList<PoisonedEvent>> ListAsync(CancellationToken cancellationToken)
     {
-        var poison = queues.GetQueueClient(names.Poison);
-        await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        PeekedMessage[] peeked = (await poison.PeekMessagesAsync(PeekMax, cancellationToken).ConfigureAwait(false)).Value;
-        return peeked.Select(p => Describe(p.MessageId, p.Body.ToString(), p.InsertedOn)).ToList();
+        var poison = queues.Get(names.Poison);
+        await poison.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        var peeked = await poison.PeekAsync(PeekMax, cancellationToken).ConfigureAwait(false);
+        return peeked.Select(p => Describe(p.MessageId, p.Text, p.InsertedOn)).ToList();
     }
 
     /// <summary>Moves poisoned messages (those of <paramref name="eventId"/>, or all) back to the events queue; returns how many.</summary>
     public async Task<int> ReplayAsync(string? eventId, CancellationToken cancellationToken)
     {
-        var poison = queues.GetQueueClient(names.Poison);
-        var events = queues.GetQueueClient(names.Events);
-        await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var poison = queues.Get(names.Poison);
+        var events = queues.Get(names.Events);
+        await poison.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         var replayed = 0;
-        var skipped = new List<QueueMessage>();
+        var skipped = new List<ReceivedMessage>();
         try
         {
             while (true)
             {
-                QueueMessage[] batch = (await poison.ReceiveMessagesAsync(PeekMax, TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false)).Value;
-                if (batch.Length == 0)
+                var batch = await poison.ReceiveAsync(PeekMax, TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false);
+                if (batch.Count == 0)
                     break;
                 foreach (var m in batch)
                 {
-                    var text = m.Body.ToString();
-                    var message = EventMessage.TryParse(text);
+                    var message = EventMessage.TryParse(m.Text);
                     if (eventId is not null && message?.EventId != eventId)
                     {
                         skipped.Add(m);
                         continue;
                     }
-                    var again = message is null ? text : (message with { Attempts = 0, LastError = null }).ToJson();
-                    await events.SendMessageAsync(again, cancellationToken).ConfigureAwait(false);
-                    await poison.DeleteMessageAsync(m.MessageId, m.PopReceipt, cancellationToken).ConfigureAwait(false);
+                    var again = message is null ? m.Text : (message with { Attempts = 0, LastError = null }).ToJson();
+                    await events.SendAsync(again, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                    await poison.DeleteAsync(m, cancellationToken).ConfigureAwait(false);
                     replayed++;
                 }
             }
@@ -58,7 +56,7 @@ public sealed class PoisonQueue(QueueServiceClient queues, EventQueues names)
         {
             // What was not asked for becomes visible again at once.
             foreach (var m in skipped)
-                await poison.UpdateMessageAsync(m.MessageId, m.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+                await poison.UpdateVisibilityAsync(m, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
         }
         return replayed;
     }

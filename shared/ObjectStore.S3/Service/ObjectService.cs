@@ -119,13 +119,13 @@ internal sealed partial class ObjectService(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Could not delete unreferenced data {DataId}; the repair scan will collect it")]
+        [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Could not delete unreferenced data {DataId}; the repair scan will collect it")]
         public static partial void DataDeleteFailed(ILogger logger, string dataId, Exception exception);
 
-        [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Could not move {Count} committed events of bucket {Bucket} to the events queue; the outbox sweep will")]
+        [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Could not move {Count} committed events of bucket {Bucket} to the events queue; the outbox sweep will")]
         public static partial void PublishFailed(ILogger logger, string bucket, int count, Exception exception);
 
-        [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "Lifecycle transition of /{Bucket}/{Key} ({VersionId}) skipped: an encrypted multipart object's parts cannot be moved verbatim into one piece of data")]
+        [LoggerMessage(EventId = 1203, Level = LogLevel.Information, Message = "Lifecycle transition of /{Bucket}/{Key} ({VersionId}) skipped: an encrypted multipart object's parts cannot be moved verbatim into one piece of data")]
         public static partial void EncryptedMultipartNotMoved(ILogger logger, string bucket, string key, string versionId);
     }
 }

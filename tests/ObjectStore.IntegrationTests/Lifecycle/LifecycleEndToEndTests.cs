@@ -244,8 +244,8 @@ public sealed class LifecycleEndToEndTests(LocalHostFixture fixture)
         await lc.PutAsync(bucket, "raw/lost.bin", data, storageClass: "DEEP_ARCHIVE");
         using (var restore = await lc.SendAsync(HttpMethod.Post, $"/{bucket}/raw/lost.bin?restore", "<RestoreRequest><Days>1</Days></RestoreRequest>"))
             Assert.Equal(HttpStatusCode.Accepted, restore.StatusCode);
-        var queue = lc.Host.Services.GetRequiredService<Azure.Storage.Queues.QueueServiceClient>()
-            .GetQueueClient(lc.Host.Services.GetRequiredService<ObjectStore.Hosting.ObjectStoreSettings>().RestoreQueue);
+        var queue = new Azure.Storage.Queues.QueueClient(fixture.StorageConnectionString,
+            lc.Host.Services.GetRequiredService<ObjectStore.Hosting.ObjectStoreSettings>().RestoreQueue);
         await queue.ClearMessagesAsync(); // the job is lost
 
         Assert.Equal(0, (await lc.RunPassAsync()).Totals.RestoresRequeued); // accepted moments ago: still in flight

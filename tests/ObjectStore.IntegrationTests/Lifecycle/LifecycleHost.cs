@@ -81,14 +81,13 @@ internal sealed class LifecycleHost : IAsyncDisposable
     /// <summary>Makes the copies of the restores queued so far, as the Lifecycle app's Restore trigger would; returns how many jobs it handled.</summary>
     public async Task<int> RunRestoresAsync()
     {
-        var queues = Host.Services.GetRequiredService<Azure.Storage.Queues.QueueServiceClient>();
+        var queues = Host.Services.GetRequiredService<ObjectStore.Queues.IMessageQueues>();
         var name = Host.Services.GetRequiredService<ObjectStore.Hosting.ObjectStoreSettings>().RestoreQueue;
         var pump = new QueuePump(name, Host.Services.GetRequiredService<ObjectStore.Background.Restore.RestoreWorker>().HandleAsync, queues, Clock,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<QueuePump>.Instance);
-        var queue = queues.GetQueueClient(name);
-        await queue.CreateIfNotExistsAsync();
+        await queues.Get(name).CreateIfNotExistsAsync(CancellationToken.None);
         var handled = 0;
-        for (int seen; (seen = await pump.PumpOnceAsync(queue, queues.GetQueueClient(name + "-poison"), CancellationToken.None)) > 0;)
+        for (int seen; (seen = await pump.PumpOnceAsync(CancellationToken.None)) > 0;)
             handled += seen;
         return handled;
     }
