@@ -164,16 +164,16 @@ public sealed partial class RepairService
         await index.DeletePartsAsync(parts, cancellationToken).ConfigureAwait(false);
     }
 
-    [LoggerMessage(EventId = 4040, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 4044, Level = LogLevel.Information,
         Message = "Deferred deletions: {Deleted} pieces of data deleted by this pass so far; {Pending} pending ({PendingBytes} bytes), the oldest due {OldestDueAt:O}")]
     private partial void LogDeletionsCollected(long deleted, long pending, long pendingBytes, DateTimeOffset? oldestDueAt);
 
-    [LoggerMessage(EventId = 4041, Level = LogLevel.Debug, Message = "Deleted the data of /{Bucket}/{Key} ({VersionId}, {Bytes} bytes), unreferenced at {UnreferencedAt:O}")]
+    [LoggerMessage(EventId = 4045, Level = LogLevel.Debug, Message = "Deleted the data of /{Bucket}/{Key} ({VersionId}, {Bytes} bytes), unreferenced at {UnreferencedAt:O}")]
     private partial void LogDataDeleted(string bucket, string key, string? versionId, long bytes, DateTimeOffset unreferencedAt);
 
-    [LoggerMessage(EventId = 4042, Level = LogLevel.Warning, Message = "Could not delete the data of /{Bucket}/{Key} ({VersionId}); its record stays for the next run")]
+    [LoggerMessage(EventId = 4046, Level = LogLevel.Warning, Message = "Could not delete the data of /{Bucket}/{Key} ({VersionId}); its record stays for the next run")]
     private partial void LogDeletionFailed(Exception e, string bucket, string key, string? versionId);
 
-    [LoggerMessage(EventId = 4043, Level = LogLevel.Warning, Message = "Pending deletion of /{Bucket}/{Key} names a layout of unknown format, dropped (its shards are left to orphan collection): {Layout}")]
+    [LoggerMessage(EventId = 4047, Level = LogLevel.Warning, Message = "Pending deletion of /{Bucket}/{Key} names a layout of unknown format, dropped (its shards are left to orphan collection): {Layout}")]
     private partial void LogDeletionLayoutUnknown(Exception e, string bucket, string key, string layout);
 }
