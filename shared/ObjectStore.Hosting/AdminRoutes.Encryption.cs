@@ -3,10 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ObjectStore.Index;
 using ObjectStore.S3;
-using ObjectStore.S3.Access.Identity;
+using ObjectStore.Objects.Identity;
 using ObjectStore.S3.Admin;
-using ObjectStore.S3.Encryption;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Encryption;
+using ObjectStore.Objects.Errors;
 
 namespace ObjectStore.Hosting;
 

@@ -1,9 +1,9 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using ObjectStore.S3;
-using ObjectStore.S3.Access.Identity;
+using ObjectStore.Objects.Identity;
 using ObjectStore.S3.Admin;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 
 namespace ObjectStore.Hosting;
 

@@ -5,7 +5,7 @@ using ObjectStore.Background;
 using ObjectStore.Lifecycle;
 using ObjectStore.S3;
 using ObjectStore.S3.Admin;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 
 namespace ObjectStore.Hosting;
 

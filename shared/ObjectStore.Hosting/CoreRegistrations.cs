@@ -5,10 +5,12 @@ using Microsoft.Extensions.Options;
 using ObjectStore.Index;
 using ObjectStore.Index.Identity;
 using ObjectStore.Index.Tables;
-using ObjectStore.S3.Access.Identity;
+using ObjectStore.Objects;
+using ObjectStore.Objects.Encryption;
+using ObjectStore.Objects.Identity;
 using ObjectStore.S3;
+using ObjectStore.S3.Access.Policies;
 using ObjectStore.S3.Auth;
-using ObjectStore.S3.Encryption;
 using ObjectStore.Storage;
 
 namespace ObjectStore.Hosting;
@@ -46,7 +48,11 @@ internal static class CoreRegistrations
             sp.GetRequiredService<SecretProtector>(),
             new StaticCredentialStore(settings.AccessKey, settings.SecretKey),
             settings.AccountId,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>())
+        {
+            // The policy language is the protocol's; identities only keep valid documents.
+            CheckPolicy = document => PolicyParser.TryParse(document, PolicyKind.Identity, bucket: null, out _, out var error) ? null : error,
+        });
         services.AddSingleton<ICredentialStore>(sp => sp.GetRequiredService<IdentityService>());
         services.AddSingleton<IRequestAuthenticator>(sp =>
             new SigV4Authenticator(sp.GetRequiredService<ICredentialStore>(), sp.GetRequiredService<TimeProvider>()));

@@ -1,4 +1,4 @@
-namespace ObjectStore.S3.Service;
+namespace ObjectStore.Objects;
 
 /// <summary>S3's rules for new bucket names, plus the names the Functions host keeps for itself.</summary>
 public static class BucketNameRules

@@ -1,15 +1,15 @@
 using System.Collections.Concurrent;
 using ObjectStore.Index;
 using ObjectStore.Lifecycle;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 
-namespace ObjectStore.S3.Service;
+namespace ObjectStore.Objects;
 
 /// <summary>
 /// Bucket lifecycle configuration (stored as sent in <c>BucketRecord.Configuration["lifecycle"]</c>
 /// after S3's validation) and what it means for single requests: x-amz-expiration.
 /// </summary>
-internal sealed partial class ObjectService
+internal sealed partial class BucketService
 {
     /// <summary>How long a bucket's parsed rules are reused for x-amz-expiration on GET/HEAD before the bucket is read again.</summary>
     private static readonly TimeSpan RulesCacheLifetime = TimeSpan.FromSeconds(5);

@@ -1,11 +1,27 @@
+using Microsoft.Extensions.Options;
 using ObjectStore.Index;
-using ObjectStore.S3.Errors;
+using ObjectStore.Index.Events;
+using ObjectStore.Lifecycle;
+using ObjectStore.Objects.Errors;
 
-namespace ObjectStore.S3.Service;
+namespace ObjectStore.Objects;
 
-internal sealed partial class ObjectService
+/// <summary>
+/// Buckets: creation and deletion, their configuration documents, tags, versioning state, lifecycle
+/// rules and notification configurations.
+/// </summary>
+internal sealed partial class BucketService(
+    IObjectIndex index,
+    IEventPublisher publisher,
+    IOptions<S3Options> options,
+    IOptions<LifecycleOptions> lifecycleOptions,
+    TimeProvider time)
 {
-    private const int MaxConcurrencyRetries = 5;
+    internal const int MaxConcurrencyRetries = 5;
+
+    private readonly RuleClock _ruleClock = lifecycleOptions.Value.Clock;
+
+    private readonly S3Options _options = options.Value;
 
     /// <summary>Creates a bucket; the region defaults to <see cref="S3Options.Region"/>.</summary>
     public async Task<BucketRecord> CreateBucketAsync(string name, string? region, CancellationToken cancellationToken)
@@ -16,8 +32,8 @@ internal sealed partial class ObjectService
             throw new S3Exception(S3Errors.InvalidLocationConstraint);
 
         var record = new BucketRecord(name, time.GetUtcNow(), region ?? _options.Region, _options.OwnerId);
-        if (_options.PublicAccessBlock == Access.PublicAccessBlockMode.NewBuckets)
-            record = record with { Configuration = new Dictionary<string, string> { [Access.PublicAccessBlock.ConfigurationName] = Access.PublicAccessBlock.AllOn.Serialize() } };
+        if (_options.PublicAccessBlock == PublicAccessBlockMode.NewBuckets)
+            record = record with { Configuration = new Dictionary<string, string> { [PublicAccessBlock.ConfigurationName] = PublicAccessBlock.AllOn.Serialize() } };
         if (!await index.TryCreateBucketAsync(record, cancellationToken))
             throw new S3Exception(S3Errors.BucketAlreadyOwnedByYou, resource: "/" + name) { Details = new Dictionary<string, string> { ["BucketName"] = name } };
         return record;
@@ -77,6 +93,15 @@ internal sealed partial class ObjectService
     public Task DeleteBucketTaggingAsync(string name, CancellationToken cancellationToken) =>
         UpdateBucketAsync(name, b => b with { Tags = new Dictionary<string, string>() }, cancellationToken);
 
+    /// <summary>
+    /// PutBucketVersioning: "Enabled" or "Suspended" (null leaves it as it is). A bucket once versioned
+    /// never goes back to unversioned, as in S3.
+    /// </summary>
+    public Task PutBucketVersioningAsync(string bucket, string? status, CancellationToken cancellationToken) =>
+        status is null
+            ? RequireBucketAsync(bucket, cancellationToken)
+            : UpdateBucketAsync(bucket, b => b with { Versioning = status }, cancellationToken);
+
     /// <summary>Read-modify-write of the bucket record under its concurrency token, retried on a race.</summary>
     private async Task UpdateBucketAsync(string name, Func<BucketRecord, BucketRecord> change, CancellationToken cancellationToken)
     {
@@ -97,4 +122,6 @@ internal sealed partial class ObjectService
             }
         }
     }
+
+    private Task<BucketRecord> RequireBucketAsync(string bucket, CancellationToken cancellationToken) => index.RequireBucketAsync(bucket, cancellationToken);
 }

@@ -1,17 +1,20 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
 using ObjectStore.Index;
-using ObjectStore.S3.Encryption;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Encryption;
+using ObjectStore.Objects.Errors;
 
-namespace ObjectStore.S3.Service;
+namespace ObjectStore.Objects;
 
 /// <summary>
 /// Encryption at rest, above the data plane: which encryption a write gets (its request, else the
 /// bucket's default, else the server's), the keys of new data, and the keys that open stored data.
 /// The erasure coder, the shards, repair and lifecycle transitions only ever see ciphertext.
 /// </summary>
-internal sealed partial class ObjectService
+internal sealed class EncryptionKeys(IOptions<S3Options> options)
 {
+    private readonly S3Options _options = options.Value;
+
     /// <summary>Bucket configuration name of the default encryption document.</summary>
     public const string EncryptionConfigurationName = "encryption";
 
@@ -19,12 +22,17 @@ internal sealed partial class ObjectService
     internal MasterKeyRing? MasterKeys { get; init; }
 
     /// <summary>What a new object (or upload) in <paramref name="bucket"/> is encrypted with: the request's choice, the bucket default, the server default, or nothing.</summary>
-    private SseRequest? EffectiveEncryption(SseRequest? requested, BucketRecord bucket)
+    /// <remarks>
+    /// A bucket's stored default-encryption document always names AES256: PutBucketEncryption refuses
+    /// every other algorithm before storing (the protocol layer parses and renders the document), so its
+    /// presence is the bucket default.
+    /// </remarks>
+    internal SseRequest? EffectiveEncryption(SseRequest? requested, BucketRecord bucket)
     {
         if (requested is not null)
             return requested;
-        if (bucket.Configuration.TryGetValue(EncryptionConfigurationName, out var xml))
-            return BucketEncryption.Parse(xml).Algorithm == BucketEncryption.Aes256 ? SseRequest.S3 : null;
+        if (bucket.Configuration.ContainsKey(EncryptionConfigurationName))
+            return SseRequest.S3;
         return _options.DefaultEncryption ? SseRequest.S3 : null;
     }
 
@@ -32,7 +40,7 @@ internal sealed partial class ObjectService
     /// A new encryption record for the data identified by <paramref name="contextId"/> and its object
     /// key (the caller zeroes it after use).
     /// </summary>
-    private (ObjectEncryption Record, byte[] ObjectKey) NewEncryption(SseRequest request, string contextId)
+    internal (ObjectEncryption Record, byte[] ObjectKey) NewEncryption(SseRequest request, string contextId)
     {
         if (request.Kind == SseKind.Customer)
         {
@@ -87,10 +95,10 @@ internal sealed partial class ObjectService
     }
 
     /// <summary>The key of one multipart part's data, from the object (upload) key and the part's data id.</summary>
-    private static byte[]? PartKeyOf(byte[]? objectKey, Storage.DataLayout partLayout) =>
+    internal static byte[]? PartKeyOf(byte[]? objectKey, Storage.DataLayout partLayout) =>
         objectKey is null ? null : DataKeys.PartKey(objectKey, partLayout.DataId);
 
-    private static void Zero(byte[]? key)
+    internal static void Zero(byte[]? key)
     {
         if (key is not null)
             CryptographicOperations.ZeroMemory(key);

@@ -1,10 +1,14 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ObjectStore.Index;
 using ObjectStore.Index.Events;
 using ObjectStore.Lifecycle;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 using ObjectStore.Storage;
+using static ObjectStore.Objects.ObjectCommitter;
+using static ObjectStore.Objects.ObjectData;
 
-namespace ObjectStore.S3.Service;
+namespace ObjectStore.Objects;
 
 /// <summary>
 /// The lifecycle pass's actions. Each acts only on exactly what the pass read: a latest version is
@@ -15,8 +19,17 @@ namespace ObjectStore.S3.Service;
 /// interruption leaves at worst unreferenced shards (orphans the repair scan collects), never a
 /// version without its data or a version twice.
 /// </summary>
-internal sealed partial class ObjectService : ILifecycleActions
+internal sealed partial class LifecycleActions(
+    IObjectIndex index,
+    ObjectData data,
+    ObjectCommitter commits,
+    MultipartService uploads,
+    IOptions<LifecycleOptions> lifecycleOptions,
+    TimeProvider time,
+    ILogger<LifecycleActions> logger) : ILifecycleActions
 {
+    private readonly RuleClock _ruleClock = lifecycleOptions.Value.Clock;
+
     public async Task<LifecycleActionOutcome> ExpireCurrentAsync(ObjectRecord latest, CancellationToken cancellationToken)
     {
         var bucket = await index.GetBucketAsync(latest.Bucket, cancellationToken);
@@ -138,4 +151,28 @@ internal sealed partial class ObjectService : ILifecycleActions
     private static bool SameVersion(ObjectRecord? current, ObjectRecord read) =>
         current is not null && current.VersionId == read.VersionId && current.DataLayout == read.DataLayout
         && current.IsDeleteMarker == read.IsDeleteMarker && current.LastModified == read.LastModified;
+
+    // The shared helpers, by the names the method bodies use.
+    private string NewDataId() => data.NewDataId();
+
+    private (Func<Stream, CancellationToken, Task> Read, long Length)? StoredBytesOf(ObjectRecord record) => data.StoredBytesOf(record);
+
+    private Task<WrittenData> CopyDataAsync(Func<Stream, CancellationToken, Task> read, long length, DataWriteRequest request,
+        byte[]? dataKey, Func<Stream, Stream>? tap, CancellationToken cancellationToken) =>
+        data.CopyDataAsync(read, length, request, dataKey, tap, cancellationToken);
+
+    private Task AbortMultipartUploadAsync(string bucket, string key, string uploadId, CancellationToken cancellationToken) =>
+        uploads.AbortMultipartUploadAsync(bucket, key, uploadId, cancellationToken);
+
+    private Task PublishAsync(ObjectWriteOutcome outcome) => commits.PublishAsync(outcome);
+
+    private Task DeleteRemovedDataAsync(ObjectWriteOutcome outcome) => commits.DeleteRemovedDataAsync(outcome);
+
+    private Task DeleteDataQuietlyAsync(string serializedLayout) => commits.DeleteDataQuietlyAsync(serializedLayout);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "Lifecycle transition of /{Bucket}/{Key} ({VersionId}) skipped: an encrypted multipart object's parts cannot be moved verbatim into one piece of data")]
+        public static partial void EncryptedMultipartNotMoved(ILogger logger, string bucket, string key, string versionId);
+    }
 }

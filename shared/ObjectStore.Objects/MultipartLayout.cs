@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace ObjectStore.S3.Service;
+namespace ObjectStore.Objects;
 
 /// <summary>
 /// The DataLayout of an object completed from a multipart upload: it names the upload, whose part rows

@@ -1,9 +1,14 @@
 using System.Security.Cryptography;
 using ObjectStore.Index.Events;
-using ObjectStore.S3.Errors;
-using ObjectStore.S3.Xml;
+using ObjectStore.Objects.Errors;
 
-namespace ObjectStore.S3.Service;
+namespace ObjectStore.Objects;
+
+/// <summary>One FilterRule as sent: the protocol parses it, the name is checked here, with S3's messages.</summary>
+internal sealed record NotificationFilterRule(string Name, string Value);
+
+/// <summary>One configuration entry as sent (the protocol parses it), before validation (Id may be missing).</summary>
+internal sealed record NotificationEntry(NotificationKind Kind, string? Id, string DestinationArn, IReadOnlyList<string> Events, IReadOnlyList<NotificationFilterRule> FilterRules);
 
 /// <summary>
 /// Checks a notification configuration as S3 does, with S3's InvalidArgument messages: known event

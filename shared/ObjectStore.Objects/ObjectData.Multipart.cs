@@ -1,14 +1,13 @@
 using ObjectStore.Index;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
+using static ObjectStore.Objects.EncryptionKeys;
 using ObjectStore.Storage;
 
-namespace ObjectStore.S3.Service;
+namespace ObjectStore.Objects;
 
-/// <summary>Reading and deleting the data of multipart objects, through their part rows (dispatched from ReadDataAsync / DeleteDataQuietlyAsync).</summary>
-internal sealed partial class ObjectService
+/// <summary>Reading the data of multipart objects, through their part rows (dispatched from ReadDataAsync).</summary>
+internal sealed partial class ObjectData
 {
-    private const int PartDeleteParallelism = 4;
-
     /// <summary>
     /// Streams bytes [offset, offset + length) of a multipart object: walks its part rows from the first part
     /// the range touches (found directly when parts are uniform) and reads each part's touched stripes only.
@@ -81,42 +80,5 @@ internal sealed partial class ObjectService
             position += part.Size;
         }
         throw new DataStoreException($"Multipart object of upload {layout.UploadId} in '{layout.Bucket}' is missing part {partNumber}.");
-    }
-
-    private Task DeleteMultipartDataQuietlyAsync(MultipartLayout layout) =>
-        DeleteUploadPartsQuietlyAsync(layout.Bucket, layout.UploadId);
-
-    /// <summary>Deletes every part of an upload (those the object uses and any it left out): data first, then rows.</summary>
-    private async Task DeleteUploadPartsQuietlyAsync(string bucket, string uploadId)
-    {
-        var parts = new List<PartRecord>();
-        try
-        {
-            await foreach (var part in index.ListPartsAsync(bucket, uploadId, 0, CancellationToken.None))
-                parts.Add(part);
-        }
-        catch (Exception ex)
-        {
-            Log.DataDeleteFailed(logger, $"upload {uploadId} in '{bucket}'", ex);
-            return;
-        }
-        await DeletePartsQuietlyAsync(parts);
-    }
-
-    /// <summary>Deletes parts' data, then their rows; a failure leaves rows (or shards) the repair scan can identify.</summary>
-    private async Task DeletePartsQuietlyAsync(IReadOnlyList<PartRecord> parts)
-    {
-        if (parts.Count == 0)
-            return;
-        await Parallel.ForEachAsync(parts, new ParallelOptions { MaxDegreeOfParallelism = PartDeleteParallelism },
-            async (part, _) => await DeleteDataQuietlyAsync(part.DataLayout));
-        try
-        {
-            await index.DeletePartsAsync(parts, CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            Log.DataDeleteFailed(logger, $"part rows of upload {parts[0].UploadId} in '{parts[0].Bucket}'", ex);
-        }
     }
 }

@@ -1,6 +1,6 @@
 using ObjectStore.Index;
 
-namespace ObjectStore.S3.Service;
+namespace ObjectStore.Objects;
 
 /// <summary>What a new object version should carry, as parsed from a PutObject (or a CopyObject with REPLACE).</summary>
 /// <param name="Headers">Content-Type, Content-Encoding, Cache-Control ... to store and return.</param>

@@ -1,7 +1,7 @@
 using System.Text;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 
-namespace ObjectStore.S3.Service;
+namespace ObjectStore.Objects;
 
 /// <summary>S3's limits on object attributes: storage classes, user metadata, tags.</summary>
 internal static class ObjectRules

@@ -1,17 +1,18 @@
 using ObjectStore.Index;
 
-namespace ObjectStore.S3.Service;
+namespace ObjectStore.Objects;
 
+/// <summary>Listings of a bucket: its objects (V1/V2) and its versions.</summary>
 internal sealed partial class ObjectService
 {
-    /// <summary>
-    /// PutBucketVersioning: "Enabled" or "Suspended" (null leaves it as it is). A bucket once versioned
-    /// never goes back to unversioned, as in S3.
-    /// </summary>
-    public Task PutBucketVersioningAsync(string bucket, string? status, CancellationToken cancellationToken) =>
-        status is null
-            ? RequireBucketAsync(bucket, cancellationToken)
-            : UpdateBucketAsync(bucket, b => b with { Versioning = status }, cancellationToken);
+    /// <summary>One page of a listing; NoSuchBucket when the bucket does not exist.</summary>
+    public async Task<ObjectListing> ListObjectsAsync(ListRequest request, CancellationToken cancellationToken)
+    {
+        await RequireBucketAsync(request.Bucket, cancellationToken);
+        if (request.MaxKeys == 0)
+            return new ObjectListing([], [], false, null);
+        return await index.ListObjectsAsync(request, cancellationToken);
+    }
 
     /// <summary>One page of ListObjectVersions; NoSuchBucket when the bucket does not exist.</summary>
     public async Task<VersionListing> ListVersionsAsync(VersionListRequest request, CancellationToken cancellationToken)

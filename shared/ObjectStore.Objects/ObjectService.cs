@@ -1,14 +1,29 @@
-using System.IO.Pipelines;
+using Microsoft.Extensions.Options;
 using ObjectStore.Index;
 using ObjectStore.Index.Events;
-using ObjectStore.S3.Encryption;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Encryption;
+using ObjectStore.Objects.Errors;
 using ObjectStore.Storage;
+using static ObjectStore.Objects.EncryptionKeys;
+using static ObjectStore.Objects.ObjectCommitter;
+using static ObjectStore.Objects.ObjectData;
 
-namespace ObjectStore.S3.Service;
+namespace ObjectStore.Objects;
 
-internal sealed partial class ObjectService
+/// <summary>
+/// Object writes and reads: PutObject, GetObject and its data, DeleteObject, CopyObject, listings. It knows
+/// nothing of HTTP or XML: the request handler parses requests into the inputs here and renders the results.
+/// </summary>
+internal sealed partial class ObjectService(
+    IObjectIndex index,
+    ObjectData data,
+    ObjectCommitter commits,
+    EncryptionKeys keys,
+    IOptions<S3Options> options,
+    TimeProvider time)
 {
+    private readonly S3Options _options = options.Value;
+
     /// <summary>
     /// Stores a new object version: writes the data, verifies length and digests, commits the record
     /// under <paramref name="condition"/>, then deletes the data of the version it replaced.
@@ -51,52 +66,6 @@ internal sealed partial class ObjectService
     }
 
     /// <summary>
-    /// Streams a request body into new data (sealed under <paramref name="dataKey"/> when given) and checks
-    /// it: length, Content-MD5, flexible checksum, all over the plaintext. On a mismatch the data is
-    /// deleted and the S3 error thrown; otherwise the caller commits it.
-    /// </summary>
-    private async Task<(WrittenData Written, (string Algorithm, string Value)? Checksum)> WriteVerifiedAsync(
-        ObjectBody body, string dataId, string storageClass, byte[]? dataKey, CancellationToken cancellationToken)
-    {
-        var written = await WriteDataAsync(body.Stream, new DataWriteRequest(dataId, storageClass), dataKey, cancellationToken);
-        try
-        {
-            if (body.Length != ObjectBody.UnknownLength && written.Length != body.Length)
-                throw new S3Exception(S3Errors.IncompleteBody);
-            if (body.ExpectedMd5 is { } md5 && !md5.AsSpan().SequenceEqual(written.Md5))
-                throw new S3Exception(S3Errors.BadDigest);
-            return (written, body.Checksum?.Invoke());
-        }
-        catch
-        {
-            await DeleteDataQuietlyAsync(written.Stored.Layout);
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// Writes <paramref name="source"/> to the data store, through an encrypting stream when
-    /// <paramref name="dataKey"/> is given; the length and MD5 returned are of the plaintext either way.
-    /// </summary>
-    private async Task<WrittenData> WriteDataAsync(Stream source, DataWriteRequest request, byte[]? dataKey, CancellationToken cancellationToken)
-    {
-        if (dataKey is null)
-        {
-            var plain = await data.WriteAsync(source, request, cancellationToken);
-            return new WrittenData(plain, plain.Length, plain.Md5);
-        }
-        using var sealing = new EncryptingStream(source, dataKey);
-        // The sealing stream hashes the plaintext for the ETag; an MD5 of the ciphertext would be unused.
-        var stored = await data.WriteAsync(sealing, request with { ComputeMd5 = false }, cancellationToken);
-        if (stored.Length != BlockFormat.CiphertextLength(sealing.PlaintextLength))
-        {
-            await DeleteDataQuietlyAsync(stored.Layout);
-            throw new InvalidOperationException($"Encrypted write of {request.DataId} stored {stored.Length} bytes for {sealing.PlaintextLength} plaintext bytes.");
-        }
-        return new WrittenData(stored, sealing.PlaintextLength, sealing.PlaintextMd5);
-    }
-
-    /// <summary>
     /// The latest version of a key, or the version <paramref name="versionId"/> names ("null" included).
     /// NoSuchBucket / NoSuchKey / NoSuchVersion when absent; a delete marker as the latest version is
     /// NoSuchKey, and a delete marker asked for by id is MethodNotAllowed, both with the marker's headers.
@@ -125,47 +94,8 @@ internal sealed partial class ObjectService
         return record;
     }
 
-    private static S3Exception NoSuchVersion(string bucket, string key, string versionId) =>
+    internal static S3Exception NoSuchVersion(string bucket, string key, string versionId) =>
         new(S3Errors.NoSuchVersion, resource: $"/{bucket}/{key}") { Details = new Dictionary<string, string> { ["Key"] = key, ["VersionId"] = versionId } };
-
-    /// <summary>
-    /// Streams plaintext bytes [offset, offset + length) of an object's data to <paramref name="destination"/>:
-    /// the one place object data is read, for single and multipart layouts alike. <paramref name="objectKey"/>
-    /// (from <see cref="OpenObjectKey"/>) opens encrypted data: only the sealed blocks the range touches are read.
-    /// </summary>
-    public Task ReadDataAsync(ObjectRecord record, byte[]? objectKey, long offset, long length, Stream destination, CancellationToken cancellationToken) =>
-        length == 0 ? Task.CompletedTask
-        : MultipartLayout.IsMultipart(record.DataLayout) ? ReadMultipartDataAsync(MultipartLayout.Parse(record.DataLayout), objectKey, offset, length, destination, cancellationToken)
-        : ReadPieceAsync(DataLayout.Parse(record.DataLayout), record.Size, objectKey, offset, length, destination, cancellationToken);
-
-    /// <summary>Plaintext bytes [offset, offset + length) of one piece of data of <paramref name="plainLength"/> bytes (sealed under <paramref name="dataKey"/> when given).</summary>
-    private async Task ReadPieceAsync(DataLayout layout, long plainLength, byte[]? dataKey, long offset, long length, Stream destination, CancellationToken cancellationToken)
-    {
-        if (dataKey is null)
-        {
-            await data.ReadAsync(layout, offset, length, destination, cancellationToken);
-            return;
-        }
-        var range = BlockFormat.Map(plainLength, offset, length);
-        await using var opening = new DecryptingStream(destination, dataKey, plainLength, range, length);
-        await data.ReadAsync(layout, range.Offset, range.Length, opening, cancellationToken);
-        opening.EnsureComplete();
-    }
-
-    /// <summary>
-    /// The stored bytes of a version exactly as they are (ciphertext when encrypted), for moves that need
-    /// no key: lifecycle transitions and restored copies. Null for an encrypted multipart object, whose
-    /// parts are sealed under keys of their own and cannot become one piece of data verbatim.
-    /// </summary>
-    private (Func<Stream, CancellationToken, Task> Read, long Length)? StoredBytesOf(ObjectRecord record)
-    {
-        if (record.Encryption is null)
-            return ((s, ct) => ReadDataAsync(record, null, 0, record.Size, s, ct), record.Size);
-        if (MultipartLayout.IsMultipart(record.DataLayout))
-            return null;
-        var layout = DataLayout.Parse(record.DataLayout);
-        return ((s, ct) => layout.Length == 0 ? Task.CompletedTask : data.ReadAsync(layout, 0, layout.Length, s, ct), layout.Length);
-    }
 
     /// <summary>
     /// DeleteObject: without a version id removes the key (unversioned bucket) or adds a delete marker;
@@ -244,55 +174,42 @@ internal sealed partial class ObjectService
         }
     }
 
-    /// <summary>
-    /// Copies <paramref name="length"/> bytes that <paramref name="read"/> produces into new data (sealed under
-    /// <paramref name="dataKey"/> when given), through a bounded pipe; <paramref name="tap"/> (e.g. a checksum)
-    /// sees the bytes as the writer reads them.
-    /// </summary>
-    private async Task<WrittenData> CopyDataAsync(Func<Stream, CancellationToken, Task> read, long length, DataWriteRequest request,
-        byte[]? dataKey, Func<Stream, Stream>? tap, CancellationToken cancellationToken)
-    {
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 * 1024 * 1024, resumeWriterThreshold: 2 * 1024 * 1024));
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var produce = Task.Run(async () =>
-        {
-            try
-            {
-                await using (var writer = pipe.Writer.AsStream(leaveOpen: true))
-                    await read(writer, cts.Token);
-                await pipe.Writer.CompleteAsync();
-            }
-            catch (Exception ex)
-            {
-                await pipe.Writer.CompleteAsync(ex);
-            }
-        }, CancellationToken.None);
+    /// <summary>Bytes of part <paramref name="partNumber"/> of an object (GetObject ?partNumber=), and its part count.</summary>
+    public Task<(long Offset, long Length, int PartCount)> PartRangeAsync(ObjectRecord record, int partNumber, CancellationToken cancellationToken) =>
+        data.PartRangeAsync(record, partNumber, cancellationToken);
 
-        WrittenData written;
-        try
-        {
-            await using var reader = pipe.Reader.AsStream(leaveOpen: true);
-            written = await WriteDataAsync(tap is null ? reader : tap(reader), request, dataKey, cts.Token);
-        }
-        catch
-        {
-            await cts.CancelAsync();
-            await pipe.Reader.CompleteAsync();
-            await produce;
-            throw;
-        }
-        await pipe.Reader.CompleteAsync();
-        await produce;
-        if (written.Length != length)
-        {
-            await DeleteDataQuietlyAsync(written.Stored.Layout);
-            throw new InvalidOperationException($"Copy into {request.DataId} read {written.Length} of {length} bytes.");
-        }
-        return written;
-    }
+    /// <summary>The version as a reader may see it (an archived version reads from its restored copy).</summary>
+    public ObjectRecord ReadableVersion(ObjectRecord record) => data.ReadableVersion(record);
+
+    /// <summary>Plaintext bytes [offset, offset + length) of the version's data (see <see cref="ObjectData.ReadDataAsync"/>).</summary>
+    public Task ReadDataAsync(ObjectRecord record, byte[]? objectKey, long offset, long length, Stream destination, CancellationToken cancellationToken) =>
+        data.ReadDataAsync(record, objectKey, offset, length, destination, cancellationToken);
+
+    /// <summary>The key that opens data under <paramref name="encryption"/> (see <see cref="EncryptionKeys.OpenObjectKey"/>).</summary>
+    internal byte[]? OpenObjectKey(string? encryption, SseCustomerKey? customerKey, string resource) => keys.OpenObjectKey(encryption, customerKey, resource);
+
+    // The shared helpers, by the names the method bodies above use.
+    private Task<BucketRecord> RequireBucketAsync(string bucket, CancellationToken cancellationToken) => index.RequireBucketAsync(bucket, cancellationToken);
+
+    private string NewDataId() => data.NewDataId();
+
+    private SseRequest? EffectiveEncryption(SseRequest? requested, BucketRecord bucket) => keys.EffectiveEncryption(requested, bucket);
+
+    private (ObjectEncryption Record, byte[] ObjectKey) NewEncryption(SseRequest request, string contextId) => keys.NewEncryption(request, contextId);
+
+    private Task<(WrittenData Written, (string Algorithm, string Value)? Checksum)> WriteVerifiedAsync(
+        ObjectBody body, string dataId, string storageClass, byte[]? dataKey, CancellationToken cancellationToken) =>
+        data.WriteVerifiedAsync(body, dataId, storageClass, dataKey, cancellationToken);
+
+    private Task<WrittenData> CopyDataAsync(Func<Stream, CancellationToken, Task> read, long length, DataWriteRequest request,
+        byte[]? dataKey, Func<Stream, Stream>? tap, CancellationToken cancellationToken) =>
+        data.CopyDataAsync(read, length, request, dataKey, tap, cancellationToken);
+
+    private Task<ObjectRecord> CommitAsync(ObjectRecord record, BucketRecord bucket, DataLayout? written, WriteCondition condition, string eventName,
+        CancellationToken cancellationToken) =>
+        commits.CommitAsync(record, bucket, written, condition, eventName, cancellationToken);
+
+    private Task PublishAsync(ObjectWriteOutcome outcome) => commits.PublishAsync(outcome);
+
+    private Task DeleteRemovedDataAsync(ObjectWriteOutcome outcome) => commits.DeleteRemovedDataAsync(outcome);
 }
-
-/// <param name="Stored">What the data store wrote (its length and MD5 are of ciphertext when sealed).</param>
-/// <param name="Length">Plaintext bytes.</param>
-/// <param name="Md5">MD5 of the plaintext.</param>
-internal sealed record WrittenData(StoredData Stored, long Length, byte[] Md5);

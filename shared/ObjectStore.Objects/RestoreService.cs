@@ -1,11 +1,13 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using ObjectStore.Index;
 using ObjectStore.Index.Events;
 using ObjectStore.Lifecycle;
-using ObjectStore.S3.Errors;
-using ObjectStore.Storage;
+using ObjectStore.Objects.Errors;
+using static ObjectStore.Objects.ObjectCommitter;
+using static ObjectStore.Objects.ObjectService;
 
-namespace ObjectStore.S3.Service;
+namespace ObjectStore.Objects;
 
 /// <summary>What a RestoreObject did: 202 for a restore now pending, 200 when an existing copy was extended.</summary>
 internal sealed record RestoreResult(bool Accepted);
@@ -17,25 +19,18 @@ internal sealed record RestoreResult(bool Accepted);
 /// restore worker makes the copy outside the request (a multi-GiB copy would outlast an HTTP
 /// invocation), and the lifecycle pass deletes copies whose time is up.
 /// </summary>
-internal sealed partial class ObjectService
+internal sealed class RestoreService(
+    IObjectIndex index,
+    ObjectService objects,
+    ObjectCommitter commits,
+    IRestoreQueue restores,
+    IOptions<LifecycleOptions> lifecycleOptions,
+    TimeProvider time)
 {
     public const int MaxRestoreDays = 30_000;
+    private const int MaxConcurrencyRetries = BucketService.MaxConcurrencyRetries;
 
-    /// <summary>
-    /// The version as a reader may see it: an archived version with a live restored copy reads from the
-    /// copy; without one, InvalidObjectState. Other classes are returned unchanged.
-    /// </summary>
-    public ObjectRecord ReadableVersion(ObjectRecord record)
-    {
-        if (!StorageClasses.IsArchive(record.StorageClass) || record.IsDeleteMarker)
-            return record;
-        if (record.RestoreLayout is { } copy && record.RestoreExpiry > time.GetUtcNow())
-            return record with { DataLayout = copy };
-        throw new S3Exception(S3Errors.InvalidObjectState, resource: $"/{record.Bucket}/{record.Key}")
-        {
-            Details = new Dictionary<string, string> { ["StorageClass"] = record.StorageClass },
-        };
-    }
+    private readonly RuleClock _ruleClock = lifecycleOptions.Value.Clock;
 
     /// <summary>The x-amz-restore value of a version, or null when it is not archived or has neither a live copy nor a pending restore.</summary>
     public string? RestoreHeader(ObjectRecord record)
@@ -98,51 +93,10 @@ internal sealed partial class ObjectService
     }
 
     /// <summary>
-    /// The restore worker's step: copies the pending version's data into the STANDARD profile, then
-    /// commits the copy with its expiry and an s3:ObjectRestore:Completed event, conditionally (a version
-    /// deleted or transitioned meanwhile wins, and the copy is deleted again). Idempotent per job.
-    /// </summary>
-    public async Task<LifecycleActionOutcome> CompleteRestoreAsync(RestoreJob job, CancellationToken cancellationToken)
-    {
-        var version = await index.GetObjectAsync(job.Bucket, job.Key, job.VersionId, cancellationToken);
-        if (version is null || version.IsDeleteMarker || version.RestoreRequestedAt is null || !StorageClasses.IsArchive(version.StorageClass))
-            return LifecycleActionOutcome.Skipped;
-        if (await index.GetBucketAsync(job.Bucket, cancellationToken) is not { } bucket)
-            return LifecycleActionOutcome.Skipped;
-
-        // The stored bytes move verbatim (encrypted data stays sealed, no key needed).
-        if (StoredBytesOf(version) is not { } storedBytes)
-            return LifecycleActionOutcome.Skipped; // an encrypted multipart object: refused when the restore was asked for
-        StoredData stored;
-        try
-        {
-            stored = (await CopyDataAsync(storedBytes.Read, storedBytes.Length, new DataWriteRequest(NewDataId(), StorageClasses.Standard), null, null, cancellationToken)).Stored;
-        }
-        catch (S3Exception)
-        {
-            return LifecycleActionOutcome.Skipped; // the data went away under a concurrent delete
-        }
-        var copy = stored.Layout.Serialize();
-        var expiry = _ruleClock.RestoreExpiry(time.GetUtcNow(), version.RestoreDays ?? 1);
-        var outcome = await index.UpdateVersionAsync(job.Bucket, job.Key, job.VersionId, version.DataLayout, version.RestoreLayout,
-            r => r.RestoreRequestedAt is null ? r : r with { RestoreLayout = copy, RestoreExpiry = expiry, RestoreRequestedAt = null, RestoreDays = null },
-            cancellationToken, RestoreEvents(bucket, version, posted: false, expiry));
-        if (outcome.Result != IndexWriteResult.Success)
-        {
-            await DeleteDataQuietlyAsync(copy);
-            return LifecycleActionOutcome.Skipped;
-        }
-        await PublishAsync(outcome);
-        if (version.RestoreLayout is { } expired)
-            await DeleteDataQuietlyAsync(expired); // an earlier copy whose days were over
-        return LifecycleActionOutcome.Done;
-    }
-
-    /// <summary>
     /// s3:ObjectRestore:Post for an accepted request and s3:ObjectRestore:Completed (with S3's
     /// glacierEventData: the copy's expiry and the archive class) when a copy is readable.
     /// </summary>
-    private static IReadOnlyList<ObjectEvent>? RestoreEvents(BucketRecord bucket, ObjectRecord version, bool posted, DateTimeOffset? completedExpiry)
+    internal static IReadOnlyList<ObjectEvent>? RestoreEvents(BucketRecord bucket, ObjectRecord version, bool posted, DateTimeOffset? completedExpiry)
     {
         var events = new List<ObjectEvent>();
         if (posted)
@@ -152,4 +106,12 @@ internal sealed partial class ObjectService
                 .Select(e => e with { RestoreExpiry = expiry, RestoreStorageClass = version.StorageClass }));
         return events.Count == 0 ? null : events;
     }
+
+    // The shared helpers, by the names the method bodies above use.
+    private Task<BucketRecord> RequireBucketAsync(string bucket, CancellationToken cancellationToken) => index.RequireBucketAsync(bucket, cancellationToken);
+
+    private Task<ObjectRecord> GetObjectAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken) =>
+        objects.GetObjectAsync(bucket, key, versionId, cancellationToken);
+
+    private Task PublishAsync(ObjectWriteOutcome outcome) => commits.PublishAsync(outcome);
 }

@@ -1,4 +1,4 @@
-namespace ObjectStore.S3;
+namespace ObjectStore.Objects;
 
 /// <summary>Settings of the S3 protocol layer.</summary>
 public sealed class S3Options
@@ -27,7 +27,7 @@ public sealed class S3Options
     public string AccountId { get; set; } = "000000000000";
 
     /// <summary>How the server-wide public access block applies (default: new buckets start fully blocked).</summary>
-    public Access.PublicAccessBlockMode PublicAccessBlock { get; set; } = Access.PublicAccessBlockMode.NewBuckets;
+    public PublicAccessBlockMode PublicAccessBlock { get; set; } = PublicAccessBlockMode.NewBuckets;
 
     /// <summary>
     /// Server-wide default encryption of new objects in buckets without their own encryption

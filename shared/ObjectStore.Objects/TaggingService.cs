@@ -1,10 +1,12 @@
 using ObjectStore.Index;
 using ObjectStore.Index.Events;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
+using static ObjectStore.Objects.ObjectCommitter;
 
-namespace ObjectStore.S3.Service;
+namespace ObjectStore.Objects;
 
-internal sealed partial class ObjectService
+/// <summary>Object tagging: the tags of a version, read, replaced and deleted (the data is shared, so nothing is deleted).</summary>
+internal sealed class TaggingService(IObjectIndex index, ObjectService objects, ObjectCommitter commits)
 {
     public async Task<IReadOnlyDictionary<string, string>> GetObjectTaggingAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken) =>
         (await GetObjectAsync(bucket, key, versionId, cancellationToken)).Tags;
@@ -48,12 +50,11 @@ internal sealed partial class ObjectService
         throw S3Errors.NoSuchKeyError(bucket, key);
     }
 
-    /// <summary>One page of a listing; NoSuchBucket when the bucket does not exist.</summary>
-    public async Task<ObjectListing> ListObjectsAsync(ListRequest request, CancellationToken cancellationToken)
-    {
-        await RequireBucketAsync(request.Bucket, cancellationToken);
-        if (request.MaxKeys == 0)
-            return new ObjectListing([], [], false, null);
-        return await index.ListObjectsAsync(request, cancellationToken);
-    }
+    // The shared helpers, by the names the method bodies above use.
+    private Task<BucketRecord> RequireBucketAsync(string bucket, CancellationToken cancellationToken) => index.RequireBucketAsync(bucket, cancellationToken);
+
+    private Task<ObjectRecord> GetObjectAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken) =>
+        objects.GetObjectAsync(bucket, key, versionId, cancellationToken);
+
+    private Task PublishAsync(ObjectWriteOutcome outcome) => commits.PublishAsync(outcome);
 }

@@ -1,6 +1,7 @@
 using System.IO.Hashing;
 using System.Security.Cryptography;
 using System.Text;
+using ObjectStore.Objects.Integrity;
 using ObjectStore.S3.Integrity;
 using ObjectStore.S3.Tests.Fakes;
 

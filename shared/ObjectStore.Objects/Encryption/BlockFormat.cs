@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace ObjectStore.S3.Encryption;
+namespace ObjectStore.Objects.Encryption;
 
 /// <summary>
 /// The stored form of encrypted data (format 1): the plaintext is cut into blocks of

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 
-namespace ObjectStore.S3.Encryption;
+namespace ObjectStore.Objects.Encryption;
 
 /// <summary>
 /// A read-only stream over a plaintext source that yields its sealed form (<see cref="BlockFormat"/>),

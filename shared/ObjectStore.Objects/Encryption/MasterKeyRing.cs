@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace ObjectStore.S3.Encryption;
+namespace ObjectStore.Objects.Encryption;
 
 /// <summary>
 /// The master keys: one current key that wraps every new secret (users' secret keys, objects' data

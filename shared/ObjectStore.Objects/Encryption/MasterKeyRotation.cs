@@ -1,7 +1,6 @@
 using ObjectStore.Index;
-using ObjectStore.S3.Access.Identity;
 
-namespace ObjectStore.S3.Encryption;
+namespace ObjectStore.Objects.Encryption;
 
 /// <summary>
 /// Master key rotation without rewriting data: counts what each master key wraps (users' secret keys,

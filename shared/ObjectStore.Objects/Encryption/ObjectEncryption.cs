@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace ObjectStore.S3.Encryption;
+namespace ObjectStore.Objects.Encryption;
 
 internal enum SseKind
 {

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using ObjectStore.S3.Encryption;
+using ObjectStore.Objects.Encryption;
 
-namespace ObjectStore.S3.Access.Identity;
+namespace ObjectStore.Objects.Encryption;
 
 /// <summary>
 /// Seals secret access keys with the master key ring, the access key id as associated data (a sealed

@@ -1,4 +1,4 @@
-namespace ObjectStore.S3.Encryption;
+namespace ObjectStore.Objects.Encryption;
 
 /// <summary>A customer-provided key (SSE-C) as a request carried it, already checked against its MD5.</summary>
 /// <param name="Key">The 256-bit key.</param>

@@ -1,4 +1,4 @@
-namespace ObjectStore.S3.Errors;
+namespace ObjectStore.Objects.Errors;
 
 /// <summary>The S3 error table (code → HTTP status → message) and helpers that build the exceptions.</summary>
 public static class S3Errors

@@ -1,4 +1,4 @@
-namespace ObjectStore.S3.Errors;
+namespace ObjectStore.Objects.Errors;
 
 /// <summary>
 /// A refusal to send to the client as S3 error XML. Thrown through the helpers on

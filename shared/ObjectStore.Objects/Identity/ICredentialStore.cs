@@ -1,6 +1,7 @@
-using ObjectStore.S3.Access.Policies;
+namespace ObjectStore.Objects.Identity;
 
-namespace ObjectStore.S3.Auth;
+/// <summary>Who signs a request: the root key, a user, or nobody.</summary>
+public enum PrincipalKind { Root, User, Anonymous }
 
 /// <summary>Looks up the secret access key of an access key id, and who it belongs to.</summary>
 public interface ICredentialStore

@@ -1,8 +1,7 @@
 using ObjectStore.Index;
-using ObjectStore.S3.Access.Policies;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 
-namespace ObjectStore.S3.Access.Identity;
+namespace ObjectStore.Objects.Identity;
 
 /// <summary>What the admin API shows of a user (never a secret).</summary>
 public sealed record UserView(string Name, string UserId, string Arn, DateTimeOffset CreatedAt, bool Admin, bool Disabled, IReadOnlyList<string> Policies);
@@ -103,7 +102,7 @@ public sealed partial class IdentityService
     {
         if (!IsValidPolicyName(policyName))
             throw new S3Exception(S3Errors.InvalidArgument, "Policy names are 1-128 characters of letters, digits and +=,.@_-");
-        if (!PolicyParser.TryParse(document, PolicyKind.Identity, bucket: null, out _, out var error))
+        if (CheckPolicy(document) is { } error)
             throw new S3Exception(S3Errors.MalformedPolicyDocument, error);
         return UpdateUserAsync(userName, u =>
         {
@@ -146,7 +145,7 @@ public sealed partial class IdentityService
         (IsValidUserName(name) ? await _store.GetUserAsync(name, cancellationToken) : null) ?? throw NoSuchUser(name);
 
     private UserView View(UserRecord u) =>
-        new(u.Name, u.UserId, PolicyPrincipal.UserArn(AccountId, u.Name), u.CreatedAt, u.IsAdmin, u.Disabled, u.Policies.Keys.Order(StringComparer.Ordinal).ToList());
+        new(u.Name, u.UserId, UserArn(AccountId, u.Name), u.CreatedAt, u.IsAdmin, u.Disabled, u.Policies.Keys.Order(StringComparer.Ordinal).ToList());
 
     private static AccessKeyView View(AccessKeyRecord k) => new(k.AccessKeyId, k.UserName, k.Active ? "Active" : "Inactive", k.CreatedAt);
 

@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
 using ObjectStore.Index;
-using ObjectStore.S3.Access.Policies;
-using ObjectStore.S3.Auth;
+using ObjectStore.Objects.Encryption;
 
-namespace ObjectStore.S3.Access.Identity;
+namespace ObjectStore.Objects.Identity;
 
 /// <summary>
 /// The credential store of the gateway (the root keys from settings, then users' keys from the
@@ -32,6 +31,15 @@ public sealed partial class IdentityService : ICredentialStore
 
     /// <summary>The account id in principal ARNs: arn:aws:iam::{AccountId}:user/{name}.</summary>
     public string AccountId { get; }
+
+    /// <summary>
+    /// Checks an inline identity policy document (IAM JSON) before it is stored: null when valid, else
+    /// the reason. The policy language belongs to the protocol layer, which the host wires in here.
+    /// </summary>
+    public required Func<string, string?> CheckPolicy { get; init; }
+
+    /// <summary>The ARN of a user: arn:aws:iam::{accountId}:user/{name}.</summary>
+    public static string UserArn(string accountId, string userName) => $"arn:aws:iam::{accountId}:user/{userName}";
 
     public async ValueTask<StoredCredential?> FindAsync(string accessKey, CancellationToken cancellationToken)
     {

@@ -1,4 +1,4 @@
-namespace ObjectStore.S3.Integrity;
+namespace ObjectStore.Objects.Integrity;
 
 /// <summary>The flexible checksums S3 accepts (x-amz-checksum-*).</summary>
 public enum ChecksumAlgorithm

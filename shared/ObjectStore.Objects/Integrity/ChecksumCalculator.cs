@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Security.Cryptography;
 
-namespace ObjectStore.S3.Integrity;
+namespace ObjectStore.Objects.Integrity;
 
 /// <summary>
 /// Computes one flexible checksum incrementally. CRCs are rendered big-endian (as S3 does), every

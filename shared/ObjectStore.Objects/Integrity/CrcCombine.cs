@@ -1,4 +1,4 @@
-namespace ObjectStore.S3.Integrity;
+namespace ObjectStore.Objects.Integrity;
 
 /// <summary>
 /// Combines the CRCs of two byte strings into the CRC of their concatenation without the bytes

@@ -1,17 +1,18 @@
 using System.Xml.Linq;
-using ObjectStore.S3.Errors;
-using ObjectStore.S3.Xml;
+using ObjectStore.Objects.Errors;
+using ObjectStore.Objects;
 
-namespace ObjectStore.S3.Service;
+namespace ObjectStore.S3.Xml;
 
 /// <summary>
-/// A bucket's default encryption (PutBucketEncryption): one rule with ApplyServerSideEncryptionByDefault
-/// (SSEAlgorithm AES256) and BucketKeyEnabled, validated as S3 does and stored in its canonical XML in
+/// The XML of a bucket's default encryption (PutBucketEncryption): one rule with
+/// ApplyServerSideEncryptionByDefault (SSEAlgorithm AES256) and BucketKeyEnabled, validated as S3 does
+/// into the model's <see cref="BucketEncryption"/> and stored in its canonical XML in
 /// <c>BucketRecord.Configuration["encryption"]</c>.
 /// </summary>
-internal sealed record BucketEncryption(string Algorithm, bool BucketKeyEnabled)
+internal static class BucketEncryptionXml
 {
-    public const string Aes256 = "AES256";
+    private const string Aes256 = BucketEncryption.Aes256;
     private static readonly XNamespace S3 = "http://s3.amazonaws.com/doc/2006-03-01/";
 
     /// <summary>Parses a request body: MalformedXML for a bad document, NotImplemented for KMS, InvalidArgument for other algorithms or options.</summary>
@@ -48,9 +49,9 @@ internal sealed record BucketEncryption(string Algorithm, bool BucketKeyEnabled)
     public static BucketEncryption Parse(string stored) => Parse(S3XmlRequest.Parse(System.Text.Encoding.UTF8.GetBytes(stored)));
 
     /// <summary>The canonical document, as stored and as GetBucketEncryption answers.</summary>
-    public string ToXml() =>
+    public static string ToXml(this BucketEncryption configuration) =>
         new XElement(S3 + "ServerSideEncryptionConfiguration",
             new XElement(S3 + "Rule",
-                new XElement(S3 + "ApplyServerSideEncryptionByDefault", new XElement(S3 + "SSEAlgorithm", Algorithm)),
-                new XElement(S3 + "BucketKeyEnabled", BucketKeyEnabled ? "true" : "false"))).ToString(SaveOptions.DisableFormatting);
+                new XElement(S3 + "ApplyServerSideEncryptionByDefault", new XElement(S3 + "SSEAlgorithm", configuration.Algorithm)),
+                new XElement(S3 + "BucketKeyEnabled", configuration.BucketKeyEnabled ? "true" : "false"))).ToString(SaveOptions.DisableFormatting);
 }

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Xml;
 using System.Xml.Linq;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 
 namespace ObjectStore.S3.Xml;
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using ObjectStore.Index;
+using ObjectStore.Objects;
 using ObjectStore.S3.Auth;
 using ObjectStore.Storage;
 
@@ -35,7 +36,7 @@ internal sealed class HandlerHarness
         services.AddSingleton<IObjectDataStore>(Data);
         services.AddSingleton<ObjectStore.Lifecycle.IRestoreQueue>(Restores);
         services.AddSingleton<IRequestAuthenticator, FakeAuthenticator>();
-        services.AddSingleton(new ObjectStore.S3.Encryption.MasterKeyRing(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        services.AddSingleton(new ObjectStore.Objects.Encryption.MasterKeyRing(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         services.Configure<S3Options>(o => { o.BaseDomain = "s3.local"; configure?.Invoke(o); });
         services.AddS3Protocol();
         Handler = services.BuildServiceProvider().GetRequiredService<S3RequestHandler>();

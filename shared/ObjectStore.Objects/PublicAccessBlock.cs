@@ -1,4 +1,4 @@
-namespace ObjectStore.S3.Access;
+namespace ObjectStore.Objects;
 
 /// <summary>How the server-wide public access block setting applies (OBJECTSTORE_PUBLIC_ACCESS_BLOCK).</summary>
 public enum PublicAccessBlockMode
