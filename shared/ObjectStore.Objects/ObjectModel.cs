@@ -28,6 +28,8 @@ public static class ObjectModelServiceCollectionExtensions
     public static IServiceCollection AddObjectModel(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ServiceType == typeof(ObjectModel)))
+            return services; // the core composition and the protocol both ask for it
         services.AddOptions<S3Options>()
             .Validate(o => o.Validate() is null, "S3Options are invalid (Region, OwnerId, MaxSinglePutSize, BaseDomain).")
             .ValidateOnStart();

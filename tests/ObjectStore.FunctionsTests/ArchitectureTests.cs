@@ -97,6 +97,15 @@ public sealed partial class ArchitectureTests
         Assert.DoesNotContain("ObjectStore.Objects", background.ReferencedAssemblies);
     }
 
+    [Fact]
+    public void The_core_composition_the_background_apps_use_knows_no_S3_protocol()
+    {
+        var hosting = Assembly("ObjectStore.Hosting");
+        Assert.Contains("ObjectStore.Objects", hosting.ReferencedAssemblies);
+        Assert.DoesNotContain("ObjectStore.S3", hosting.ReferencedAssemblies);
+        Assert.DoesNotContain("ObjectStore.Hosting.Gateway", hosting.ReferencedAssemblies);
+    }
+
     /// <summary>
     /// Counts collaborators only: options (IOptions&lt;T&gt; or a *Options object), loggers and plain values
     /// (strings, numbers, lists of them) are settings and plumbing, not dependencies. Records are data, not services.
