@@ -27,6 +27,8 @@ internal sealed class HandlerHarness
     public InMemoryDataStore Data { get; } = new();
     public InMemoryRestoreQueue Restores { get; } = new();
     public S3RequestHandler Handler { get; }
+    /// <summary>The model's lifecycle actions (what the lifecycle pass and the restore worker call).</summary>
+    public ObjectStore.Lifecycle.ILifecycleActions Actions { get; }
 
     public HandlerHarness(Action<S3Options>? configure = null)
     {
@@ -39,7 +41,9 @@ internal sealed class HandlerHarness
         services.AddSingleton(new ObjectStore.Objects.Encryption.MasterKeyRing(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         services.Configure<S3Options>(o => { o.BaseDomain = "s3.local"; configure?.Invoke(o); });
         services.AddS3Protocol();
-        Handler = services.BuildServiceProvider().GetRequiredService<S3RequestHandler>();
+        var provider = services.BuildServiceProvider();
+        Handler = provider.GetRequiredService<S3RequestHandler>();
+        Actions = provider.GetRequiredService<ObjectStore.Lifecycle.ILifecycleActions>();
     }
 
     public async Task<TestResponse> SendAsync(string method, string rawTarget, byte[]? body = null,
