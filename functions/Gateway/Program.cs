@@ -6,7 +6,7 @@ using ObjectStore.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
-builder.Services.AddObjectStore(builder.Configuration);
+builder.Services.AddObjectStoreGateway(builder.Configuration);
 
 // The worker's own Kestrel (behind the Functions host proxy) caps bodies at 30 MB by default.
 // The handler streams bodies stripe by stripe, so the worker sets no cap; the front end's cap

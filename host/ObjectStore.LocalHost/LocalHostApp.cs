@@ -43,7 +43,7 @@ public static class LocalHostApp
             kestrel.Limits.MinRequestBodyDataRate = null;
         });
 
-        builder.Services.AddObjectStore(configuration);
+        builder.Services.AddObjectStoreGateway(configuration);
         if (!string.Equals(configuration[BackgroundSetting], "off", StringComparison.OrdinalIgnoreCase))
             AddBackgroundWork(builder.Services);
         configureServices?.Invoke(builder.Services);

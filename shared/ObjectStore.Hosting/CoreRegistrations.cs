@@ -5,10 +5,8 @@ using Microsoft.Extensions.Options;
 using ObjectStore.Index;
 using ObjectStore.Index.Identity;
 using ObjectStore.Index.Tables;
-using ObjectStore.S3.Access.Identity;
-using ObjectStore.S3;
-using ObjectStore.S3.Auth;
-using ObjectStore.S3.Encryption;
+using ObjectStore.Objects;
+using ObjectStore.Objects.Encryption;
 using ObjectStore.Storage;
 
 namespace ObjectStore.Hosting;
@@ -36,21 +34,15 @@ internal static class CoreRegistrations
         }, (sp, _) => sp.GetRequiredService<ShardZones>().Stores);
     }
 
-    public static IServiceCollection AddGateway(this IServiceCollection services, ObjectStoreSettings settings)
+    /// <summary>
+    /// The object model and what it needs beyond index and data: the master keys (SSE-S3 and users'
+    /// secrets), the identity store, and the model's settings.
+    /// </summary>
+    public static IServiceCollection AddModel(this IServiceCollection services, ObjectStoreSettings settings)
     {
         services.AddSingleton<IIdentityStore>(sp => new TableIdentityStore(sp.GetRequiredService<TableServiceClient>(), settings.TablePrefix));
         services.AddSingleton(_ => MasterKeys.Load(settings));
         services.AddSingleton(sp => new SecretProtector(sp.GetRequiredService<MasterKeyRing>()));
-        services.AddSingleton(sp => new IdentityService(
-            sp.GetRequiredService<IIdentityStore>(),
-            sp.GetRequiredService<SecretProtector>(),
-            new StaticCredentialStore(settings.AccessKey, settings.SecretKey),
-            settings.AccountId,
-            sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<ICredentialStore>(sp => sp.GetRequiredService<IdentityService>());
-        services.AddSingleton<IRequestAuthenticator>(sp =>
-            new SigV4Authenticator(sp.GetRequiredService<ICredentialStore>(), sp.GetRequiredService<TimeProvider>(),
-                new SigV4AuthenticatorOptions { Region = settings.Region }));
         services.Configure<S3Options>(options =>
         {
             options.Region = settings.Region;
@@ -59,6 +51,6 @@ internal static class CoreRegistrations
             options.PublicAccessBlock = settings.PublicAccessBlock;
             options.DefaultEncryption = settings.DefaultEncryption;
         });
-        return services.AddS3Protocol();
+        return services.AddObjectModel();
     }
 }

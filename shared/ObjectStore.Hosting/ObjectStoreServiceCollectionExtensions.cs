@@ -11,7 +11,8 @@ namespace ObjectStore.Hosting;
 
 /// <summary>
 /// The one composition of ObjectStore's core services, shared by the four function apps and the
-/// local host, so every host runs the same code against the same settings.
+/// local host, so every host runs the same code against the same settings. The gateway (the Gateway
+/// app, the local host) adds the S3 protocol on top: <c>AddObjectStoreGateway</c> in ObjectStore.Hosting.Gateway.
 /// </summary>
 public static class ObjectStoreServiceCollectionExtensions
 {
@@ -28,8 +29,7 @@ public static class ObjectStoreServiceCollectionExtensions
         services.AddObjectIndex(settings);
         services.AddDataPlane(settings);
         services.AddEventNotifications(settings, configuration);
-        services.AddGateway(settings);
-        services.AddAdminApi(settings);
+        services.AddModel(settings);
 
         services.AddLifecycle(configuration);
         services.AddSingleton<IRestoreQueue>(sp => new RestoreQueue(sp.GetRequiredService<IMessageQueues>(), settings.RestoreQueue));

@@ -62,8 +62,8 @@ public sealed record ObjectStoreSettings
     public IReadOnlyList<string> PreviousMasterKeys { get; init; } = [];
     /// <summary>12-digit account id of principal ARNs (arn:aws:iam::{id}:user/{name}).</summary>
     public required string AccountId { get; init; }
-    /// <summary>"new-buckets" (default), "enforce" or "off": see <see cref="S3.Access.PublicAccessBlockMode"/>.</summary>
-    public required S3.Access.PublicAccessBlockMode PublicAccessBlock { get; init; }
+    /// <summary>"new-buckets" (default), "enforce" or "off": see <see cref="Objects.PublicAccessBlockMode"/>.</summary>
+    public required Objects.PublicAccessBlockMode PublicAccessBlock { get; init; }
     /// <summary>"off" (default) or "AES256": SSE-S3 for new objects in buckets without their own default encryption.</summary>
     public required bool DefaultEncryption { get; init; }
     public required string LifecycleSchedule { get; init; }
@@ -99,9 +99,9 @@ public sealed record ObjectStoreSettings
             AccountId = Get(AccountIdSetting, "000000000000"),
             PublicAccessBlock = Get(PublicAccessBlockSetting, "new-buckets").ToLowerInvariant() switch
             {
-                "new-buckets" or "on" => S3.Access.PublicAccessBlockMode.NewBuckets,
-                "enforce" => S3.Access.PublicAccessBlockMode.Enforce,
-                "off" => S3.Access.PublicAccessBlockMode.Off,
+                "new-buckets" or "on" => Objects.PublicAccessBlockMode.NewBuckets,
+                "enforce" => Objects.PublicAccessBlockMode.Enforce,
+                "off" => Objects.PublicAccessBlockMode.Off,
                 var other => throw new InvalidOperationException($"{PublicAccessBlockSetting} must be new-buckets, enforce or off, not '{other}'."),
             },
             DefaultEncryption = Get(DefaultEncryptionSetting, "off").ToUpperInvariant() switch

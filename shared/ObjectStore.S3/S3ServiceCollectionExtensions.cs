@@ -3,11 +3,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ObjectStore.Index;
-using ObjectStore.Index.Events;
 using ObjectStore.S3.Admin;
-using ObjectStore.Lifecycle;
 using ObjectStore.S3.Auth;
-using ObjectStore.S3.Service;
+using ObjectStore.Objects;
 using ObjectStore.Storage;
 
 namespace ObjectStore.S3;
@@ -15,36 +13,19 @@ namespace ObjectStore.S3;
 public static class S3ServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the S3 protocol layer: <see cref="S3RequestHandler"/> and the object service behind it,
-    /// with <see cref="S3Options"/> validated at start-up. The host registers
+    /// Registers the S3 protocol layer: <see cref="S3RequestHandler"/> and the object model behind it
+    /// (<see cref="ObjectModelServiceCollectionExtensions.AddObjectModel"/>, which validates
+    /// <see cref="S3Options"/> at start-up). The host registers
     /// <see cref="IObjectIndex"/>, <see cref="IObjectDataStore"/>, <see cref="IRequestAuthenticator"/>
     /// and configures <see cref="S3Options"/>; <see cref="TimeProvider"/> defaults to the system clock.
     /// </summary>
     public static IServiceCollection AddS3Protocol(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<S3Options>()
-            .Validate(o => o.Validate() is null, "S3Options are invalid (Region, OwnerId, MaxSinglePutSize, BaseDomain).")
-            .ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IEventPublisher>(NoEventPublisher.Instance);
-        services.AddOptions<LifecycleOptions>();
-        services.TryAddSingleton(sp => new ObjectService(
-            sp.GetRequiredService<IObjectIndex>(),
-            sp.GetRequiredService<IObjectDataStore>(),
-            sp.GetRequiredService<IEventPublisher>(),
-            sp.GetRequiredService<IRestoreQueue>(),
-            sp.GetRequiredService<IOptions<S3Options>>(),
-            sp.GetRequiredService<IOptions<LifecycleOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<ObjectService>>())
-        {
-            MasterKeys = sp.GetService<Encryption.MasterKeyRing>(),
-        });
+        services.AddObjectModel();
         services.TryAddSingleton(sp => new AdminApi(sp.GetServices<AdminRoute>(), sp.GetServices<AdminAccessKey>().Select(k => k.AccessKey)));
-        services.TryAddSingleton<ILifecycleActions>(sp => sp.GetRequiredService<ObjectService>());
         services.TryAddSingleton(sp => new S3RequestHandler(
-            sp.GetRequiredService<ObjectService>(),
+            sp.GetRequiredService<ObjectModel>(),
             sp.GetRequiredService<IRequestAuthenticator>(),
             sp.GetRequiredService<AdminApi>(),
             sp.GetRequiredService<IOptions<S3Options>>(),

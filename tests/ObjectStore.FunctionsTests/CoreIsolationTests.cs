@@ -67,7 +67,20 @@ public sealed class CoreIsolationTests(FunctionAppBuilds builds)
             }
         }
 
-        // The apps reach the core through Hosting, which brings the S3 handler and the background services.
-        Assert.Superset(new HashSet<string> { "ObjectStore.Hosting", "ObjectStore.S3", "ObjectStore.Background" }, checkedNames);
+        // The apps reach the core through Hosting, which brings the object model and the background
+        // services; the Gateway through Hosting.Gateway, which adds the S3 handler.
+        Assert.Superset(new HashSet<string> { "ObjectStore.Hosting", "ObjectStore.Hosting.Gateway", "ObjectStore.S3", "ObjectStore.Objects", "ObjectStore.Background" }, checkedNames);
+    }
+
+    [Fact]
+    public void Background_apps_ship_the_object_model_without_the_S3_protocol()
+    {
+        foreach (var app in new[] { FunctionApp.Lifecycle, FunctionApp.Repair, FunctionApp.Notify })
+        {
+            var output = builds.Output(app);
+            Assert.True(File.Exists(Path.Combine(output, "ObjectStore.Objects.dll")), $"{app} has no ObjectStore.Objects.dll.");
+            Assert.False(File.Exists(Path.Combine(output, "ObjectStore.S3.dll")), $"{app} ships ObjectStore.S3.dll.");
+            Assert.False(File.Exists(Path.Combine(output, "ObjectStore.Hosting.Gateway.dll")), $"{app} ships ObjectStore.Hosting.Gateway.dll.");
+        }
     }
 }

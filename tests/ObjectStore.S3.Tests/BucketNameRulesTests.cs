@@ -1,4 +1,4 @@
-using ObjectStore.S3.Service;
+using ObjectStore.Objects;
 
 namespace ObjectStore.S3.Tests;
 

@@ -1,6 +1,7 @@
 using System.IO.Hashing;
 using System.Security.Cryptography;
 using System.Text;
+using ObjectStore.Objects.Integrity;
 using ObjectStore.S3.Integrity;
 using ObjectStore.S3.Tests.Fakes;
 
@@ -275,6 +276,25 @@ public sealed class HandlerMultipartTests
         Assert.True(done.Status == 200, done.Text);
         Assert.Equal(whole, done.XmlValue("Checksum" + algorithm));
         Assert.Equal("FULL_OBJECT", done.XmlValue("ChecksumType"));
+    }
+
+    [Fact]
+    public async Task Upload_part_copy_into_an_upload_with_a_checksum_algorithm_stores_the_checksum_of_the_copied_range()
+    {
+        await _h.CreateBucketAsync();
+        var source = Bytes(5000, 7);
+        await _h.SendAsync("PUT", "/bucket/src", source);
+        var created = await _h.SendAsync("POST", "/bucket/k?uploads", [], new Dictionary<string, string> { ["x-amz-checksum-algorithm"] = "CRC32" });
+        var id = created.XmlValue("UploadId")!;
+
+        var copy = await _h.SendAsync("PUT", $"/bucket/k?partNumber=1&uploadId={id}", [], new Dictionary<string, string>
+        {
+            ["x-amz-copy-source"] = "/bucket/src", ["x-amz-copy-source-range"] = "bytes=100-1299",
+        });
+
+        Assert.Equal(200, copy.Status);
+        var expected = Convert.ToBase64String(Crc32.Hash(source[100..1300]).Reverse().ToArray());
+        Assert.Equal(expected, (await _h.SendAsync("GET", $"/bucket/k?uploadId={id}")).XmlValue("ChecksumCRC32"));
     }
 
     [Fact]

@@ -1,8 +1,8 @@
 using System.Text;
 using ObjectStore.Index;
 using ObjectStore.Index.Events;
-using ObjectStore.S3.Errors;
-using ObjectStore.S3.Service;
+using ObjectStore.Objects.Errors;
+using ObjectStore.Objects;
 using ObjectStore.S3.Xml;
 
 namespace ObjectStore.S3.Tests;

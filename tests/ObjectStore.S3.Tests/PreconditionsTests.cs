@@ -1,3 +1,4 @@
+using ObjectStore.Objects;
 using ObjectStore.S3.Protocol;
 
 namespace ObjectStore.S3.Tests;

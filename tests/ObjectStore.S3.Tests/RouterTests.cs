@@ -1,4 +1,4 @@
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 using ObjectStore.S3.Protocol;
 
 namespace ObjectStore.S3.Tests;

@@ -1,6 +1,6 @@
 using System.Xml.Linq;
 using ObjectStore.Index;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 using ObjectStore.S3.Xml;
 
 namespace ObjectStore.S3.Tests;

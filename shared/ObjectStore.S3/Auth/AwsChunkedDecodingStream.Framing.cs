@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 
 namespace ObjectStore.S3.Auth;
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using ObjectStore.Objects.Identity;
 
 namespace ObjectStore.S3.Auth;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
+using ObjectStore.Objects.Identity;
 
 namespace ObjectStore.S3.Auth;
 

@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
+using ObjectStore.Objects.Identity;
 
 namespace ObjectStore.S3.Auth;
 

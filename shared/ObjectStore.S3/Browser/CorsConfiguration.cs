@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 using ObjectStore.S3.Xml;
 
 namespace ObjectStore.S3.Browser;

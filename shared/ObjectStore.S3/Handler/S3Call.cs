@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using ObjectStore.Objects.Identity;
 using ObjectStore.S3.Auth;
 using ObjectStore.S3.Protocol;
 

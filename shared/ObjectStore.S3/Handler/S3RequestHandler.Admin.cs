@@ -1,6 +1,6 @@
 using System.Text.Json;
 using ObjectStore.S3.Admin;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 using ObjectStore.S3.Protocol;
 
 namespace ObjectStore.S3;
@@ -18,7 +18,7 @@ public sealed partial class S3RequestHandler
             ? S3Addressing.DecodeKey(rawPath[AdminApi.PathPrefix.Length..]).TrimEnd('/')
             : "";
         // The root keys registered with the admin API, and users flagged admin (read with their key on this request).
-        if (!_admin.IsAdmin(accessKey) && call.Caller is not { Kind: Access.Policies.PrincipalKind.User, IsAdmin: true })
+        if (!_admin.IsAdmin(accessKey) && call.Caller is not { Kind: Objects.Identity.PrincipalKind.User, IsAdmin: true })
             throw new S3Exception(S3Errors.AccessDenied, resource: rawPath);
 
         var handler = _admin.Resolve(call.Request.Method.ToUpperInvariant(), path);

@@ -1,8 +1,10 @@
 using System.Globalization;
 using ObjectStore.Index;
+using ObjectStore.Objects.Identity;
+using ObjectStore.Objects;
 using ObjectStore.S3.Access;
 using ObjectStore.S3.Access.Policies;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 using ObjectStore.S3.Protocol;
 
 namespace ObjectStore.S3;
@@ -61,7 +63,7 @@ public sealed partial class S3RequestHandler
         var documents = access?.Policy is { } bucketPolicy ? identity.Append(bucketPolicy) : identity;
         if (key is not null && bucket is not null
             && documents.Any(d => d.ConditionKeys.Any(k => k.StartsWith(ExistingObjectTagKey, StringComparison.Ordinal))))
-            tags = await _service.FindObjectTagsAsync(bucket, key, versionId, cancellationToken);
+            tags = await _tagging.FindObjectTagsAsync(bucket, key, versionId, cancellationToken);
 
         var principal = new PolicyPrincipal(caller.Kind, _options.AccountId, caller.UserName, caller.UserId);
         var request = new PolicyRequest(action, S3Actions.ResourceArn(bucket, key), principal, name => ConditionValue(call, name, tags));
@@ -120,7 +122,7 @@ public sealed partial class S3RequestHandler
             return null;
         if (call.BucketAccess.TryGetValue(bucket, out var cached))
             return cached;
-        var record = await _service.FindBucketAsync(bucket, call.Aborted);
+        var record = await _buckets.FindBucketAsync(bucket, call.Aborted);
         var configuration = record?.Configuration ?? new Dictionary<string, string>();
         var policy = configuration.TryGetValue(BucketPolicyConfiguration, out var json) ? PolicyParser.ParseStored(json, PolicyKind.Bucket, bucket) : null;
         var access = new BucketAccess(record, policy, policy is not null && PublicPolicy.IsPublic(policy), PublicAccessBlock.Effective(configuration, _options.PublicAccessBlock));

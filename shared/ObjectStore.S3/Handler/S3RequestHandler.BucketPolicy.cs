@@ -1,8 +1,9 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using ObjectStore.Objects;
 using ObjectStore.S3.Access;
 using ObjectStore.S3.Access.Policies;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 using ObjectStore.S3.Xml;
 
 namespace ObjectStore.S3;
@@ -14,7 +15,7 @@ public sealed partial class S3RequestHandler
 
     private async Task PutBucketPolicyAsync(S3Call call)
     {
-        var bucket = await _service.GetBucketAsync(call.Bucket, call.Aborted);
+        var bucket = await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
         var bytes = await ReadPolicyAsync(call);
         var text = Encoding.UTF8.GetString(bytes);
         if (!PolicyParser.TryParse(text, PolicyKind.Bucket, call.Bucket, out var document, out var error))
@@ -22,7 +23,7 @@ public sealed partial class S3RequestHandler
         var isPublic = PublicPolicy.IsPublic(document!);
         if (isPublic && PublicAccessBlock.Effective(bucket.Configuration, _options.PublicAccessBlock).BlockPublicPolicy)
             throw new S3Exception(S3Errors.AccessDenied, resource: call.ResourceName);
-        await _service.SetBucketConfigurationAsync(call.Bucket, BucketPolicyConfiguration, text, call.Aborted);
+        await _buckets.SetBucketConfigurationAsync(call.Bucket, BucketPolicyConfiguration, text, call.Aborted);
         Log.BucketPolicyChanged(_logger, call.Bucket, "put", isPublic);
         call.Response.StatusCode = StatusCodes.Status204NoContent;
     }
@@ -37,8 +38,8 @@ public sealed partial class S3RequestHandler
 
     private async Task DeleteBucketPolicyAsync(S3Call call)
     {
-        await _service.GetBucketAsync(call.Bucket, call.Aborted);
-        await _service.SetBucketConfigurationAsync(call.Bucket, BucketPolicyConfiguration, null, call.Aborted);
+        await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        await _buckets.SetBucketConfigurationAsync(call.Bucket, BucketPolicyConfiguration, null, call.Aborted);
         Log.BucketPolicyChanged(_logger, call.Bucket, "deleted", false);
         call.Response.StatusCode = StatusCodes.Status204NoContent;
     }
@@ -52,9 +53,9 @@ public sealed partial class S3RequestHandler
 
     private async Task PutPublicAccessBlockAsync(S3Call call)
     {
-        await _service.GetBucketAsync(call.Bucket, call.Aborted);
+        await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
         var block = S3XmlRequest.ParsePublicAccessBlock(await S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted));
-        await _service.SetBucketConfigurationAsync(call.Bucket, PublicAccessBlock.ConfigurationName, block.Serialize(), call.Aborted);
+        await _buckets.SetBucketConfigurationAsync(call.Bucket, PublicAccessBlock.ConfigurationName, block.Serialize(), call.Aborted);
         Log.PublicAccessBlockChanged(_logger, call.Bucket, block.Serialize());
         call.Response.StatusCode = StatusCodes.Status200OK;
         call.Response.ContentLength = 0;
@@ -62,7 +63,7 @@ public sealed partial class S3RequestHandler
 
     private async Task GetPublicAccessBlockAsync(S3Call call)
     {
-        var bucket = await _service.GetBucketAsync(call.Bucket, call.Aborted);
+        var bucket = await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
         var block = _options.PublicAccessBlock == PublicAccessBlockMode.Enforce ? PublicAccessBlock.AllOn : PublicAccessBlock.OfBucket(bucket.Configuration)
             ?? throw new S3Exception(S3Errors.NoSuchPublicAccessBlockConfiguration, resource: call.ResourceName)
             {
@@ -73,15 +74,15 @@ public sealed partial class S3RequestHandler
 
     private async Task DeletePublicAccessBlockAsync(S3Call call)
     {
-        await _service.GetBucketAsync(call.Bucket, call.Aborted);
-        await _service.SetBucketConfigurationAsync(call.Bucket, PublicAccessBlock.ConfigurationName, null, call.Aborted);
+        await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        await _buckets.SetBucketConfigurationAsync(call.Bucket, PublicAccessBlock.ConfigurationName, null, call.Aborted);
         Log.PublicAccessBlockChanged(_logger, call.Bucket, "deleted");
         call.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
     private async Task<string> RequireBucketPolicyAsync(S3Call call)
     {
-        var bucket = await _service.GetBucketAsync(call.Bucket, call.Aborted);
+        var bucket = await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
         return bucket.Configuration.TryGetValue(BucketPolicyConfiguration, out var policy)
             ? policy
             : throw new S3Exception(S3Errors.NoSuchBucketPolicy, resource: call.ResourceName)

@@ -1,6 +1,6 @@
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 using ObjectStore.S3.Protocol;
-using ObjectStore.S3.Service;
+using ObjectStore.Objects;
 using ObjectStore.S3.Xml;
 
 namespace ObjectStore.S3;
@@ -18,7 +18,7 @@ public sealed partial class S3RequestHandler
         var sourceCustomerKey = CustomerKey(call, CopySourceCustomerPrefix);
 
         var source = await GetCopySourceAsync(call, sourceBucket, sourceKey, sourceVersion);
-        var record = await _service.CopyObjectAsync(
+        var record = await _objects.CopyObjectAsync(
             new CopySpec(source, call.Bucket, call.Key, attributes, replaceMetadata, replaceTags, condition) { SourceVersionNamed = sourceVersion is not null },
             sourceCustomerKey, call.Aborted);
         if (sourceVersion is not null || source.VersionId != Index.VersionIds.Null)
@@ -32,7 +32,7 @@ public sealed partial class S3RequestHandler
     private async Task<Index.ObjectRecord> GetCopySourceAsync(S3Call call, string bucket, string key, string? versionId)
     {
         var headers = call.Request.Headers;
-        var source = await _service.GetObjectAsync(bucket, key, versionId, call.Aborted);
+        var source = await _objects.GetObjectAsync(bucket, key, versionId, call.Aborted);
         var sourceConditions = S3RequestHeaders.Preconditions(headers, "x-amz-copy-source-");
         if (sourceConditions.EvaluateForCopySource(source.ETag, source.LastModified, _time.GetUtcNow()) != PreconditionOutcome.Proceed)
             throw new S3Exception(S3Errors.PreconditionFailed, resource: call.ResourceName)

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using ObjectStore.S3.Encryption;
-using ObjectStore.S3.Errors;
-using ObjectStore.S3.Service;
+using ObjectStore.Objects.Encryption;
+using ObjectStore.Objects.Errors;
+using ObjectStore.Objects;
 using ObjectStore.S3.Xml;
 
 namespace ObjectStore.S3;
@@ -105,16 +105,16 @@ public sealed partial class S3RequestHandler
 
     private async Task PutBucketEncryptionAsync(S3Call call)
     {
-        var configuration = BucketEncryption.Parse(await S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted));
-        await _service.SetBucketConfigurationAsync(call.Bucket, ObjectService.EncryptionConfigurationName, configuration.ToXml(), call.Aborted);
+        var configuration = BucketEncryptionXml.Parse(await S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted));
+        await _buckets.SetBucketConfigurationAsync(call.Bucket, EncryptionKeys.EncryptionConfigurationName, configuration.ToXml(), call.Aborted);
         call.Response.StatusCode = StatusCodes.Status200OK;
         call.Response.ContentLength = 0;
     }
 
     private async Task GetBucketEncryptionAsync(S3Call call)
     {
-        var bucket = await _service.GetBucketAsync(call.Bucket, call.Aborted);
-        if (!bucket.Configuration.TryGetValue(ObjectService.EncryptionConfigurationName, out var xml))
+        var bucket = await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        if (!bucket.Configuration.TryGetValue(EncryptionKeys.EncryptionConfigurationName, out var xml))
             throw new S3Exception(S3Errors.ServerSideEncryptionConfigurationNotFoundError, resource: "/" + call.Bucket)
             {
                 Details = new Dictionary<string, string> { ["BucketName"] = call.Bucket },
@@ -128,7 +128,7 @@ public sealed partial class S3RequestHandler
 
     private async Task DeleteBucketEncryptionAsync(S3Call call)
     {
-        await _service.SetBucketConfigurationAsync(call.Bucket, ObjectService.EncryptionConfigurationName, null, call.Aborted);
+        await _buckets.SetBucketConfigurationAsync(call.Bucket, EncryptionKeys.EncryptionConfigurationName, null, call.Aborted);
         call.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 }

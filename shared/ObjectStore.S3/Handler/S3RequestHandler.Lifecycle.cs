@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using ObjectStore.Index;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 using ObjectStore.S3.Xml;
 
 namespace ObjectStore.S3;
@@ -26,14 +26,14 @@ public sealed partial class S3RequestHandler
         {
             throw new S3Exception(S3Errors.MalformedXML);
         }
-        await _service.PutBucketLifecycleAsync(call.Bucket, xml, call.Aborted);
+        await _buckets.PutBucketLifecycleAsync(call.Bucket, xml, call.Aborted);
         call.Response.StatusCode = StatusCodes.Status200OK;
         call.Response.ContentLength = 0;
     }
 
     private async Task GetBucketLifecycleAsync(S3Call call)
     {
-        var xml = await _service.GetBucketLifecycleAsync(call.Bucket, call.Aborted);
+        var xml = await _buckets.GetBucketLifecycleAsync(call.Bucket, call.Aborted);
         var bytes = Encoding.UTF8.GetBytes(xml);
         call.Response.StatusCode = StatusCodes.Status200OK;
         call.Response.ContentType = "application/xml";
@@ -43,7 +43,7 @@ public sealed partial class S3RequestHandler
 
     private async Task DeleteBucketLifecycleAsync(S3Call call)
     {
-        await _service.DeleteBucketLifecycleAsync(call.Bucket, call.Aborted);
+        await _buckets.DeleteBucketLifecycleAsync(call.Bucket, call.Aborted);
         call.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
@@ -57,7 +57,7 @@ public sealed partial class S3RequestHandler
         if (daysText is null || !int.TryParse(daysText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var days))
             throw new S3Exception(S3Errors.MalformedXML);
         var tier = S3XmlRequest.Child(root, "GlacierJobParameters") is { } job ? S3XmlRequest.ChildValue(job, "Tier")?.Trim() : S3XmlRequest.ChildValue(root, "Tier")?.Trim();
-        var result = await _service.RestoreObjectAsync(call.Bucket, call.Key, call.QueryValue("versionId"), days, tier, call.Aborted);
+        var result = await _restores.RestoreObjectAsync(call.Bucket, call.Key, call.QueryValue("versionId"), days, tier, call.Aborted);
         call.Response.StatusCode = result.Accepted ? StatusCodes.Status202Accepted : StatusCodes.Status200OK;
         call.Response.ContentLength = 0;
     }
@@ -65,9 +65,9 @@ public sealed partial class S3RequestHandler
     /// <summary>x-amz-expiration (the latest version, when an Expiration rule applies) and x-amz-restore.</summary>
     private async Task WriteLifecycleHeadersAsync(S3Call call, ObjectRecord record, BucketRecord? bucket, bool isLatest)
     {
-        if (isLatest && await _service.ExpirationHeaderAsync(record, bucket, call.Aborted) is { } expiration)
+        if (isLatest && await _buckets.ExpirationHeaderAsync(record, bucket, call.Aborted) is { } expiration)
             call.Response.Headers["x-amz-expiration"] = expiration;
-        if (_service.RestoreHeader(record) is { } restore)
+        if (_restores.RestoreHeader(record) is { } restore)
             call.Response.Headers["x-amz-restore"] = restore;
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ObjectStore.Index;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 using ObjectStore.S3.Protocol;
 using ObjectStore.S3.Xml;
 
@@ -15,7 +15,7 @@ public sealed partial class S3RequestHandler
     private async Task ListObjectsAsync(S3Call call, bool v2)
     {
         var query = ListQuery.Parse(call, v2);
-        var listing = await _service.ListObjectsAsync(
+        var listing = await _objects.ListObjectsAsync(
             new ListRequest(call.Bucket, query.Prefix, query.Delimiter, query.EffectiveStartAfter, query.MaxKeys), call.Aborted);
         var page = BuildPage(call.Bucket, query, listing, v2 ? (query.FetchOwner ? _owner : null) : _owner);
         await WriteXmlAsync(call, body => S3XmlResponses.WriteListObjectsAsync(body, page));

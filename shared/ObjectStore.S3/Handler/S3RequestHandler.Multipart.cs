@@ -1,10 +1,11 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using ObjectStore.Index;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
+using ObjectStore.Objects.Integrity;
 using ObjectStore.S3.Integrity;
 using ObjectStore.S3.Protocol;
-using ObjectStore.S3.Service;
+using ObjectStore.Objects;
 using ObjectStore.S3.Xml;
 
 namespace ObjectStore.S3;
@@ -28,7 +29,7 @@ public sealed partial class S3RequestHandler
                     "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]", call.ResourceName);
             algorithm = parsed;
         }
-        var upload = await _service.CreateMultipartUploadAsync(call.Bucket, call.Key, S3RequestHeaders.Attributes(headers) with { Encryption = RequestedEncryption(call) },
+        var upload = await _uploads.CreateMultipartUploadAsync(call.Bucket, call.Key, S3RequestHeaders.Attributes(headers) with { Encryption = RequestedEncryption(call) },
             algorithm, call.Header("x-amz-checksum-type"), call.Aborted);
         WriteEncryptionHeaders(call.Response, upload.Encryption);
         if (upload.ChecksumAlgorithm is not null)
@@ -45,7 +46,7 @@ public sealed partial class S3RequestHandler
         var length = PayloadLength(call);
         if (length > _options.MaxSinglePutSize)
             throw new S3Exception(S3Errors.EntityTooLarge, resource: call.ResourceName);
-        var upload = await _service.GetOpenUploadAsync(call.Bucket, call.Key, UploadId(call), call.Aborted);
+        var upload = await _uploads.GetOpenUploadAsync(call.Bucket, call.Key, UploadId(call), call.Aborted);
         ChecksumAlgorithm? uploadAlgorithm = ChecksumAlgorithms.TryParse(upload.ChecksumAlgorithm, out var a) ? a : null;
         if (uploadAlgorithm is { } expected && ChecksumRequest.FromHeaders(call.Request.Headers) is { } sent && sent.Algorithm != expected)
             throw new S3Exception(S3Errors.InvalidRequest,
@@ -53,7 +54,7 @@ public sealed partial class S3RequestHandler
 
         var customerKey = CustomerKey(call, CustomerPrefix);
         var body = OpenVerifiedBody(call, verifyMd5Here: false, computeIfAbsent: uploadAlgorithm);
-        var part = await _service.UploadPartAsync(upload, partNumber,
+        var part = await _uploads.UploadPartAsync(upload, partNumber,
             new ObjectBody(body.Stream, length, ContentMd5.FromHeaders(call.Request.Headers), body.Checksum), customerKey, call.Aborted);
         call.Response.Headers.ETag = part.ETag;
         WriteEncryptionHeaders(call.Response, upload.Encryption);
@@ -66,11 +67,11 @@ public sealed partial class S3RequestHandler
     {
         var partNumber = PartNumber(call);
         var (sourceBucket, sourceKey, sourceVersion) = ParseCopySource(call.Request.Headers["x-amz-copy-source"].ToString());
-        var upload = await _service.GetOpenUploadAsync(call.Bucket, call.Key, UploadId(call), call.Aborted);
+        var upload = await _uploads.GetOpenUploadAsync(call.Bucket, call.Key, UploadId(call), call.Aborted);
         var source = await GetCopySourceAsync(call, sourceBucket, sourceKey, sourceVersion);
         var (offset, length) = CopySourceRange(call.Header("x-amz-copy-source-range"), source.Size);
 
-        var part = await _service.UploadPartCopyAsync(upload, partNumber, source, offset, length,
+        var part = await _uploads.UploadPartCopyAsync(upload, partNumber, source, offset, length,
             CustomerKey(call, CopySourceCustomerPrefix), CustomerKey(call, CustomerPrefix), call.Aborted);
         if (sourceVersion is not null)
             call.Response.Headers["x-amz-copy-source-version-id"] = sourceVersion;
@@ -115,9 +116,9 @@ public sealed partial class S3RequestHandler
                 expected = (algorithm, value);
         }
         var root = await S3XmlRequest.ReadAsync(call.Body!, CompleteBodyLimit, call.Aborted);
-        var parts = S3XmlRequest.ParseCompleteMultipartUpload(root, ObjectService.MaxPartNumber);
+        var parts = S3XmlRequest.ParseCompleteMultipartUpload(root, MultipartService.MaxPartNumber);
 
-        var record = await _service.CompleteMultipartUploadAsync(call.Bucket, call.Key, uploadId, parts, condition, expected, call.Aborted);
+        var record = await _uploads.CompleteMultipartUploadAsync(call.Bucket, call.Key, uploadId, parts, condition, expected, call.Aborted);
         var location = $"{call.Request.Scheme}://{call.Request.Host.Value}/{call.Bucket}/{S3UrlEncoding.Encode(call.Key)}";
         if (record.ChecksumAlgorithm is { } alg && record.ChecksumValue is { } checksum)
             call.Response.Headers["x-amz-checksum-" + alg.ToLowerInvariant()] = checksum;
@@ -128,7 +129,7 @@ public sealed partial class S3RequestHandler
 
     private async Task AbortMultipartUploadAsync(S3Call call)
     {
-        await _service.AbortMultipartUploadAsync(call.Bucket, call.Key, UploadId(call), call.Aborted);
+        await _uploads.AbortMultipartUploadAsync(call.Bucket, call.Key, UploadId(call), call.Aborted);
         call.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
@@ -136,7 +137,7 @@ public sealed partial class S3RequestHandler
     {
         var marker = NonNegativeQuery(call, "part-number-marker", 0);
         var maxParts = Math.Min(NonNegativeQuery(call, "max-parts", MaxListParts), MaxListParts);
-        var page = await _service.ListPartsAsync(call.Bucket, call.Key, UploadId(call), marker, maxParts, call.Aborted);
+        var page = await _uploads.ListPartsAsync(call.Bucket, call.Key, UploadId(call), marker, maxParts, call.Aborted);
         await WriteXmlAsync(call, body => S3XmlResponses.WriteListPartsAsync(body,
             new PartsListPage(call.Bucket, call.Key, page.Upload, marker, maxParts, page.IsTruncated, page.Parts, _owner)));
     }
@@ -155,7 +156,7 @@ public sealed partial class S3RequestHandler
         var keyMarker = call.QueryValue("key-marker") ?? "";
         var uploadIdMarker = call.QueryValue("upload-id-marker") ?? "";
 
-        var listing = await _service.ListMultipartUploadsAsync(
+        var listing = await _uploads.ListMultipartUploadsAsync(
             new UploadListRequest(call.Bucket, prefix, delimiter, keyMarker, uploadIdMarker, maxUploads), call.Aborted);
         Func<string, string> encode = encoding is null ? k => k : S3UrlEncoding.Encode;
         await WriteXmlAsync(call, body => S3XmlResponses.WriteListMultipartUploadsAsync(body,
@@ -168,7 +169,7 @@ public sealed partial class S3RequestHandler
     private static int PartNumber(S3Call call)
     {
         var text = call.QueryValue("partNumber");
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number is < 1 or > ObjectService.MaxPartNumber)
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number is < 1 or > MultipartService.MaxPartNumber)
             throw new S3Exception(S3Errors.InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive", call.ResourceName)
             {
                 Details = new Dictionary<string, string> { ["ArgumentName"] = "partNumber", ["ArgumentValue"] = text ?? "" },

@@ -6,14 +6,14 @@ public sealed partial class S3RequestHandler
 {
     private async Task GetBucketNotificationAsync(S3Call call)
     {
-        var configuration = await _service.GetNotificationAsync(call.Bucket, call.Aborted);
+        var configuration = await _buckets.GetNotificationAsync(call.Bucket, call.Aborted);
         await WriteXmlAsync(call, body => S3XmlResponses.WriteNotificationAsync(body, configuration));
     }
 
     private async Task PutBucketNotificationAsync(S3Call call)
     {
         var entries = S3XmlRequest.ParseNotification(await S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted));
-        await _service.PutNotificationAsync(call.Bucket, entries, call.Aborted);
+        await _buckets.PutNotificationAsync(call.Bucket, entries, call.Aborted);
         call.Response.ContentLength = 0;
     }
 }

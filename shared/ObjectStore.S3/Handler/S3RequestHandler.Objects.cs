@@ -2,10 +2,11 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using ObjectStore.Index;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
+using ObjectStore.Objects.Integrity;
 using ObjectStore.S3.Integrity;
 using ObjectStore.S3.Protocol;
-using ObjectStore.S3.Service;
+using ObjectStore.Objects;
 using ObjectStore.Storage;
 
 namespace ObjectStore.S3;
@@ -36,7 +37,7 @@ public sealed partial class S3RequestHandler
         var condition = S3RequestHeaders.WriteCondition(headers);
         var body = OpenVerifiedBody(call, verifyMd5Here: false);
 
-        var record = await _service.PutObjectAsync(call.Bucket, call.Key, attributes,
+        var record = await _objects.PutObjectAsync(call.Bucket, call.Key, attributes,
             new ObjectBody(body.Stream, length, ContentMd5.FromHeaders(headers), body.Checksum), condition, call.Aborted);
 
         var response = call.Response;
@@ -97,7 +98,7 @@ public sealed partial class S3RequestHandler
     private async Task GetObjectAsync(S3Call call)
     {
         var versionId = call.QueryValue("versionId");
-        var record = await _service.GetObjectAsync(call.Bucket, call.Key, versionId, call.Aborted);
+        var record = await _objects.GetObjectAsync(call.Bucket, call.Key, versionId, call.Aborted);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -109,7 +110,7 @@ public sealed partial class S3RequestHandler
             {
                 // A concurrent overwrite or delete may have removed the data of the version just read
                 // from the index. Serve what the index says now; the same layout means real data loss.
-                var latest = await _service.GetObjectAsync(call.Bucket, call.Key, versionId, call.Aborted);
+                var latest = await _objects.GetObjectAsync(call.Bucket, call.Key, versionId, call.Aborted);
                 if (latest.DataLayout == record.DataLayout)
                     throw;
                 record = latest;
@@ -152,10 +153,10 @@ public sealed partial class S3RequestHandler
             };
 
         // Archived versions: HEAD answers, GET needs a live restored copy (InvalidObjectState otherwise).
-        var readable = call.IsHead ? record : _service.ReadableVersion(record);
+        var readable = call.IsHead ? record : _objects.ReadableVersion(record);
         var (offset, length) = range.Kind == RangeKind.Satisfiable ? (range.Offset, range.Length) : (0L, record.Size);
         // SSE-C: the key must be sent (and be the right one) for HEAD as for GET, before any header goes out.
-        var objectKey = _service.OpenObjectKey(record.Encryption, CustomerKey(call, CustomerPrefix), call.ResourceName);
+        var objectKey = _objects.OpenObjectKey(record.Encryption, CustomerKey(call, CustomerPrefix), call.ResourceName);
         try
         {
             await ServeBytesAsync(call, record, readable, range, offset, length, objectKey);
@@ -187,7 +188,7 @@ public sealed partial class S3RequestHandler
         response.ContentLength = length;
 
         if (call.IsHead) return;
-        await _service.ReadDataAsync(readable, objectKey, offset, length, response.Body, call.Aborted);
+        await _objects.ReadDataAsync(readable, objectKey, offset, length, response.Body, call.Aborted);
     }
 
     /// <summary>GET/HEAD ?partNumber=N: the bytes of that part as a range, and x-amz-mp-parts-count of a multipart object.</summary>
@@ -195,8 +196,8 @@ public sealed partial class S3RequestHandler
     {
         if (call.Request.Headers.Range.Count > 0)
             throw new S3Exception(S3Errors.InvalidRequest, "Cannot specify both Range header and partNumber query parameter.", call.ResourceName);
-        var (offset, length, count) = await _service.PartRangeAsync(record, PartNumber(call), call.Aborted);
-        if (Service.MultipartLayout.IsMultipart(record.DataLayout))
+        var (offset, length, count) = await _objects.PartRangeAsync(record, PartNumber(call), call.Aborted);
+        if (MultipartLayout.IsMultipart(record.DataLayout))
             call.Response.Headers["x-amz-mp-parts-count"] = count.ToString(CultureInfo.InvariantCulture);
         return length == 0 ? ByteRange.None : new ByteRange(RangeKind.Satisfiable, offset, length);
     }
@@ -232,7 +233,7 @@ public sealed partial class S3RequestHandler
     {
         var ifMatch = call.Request.Headers.IfMatch.ToString().Trim();
         var condition = ifMatch.Length > 0 ? WriteCondition.ETagMatches(ifMatch) : WriteCondition.None;
-        var result = await _service.DeleteObjectAsync(call.Bucket, call.Key, call.QueryValue("versionId"), condition, call.Aborted);
+        var result = await _objects.DeleteObjectAsync(call.Bucket, call.Key, call.QueryValue("versionId"), condition, call.Aborted);
         var response = call.Response;
         if (result.VersionId is not null)
             response.Headers["x-amz-version-id"] = result.VersionId;
@@ -243,21 +244,21 @@ public sealed partial class S3RequestHandler
 
     private async Task GetObjectTaggingAsync(S3Call call)
     {
-        var tags = await _service.GetObjectTaggingAsync(call.Bucket, call.Key, call.QueryValue("versionId"), call.Aborted);
+        var tags = await _tagging.GetObjectTaggingAsync(call.Bucket, call.Key, call.QueryValue("versionId"), call.Aborted);
         await WriteXmlAsync(call, body => Xml.S3XmlResponses.WriteTaggingAsync(body, tags));
     }
 
     private async Task PutObjectTaggingAsync(S3Call call)
     {
         var tags = Xml.S3XmlRequest.ParseTagging(await Xml.S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted));
-        await _service.PutObjectTaggingAsync(call.Bucket, call.Key, call.QueryValue("versionId"), tags, call.Aborted);
+        await _tagging.PutObjectTaggingAsync(call.Bucket, call.Key, call.QueryValue("versionId"), tags, call.Aborted);
         call.Response.StatusCode = StatusCodes.Status200OK;
         call.Response.ContentLength = 0;
     }
 
     private async Task DeleteObjectTaggingAsync(S3Call call)
     {
-        await _service.DeleteObjectTaggingAsync(call.Bucket, call.Key, call.QueryValue("versionId"), call.Aborted);
+        await _tagging.DeleteObjectTaggingAsync(call.Bucket, call.Key, call.QueryValue("versionId"), call.Aborted);
         call.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 }

@@ -7,9 +7,9 @@ using ObjectStore.Index;
 using ObjectStore.Index.Events;
 using ObjectStore.S3.Auth;
 using ObjectStore.S3.Browser;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 using ObjectStore.S3.Protocol;
-using ObjectStore.S3.Service;
+using ObjectStore.Objects;
 using ObjectStore.S3.Xml;
 
 namespace ObjectStore.S3;
@@ -67,7 +67,7 @@ public sealed partial class S3RequestHandler
         ObjectRecord record;
         try
         {
-            record = await _service.PutObjectAsync(call.Bucket, key, PostAttributes(form, $"/{call.Bucket}/{key}"), new ObjectBody(file, ObjectBody.UnknownLength, null, null),
+            record = await _objects.PutObjectAsync(call.Bucket, key, PostAttributes(form, $"/{call.Bucket}/{key}"), new ObjectBody(file, ObjectBody.UnknownLength, null, null),
                 WriteCondition.None, call.Aborted, EventNames.ObjectCreatedPost);
         }
         catch (S3Exception e) when (e.Code == S3Errors.EntityTooLarge)

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using ObjectStore.Index;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 using ObjectStore.S3.Protocol;
 using ObjectStore.S3.Xml;
 
@@ -11,7 +11,7 @@ public sealed partial class S3RequestHandler
     private async Task PutBucketVersioningAsync(S3Call call)
     {
         var status = S3XmlRequest.ParseVersioning(await S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted));
-        await _service.PutBucketVersioningAsync(call.Bucket, status, call.Aborted);
+        await _buckets.PutBucketVersioningAsync(call.Bucket, status, call.Aborted);
         call.Response.StatusCode = StatusCodes.Status200OK;
         call.Response.ContentLength = 0;
     }
@@ -29,7 +29,7 @@ public sealed partial class S3RequestHandler
                 Details = new Dictionary<string, string> { ["ArgumentName"] = "version-id-marker", ["ArgumentValue"] = versionIdMarker },
             };
 
-        var listing = await _service.ListVersionsAsync(new VersionListRequest(call.Bucket, query.Prefix, query.Delimiter,
+        var listing = await _objects.ListVersionsAsync(new VersionListRequest(call.Bucket, query.Prefix, query.Delimiter,
             keyMarker.Length == 0 ? null : keyMarker, versionIdMarker.Length == 0 ? null : versionIdMarker, query.MaxKeys), call.Aborted);
 
         Func<string, string> encode = query.UrlEncode ? S3UrlEncoding.Encode : s => s;

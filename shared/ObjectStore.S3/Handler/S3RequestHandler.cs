@@ -4,11 +4,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ObjectStore.Objects.Identity;
+using ObjectStore.Objects;
 using ObjectStore.S3.Admin;
 using ObjectStore.S3.Auth;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 using ObjectStore.S3.Protocol;
-using ObjectStore.S3.Service;
 using ObjectStore.S3.Xml;
 
 namespace ObjectStore.S3;
@@ -20,7 +21,11 @@ namespace ObjectStore.S3;
 /// </summary>
 public sealed partial class S3RequestHandler
 {
-    private readonly ObjectService _service;
+    private readonly BucketService _buckets;
+    private readonly ObjectService _objects;
+    private readonly MultipartService _uploads;
+    private readonly TaggingService _tagging;
+    private readonly RestoreService _restores;
     private readonly IRequestAuthenticator _authenticator;
     private readonly AdminApi _admin;
     private readonly S3Options _options;
@@ -28,9 +33,9 @@ public sealed partial class S3RequestHandler
     private readonly ILogger _logger;
     private readonly S3Owner _owner;
 
-    internal S3RequestHandler(ObjectService service, IRequestAuthenticator authenticator, AdminApi admin, IOptions<S3Options> options, TimeProvider time, ILogger<S3RequestHandler> logger)
+    internal S3RequestHandler(ObjectModel model, IRequestAuthenticator authenticator, AdminApi admin, IOptions<S3Options> options, TimeProvider time, ILogger<S3RequestHandler> logger)
     {
-        _service = service;
+        (_buckets, _objects, _uploads, _tagging, _restores) = (model.Buckets, model.Objects, model.Uploads, model.Tagging, model.Restores);
         _authenticator = authenticator;
         _admin = admin;
         _options = options.Value;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
+using ObjectStore.Objects.Integrity;
 
 namespace ObjectStore.S3.Integrity;
 

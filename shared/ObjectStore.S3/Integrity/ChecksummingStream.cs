@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ObjectStore.Objects.Integrity;
 using ObjectStore.S3.Auth;
 
 namespace ObjectStore.S3.Integrity;

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 
 namespace ObjectStore.S3.Protocol;
 

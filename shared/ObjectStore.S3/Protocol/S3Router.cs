@@ -1,4 +1,4 @@
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 
 namespace ObjectStore.S3.Protocol;
 

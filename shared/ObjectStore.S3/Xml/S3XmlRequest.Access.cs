@@ -1,6 +1,7 @@
 using System.Xml.Linq;
+using ObjectStore.Objects;
 using ObjectStore.S3.Access;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 
 namespace ObjectStore.S3.Xml;
 

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Xml.Linq;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
+using ObjectStore.Objects.Integrity;
 using ObjectStore.S3.Integrity;
-using ObjectStore.S3.Service;
+using ObjectStore.Objects;
 
 namespace ObjectStore.S3.Xml;
 

@@ -1,14 +1,9 @@
 using System.Xml.Linq;
 using ObjectStore.Index.Events;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects;
+using ObjectStore.Objects.Errors;
 
 namespace ObjectStore.S3.Xml;
-
-/// <summary>One FilterRule as sent: the name is checked by the object service, with S3's messages.</summary>
-internal sealed record NotificationFilterRule(string Name, string Value);
-
-/// <summary>One configuration entry as sent, before validation (Id may be missing).</summary>
-internal sealed record NotificationEntry(NotificationKind Kind, string? Id, string DestinationArn, IReadOnlyList<string> Events, IReadOnlyList<NotificationFilterRule> FilterRules);
 
 internal static partial class S3XmlRequest
 {

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Xml;
 using System.Xml.Linq;
 using ObjectStore.Lifecycle;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 
 namespace ObjectStore.S3.Xml;
 

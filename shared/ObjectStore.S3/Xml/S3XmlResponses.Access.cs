@@ -1,3 +1,4 @@
+using ObjectStore.Objects;
 using ObjectStore.S3.Access;
 using static ObjectStore.S3.Xml.S3XmlWriter;
 

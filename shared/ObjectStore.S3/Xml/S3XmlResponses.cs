@@ -1,5 +1,5 @@
 using ObjectStore.Index;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 using static ObjectStore.S3.Xml.S3XmlWriter;
 
 namespace ObjectStore.S3.Xml;

@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
+using ObjectStore.Objects;
 using ObjectStore.S3.Access;
-using ObjectStore.S3.Access.Identity;
-using ObjectStore.S3.Encryption;
+using ObjectStore.Objects.Identity;
+using ObjectStore.Objects.Encryption;
 using ObjectStore.S3.Access.Policies;
 using ObjectStore.S3.Protocol;
 

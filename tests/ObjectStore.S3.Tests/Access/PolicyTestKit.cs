@@ -1,3 +1,4 @@
+using ObjectStore.Objects.Identity;
 using ObjectStore.S3.Access.Policies;
 
 namespace ObjectStore.S3.Tests.Access;

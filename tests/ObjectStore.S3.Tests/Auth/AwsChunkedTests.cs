@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using ObjectStore.Objects.Integrity;
 using ObjectStore.S3.Auth;
 using ObjectStore.S3.Integrity;
 using static ObjectStore.S3.Tests.Auth.SigV4TestKit;

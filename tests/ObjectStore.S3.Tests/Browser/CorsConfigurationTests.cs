@@ -1,6 +1,6 @@
 using System.Text;
 using ObjectStore.S3.Browser;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 using ObjectStore.S3.Xml;
 
 namespace ObjectStore.S3.Tests.Browser;

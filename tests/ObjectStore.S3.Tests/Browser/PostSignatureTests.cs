@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using ObjectStore.S3.Auth;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
 using ObjectStore.S3.Tests.Auth;
 
 namespace ObjectStore.S3.Tests.Browser;

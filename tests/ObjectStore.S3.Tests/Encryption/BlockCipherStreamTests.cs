@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using ObjectStore.S3.Encryption;
+using ObjectStore.Objects.Encryption;
 
 namespace ObjectStore.S3.Tests.Encryption;
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using ObjectStore.Index;
+using ObjectStore.Objects;
 using ObjectStore.S3.Auth;
 using ObjectStore.Storage;
 using ObjectStore.Testing.Fakes;
@@ -27,6 +28,8 @@ internal sealed class HandlerHarness
     public InMemoryDataStore Data { get; } = new();
     public InMemoryRestoreQueue Restores { get; } = new();
     public S3RequestHandler Handler { get; }
+    /// <summary>The model's lifecycle actions (what the lifecycle pass and the restore worker call).</summary>
+    public ObjectStore.Lifecycle.ILifecycleActions Actions { get; }
 
     public HandlerHarness(Action<S3Options>? configure = null)
     {
@@ -36,10 +39,12 @@ internal sealed class HandlerHarness
         services.AddSingleton<IObjectDataStore>(Data);
         services.AddSingleton<ObjectStore.Lifecycle.IRestoreQueue>(Restores);
         services.AddSingleton<IRequestAuthenticator, FakeAuthenticator>();
-        services.AddSingleton(new ObjectStore.S3.Encryption.MasterKeyRing(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        services.AddSingleton(new ObjectStore.Objects.Encryption.MasterKeyRing(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         services.Configure<S3Options>(o => { o.BaseDomain = "s3.local"; configure?.Invoke(o); });
         services.AddS3Protocol();
-        Handler = services.BuildServiceProvider().GetRequiredService<S3RequestHandler>();
+        var provider = services.BuildServiceProvider();
+        Handler = provider.GetRequiredService<S3RequestHandler>();
+        Actions = provider.GetRequiredService<ObjectStore.Lifecycle.ILifecycleActions>();
     }
 
     public async Task<TestResponse> SendAsync(string method, string rawTarget, byte[]? body = null,

@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using ObjectStore.S3.Errors;
+using ObjectStore.Objects.Errors;
+using ObjectStore.Objects.Integrity;
 using ObjectStore.S3.Integrity;
 
 namespace ObjectStore.S3.Tests.Integrity;

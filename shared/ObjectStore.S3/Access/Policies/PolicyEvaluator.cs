@@ -1,8 +1,7 @@
 using System.Text;
+using ObjectStore.Objects.Identity;
 
 namespace ObjectStore.S3.Access.Policies;
-
-public enum PrincipalKind { Root, User, Anonymous }
 
 /// <summary>
 /// Who a request is evaluated for. Users map to <c>arn:aws:iam::{account}:user/{name}</c>; the root
@@ -17,7 +16,7 @@ public sealed record PolicyPrincipal(PrincipalKind Kind, string AccountId, strin
         _ => "*",
     };
 
-    public static string UserArn(string accountId, string userName) => $"arn:aws:iam::{accountId}:user/{userName}";
+    public static string UserArn(string accountId, string userName) => IdentityService.UserArn(accountId, userName);
 }
 
 /// <summary>One authorization question: may <see cref="Principal"/> do <see cref="Action"/> on <see cref="Resource"/>?</summary>

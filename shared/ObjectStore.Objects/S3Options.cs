@@ -1,0 +1,50 @@
+namespace ObjectStore.Objects;
+
+/// <summary>Settings of the S3 protocol layer.</summary>
+public sealed class S3Options
+{
+    /// <summary>The region this endpoint answers for, and the default region of new buckets.</summary>
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>
+    /// Base domain for virtual-hosted-style addressing (<c>bucket.s3.local</c> with
+    /// <c>BaseDomain = "s3.local"</c>). Null or empty: path-style only.
+    /// </summary>
+    public string? BaseDomain { get; set; }
+
+    /// <summary>Canonical user id reported as Owner of buckets and objects.</summary>
+    public string OwnerId { get; set; } = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a";
+
+    public string OwnerDisplayName { get; set; } = "objectstore";
+
+    /// <summary>Largest body a single PutObject accepts (S3: 5 GiB).</summary>
+    public long MaxSinglePutSize { get; set; } = 5L * 1024 * 1024 * 1024;
+
+    /// <summary>Smallest size of a multipart part other than the last (S3: 5 MiB; lower only in tests).</summary>
+    public long MinPartSize { get; set; } = 5L * 1024 * 1024;
+
+    /// <summary>The account id of principal ARNs (<c>arn:aws:iam::{AccountId}:user/{name}</c>): 12 digits.</summary>
+    public string AccountId { get; set; } = "000000000000";
+
+    /// <summary>How the server-wide public access block applies (default: new buckets start fully blocked).</summary>
+    public PublicAccessBlockMode PublicAccessBlock { get; set; } = PublicAccessBlockMode.NewBuckets;
+
+    /// <summary>
+    /// Server-wide default encryption of new objects in buckets without their own encryption
+    /// configuration: false (OBJECTSTORE_DEFAULT_ENCRYPTION=off) or true (AES256, SSE-S3).
+    /// </summary>
+    public bool DefaultEncryption { get; set; }
+
+    /// <summary>Returns the first problem with these settings, or null.</summary>
+    public string? Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Region)) return "S3Options.Region must be set.";
+        if (string.IsNullOrWhiteSpace(OwnerId)) return "S3Options.OwnerId must be set.";
+        if (MaxSinglePutSize <= 0) return "S3Options.MaxSinglePutSize must be positive.";
+        if (AccountId.Length != 12 || !AccountId.All(char.IsAsciiDigit)) return "S3Options.AccountId must be 12 digits.";
+        if (MinPartSize < 0) return "S3Options.MinPartSize must not be negative.";
+        if (!string.IsNullOrEmpty(BaseDomain) && (BaseDomain.StartsWith('.') || BaseDomain.Contains(':') || BaseDomain.Contains('/')))
+            return "S3Options.BaseDomain must be a host name without port, e.g. 's3.local'.";
+        return null;
+    }
+}

@@ -1,0 +1,60 @@
+using ObjectStore.Index;
+using ObjectStore.Index.Events;
+using ObjectStore.Objects.Errors;
+using static ObjectStore.Objects.ObjectCommitter;
+
+namespace ObjectStore.Objects;
+
+/// <summary>Object tagging: the tags of a version, read, replaced and deleted (the data is shared, so nothing is deleted).</summary>
+internal sealed class TaggingService(IObjectIndex index, ObjectService objects, ObjectCommitter commits)
+{
+    public async Task<IReadOnlyDictionary<string, string>> GetObjectTaggingAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken) =>
+        (await GetObjectAsync(bucket, key, versionId, cancellationToken)).Tags;
+
+    /// <summary>The tags of a version for a policy's s3:ExistingObjectTag condition; null when there is no such object.</summary>
+    public async Task<IReadOnlyDictionary<string, string>?> FindObjectTagsAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var record = await index.GetObjectAsync(bucket, key, versionId, cancellationToken);
+            return record is null || record.IsDeleteMarker ? null : record.Tags;
+        }
+        catch (Exception e) when (e is S3Exception or ArgumentException or FormatException)
+        {
+            return null; // an unusable version id: the operation itself reports it
+        }
+    }
+
+    public Task<ObjectRecord> PutObjectTaggingAsync(string bucket, string key, string? versionId, IReadOnlyList<KeyValuePair<string, string>> tags, CancellationToken cancellationToken)
+    {
+        var validated = ObjectRules.Tags(tags, ObjectRules.MaxObjectTags);
+        return UpdateObjectTagsAsync(bucket, key, versionId, validated, EventNames.ObjectTaggingPut, cancellationToken);
+    }
+
+    public Task<ObjectRecord> DeleteObjectTaggingAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken) =>
+        UpdateObjectTagsAsync(bucket, key, versionId, new Dictionary<string, string>(), EventNames.ObjectTaggingDelete, cancellationToken);
+
+    /// <summary>Replaces the tags of a version in the index; the data is shared, so nothing is deleted.</summary>
+    private async Task<ObjectRecord> UpdateObjectTagsAsync(string bucket, string key, string? versionId, IReadOnlyDictionary<string, string> tags, string eventName,
+        CancellationToken cancellationToken)
+    {
+        var bucketRecord = await RequireBucketAsync(bucket, cancellationToken);
+        var outcome = await index.UpdateTagsAsync(bucket, key, versionId, tags, cancellationToken, EventsFor(bucketRecord, eventName, key));
+        if (outcome.Result == IndexWriteResult.Success)
+        {
+            await PublishAsync(outcome);
+            return outcome.Committed!;
+        }
+        // Absent or a delete marker: report it as a read would (NoSuchBucket, NoSuchKey, NoSuchVersion, MethodNotAllowed).
+        await GetObjectAsync(bucket, key, versionId, cancellationToken);
+        throw S3Errors.NoSuchKeyError(bucket, key);
+    }
+
+    // The shared helpers, by the names the method bodies above use.
+    private Task<BucketRecord> RequireBucketAsync(string bucket, CancellationToken cancellationToken) => index.RequireBucketAsync(bucket, cancellationToken);
+
+    private Task<ObjectRecord> GetObjectAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken) =>
+        objects.GetObjectAsync(bucket, key, versionId, cancellationToken);
+
+    private Task PublishAsync(ObjectWriteOutcome outcome) => commits.PublishAsync(outcome);
+}
