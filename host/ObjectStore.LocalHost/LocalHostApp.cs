@@ -36,7 +36,7 @@ public static class LocalHostApp
         var address = IPAddress.Parse(configuration[BindAddressSetting] is { Length: > 0 } a ? a : "127.0.0.1");
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(address, port);
+            kestrel.Listen(address, port, TransportContinue.Use);
             kestrel.AddServerHeader = false;
             // Multi-GiB PUTs stream through; the data store bounds memory, not Kestrel.
             kestrel.Limits.MaxRequestBodySize = null;

@@ -46,6 +46,7 @@ public sealed partial class S3RequestHandler
         var call = new S3Call(context, NewRequestId(), NewHostId());
         var response = context.Response;
         SetIdentityHeaders(call);
+        response.OnStarting(SendOwedContinue, call);
 
         var originalBody = response.Body;
         var counted = new CountingStream(originalBody);
