@@ -15,6 +15,7 @@ public static class S3Errors
     public static readonly S3ErrorCode BadDigest = new("BadDigest", 400, "The Content-MD5 you specified did not match what we received.");
     public static readonly S3ErrorCode InvalidChecksum = new("BadDigest", 400, "The checksum you specified did not match what we received.");
     public static readonly S3ErrorCode IncompleteBody = new("IncompleteBody", 400, "You did not provide the number of bytes specified by the Content-Length HTTP header.");
+    public static readonly S3ErrorCode RequestTimeout = new("RequestTimeout", 400, "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.");
     public static readonly S3ErrorCode MalformedTrailerError = new("MalformedTrailerError", 400, "The request contained trailing data that was not well-formed or did not conform to our published schema.");
     public static readonly S3ErrorCode InvalidRequest = new("InvalidRequest", 400, "Invalid Request");
     public static readonly S3ErrorCode InvalidArgument = new("InvalidArgument", 400, "Invalid Argument");

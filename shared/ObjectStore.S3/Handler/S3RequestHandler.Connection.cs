@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using ObjectStore.S3.Errors;
 
 namespace ObjectStore.S3;
 
@@ -9,6 +11,9 @@ namespace ObjectStore.S3;
 /// </summary>
 public sealed partial class S3RequestHandler
 {
+    /// <summary>The status logged for a request its client abandoned (nginx's "client closed request").</summary>
+    private const int ClientClosedRequest = 499;
+
     private static readonly Func<object, Task> SendOwedContinue = state => SendOwedContinueAsync((S3Call)state);
 
     /// <summary>
@@ -46,4 +51,32 @@ public sealed partial class S3RequestHandler
 
     private static bool HasEmptyBody(HttpContext context) =>
         context.Request.ContentLength == 0 || context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false };
+
+    /// <summary>
+    /// The client reset or closed the connection (Kestrel's ConnectionResetException or
+    /// ConnectionAbortedException anywhere in the chain, or an I/O failure or cancellation once the
+    /// request is aborted): its own abort, never a server error.
+    /// </summary>
+    private static bool IsClientAbort(Exception exception, HttpContext context)
+    {
+        var aborted = context.RequestAborted.IsCancellationRequested;
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is ConnectionResetException or ConnectionAbortedException)
+                return true;
+            if (aborted && e is IOException or OperationCanceledException)
+                return true;
+            if (e is AggregateException aggregate)
+                return aggregate.InnerExceptions.All(inner => IsClientAbort(inner, context));
+        }
+        return false;
+    }
+
+    /// <summary>Kestrel's verdict on a body it stopped reading: S3's error for the same case.</summary>
+    private static S3ErrorCode BodyError(BadHttpRequestException exception) => exception.StatusCode switch
+    {
+        StatusCodes.Status413PayloadTooLarge => S3Errors.EntityTooLarge,
+        StatusCodes.Status408RequestTimeout => S3Errors.RequestTimeout,
+        _ => S3Errors.IncompleteBody,
+    };
 }
