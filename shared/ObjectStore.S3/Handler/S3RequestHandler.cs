@@ -70,6 +70,7 @@ public sealed partial class S3RequestHandler
         catch (BadHttpRequestException ex)
         {
             // Kestrel's verdict on the body (truncated, too large, too slow): the client's fault, never a 500.
+            call.BodyFailed = true;
             await WriteErrorAsync(call, new S3Exception(BodyError(ex)));
         }
         catch (Exception ex)
@@ -226,6 +227,8 @@ public sealed partial class S3RequestHandler
     {
         var request = call.Request;
         var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
+        if (call.BodyFailed)
+            return true; // Kestrel gave up on the body (truncated, too slow): the connection cannot carry another request
         return hasBody && (call.Body is null || call.Body.BytesRead == 0);
     }
 
