@@ -39,7 +39,7 @@ public static class LocalHostApp
         var minBodyRate = BodyDataRate.Read(configuration);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(address, port, TransportContinue.Use);
+            kestrel.Listen(address, port, ConnectionEdge.Use);
             kestrel.AddServerHeader = false;
             // Multi-GiB PUTs stream through; the data store bounds memory, not Kestrel.
             kestrel.Limits.MaxRequestBodySize = null;
@@ -54,7 +54,7 @@ public static class LocalHostApp
 
         var app = builder.Build();
         var handler = app.Services.GetRequiredService<S3RequestHandler>();
-        app.Run(handler.HandleAsync);
+        app.Run(context => ConnectionEdge.HandleAsync(context, handler));
         return app;
     }
 

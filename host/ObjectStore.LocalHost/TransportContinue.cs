@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using ObjectStore.S3;
 
 namespace ObjectStore.LocalHost;
@@ -7,7 +6,7 @@ namespace ObjectStore.LocalHost;
 /// <summary>
 /// The 100 Continue Kestrel does not send: ASP.NET Core has no public API for interim responses
 /// (dotnet/aspnetcore#27851), and Kestrel produces 100 Continue only when a non-empty body is read.
-/// A connection middleware (public API) puts this feature on each connection; Kestrel's request
+/// A connection middleware (public API, <see cref="ConnectionEdge"/>) puts this feature on each connection; Kestrel's request
 /// features fall back to the connection's, so the handler finds it. It writes the interim response
 /// straight to the connection's transport, which is safe only while Kestrel writes nothing: the
 /// handler calls it from <c>OnStarting</c>, before the response head, for requests with an empty
@@ -20,11 +19,4 @@ internal sealed class TransportContinue(PipeWriter transport) : IHttpContinueFea
 
     public async ValueTask SendContinueAsync(CancellationToken cancellationToken) =>
         await transport.WriteAsync(Continue, cancellationToken);
-
-    /// <summary>Adds the feature to every connection of <paramref name="listen"/>.</summary>
-    public static void Use(ListenOptions listen) => listen.Use(next => connection =>
-    {
-        connection.Features.Set<IHttpContinueFeature>(new TransportContinue(connection.Transport.Output));
-        return next(connection);
-    });
 }
