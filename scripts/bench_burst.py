@@ -160,4 +160,5 @@ async def main():
         print("  " + summary("later requests", ms[n:]))
 
 
-asyncio.run(main())
+if __name__ == "__main__":
+    asyncio.run(main())
