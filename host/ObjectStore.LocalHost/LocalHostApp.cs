@@ -19,6 +19,8 @@ public static class LocalHostApp
     public const string BindAddressSetting = "OBJECTSTORE_BIND_ADDRESS";
     public const string LogFormatSetting = "OBJECTSTORE_LOG_FORMAT";
     public const string BackgroundSetting = "OBJECTSTORE_BACKGROUND";
+    public const string MinRequestBodyRateSetting = "OBJECTSTORE_MIN_REQUEST_BODY_RATE";
+    public const string MinRequestBodyGraceSetting = "OBJECTSTORE_MIN_REQUEST_BODY_GRACE";
 
     /// <param name="args">Command-line arguments (configuration).</param>
     /// <param name="overrides">Settings that win over the environment (tests pass their own).</param>
@@ -34,13 +36,15 @@ public static class LocalHostApp
         ConfigureLogging(builder.Logging, configuration[LogFormatSetting]);
         var port = int.TryParse(configuration[PortSetting], out var p) ? p : 9000;
         var address = IPAddress.Parse(configuration[BindAddressSetting] is { Length: > 0 } a ? a : "127.0.0.1");
+        var minBodyRate = BodyDataRate.Read(configuration);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(address, port);
+            kestrel.Listen(address, port, ConnectionEdge.Use);
             kestrel.AddServerHeader = false;
             // Multi-GiB PUTs stream through; the data store bounds memory, not Kestrel.
             kestrel.Limits.MaxRequestBodySize = null;
-            kestrel.Limits.MinRequestBodyDataRate = null;
+            // A body that trickles is cut (S3's RequestTimeout); the rate counts only time spent waiting for the client.
+            kestrel.Limits.MinRequestBodyDataRate = minBodyRate;
         });
 
         builder.Services.AddObjectStoreGateway(configuration);
@@ -50,7 +54,7 @@ public static class LocalHostApp
 
         var app = builder.Build();
         var handler = app.Services.GetRequiredService<S3RequestHandler>();
-        app.Run(handler.HandleAsync);
+        app.Run(context => ConnectionEdge.HandleAsync(context, handler));
         return app;
     }
 

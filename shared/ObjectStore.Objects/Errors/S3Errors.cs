@@ -15,6 +15,12 @@ public static class S3Errors
     public static readonly S3ErrorCode BadDigest = new("BadDigest", 400, "The Content-MD5 you specified did not match what we received.");
     public static readonly S3ErrorCode InvalidChecksum = new("BadDigest", 400, "The checksum you specified did not match what we received.");
     public static readonly S3ErrorCode IncompleteBody = new("IncompleteBody", 400, "You did not provide the number of bytes specified by the Content-Length HTTP header.");
+    public static readonly S3ErrorCode RequestTimeout = new("RequestTimeout", 400, "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.");
+    // Refusals of the HTTP server itself (ServerRefusals): the status is the server's.
+    public static readonly S3ErrorCode BadRequest = new("BadRequest", 400, "The request could not be parsed: its request line, a header or its Content-Length is malformed.");
+    public static readonly S3ErrorCode RequestHeadersTimeout = new("RequestTimeout", 408, "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.");
+    public static readonly S3ErrorCode UriTooLong = new("InvalidURI", 414, "The request URI is longer than the server accepts.");
+    public static readonly S3ErrorCode RequestHeaderSectionTooLarge = new("RequestHeaderSectionTooLarge", 431, "Your request header section exceeds the maximum allowed size.");
     public static readonly S3ErrorCode MalformedTrailerError = new("MalformedTrailerError", 400, "The request contained trailing data that was not well-formed or did not conform to our published schema.");
     public static readonly S3ErrorCode InvalidRequest = new("InvalidRequest", 400, "Invalid Request");
     public static readonly S3ErrorCode InvalidArgument = new("InvalidArgument", 400, "Invalid Argument");

@@ -26,6 +26,8 @@ internal sealed class S3Call(HttpContext context, string requestId, string hostI
     public IReadOnlyList<Access.Policies.PolicyDocument>? IdentityPolicies { get; set; }
     /// <summary>The decoded body, counted; set after authentication.</summary>
     public CountingStream? Body { get; set; }
+    /// <summary>Kestrel stopped reading the body (truncated, too large, too slow): the connection closes after the answer.</summary>
+    public bool BodyFailed { get; set; }
     public IReadOnlyDictionary<string, string> Query { get; set; } = new Dictionary<string, string>();
 
     public string Bucket => Resource.Bucket ?? throw new InvalidOperationException("No bucket addressed.");

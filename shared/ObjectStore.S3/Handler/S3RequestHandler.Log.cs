@@ -17,10 +17,15 @@ public sealed partial class S3RequestHandler
         [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Request {RequestId} failed with {Code} after the response started: {Message}; connection aborted")]
         public static partial void ErrorAfterResponseStarted(ILogger logger, string requestId, string code, string message);
 
-        [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "Request {RequestId} aborted by the client")]
-        public static partial void RequestAborted(ILogger logger, string requestId);
+        [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "Request {RequestId} aborted by the client: {Reason}: {Detail}")]
+        public static partial void RequestAborted(ILogger logger, string requestId, string reason, string detail);
 
         [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Request {RequestId} answered {Code}: {Message}")]
         public static partial void ServerError(ILogger logger, string requestId, string code, string message);
+
+        /// <summary>The completion line (as 1000) of a request whose client reset or closed the connection before its answer: 499, as nginx logs it.</summary>
+        [LoggerMessage(EventId = 1005, Level = LogLevel.Information,
+            Message = "{Method} {Path} {Operation} -> {Status} client closed request in={BytesIn} out={BytesOut} {ElapsedMs:0.0} ms id={RequestId}")]
+        public static partial void RequestClosedByClient(ILogger logger, string method, string path, string operation, int status, long bytesIn, long bytesOut, double elapsedMs, string requestId);
     }
 }

@@ -51,10 +51,12 @@ public sealed partial class S3RequestHandler
         var call = new S3Call(context, NewRequestId(), NewHostId());
         var response = context.Response;
         SetIdentityHeaders(call);
+        response.OnStarting(SendOwedContinue, call);
 
         var originalBody = response.Body;
         var counted = new CountingStream(originalBody);
         response.Body = counted;
+        var closedByClient = false;
         try
         {
             await HandleCoreAsync(call);
@@ -63,15 +65,18 @@ public sealed partial class S3RequestHandler
         {
             await WriteErrorAsync(call, ex);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (IsClientAbort(ex, context))
         {
-            Log.RequestAborted(_logger, call.RequestId);
+            // The client reset or closed the connection: nobody is left to answer, and it is no server error.
+            closedByClient = true;
+            Log.RequestAborted(_logger, call.RequestId, ex.GetType().Name, ex.Message);
+            context.Abort();
         }
         catch (BadHttpRequestException ex)
         {
-            // Kestrel's verdict on the body (truncated, too large): the client's fault, never a 500.
-            var code = ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? S3Errors.EntityTooLarge : S3Errors.IncompleteBody;
-            await WriteErrorAsync(call, new S3Exception(code));
+            // Kestrel's verdict on the body (truncated, too large, too slow): the client's fault, never a 500.
+            call.BodyFailed = true;
+            await WriteErrorAsync(call, new S3Exception(BodyError(ex)));
         }
         catch (Exception ex)
         {
@@ -81,8 +86,14 @@ public sealed partial class S3RequestHandler
         finally
         {
             response.Body = originalBody;
-            Log.RequestCompleted(_logger, context.Request.Method, RawPath(context), call.Operation?.ToString() ?? "-", response.StatusCode,
-                call.Body?.BytesRead ?? 0, counted.BytesWritten, Stopwatch.GetElapsedTime(started).TotalMilliseconds, call.RequestId);
+            var operation = call.Operation?.ToString() ?? "-";
+            var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (closedByClient)
+                Log.RequestClosedByClient(_logger, context.Request.Method, RawPath(context), operation, ClientClosedRequest,
+                    call.Body?.BytesRead ?? 0, counted.BytesWritten, elapsedMs, call.RequestId);
+            else
+                Log.RequestCompleted(_logger, context.Request.Method, RawPath(context), operation, response.StatusCode,
+                    call.Body?.BytesRead ?? 0, counted.BytesWritten, elapsedMs, call.RequestId);
         }
     }
 
@@ -221,6 +232,8 @@ public sealed partial class S3RequestHandler
     {
         var request = call.Request;
         var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
+        if (call.BodyFailed)
+            return true; // Kestrel gave up on the body (truncated, too slow): the connection cannot carry another request
         return hasBody && (call.Body is null || call.Body.BytesRead == 0);
     }
 
