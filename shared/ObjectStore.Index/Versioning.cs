@@ -21,6 +21,16 @@ public static class BucketVersioningExtensions
 public static class VersionIds
 {
     public const string Null = "null";
+
+    /// <summary>Length of every version id other than <see cref="Null"/>.</summary>
+    public const int Length = 16;
+
+    /// <summary>
+    /// "null", or 16 characters of <c>-0-9A-Z_a-z</c> (the form every index issues): anything else cannot
+    /// name a version, and S3 answers it with InvalidArgument rather than NoSuchVersion.
+    /// </summary>
+    public static bool IsWellFormed(string id) =>
+        id == Null || (id.Length == Length && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'));
 }
 
 /// <param name="KeyMarker">List keys after this one (with <paramref name="VersionIdMarker"/>: that key's versions after that version).</param>

@@ -132,6 +132,11 @@ public sealed partial class S3RequestHandler
                 Details = new Dictionary<string, string> { ["Method"] = request.Method, ["ResourceType"] = call.Resource.Key is null ? (call.Resource.Bucket is null ? "SERVICE" : "BUCKET") : "OBJECT" },
             };
         call.Operation = route.Operation;
+        if (call.Query.TryGetValue("versionId", out var versionId) && !Index.VersionIds.IsWellFormed(versionId))
+            throw new S3Exception(S3Errors.InvalidArgument, "Invalid version id specified", call.ResourceName)
+            {
+                Details = new Dictionary<string, string> { ["ArgumentName"] = "versionId", ["ArgumentValue"] = versionId },
+            };
         await AuthorizeAsync(call, route.Operation);
         await DispatchAsync(call, route.Operation);
     }

@@ -66,6 +66,11 @@ internal static class S3RequestHeaders
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var pair in new QueryStringEnumerable(header))
         {
+            if (!IsWellEscaped(pair.EncodedName.Span) || !IsWellEscaped(pair.EncodedValue.Span))
+                throw new S3Exception(S3Errors.InvalidArgument, "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.")
+                {
+                    Details = new Dictionary<string, string> { ["ArgumentName"] = "x-amz-tagging", ["ArgumentValue"] = header },
+                };
             var key = pair.DecodeName().ToString();
             if (key.Length == 0) continue;
             if (!seen.Add(key))
@@ -73,6 +78,26 @@ internal static class S3RequestHeaders
             tags.Add(new(key, pair.DecodeValue().ToString()));
         }
         return tags;
+    }
+
+    /// <summary>Every '%' starts an escape of two hex digits, and the escapes decode to valid UTF-8.</summary>
+    private static bool IsWellEscaped(ReadOnlySpan<char> encoded)
+    {
+        var bytes = new List<byte>(encoded.Length);
+        for (var i = 0; i < encoded.Length; i++)
+        {
+            if (encoded[i] != '%')
+            {
+                if (encoded[i] > 0x7F) return false;
+                bytes.Add((byte)encoded[i]);
+                continue;
+            }
+            if (i + 2 >= encoded.Length || !char.IsAsciiHexDigit(encoded[i + 1]) || !char.IsAsciiHexDigit(encoded[i + 2]))
+                return false;
+            bytes.Add(Convert.ToByte(encoded.Slice(i + 1, 2).ToString(), 16));
+            i += 2;
+        }
+        return System.Text.Unicode.Utf8.IsValid(bytes.ToArray());
     }
 
     /// <summary>If-None-Match: * and If-Match on a write, as an index write condition.</summary>

@@ -223,7 +223,7 @@ public sealed partial class InMemoryIndex(TimeProvider? time = null) : IObjectIn
             _objects[(record.Bucket, record.Key)] = versions = [];
         var stored = record with
         {
-            VersionId = versioning == BucketVersioning.Enabled ? "v" + NextToken() : VersionIds.Null,
+            VersionId = versioning == BucketVersioning.Enabled ? "v" + NextToken().PadLeft(VersionIds.Length - 1, '0') : VersionIds.Null,
             ConcurrencyToken = NextToken(),
         };
         var removed = versioning == BucketVersioning.Enabled ? [] : versions.FindAll(v => v.VersionId == VersionIds.Null);
