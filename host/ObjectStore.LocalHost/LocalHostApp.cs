@@ -21,6 +21,7 @@ public static class LocalHostApp
     public const string BackgroundSetting = "OBJECTSTORE_BACKGROUND";
     public const string MinRequestBodyRateSetting = "OBJECTSTORE_MIN_REQUEST_BODY_RATE";
     public const string MinRequestBodyGraceSetting = "OBJECTSTORE_MIN_REQUEST_BODY_GRACE";
+    public const string MinFreeSpaceSetting = "OBJECTSTORE_MIN_FREE_SPACE";
 
     /// <param name="args">Command-line arguments (configuration).</param>
     /// <param name="overrides">Settings that win over the environment (tests pass their own).</param>
@@ -37,6 +38,7 @@ public static class LocalHostApp
         var port = int.TryParse(configuration[PortSetting], out var p) ? p : 9000;
         var address = IPAddress.Parse(configuration[BindAddressSetting] is { Length: > 0 } a ? a : "127.0.0.1");
         var minBodyRate = BodyDataRate.Read(configuration);
+        var minFreeSpace = FreeSpaceThreshold.Read(configuration);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(address, port, ConnectionEdge.Use);
@@ -48,6 +50,9 @@ public static class LocalHostApp
         });
 
         builder.Services.AddObjectStoreGateway(configuration);
+        // Only this host has a local disk to watch: the function apps register no write admission.
+        builder.Services.AddSingleton<IWriteAdmission>(sp => new DiskSpaceGuard(sp.GetRequiredService<ObjectStoreSettings>().DataDirectory,
+            minFreeSpace, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DiskSpaceGuard>>()));
         if (!string.Equals(configuration[BackgroundSetting], "off", StringComparison.OrdinalIgnoreCase))
             AddBackgroundWork(builder.Services);
         configureServices?.Invoke(builder.Services);

@@ -138,6 +138,9 @@ public sealed partial class S3RequestHandler
                 Details = new Dictionary<string, string> { ["ArgumentName"] = "versionId", ["ArgumentValue"] = versionId },
             };
         await AuthorizeAsync(call, route.Operation);
+        // A host that cannot keep a write (the local host on a full disk) refuses it before anything is written.
+        if ((call.Context.RequestServices?.GetService(typeof(IWriteAdmission)) as IWriteAdmission)?.Refuse(route.Operation, call.ResourceName) is { } refusal)
+            throw refusal;
         await DispatchAsync(call, route.Operation);
     }
 
