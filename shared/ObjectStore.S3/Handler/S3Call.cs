@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using ObjectStore.Objects;
 using ObjectStore.Objects.Identity;
 using ObjectStore.S3.Auth;
 using ObjectStore.S3.Protocol;
@@ -29,6 +30,13 @@ internal sealed class S3Call(HttpContext context, string requestId, string hostI
     /// <summary>Kestrel stopped reading the body (truncated, too large, too slow): the connection closes after the answer.</summary>
     public bool BodyFailed { get; set; }
     public IReadOnlyDictionary<string, string> Query { get; set; } = new Dictionary<string, string>();
+    /// <summary>
+    /// Who made the request, for the events its writes record: the signer's access key, the source IP and the
+    /// request ids, set after authentication (a browser POST's form signer replaces the principal).
+    /// </summary>
+    public Requester? Requester { get; set; }
+    /// <summary>The addressed bucket as this request read it (its record or its known absence); null until first needed.</summary>
+    public KnownBucket? AddressedBucket { get; set; }
 
     public string Bucket => Resource.Bucket ?? throw new InvalidOperationException("No bucket addressed.");
     public string Key => Resource.Key ?? throw new InvalidOperationException("No key addressed.");

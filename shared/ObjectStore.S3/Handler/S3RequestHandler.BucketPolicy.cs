@@ -15,7 +15,7 @@ public sealed partial class S3RequestHandler
 
     private async Task PutBucketPolicyAsync(S3Call call)
     {
-        var bucket = await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        var bucket = (await AddressedBucketAsync(call)).Require();
         var bytes = await ReadPolicyAsync(call);
         var text = Encoding.UTF8.GetString(bytes);
         if (!PolicyParser.TryParse(text, PolicyKind.Bucket, call.Bucket, out var document, out var error))
@@ -38,7 +38,7 @@ public sealed partial class S3RequestHandler
 
     private async Task DeleteBucketPolicyAsync(S3Call call)
     {
-        await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        (await AddressedBucketAsync(call)).Require();
         await _buckets.SetBucketConfigurationAsync(call.Bucket, BucketPolicyConfiguration, null, call.Aborted);
         Log.BucketPolicyChanged(_logger, call.Bucket, "deleted", false);
         call.Response.StatusCode = StatusCodes.Status204NoContent;
@@ -53,7 +53,7 @@ public sealed partial class S3RequestHandler
 
     private async Task PutPublicAccessBlockAsync(S3Call call)
     {
-        await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        (await AddressedBucketAsync(call)).Require();
         var block = S3XmlRequest.ParsePublicAccessBlock(await S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted));
         await _buckets.SetBucketConfigurationAsync(call.Bucket, PublicAccessBlock.ConfigurationName, block.Serialize(), call.Aborted);
         Log.PublicAccessBlockChanged(_logger, call.Bucket, block.Serialize());
@@ -63,7 +63,7 @@ public sealed partial class S3RequestHandler
 
     private async Task GetPublicAccessBlockAsync(S3Call call)
     {
-        var bucket = await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        var bucket = (await AddressedBucketAsync(call)).Require();
         var block = _options.PublicAccessBlock == PublicAccessBlockMode.Enforce ? PublicAccessBlock.AllOn : PublicAccessBlock.OfBucket(bucket.Configuration)
             ?? throw new S3Exception(S3Errors.NoSuchPublicAccessBlockConfiguration, resource: call.ResourceName)
             {
@@ -74,7 +74,7 @@ public sealed partial class S3RequestHandler
 
     private async Task DeletePublicAccessBlockAsync(S3Call call)
     {
-        await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        (await AddressedBucketAsync(call)).Require();
         await _buckets.SetBucketConfigurationAsync(call.Bucket, PublicAccessBlock.ConfigurationName, null, call.Aborted);
         Log.PublicAccessBlockChanged(_logger, call.Bucket, "deleted");
         call.Response.StatusCode = StatusCodes.Status204NoContent;
@@ -82,7 +82,7 @@ public sealed partial class S3RequestHandler
 
     private async Task<string> RequireBucketPolicyAsync(S3Call call)
     {
-        var bucket = await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        var bucket = (await AddressedBucketAsync(call)).Require();
         return bucket.Configuration.TryGetValue(BucketPolicyConfiguration, out var policy)
             ? policy
             : throw new S3Exception(S3Errors.NoSuchBucketPolicy, resource: call.ResourceName)

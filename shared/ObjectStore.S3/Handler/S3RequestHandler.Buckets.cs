@@ -34,14 +34,14 @@ public sealed partial class S3RequestHandler
 
     private async Task HeadBucketAsync(S3Call call)
     {
-        var bucket = await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        var bucket = (await AddressedBucketAsync(call)).Require();
         call.Response.Headers["x-amz-bucket-region"] = bucket.Region;
         call.Response.ContentLength = 0;
     }
 
     private async Task GetBucketLocationAsync(S3Call call)
     {
-        var bucket = await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        var bucket = (await AddressedBucketAsync(call)).Require();
         await WriteXmlAsync(call, body => S3XmlResponses.WriteLocationAsync(body, bucket.Region));
     }
 
@@ -66,7 +66,7 @@ public sealed partial class S3RequestHandler
 
     private async Task GetBucketVersioningAsync(S3Call call)
     {
-        var bucket = await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        var bucket = (await AddressedBucketAsync(call)).Require();
         await WriteXmlAsync(call, body => S3XmlResponses.WriteVersioningAsync(body, bucket.Versioning));
     }
 

@@ -20,7 +20,7 @@ public sealed partial class S3RequestHandler
         var source = await GetCopySourceAsync(call, sourceBucket, sourceKey, sourceVersion);
         var record = await _objects.CopyObjectAsync(
             new CopySpec(source, call.Bucket, call.Key, attributes, replaceMetadata, replaceTags, condition) { SourceVersionNamed = sourceVersion is not null },
-            sourceCustomerKey, call.Aborted);
+            sourceCustomerKey, await AddressedBucketAsync(call), call.Requester, call.Aborted);
         if (sourceVersion is not null || source.VersionId != Index.VersionIds.Null)
             call.Response.Headers["x-amz-copy-source-version-id"] = source.VersionId;
         WriteVersionHeader(call.Response, record.VersionId);

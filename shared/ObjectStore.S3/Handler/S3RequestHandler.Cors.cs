@@ -18,7 +18,7 @@ public sealed partial class S3RequestHandler
 
     private async Task PutBucketCorsAsync(S3Call call)
     {
-        await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        (await AddressedBucketAsync(call)).Require();
         var configuration = CorsConfiguration.Parse(await S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted));
         await _buckets.SetBucketConfigurationAsync(call.Bucket, CorsConfiguration.ConfigurationName, configuration.Serialize(), call.Aborted);
         Log.CorsChanged(_logger, call.Bucket, configuration.Rules.Count);
@@ -28,7 +28,7 @@ public sealed partial class S3RequestHandler
 
     private async Task GetBucketCorsAsync(S3Call call)
     {
-        var bucket = await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        var bucket = (await AddressedBucketAsync(call)).Require();
         if (!bucket.Configuration.TryGetValue(CorsConfiguration.ConfigurationName, out var xml))
             throw new S3Exception(S3Errors.NoSuchCORSConfiguration, resource: call.ResourceName)
             {
@@ -43,7 +43,7 @@ public sealed partial class S3RequestHandler
 
     private async Task DeleteBucketCorsAsync(S3Call call)
     {
-        await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        (await AddressedBucketAsync(call)).Require();
         await _buckets.SetBucketConfigurationAsync(call.Bucket, CorsConfiguration.ConfigurationName, null, call.Aborted);
         Log.CorsChanged(_logger, call.Bucket, 0);
         call.Response.StatusCode = StatusCodes.Status204NoContent;
@@ -65,7 +65,7 @@ public sealed partial class S3RequestHandler
             .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(h => h.ToLowerInvariant()).ToList();
 
-        var bucket = await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        var bucket = (await AddressedBucketAsync(call)).Require();
         var details = new Dictionary<string, string> { ["Method"] = method, ["ResourceType"] = call.Resource.Key is null ? "BUCKET" : "OBJECT" };
         var configuration = CorsConfiguration.Of(bucket.Configuration)
             ?? throw new S3Exception(S3Errors.CorsForbidden, "CORSResponse: CORS is not enabled for this bucket.", call.ResourceName) { Details = details };
@@ -91,7 +91,7 @@ public sealed partial class S3RequestHandler
         var origin = call.Header(HeaderNames.Origin);
         if (string.IsNullOrEmpty(origin) || call.Resource.Bucket is not { } name || HttpMethods.IsOptions(call.Request.Method))
             return;
-        var bucket = await _buckets.FindBucketAsync(name, call.Aborted);
+        var bucket = (await AddressedBucketAsync(call)).Record;
         if (bucket is null || CorsConfiguration.Of(bucket.Configuration)?.Match(origin, call.Request.Method.ToUpperInvariant(), []) is not { } rule)
             return;
         call.Response.OnStarting(() =>

@@ -113,7 +113,7 @@ public sealed partial class S3RequestHandler
 
     private async Task GetBucketEncryptionAsync(S3Call call)
     {
-        var bucket = await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        var bucket = (await AddressedBucketAsync(call)).Require();
         if (!bucket.Configuration.TryGetValue(EncryptionKeys.EncryptionConfigurationName, out var xml))
             throw new S3Exception(S3Errors.ServerSideEncryptionConfigurationNotFoundError, resource: "/" + call.Bucket)
             {

@@ -57,7 +57,7 @@ public sealed partial class S3RequestHandler
         if (daysText is null || !int.TryParse(daysText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var days))
             throw new S3Exception(S3Errors.MalformedXML);
         var tier = S3XmlRequest.Child(root, "GlacierJobParameters") is { } job ? S3XmlRequest.ChildValue(job, "Tier")?.Trim() : S3XmlRequest.ChildValue(root, "Tier")?.Trim();
-        var result = await _restores.RestoreObjectAsync(call.Bucket, call.Key, call.QueryValue("versionId"), days, tier, call.Aborted);
+        var result = await _restores.RestoreObjectAsync(await AddressedBucketAsync(call), call.Key, call.QueryValue("versionId"), days, tier, call.Requester, call.Aborted);
         call.Response.StatusCode = result.Accepted ? StatusCodes.Status202Accepted : StatusCodes.Status200OK;
         call.Response.ContentLength = 0;
     }

@@ -118,7 +118,7 @@ public sealed partial class S3RequestHandler
         var root = await S3XmlRequest.ReadAsync(call.Body!, CompleteBodyLimit, call.Aborted);
         var parts = S3XmlRequest.ParseCompleteMultipartUpload(root, MultipartService.MaxPartNumber);
 
-        var record = await _uploads.CompleteMultipartUploadAsync(call.Bucket, call.Key, uploadId, parts, condition, expected, call.Aborted);
+        var record = await _uploads.CompleteMultipartUploadAsync(await AddressedBucketAsync(call), call.Key, uploadId, parts, condition, expected, call.Requester, call.Aborted);
         var location = $"{call.Request.Scheme}://{call.Request.Host.Value}/{call.Bucket}/{S3UrlEncoding.Encode(call.Key)}";
         if (record.ChecksumAlgorithm is { } alg && record.ChecksumValue is { } checksum)
             call.Response.Headers["x-amz-checksum-" + alg.ToLowerInvariant()] = checksum;

@@ -13,7 +13,7 @@ public sealed partial class S3RequestHandler
     private async Task PutBucketNotificationAsync(S3Call call)
     {
         var entries = S3XmlRequest.ParseNotification(await S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted));
-        await _buckets.PutNotificationAsync(call.Bucket, entries, call.Aborted);
+        await _buckets.PutNotificationAsync(call.Bucket, entries, call.Requester, call.Aborted);
         call.Response.ContentLength = 0;
     }
 }

@@ -37,15 +37,15 @@ public sealed partial class S3RequestHandler
         var condition = S3RequestHeaders.WriteCondition(headers);
         var body = OpenVerifiedBody(call, verifyMd5Here: false);
 
-        var record = await _objects.PutObjectAsync(call.Bucket, call.Key, attributes,
-            new ObjectBody(body.Stream, length, ContentMd5.FromHeaders(headers), body.Checksum), condition, call.Aborted);
+        var record = await _objects.PutObjectAsync(await AddressedBucketAsync(call), call.Key, attributes,
+            new ObjectBody(body.Stream, length, ContentMd5.FromHeaders(headers), body.Checksum), condition, call.Requester, call.Aborted);
 
         var response = call.Response;
         response.Headers.ETag = record.ETag;
         WriteVersionHeader(response, record.VersionId);
         WriteChecksumHeader(response, record);
         WriteEncryptionHeaders(response, record.Encryption);
-        await WriteLifecycleHeadersAsync(call, record, null, isLatest: true);
+        await WriteLifecycleHeadersAsync(call, record, call.AddressedBucket?.Record, isLatest: true);
         response.ContentLength = 0;
     }
 
@@ -98,7 +98,7 @@ public sealed partial class S3RequestHandler
     private async Task GetObjectAsync(S3Call call)
     {
         var versionId = call.QueryValue("versionId");
-        var record = await _objects.GetObjectAsync(call.Bucket, call.Key, versionId, call.Aborted);
+        var record = await _objects.GetObjectAsync(call.Bucket, call.Key, versionId, call.Aborted, call.AddressedBucket);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -110,7 +110,7 @@ public sealed partial class S3RequestHandler
             {
                 // A concurrent overwrite or delete may have removed the data of the version just read
                 // from the index. Serve what the index says now; the same layout means real data loss.
-                var latest = await _objects.GetObjectAsync(call.Bucket, call.Key, versionId, call.Aborted);
+                var latest = await _objects.GetObjectAsync(call.Bucket, call.Key, versionId, call.Aborted, call.AddressedBucket);
                 if (latest.DataLayout == record.DataLayout)
                     throw;
                 record = latest;
@@ -173,7 +173,7 @@ public sealed partial class S3RequestHandler
         var response = call.Response;
         WriteObjectHeaders(call, record);
         WriteEncryptionHeaders(response, record.Encryption);
-        await WriteLifecycleHeadersAsync(call, record, null, isLatest: call.QueryValue("versionId") is null);
+        await WriteLifecycleHeadersAsync(call, record, call.AddressedBucket?.Record, isLatest: call.QueryValue("versionId") is null);
         if (range.Kind == RangeKind.Satisfiable)
         {
             response.StatusCode = StatusCodes.Status206PartialContent;
@@ -233,7 +233,7 @@ public sealed partial class S3RequestHandler
     {
         var ifMatch = call.Request.Headers.IfMatch.ToString().Trim();
         var condition = ifMatch.Length > 0 ? WriteCondition.ETagMatches(ifMatch) : WriteCondition.None;
-        var result = await _objects.DeleteObjectAsync(call.Bucket, call.Key, call.QueryValue("versionId"), condition, call.Aborted);
+        var result = await _objects.DeleteObjectAsync(await AddressedBucketAsync(call), call.Key, call.QueryValue("versionId"), condition, call.Requester, call.Aborted);
         var response = call.Response;
         if (result.VersionId is not null)
             response.Headers["x-amz-version-id"] = result.VersionId;
@@ -251,14 +251,14 @@ public sealed partial class S3RequestHandler
     private async Task PutObjectTaggingAsync(S3Call call)
     {
         var tags = Xml.S3XmlRequest.ParseTagging(await Xml.S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted));
-        await _tagging.PutObjectTaggingAsync(call.Bucket, call.Key, call.QueryValue("versionId"), tags, call.Aborted);
+        await _tagging.PutObjectTaggingAsync(await AddressedBucketAsync(call), call.Key, call.QueryValue("versionId"), tags, call.Requester, call.Aborted);
         call.Response.StatusCode = StatusCodes.Status200OK;
         call.Response.ContentLength = 0;
     }
 
     private async Task DeleteObjectTaggingAsync(S3Call call)
     {
-        await _tagging.DeleteObjectTaggingAsync(call.Bucket, call.Key, call.QueryValue("versionId"), call.Aborted);
+        await _tagging.DeleteObjectTaggingAsync(await AddressedBucketAsync(call), call.Key, call.QueryValue("versionId"), call.Requester, call.Aborted);
         call.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 }

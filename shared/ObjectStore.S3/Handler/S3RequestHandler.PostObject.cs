@@ -52,8 +52,8 @@ public sealed partial class S3RequestHandler
         var fields = new Dictionary<string, string>(form.Fields, StringComparer.Ordinal) { ["key"] = key };
 
         var policy = await AuthenticatePostAsync(call, form);
-        if (EventRequestContext.Current is { } context && call.Caller.AccessKey is { } signer)
-            EventRequestContext.Current = context with { PrincipalId = signer }; // set here: an async local set in a callee does not flow back
+        if (call.Requester is { } requester && call.Caller.AccessKey is { } signer)
+            call.Requester = requester with { PrincipalId = signer }; // the form's signer made the request
         if (policy is not null)
         {
             if (policy.Check(fields, call.Bucket, _time.GetUtcNow()) is { } refusal)
@@ -67,8 +67,8 @@ public sealed partial class S3RequestHandler
         ObjectRecord record;
         try
         {
-            record = await _objects.PutObjectAsync(call.Bucket, key, PostAttributes(form, $"/{call.Bucket}/{key}"), new ObjectBody(file, ObjectBody.UnknownLength, null, null),
-                WriteCondition.None, call.Aborted, EventNames.ObjectCreatedPost);
+            record = await _objects.PutObjectAsync(await AddressedBucketAsync(call), key, PostAttributes(form, $"/{call.Bucket}/{key}"), new ObjectBody(file, ObjectBody.UnknownLength, null, null),
+                WriteCondition.None, call.Requester, call.Aborted, EventNames.ObjectCreatedPost);
         }
         catch (S3Exception e) when (e.Code == S3Errors.EntityTooLarge)
         {

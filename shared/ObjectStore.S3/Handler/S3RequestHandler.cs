@@ -114,7 +114,7 @@ public sealed partial class S3RequestHandler
         call.Auth = auth;
         call.Caller = auth.Caller ?? CallerIdentity.Anonymous;
         call.Body = new CountingStream(auth.Body);
-        EventRequestContext.Current = new EventRequestContext(auth.AccessKey!, call.Context.Connection.RemoteIpAddress?.ToString() ?? "", call.RequestId, call.HostId);
+        call.Requester = new Requester(auth.AccessKey!, call.Context.Connection.RemoteIpAddress?.ToString() ?? "", call.RequestId, call.HostId);
 
         if (!call.Resource.VirtualHosted && AdminApi.IsAdminPath(RawPath(call.Context)))
         {
@@ -191,6 +191,20 @@ public sealed partial class S3RequestHandler
         S3Operation.DeleteBucketEncryption => DeleteBucketEncryptionAsync(call),
         _ => throw new S3Exception(S3Errors.NotImplemented, $"The operation {operation} is not implemented.", call.ResourceName),
     };
+
+    /// <summary>
+    /// The addressed bucket, read from the index at most once per request (its absence is remembered too):
+    /// CORS, authorization and the operation all use this one read.
+    /// </summary>
+    private async ValueTask<KnownBucket> AddressedBucketAsync(S3Call call)
+    {
+        if (call.AddressedBucket is { } known)
+            return known;
+        var name = call.Bucket;
+        known = new KnownBucket(name, await _buckets.FindBucketAsync(name, call.Aborted));
+        call.AddressedBucket = known;
+        return known;
+    }
 
     /// <summary>Renders an S3 error: the only place error responses are written.</summary>
     private async Task WriteErrorAsync(S3Call call, S3Exception error)
