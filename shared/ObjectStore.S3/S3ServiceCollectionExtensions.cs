@@ -24,10 +24,16 @@ public static class S3ServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddObjectModel();
         services.TryAddSingleton(sp => new AdminApi(sp.GetServices<AdminRoute>(), sp.GetServices<AdminAccessKey>().Select(k => k.AccessKey)));
+        services.TryAddSingleton(sp => new AdminRequestHandler(sp.GetRequiredService<AdminApi>()));
+        services.TryAddSingleton(sp => new AccessConfigurationHandler(
+            sp.GetRequiredService<ObjectModel>().Buckets,
+            sp.GetRequiredService<IOptions<S3Options>>(),
+            sp.GetRequiredService<ILogger<AccessConfigurationHandler>>()));
         services.TryAddSingleton(sp => new S3RequestHandler(
             sp.GetRequiredService<ObjectModel>(),
             sp.GetRequiredService<IRequestAuthenticator>(),
-            sp.GetRequiredService<AdminApi>(),
+            sp.GetRequiredService<AdminRequestHandler>(),
+            sp.GetRequiredService<AccessConfigurationHandler>(),
             sp.GetRequiredService<IOptions<S3Options>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<S3RequestHandler>>()));

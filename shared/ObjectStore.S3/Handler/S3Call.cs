@@ -44,6 +44,19 @@ internal sealed class S3Call(HttpContext context, string requestId, string hostI
     /// <summary>"/bucket" or "/bucket/key", for error Resource elements.</summary>
     public string ResourceName => Resource.Bucket is null ? "/" : Resource.Key is null ? "/" + Resource.Bucket : $"/{Resource.Bucket}/{Resource.Key}";
 
+    /// <summary>
+    /// The addressed bucket, read from the index at most once per request (its absence is remembered too):
+    /// CORS, authorization and the operation all use this one read.
+    /// </summary>
+    public async ValueTask<KnownBucket> AddressedBucketAsync(BucketService buckets)
+    {
+        if (AddressedBucket is { } known)
+            return known;
+        known = new KnownBucket(Bucket, await buckets.FindBucketAsync(Bucket, Aborted));
+        AddressedBucket = known;
+        return known;
+    }
+
     public string? QueryValue(string name) => Query.TryGetValue(name, out var v) ? v : null;
 
     public string? Header(string name)

@@ -126,7 +126,7 @@ public sealed partial class S3RequestHandler
             ? (await AddressedBucketAsync(call)).Record // the request's one read of its bucket
             : await _buckets.FindBucketAsync(bucket, call.Aborted); // a copy's source bucket
         var configuration = record?.Configuration ?? new Dictionary<string, string>();
-        var policy = configuration.TryGetValue(BucketPolicyConfiguration, out var json) ? PolicyParser.ParseStored(json, PolicyKind.Bucket, bucket) : null;
+        var policy = configuration.TryGetValue(AccessConfigurationHandler.BucketPolicyConfiguration, out var json) ? PolicyParser.ParseStored(json, PolicyKind.Bucket, bucket) : null;
         var access = new BucketAccess(record, policy, policy is not null && PublicPolicy.IsPublic(policy), PublicAccessBlock.Effective(configuration, _options.PublicAccessBlock));
         call.BucketAccess[bucket] = access;
         return access;

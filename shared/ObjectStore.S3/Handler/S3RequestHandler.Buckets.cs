@@ -1,13 +1,12 @@
 using Microsoft.AspNetCore.Http;
 using ObjectStore.Index;
 using ObjectStore.S3.Xml;
+using static ObjectStore.S3.S3Answers;
 
 namespace ObjectStore.S3;
 
 public sealed partial class S3RequestHandler
 {
-    private const int SmallXmlBodyLimit = 64 * 1024;
-
     private async Task ListBucketsAsync(S3Call call)
     {
         var buckets = new List<BucketRecord>();
@@ -68,13 +67,5 @@ public sealed partial class S3RequestHandler
     {
         var bucket = (await AddressedBucketAsync(call)).Require();
         await WriteXmlAsync(call, body => S3XmlResponses.WriteVersioningAsync(body, bucket.Versioning));
-    }
-
-    /// <summary>A 200 with an XML document, written asynchronously to the response.</summary>
-    private static Task WriteXmlAsync(S3Call call, Func<Stream, Task> write)
-    {
-        call.Response.StatusCode = StatusCodes.Status200OK;
-        call.Response.ContentType = "application/xml";
-        return write(call.Response.Body);
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Net.Http.Headers;
 using ObjectStore.S3.Browser;
 using ObjectStore.Objects.Errors;
 using ObjectStore.S3.Xml;
+using static ObjectStore.S3.S3Answers;
 
 namespace ObjectStore.S3;
 

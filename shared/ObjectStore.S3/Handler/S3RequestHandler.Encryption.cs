@@ -5,6 +5,7 @@ using ObjectStore.Objects.Encryption;
 using ObjectStore.Objects.Errors;
 using ObjectStore.Objects;
 using ObjectStore.S3.Xml;
+using static ObjectStore.S3.S3Answers;
 
 namespace ObjectStore.S3;
 

@@ -4,6 +4,7 @@ using ObjectStore.Index;
 using ObjectStore.Objects.Errors;
 using ObjectStore.S3.Protocol;
 using ObjectStore.S3.Xml;
+using static ObjectStore.S3.S3Answers;
 
 namespace ObjectStore.S3;
 

@@ -7,6 +7,7 @@ using ObjectStore.S3.Integrity;
 using ObjectStore.S3.Protocol;
 using ObjectStore.Objects;
 using ObjectStore.S3.Xml;
+using static ObjectStore.S3.S3Answers;
 
 namespace ObjectStore.S3;
 

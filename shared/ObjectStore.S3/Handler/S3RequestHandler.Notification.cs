@@ -1,4 +1,5 @@
 using ObjectStore.S3.Xml;
+using static ObjectStore.S3.S3Answers;
 
 namespace ObjectStore.S3;
 

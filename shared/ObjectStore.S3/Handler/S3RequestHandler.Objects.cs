@@ -8,6 +8,7 @@ using ObjectStore.S3.Integrity;
 using ObjectStore.S3.Protocol;
 using ObjectStore.Objects;
 using ObjectStore.Storage;
+using static ObjectStore.S3.S3Answers;
 
 namespace ObjectStore.S3;
 

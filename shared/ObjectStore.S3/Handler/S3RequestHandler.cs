@@ -27,17 +27,19 @@ public sealed partial class S3RequestHandler
     private readonly TaggingService _tagging;
     private readonly RestoreService _restores;
     private readonly IRequestAuthenticator _authenticator;
-    private readonly AdminApi _admin;
+    private readonly AdminRequestHandler _admin;
+    private readonly AccessConfigurationHandler _access;
     private readonly S3Options _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly S3Owner _owner;
 
-    internal S3RequestHandler(ObjectModel model, IRequestAuthenticator authenticator, AdminApi admin, IOptions<S3Options> options, TimeProvider time, ILogger<S3RequestHandler> logger)
+    internal S3RequestHandler(ObjectModel model, IRequestAuthenticator authenticator, AdminRequestHandler admin, AccessConfigurationHandler access, IOptions<S3Options> options, TimeProvider time, ILogger<S3RequestHandler> logger)
     {
         (_buckets, _objects, _uploads, _tagging, _restores) = (model.Buckets, model.Objects, model.Uploads, model.Tagging, model.Restores);
         _authenticator = authenticator;
         _admin = admin;
+        _access = access;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -120,7 +122,7 @@ public sealed partial class S3RequestHandler
         {
             if (auth.IsAnonymous)
                 throw new S3Exception(S3Errors.AccessDenied, resource: call.ResourceName);
-            await HandleAdminAsync(call, auth.AccessKey!);
+            await _admin.HandleAdminAsync(call, auth.AccessKey!, RawPath(call.Context));
             return;
         }
 
@@ -175,13 +177,13 @@ public sealed partial class S3RequestHandler
         S3Operation.GetBucketLifecycleConfiguration => GetBucketLifecycleAsync(call),
         S3Operation.DeleteBucketLifecycle => DeleteBucketLifecycleAsync(call),
         S3Operation.RestoreObject => RestoreObjectAsync(call),
-        S3Operation.GetBucketPolicy => GetBucketPolicyAsync(call),
-        S3Operation.PutBucketPolicy => PutBucketPolicyAsync(call),
-        S3Operation.DeleteBucketPolicy => DeleteBucketPolicyAsync(call),
-        S3Operation.GetBucketPolicyStatus => GetBucketPolicyStatusAsync(call),
-        S3Operation.GetPublicAccessBlock => GetPublicAccessBlockAsync(call),
-        S3Operation.PutPublicAccessBlock => PutPublicAccessBlockAsync(call),
-        S3Operation.DeletePublicAccessBlock => DeletePublicAccessBlockAsync(call),
+        S3Operation.GetBucketPolicy => _access.GetBucketPolicyAsync(call),
+        S3Operation.PutBucketPolicy => _access.PutBucketPolicyAsync(call),
+        S3Operation.DeleteBucketPolicy => _access.DeleteBucketPolicyAsync(call),
+        S3Operation.GetBucketPolicyStatus => _access.GetBucketPolicyStatusAsync(call),
+        S3Operation.GetPublicAccessBlock => _access.GetPublicAccessBlockAsync(call),
+        S3Operation.PutPublicAccessBlock => _access.PutPublicAccessBlockAsync(call),
+        S3Operation.DeletePublicAccessBlock => _access.DeletePublicAccessBlockAsync(call),
         S3Operation.PutBucketCors => PutBucketCorsAsync(call),
         S3Operation.GetBucketCors => GetBucketCorsAsync(call),
         S3Operation.DeleteBucketCors => DeleteBucketCorsAsync(call),
@@ -196,15 +198,7 @@ public sealed partial class S3RequestHandler
     /// The addressed bucket, read from the index at most once per request (its absence is remembered too):
     /// CORS, authorization and the operation all use this one read.
     /// </summary>
-    private async ValueTask<KnownBucket> AddressedBucketAsync(S3Call call)
-    {
-        if (call.AddressedBucket is { } known)
-            return known;
-        var name = call.Bucket;
-        known = new KnownBucket(name, await _buckets.FindBucketAsync(name, call.Aborted));
-        call.AddressedBucket = known;
-        return known;
-    }
+    private ValueTask<KnownBucket> AddressedBucketAsync(S3Call call) => call.AddressedBucketAsync(_buckets);
 
     /// <summary>Renders an S3 error: the only place error responses are written.</summary>
     private async Task WriteErrorAsync(S3Call call, S3Exception error)
