@@ -29,11 +29,21 @@ public static class S3ServiceCollectionExtensions
             sp.GetRequiredService<ObjectModel>().Buckets,
             sp.GetRequiredService<IOptions<S3Options>>(),
             sp.GetRequiredService<ILogger<AccessConfigurationHandler>>()));
+        services.TryAddSingleton(sp => new CopySourceReader(sp.GetRequiredService<ObjectModel>().Objects, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new MultipartHandler(
+            sp.GetRequiredService<ObjectModel>().Uploads,
+            sp.GetRequiredService<ObjectModel>().Buckets,
+            sp.GetRequiredService<CopySourceReader>(),
+            sp.GetRequiredService<IOptions<S3Options>>()));
+        services.TryAddSingleton(sp => new S3Areas(
+            sp.GetRequiredService<AdminRequestHandler>(),
+            sp.GetRequiredService<AccessConfigurationHandler>(),
+            sp.GetRequiredService<MultipartHandler>(),
+            sp.GetRequiredService<CopySourceReader>()));
         services.TryAddSingleton(sp => new S3RequestHandler(
             sp.GetRequiredService<ObjectModel>(),
             sp.GetRequiredService<IRequestAuthenticator>(),
-            sp.GetRequiredService<AdminRequestHandler>(),
-            sp.GetRequiredService<AccessConfigurationHandler>(),
+            sp.GetRequiredService<S3Areas>(),
             sp.GetRequiredService<IOptions<S3Options>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<S3RequestHandler>>()));

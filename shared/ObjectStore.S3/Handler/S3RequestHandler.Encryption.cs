@@ -17,11 +17,11 @@ namespace ObjectStore.S3;
 public sealed partial class S3RequestHandler
 {
     private const string SseHeader = "x-amz-server-side-encryption";
-    private const string CustomerPrefix = "x-amz-server-side-encryption-customer-";
-    private const string CopySourceCustomerPrefix = "x-amz-copy-source-server-side-encryption-customer-";
+    internal const string CustomerPrefix = "x-amz-server-side-encryption-customer-";
+    internal const string CopySourceCustomerPrefix = "x-amz-copy-source-server-side-encryption-customer-";
 
     /// <summary>The encryption a write asks for (null: none named, the bucket's default applies).</summary>
-    private static SseRequest? RequestedEncryption(S3Call call) => RequestedEncryption(call.Header, call.ResourceName);
+    internal static SseRequest? RequestedEncryption(S3Call call) => RequestedEncryption(call.Header, call.ResourceName);
 
     /// <summary>
     /// The encryption named by request headers, or by a browser POST form's fields of the same names;
@@ -53,7 +53,7 @@ public sealed partial class S3RequestHandler
     /// The SSE-C key of a request (<paramref name="prefix"/>: the object's headers or the copy source's),
     /// checked as S3 checks it; null when none of the headers is present.
     /// </summary>
-    private static SseCustomerKey? CustomerKey(S3Call call, string prefix) => CustomerKey(call.Header, prefix, call.ResourceName);
+    internal static SseCustomerKey? CustomerKey(S3Call call, string prefix) => CustomerKey(call.Header, prefix, call.ResourceName);
 
     private static SseCustomerKey? CustomerKey(Func<string, string?> value, string prefix, string resource)
     {
@@ -90,7 +90,7 @@ public sealed partial class S3RequestHandler
     }
 
     /// <summary>The encryption response headers of data stored under <paramref name="encryption"/> (as the index keeps it), as S3 sends them.</summary>
-    private static void WriteEncryptionHeaders(HttpResponse response, string? encryption)
+    internal static void WriteEncryptionHeaders(HttpResponse response, string? encryption)
     {
         switch (ObjectEncryption.Parse(encryption))
         {

@@ -51,14 +51,14 @@ public sealed partial class S3RequestHandler
     }
 
     /// <summary>x-amz-version-id, for versions written while versioning was enabled.</summary>
-    private static void WriteVersionHeader(HttpResponse response, string? versionId)
+    internal static void WriteVersionHeader(HttpResponse response, string? versionId)
     {
         if (versionId is not null && versionId != VersionIds.Null)
             response.Headers["x-amz-version-id"] = versionId;
     }
 
     /// <summary>The payload length: x-amz-decoded-content-length for aws-chunked, else Content-Length (411 without).</summary>
-    private static long PayloadLength(S3Call call)
+    internal static long PayloadLength(S3Call call)
     {
         if (call.Auth!.DecodedContentLength is { } decoded) return decoded;
         var isChunked = call.Request.Headers.ContentEncoding.ToString().Contains("aws-chunked", StringComparison.OrdinalIgnoreCase)
@@ -74,7 +74,7 @@ public sealed partial class S3RequestHandler
     /// the data store's MD5, computed anyway).
     /// </summary>
     /// <paramref name="computeIfAbsent"/>: the algorithm to compute (unverified) when the request names none.
-    private static (Stream Stream, Func<(string Algorithm, string Value)?> Checksum) OpenVerifiedBody(S3Call call, bool verifyMd5Here,
+    internal static (Stream Stream, Func<(string Algorithm, string Value)?> Checksum) OpenVerifiedBody(S3Call call, bool verifyMd5Here,
         ChecksumAlgorithm? computeIfAbsent = null)
     {
         var headers = call.Request.Headers;
@@ -197,7 +197,7 @@ public sealed partial class S3RequestHandler
     {
         if (call.Request.Headers.Range.Count > 0)
             throw new S3Exception(S3Errors.InvalidRequest, "Cannot specify both Range header and partNumber query parameter.", call.ResourceName);
-        var (offset, length, count) = await _objects.PartRangeAsync(record, PartNumber(call), call.Aborted);
+        var (offset, length, count) = await _objects.PartRangeAsync(record, MultipartHandler.PartNumber(call), call.Aborted);
         if (MultipartLayout.IsMultipart(record.DataLayout))
             call.Response.Headers["x-amz-mp-parts-count"] = count.ToString(CultureInfo.InvariantCulture);
         return length == 0 ? ByteRange.None : new ByteRange(RangeKind.Satisfiable, offset, length);

@@ -23,23 +23,23 @@ public sealed partial class S3RequestHandler
 {
     private readonly BucketService _buckets;
     private readonly ObjectService _objects;
-    private readonly MultipartService _uploads;
     private readonly TaggingService _tagging;
     private readonly RestoreService _restores;
     private readonly IRequestAuthenticator _authenticator;
     private readonly AdminRequestHandler _admin;
     private readonly AccessConfigurationHandler _access;
+    private readonly MultipartHandler _multipart;
+    private readonly CopySourceReader _copySources;
     private readonly S3Options _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly S3Owner _owner;
 
-    internal S3RequestHandler(ObjectModel model, IRequestAuthenticator authenticator, AdminRequestHandler admin, AccessConfigurationHandler access, IOptions<S3Options> options, TimeProvider time, ILogger<S3RequestHandler> logger)
+    internal S3RequestHandler(ObjectModel model, IRequestAuthenticator authenticator, S3Areas areas, IOptions<S3Options> options, TimeProvider time, ILogger<S3RequestHandler> logger)
     {
-        (_buckets, _objects, _uploads, _tagging, _restores) = (model.Buckets, model.Objects, model.Uploads, model.Tagging, model.Restores);
+        (_buckets, _objects, _tagging, _restores) = (model.Buckets, model.Objects, model.Tagging, model.Restores);
         _authenticator = authenticator;
-        _admin = admin;
-        _access = access;
+        (_admin, _access, _multipart, _copySources) = (areas.Admin, areas.Access, areas.Multipart, areas.CopySources);
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -166,13 +166,13 @@ public sealed partial class S3RequestHandler
         S3Operation.GetObjectTagging => GetObjectTaggingAsync(call),
         S3Operation.PutObjectTagging => PutObjectTaggingAsync(call),
         S3Operation.DeleteObjectTagging => DeleteObjectTaggingAsync(call),
-        S3Operation.CreateMultipartUpload => CreateMultipartUploadAsync(call),
-        S3Operation.UploadPart => UploadPartAsync(call),
-        S3Operation.UploadPartCopy => UploadPartCopyAsync(call),
-        S3Operation.CompleteMultipartUpload => CompleteMultipartUploadAsync(call),
-        S3Operation.AbortMultipartUpload => AbortMultipartUploadAsync(call),
-        S3Operation.ListParts => ListPartsAsync(call),
-        S3Operation.ListMultipartUploads => ListMultipartUploadsAsync(call),
+        S3Operation.CreateMultipartUpload => _multipart.CreateMultipartUploadAsync(call),
+        S3Operation.UploadPart => _multipart.UploadPartAsync(call),
+        S3Operation.UploadPartCopy => _multipart.UploadPartCopyAsync(call),
+        S3Operation.CompleteMultipartUpload => _multipart.CompleteMultipartUploadAsync(call),
+        S3Operation.AbortMultipartUpload => _multipart.AbortMultipartUploadAsync(call),
+        S3Operation.ListParts => _multipart.ListPartsAsync(call),
+        S3Operation.ListMultipartUploads => _multipart.ListMultipartUploadsAsync(call),
         S3Operation.PutBucketLifecycleConfiguration => PutBucketLifecycleAsync(call),
         S3Operation.GetBucketLifecycleConfiguration => GetBucketLifecycleAsync(call),
         S3Operation.DeleteBucketLifecycle => DeleteBucketLifecycleAsync(call),
