@@ -35,11 +35,18 @@ public static class S3ServiceCollectionExtensions
             sp.GetRequiredService<ObjectModel>().Buckets,
             sp.GetRequiredService<CopySourceReader>(),
             sp.GetRequiredService<IOptions<S3Options>>()));
+        services.TryAddSingleton(sp => new BucketConfigurationHandler(
+            sp.GetRequiredService<ObjectModel>().Buckets,
+            sp.GetRequiredService<IOptions<S3Options>>(),
+            sp.GetRequiredService<ILogger<BucketConfigurationHandler>>()));
+        services.TryAddSingleton(sp => new ListingHandler(sp.GetRequiredService<ObjectModel>().Objects, sp.GetRequiredService<IOptions<S3Options>>()));
         services.TryAddSingleton(sp => new S3Areas(
             sp.GetRequiredService<AdminRequestHandler>(),
             sp.GetRequiredService<AccessConfigurationHandler>(),
             sp.GetRequiredService<MultipartHandler>(),
-            sp.GetRequiredService<CopySourceReader>()));
+            sp.GetRequiredService<CopySourceReader>(),
+            sp.GetRequiredService<BucketConfigurationHandler>(),
+            sp.GetRequiredService<ListingHandler>()));
         services.TryAddSingleton(sp => new S3RequestHandler(
             sp.GetRequiredService<ObjectModel>(),
             sp.GetRequiredService<IRequestAuthenticator>(),

@@ -17,39 +17,6 @@ public sealed partial class S3RequestHandler
 {
     private const string VaryCors = "Origin, Access-Control-Request-Headers, Access-Control-Request-Method";
 
-    private async Task PutBucketCorsAsync(S3Call call)
-    {
-        (await AddressedBucketAsync(call)).Require();
-        var configuration = CorsConfiguration.Parse(await S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted));
-        await _buckets.SetBucketConfigurationAsync(call.Bucket, CorsConfiguration.ConfigurationName, configuration.Serialize(), call.Aborted);
-        Log.CorsChanged(_logger, call.Bucket, configuration.Rules.Count);
-        call.Response.StatusCode = StatusCodes.Status200OK;
-        call.Response.ContentLength = 0;
-    }
-
-    private async Task GetBucketCorsAsync(S3Call call)
-    {
-        var bucket = (await AddressedBucketAsync(call)).Require();
-        if (!bucket.Configuration.TryGetValue(CorsConfiguration.ConfigurationName, out var xml))
-            throw new S3Exception(S3Errors.NoSuchCORSConfiguration, resource: call.ResourceName)
-            {
-                Details = new Dictionary<string, string> { ["BucketName"] = call.Bucket },
-            };
-        var bytes = Encoding.UTF8.GetBytes(xml);
-        call.Response.StatusCode = StatusCodes.Status200OK;
-        call.Response.ContentType = "application/xml";
-        call.Response.ContentLength = bytes.Length;
-        await call.Response.Body.WriteAsync(bytes, call.Aborted);
-    }
-
-    private async Task DeleteBucketCorsAsync(S3Call call)
-    {
-        (await AddressedBucketAsync(call)).Require();
-        await _buckets.SetBucketConfigurationAsync(call.Bucket, CorsConfiguration.ConfigurationName, null, call.Aborted);
-        Log.CorsChanged(_logger, call.Bucket, 0);
-        call.Response.StatusCode = StatusCodes.Status204NoContent;
-    }
-
     /// <summary>
     /// OPTIONS: unauthenticated. Needs Origin and Access-Control-Request-Method (400 otherwise); answers 200
     /// with the first rule that allows the origin, the method and every requested header, else 403.

@@ -104,32 +104,4 @@ public sealed partial class S3RequestHandler
         }
     }
 
-    private async Task PutBucketEncryptionAsync(S3Call call)
-    {
-        var configuration = BucketEncryptionXml.Parse(await S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted));
-        await _buckets.SetBucketConfigurationAsync(call.Bucket, EncryptionKeys.EncryptionConfigurationName, configuration.ToXml(), call.Aborted);
-        call.Response.StatusCode = StatusCodes.Status200OK;
-        call.Response.ContentLength = 0;
-    }
-
-    private async Task GetBucketEncryptionAsync(S3Call call)
-    {
-        var bucket = (await AddressedBucketAsync(call)).Require();
-        if (!bucket.Configuration.TryGetValue(EncryptionKeys.EncryptionConfigurationName, out var xml))
-            throw new S3Exception(S3Errors.ServerSideEncryptionConfigurationNotFoundError, resource: "/" + call.Bucket)
-            {
-                Details = new Dictionary<string, string> { ["BucketName"] = call.Bucket },
-            };
-        var bytes = Encoding.UTF8.GetBytes("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + xml);
-        call.Response.StatusCode = StatusCodes.Status200OK;
-        call.Response.ContentType = "application/xml";
-        call.Response.ContentLength = bytes.Length;
-        await call.Response.Body.WriteAsync(bytes, call.Aborted);
-    }
-
-    private async Task DeleteBucketEncryptionAsync(S3Call call)
-    {
-        await _buckets.SetBucketConfigurationAsync(call.Bucket, EncryptionKeys.EncryptionConfigurationName, null, call.Aborted);
-        call.Response.StatusCode = StatusCodes.Status204NoContent;
-    }
 }

@@ -8,46 +8,9 @@ using static ObjectStore.S3.S3Answers;
 
 namespace ObjectStore.S3;
 
-/// <summary>Bucket lifecycle configuration and RestoreObject.</summary>
+/// <summary>RestoreObject and the lifecycle headers of object answers (x-amz-expiration, x-amz-restore).</summary>
 public sealed partial class S3RequestHandler
 {
-    private const int LifecycleBodyLimit = 1024 * 1024;
-
-    private async Task PutBucketLifecycleAsync(S3Call call)
-    {
-        var bytes = await S3XmlRequest.ReadCappedAsync(call.Body!, LifecycleBodyLimit, call.Aborted);
-        if (bytes.Length == 0)
-            throw new S3Exception(S3Errors.MalformedXML);
-        string xml;
-        try
-        {
-            xml = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes).TrimStart('\uFEFF');
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new S3Exception(S3Errors.MalformedXML);
-        }
-        await _buckets.PutBucketLifecycleAsync(call.Bucket, xml, call.Aborted);
-        call.Response.StatusCode = StatusCodes.Status200OK;
-        call.Response.ContentLength = 0;
-    }
-
-    private async Task GetBucketLifecycleAsync(S3Call call)
-    {
-        var xml = await _buckets.GetBucketLifecycleAsync(call.Bucket, call.Aborted);
-        var bytes = Encoding.UTF8.GetBytes(xml);
-        call.Response.StatusCode = StatusCodes.Status200OK;
-        call.Response.ContentType = "application/xml";
-        call.Response.ContentLength = bytes.Length;
-        await call.Response.Body.WriteAsync(bytes, call.Aborted);
-    }
-
-    private async Task DeleteBucketLifecycleAsync(S3Call call)
-    {
-        await _buckets.DeleteBucketLifecycleAsync(call.Bucket, call.Aborted);
-        call.Response.StatusCode = StatusCodes.Status204NoContent;
-    }
-
     /// <summary>POST ?restore: RestoreRequest with Days and GlacierJobParameters/Tier.</summary>
     private async Task RestoreObjectAsync(S3Call call)
     {

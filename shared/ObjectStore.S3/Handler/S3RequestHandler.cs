@@ -30,6 +30,8 @@ public sealed partial class S3RequestHandler
     private readonly AccessConfigurationHandler _access;
     private readonly MultipartHandler _multipart;
     private readonly CopySourceReader _copySources;
+    private readonly BucketConfigurationHandler _bucketConfiguration;
+    private readonly ListingHandler _listing;
     private readonly S3Options _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -39,7 +41,7 @@ public sealed partial class S3RequestHandler
     {
         (_buckets, _objects, _tagging, _restores) = (model.Buckets, model.Objects, model.Tagging, model.Restores);
         _authenticator = authenticator;
-        (_admin, _access, _multipart, _copySources) = (areas.Admin, areas.Access, areas.Multipart, areas.CopySources);
+        (_admin, _access, _multipart, _copySources, _bucketConfiguration, _listing) = (areas.Admin, areas.Access, areas.Multipart, areas.CopySources, areas.BucketConfiguration, areas.Listing);
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -141,21 +143,21 @@ public sealed partial class S3RequestHandler
     /// <summary>The operations served today; every other routed operation answers NotImplemented.</summary>
     private Task DispatchAsync(S3Call call, S3Operation operation) => operation switch
     {
-        S3Operation.ListBuckets => ListBucketsAsync(call),
-        S3Operation.CreateBucket => CreateBucketAsync(call),
-        S3Operation.DeleteBucket => DeleteBucketAsync(call),
-        S3Operation.HeadBucket => HeadBucketAsync(call),
-        S3Operation.GetBucketLocation => GetBucketLocationAsync(call),
-        S3Operation.GetBucketTagging => GetBucketTaggingAsync(call),
-        S3Operation.PutBucketTagging => PutBucketTaggingAsync(call),
-        S3Operation.DeleteBucketTagging => DeleteBucketTaggingAsync(call),
-        S3Operation.GetBucketVersioning => GetBucketVersioningAsync(call),
-        S3Operation.PutBucketVersioning => PutBucketVersioningAsync(call),
-        S3Operation.GetBucketNotificationConfiguration => GetBucketNotificationAsync(call),
-        S3Operation.PutBucketNotificationConfiguration => PutBucketNotificationAsync(call),
-        S3Operation.ListObjectVersions => ListObjectVersionsAsync(call),
-        S3Operation.ListObjects => ListObjectsAsync(call, v2: false),
-        S3Operation.ListObjectsV2 => ListObjectsAsync(call, v2: true),
+        S3Operation.ListBuckets => _bucketConfiguration.ListBucketsAsync(call),
+        S3Operation.CreateBucket => _bucketConfiguration.CreateBucketAsync(call),
+        S3Operation.DeleteBucket => _bucketConfiguration.DeleteBucketAsync(call),
+        S3Operation.HeadBucket => _bucketConfiguration.HeadBucketAsync(call),
+        S3Operation.GetBucketLocation => _bucketConfiguration.GetBucketLocationAsync(call),
+        S3Operation.GetBucketTagging => _bucketConfiguration.GetBucketTaggingAsync(call),
+        S3Operation.PutBucketTagging => _bucketConfiguration.PutBucketTaggingAsync(call),
+        S3Operation.DeleteBucketTagging => _bucketConfiguration.DeleteBucketTaggingAsync(call),
+        S3Operation.GetBucketVersioning => _bucketConfiguration.GetBucketVersioningAsync(call),
+        S3Operation.PutBucketVersioning => _bucketConfiguration.PutBucketVersioningAsync(call),
+        S3Operation.GetBucketNotificationConfiguration => _bucketConfiguration.GetBucketNotificationAsync(call),
+        S3Operation.PutBucketNotificationConfiguration => _bucketConfiguration.PutBucketNotificationAsync(call),
+        S3Operation.ListObjectVersions => _listing.ListObjectVersionsAsync(call),
+        S3Operation.ListObjects => _listing.ListObjectsAsync(call, v2: false),
+        S3Operation.ListObjectsV2 => _listing.ListObjectsAsync(call, v2: true),
         S3Operation.PutObject => PutObjectAsync(call),
         S3Operation.PostObject => PostObjectAsync(call),
         S3Operation.CopyObject => CopyObjectAsync(call),
@@ -173,9 +175,9 @@ public sealed partial class S3RequestHandler
         S3Operation.AbortMultipartUpload => _multipart.AbortMultipartUploadAsync(call),
         S3Operation.ListParts => _multipart.ListPartsAsync(call),
         S3Operation.ListMultipartUploads => _multipart.ListMultipartUploadsAsync(call),
-        S3Operation.PutBucketLifecycleConfiguration => PutBucketLifecycleAsync(call),
-        S3Operation.GetBucketLifecycleConfiguration => GetBucketLifecycleAsync(call),
-        S3Operation.DeleteBucketLifecycle => DeleteBucketLifecycleAsync(call),
+        S3Operation.PutBucketLifecycleConfiguration => _bucketConfiguration.PutBucketLifecycleAsync(call),
+        S3Operation.GetBucketLifecycleConfiguration => _bucketConfiguration.GetBucketLifecycleAsync(call),
+        S3Operation.DeleteBucketLifecycle => _bucketConfiguration.DeleteBucketLifecycleAsync(call),
         S3Operation.RestoreObject => RestoreObjectAsync(call),
         S3Operation.GetBucketPolicy => _access.GetBucketPolicyAsync(call),
         S3Operation.PutBucketPolicy => _access.PutBucketPolicyAsync(call),
@@ -184,13 +186,13 @@ public sealed partial class S3RequestHandler
         S3Operation.GetPublicAccessBlock => _access.GetPublicAccessBlockAsync(call),
         S3Operation.PutPublicAccessBlock => _access.PutPublicAccessBlockAsync(call),
         S3Operation.DeletePublicAccessBlock => _access.DeletePublicAccessBlockAsync(call),
-        S3Operation.PutBucketCors => PutBucketCorsAsync(call),
-        S3Operation.GetBucketCors => GetBucketCorsAsync(call),
-        S3Operation.DeleteBucketCors => DeleteBucketCorsAsync(call),
+        S3Operation.PutBucketCors => _bucketConfiguration.PutBucketCorsAsync(call),
+        S3Operation.GetBucketCors => _bucketConfiguration.GetBucketCorsAsync(call),
+        S3Operation.DeleteBucketCors => _bucketConfiguration.DeleteBucketCorsAsync(call),
         S3Operation.CorsPreflight => CorsPreflightAsync(call),
-        S3Operation.PutBucketEncryption => PutBucketEncryptionAsync(call),
-        S3Operation.GetBucketEncryption => GetBucketEncryptionAsync(call),
-        S3Operation.DeleteBucketEncryption => DeleteBucketEncryptionAsync(call),
+        S3Operation.PutBucketEncryption => _bucketConfiguration.PutBucketEncryptionAsync(call),
+        S3Operation.GetBucketEncryption => _bucketConfiguration.GetBucketEncryptionAsync(call),
+        S3Operation.DeleteBucketEncryption => _bucketConfiguration.DeleteBucketEncryptionAsync(call),
         _ => throw new S3Exception(S3Errors.NotImplemented, $"The operation {operation} is not implemented.", call.ResourceName),
     };
 
