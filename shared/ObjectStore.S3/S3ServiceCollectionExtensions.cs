@@ -40,13 +40,26 @@ public static class S3ServiceCollectionExtensions
             sp.GetRequiredService<IOptions<S3Options>>(),
             sp.GetRequiredService<ILogger<BucketConfigurationHandler>>()));
         services.TryAddSingleton(sp => new ListingHandler(sp.GetRequiredService<ObjectModel>().Objects, sp.GetRequiredService<IOptions<S3Options>>()));
+        services.TryAddSingleton(sp => new ObjectsHandler(
+            sp.GetRequiredService<ObjectModel>().Objects,
+            sp.GetRequiredService<ObjectModel>().Buckets,
+            sp.GetRequiredService<ObjectModel>().Restores,
+            sp.GetRequiredService<CopySourceReader>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<S3Options>>()));
+        services.TryAddSingleton(sp => new ObjectSubresourceHandler(
+            sp.GetRequiredService<ObjectModel>().Tagging,
+            sp.GetRequiredService<ObjectModel>().Restores,
+            sp.GetRequiredService<ObjectModel>().Buckets));
         services.TryAddSingleton(sp => new S3Areas(
             sp.GetRequiredService<AdminRequestHandler>(),
             sp.GetRequiredService<AccessConfigurationHandler>(),
             sp.GetRequiredService<MultipartHandler>(),
             sp.GetRequiredService<CopySourceReader>(),
             sp.GetRequiredService<BucketConfigurationHandler>(),
-            sp.GetRequiredService<ListingHandler>()));
+            sp.GetRequiredService<ListingHandler>(),
+            sp.GetRequiredService<ObjectsHandler>(),
+            sp.GetRequiredService<ObjectSubresourceHandler>()));
         services.TryAddSingleton(sp => new S3RequestHandler(
             sp.GetRequiredService<ObjectModel>(),
             sp.GetRequiredService<IRequestAuthenticator>(),

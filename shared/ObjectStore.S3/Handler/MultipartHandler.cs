@@ -9,7 +9,7 @@ using ObjectStore.S3.Protocol;
 using ObjectStore.Objects;
 using ObjectStore.S3.Xml;
 using static ObjectStore.S3.S3Answers;
-using static ObjectStore.S3.S3RequestHandler;
+using static ObjectStore.S3.ObjectsHandler;
 
 namespace ObjectStore.S3;
 

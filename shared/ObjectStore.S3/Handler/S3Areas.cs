@@ -10,4 +10,6 @@ internal sealed record S3Areas(
     MultipartHandler Multipart,
     CopySourceReader CopySources,
     BucketConfigurationHandler BucketConfiguration,
-    ListingHandler Listing);
+    ListingHandler Listing,
+    ObjectsHandler Objects,
+    ObjectSubresourceHandler Subresources);

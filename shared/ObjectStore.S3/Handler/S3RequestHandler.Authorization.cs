@@ -34,7 +34,7 @@ public sealed partial class S3RequestHandler
 
         if (operation is S3Operation.CopyObject or S3Operation.UploadPartCopy)
         {
-            var (sourceBucket, sourceKey, sourceVersion) = ParseCopySource(call.Request.Headers["x-amz-copy-source"].ToString());
+            var (sourceBucket, sourceKey, sourceVersion) = ObjectsHandler.ParseCopySource(call.Request.Headers["x-amz-copy-source"].ToString());
             await RequireAsync(call, sourceVersion is null ? "s3:GetObject" : "s3:GetObjectVersion", sourceBucket, sourceKey, sourceVersion, call.Aborted);
         }
     }

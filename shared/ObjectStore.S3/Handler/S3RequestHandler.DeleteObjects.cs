@@ -2,6 +2,7 @@ using ObjectStore.Objects.Errors;
 using ObjectStore.S3.Protocol;
 using ObjectStore.S3.Xml;
 using static ObjectStore.S3.S3Answers;
+using static ObjectStore.S3.ObjectsHandler;
 
 namespace ObjectStore.S3;
 

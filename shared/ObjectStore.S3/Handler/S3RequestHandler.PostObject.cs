@@ -11,6 +11,7 @@ using ObjectStore.Objects.Errors;
 using ObjectStore.S3.Protocol;
 using ObjectStore.Objects;
 using ObjectStore.S3.Xml;
+using static ObjectStore.S3.ObjectsHandler;
 
 namespace ObjectStore.S3;
 

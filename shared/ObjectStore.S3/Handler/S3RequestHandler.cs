@@ -32,6 +32,8 @@ public sealed partial class S3RequestHandler
     private readonly CopySourceReader _copySources;
     private readonly BucketConfigurationHandler _bucketConfiguration;
     private readonly ListingHandler _listing;
+    private readonly ObjectsHandler _objectsArea;
+    private readonly ObjectSubresourceHandler _subresources;
     private readonly S3Options _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -42,6 +44,7 @@ public sealed partial class S3RequestHandler
         (_buckets, _objects, _tagging, _restores) = (model.Buckets, model.Objects, model.Tagging, model.Restores);
         _authenticator = authenticator;
         (_admin, _access, _multipart, _copySources, _bucketConfiguration, _listing) = (areas.Admin, areas.Access, areas.Multipart, areas.CopySources, areas.BucketConfiguration, areas.Listing);
+        (_objectsArea, _subresources) = (areas.Objects, areas.Subresources);
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -158,16 +161,16 @@ public sealed partial class S3RequestHandler
         S3Operation.ListObjectVersions => _listing.ListObjectVersionsAsync(call),
         S3Operation.ListObjects => _listing.ListObjectsAsync(call, v2: false),
         S3Operation.ListObjectsV2 => _listing.ListObjectsAsync(call, v2: true),
-        S3Operation.PutObject => PutObjectAsync(call),
+        S3Operation.PutObject => _objectsArea.PutObjectAsync(call),
         S3Operation.PostObject => PostObjectAsync(call),
-        S3Operation.CopyObject => CopyObjectAsync(call),
-        S3Operation.GetObject => GetObjectAsync(call),
-        S3Operation.HeadObject => GetObjectAsync(call),
-        S3Operation.DeleteObject => DeleteObjectAsync(call),
+        S3Operation.CopyObject => _objectsArea.CopyObjectAsync(call),
+        S3Operation.GetObject => _objectsArea.GetObjectAsync(call),
+        S3Operation.HeadObject => _objectsArea.GetObjectAsync(call),
+        S3Operation.DeleteObject => _objectsArea.DeleteObjectAsync(call),
         S3Operation.DeleteObjects => DeleteObjectsAsync(call),
-        S3Operation.GetObjectTagging => GetObjectTaggingAsync(call),
-        S3Operation.PutObjectTagging => PutObjectTaggingAsync(call),
-        S3Operation.DeleteObjectTagging => DeleteObjectTaggingAsync(call),
+        S3Operation.GetObjectTagging => _subresources.GetObjectTaggingAsync(call),
+        S3Operation.PutObjectTagging => _subresources.PutObjectTaggingAsync(call),
+        S3Operation.DeleteObjectTagging => _subresources.DeleteObjectTaggingAsync(call),
         S3Operation.CreateMultipartUpload => _multipart.CreateMultipartUploadAsync(call),
         S3Operation.UploadPart => _multipart.UploadPartAsync(call),
         S3Operation.UploadPartCopy => _multipart.UploadPartCopyAsync(call),
@@ -178,7 +181,7 @@ public sealed partial class S3RequestHandler
         S3Operation.PutBucketLifecycleConfiguration => _bucketConfiguration.PutBucketLifecycleAsync(call),
         S3Operation.GetBucketLifecycleConfiguration => _bucketConfiguration.GetBucketLifecycleAsync(call),
         S3Operation.DeleteBucketLifecycle => _bucketConfiguration.DeleteBucketLifecycleAsync(call),
-        S3Operation.RestoreObject => RestoreObjectAsync(call),
+        S3Operation.RestoreObject => _subresources.RestoreObjectAsync(call),
         S3Operation.GetBucketPolicy => _access.GetBucketPolicyAsync(call),
         S3Operation.PutBucketPolicy => _access.PutBucketPolicyAsync(call),
         S3Operation.DeleteBucketPolicy => _access.DeleteBucketPolicyAsync(call),
@@ -247,7 +250,7 @@ public sealed partial class S3RequestHandler
         return hasBody && (call.Body is null || call.Body.BytesRead == 0);
     }
 
-    private static void SetIdentityHeaders(S3Call call)
+    internal static void SetIdentityHeaders(S3Call call)
     {
         call.Response.Headers["x-amz-request-id"] = call.RequestId;
         call.Response.Headers["x-amz-id-2"] = call.HostId;

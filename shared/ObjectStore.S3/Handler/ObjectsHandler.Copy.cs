@@ -6,9 +6,9 @@ using static ObjectStore.S3.S3Answers;
 
 namespace ObjectStore.S3;
 
-public sealed partial class S3RequestHandler
+internal sealed partial class ObjectsHandler
 {
-    private async Task CopyObjectAsync(S3Call call)
+    public async Task CopyObjectAsync(S3Call call)
     {
         var headers = call.Request.Headers;
         var (sourceBucket, sourceKey, sourceVersion) = ParseCopySource(headers["x-amz-copy-source"].ToString());
@@ -21,7 +21,7 @@ public sealed partial class S3RequestHandler
         var source = await _copySources.GetCopySourceAsync(call, sourceBucket, sourceKey, sourceVersion);
         var record = await _objects.CopyObjectAsync(
             new CopySpec(source, call.Bucket, call.Key, attributes, replaceMetadata, replaceTags, condition) { SourceVersionNamed = sourceVersion is not null },
-            sourceCustomerKey, await AddressedBucketAsync(call), call.Requester, call.Aborted);
+            sourceCustomerKey, await call.AddressedBucketAsync(_buckets), call.Requester, call.Aborted);
         if (sourceVersion is not null || source.VersionId != Index.VersionIds.Null)
             call.Response.Headers["x-amz-copy-source-version-id"] = source.VersionId;
         WriteVersionHeader(call.Response, record.VersionId);

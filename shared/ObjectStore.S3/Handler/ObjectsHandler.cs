@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using ObjectStore.Index;
 using ObjectStore.Objects.Errors;
@@ -12,13 +13,25 @@ using static ObjectStore.S3.S3Answers;
 
 namespace ObjectStore.S3;
 
-public sealed partial class S3RequestHandler
+/// <summary>
+/// The object operations: PutObject, GetObject and HeadObject, DeleteObject, CopyObject, and the header
+/// parsing they share (SSE, checksums, lifecycle headers), used by the multipart and browser areas too.
+/// </summary>
+internal sealed partial class ObjectsHandler(ObjectService objects, BucketService buckets, RestoreService restores, CopySourceReader copySources, TimeProvider time,
+    IOptions<S3Options> options)
 {
+    private readonly ObjectService _objects = objects;
+    private readonly BucketService _buckets = buckets;
+    private readonly RestoreService _restores = restores;
+    private readonly CopySourceReader _copySources = copySources;
+    private readonly TimeProvider _time = time;
+    private readonly S3Options _options = options.Value;
+
     /// <summary>Times a GET re-reads the index after the data it was pointed at vanished under a concurrent write.</summary>
-    private const int MaxReadRaceAttempts = 5;
+    internal const int MaxReadRaceAttempts = 5;
 
     /// <summary>GET overrides: query parameter → response header.</summary>
-    private static readonly (string Query, string Header)[] ResponseOverrides =
+    internal static readonly (string Query, string Header)[] ResponseOverrides =
     [
         ("response-content-type", HeaderNames.ContentType),
         ("response-content-language", HeaderNames.ContentLanguage),
@@ -28,7 +41,7 @@ public sealed partial class S3RequestHandler
         ("response-content-encoding", HeaderNames.ContentEncoding),
     ];
 
-    private async Task PutObjectAsync(S3Call call)
+    public async Task PutObjectAsync(S3Call call)
     {
         var headers = call.Request.Headers;
         var length = PayloadLength(call);
@@ -38,7 +51,7 @@ public sealed partial class S3RequestHandler
         var condition = S3RequestHeaders.WriteCondition(headers);
         var body = OpenVerifiedBody(call, verifyMd5Here: false);
 
-        var record = await _objects.PutObjectAsync(await AddressedBucketAsync(call), call.Key, attributes,
+        var record = await _objects.PutObjectAsync(await call.AddressedBucketAsync(_buckets), call.Key, attributes,
             new ObjectBody(body.Stream, length, ContentMd5.FromHeaders(headers), body.Checksum), condition, call.Requester, call.Aborted);
 
         var response = call.Response;
@@ -86,7 +99,7 @@ public sealed partial class S3RequestHandler
         return (stream, () => stream.Algorithm is { } a && stream.ChecksumBase64 is { } v ? (a.Name(), v) : null);
     }
 
-    private static void WriteChecksumHeader(HttpResponse response, ObjectRecord record)
+    internal static void WriteChecksumHeader(HttpResponse response, ObjectRecord record)
     {
         if (record.ChecksumAlgorithm is { } alg && record.ChecksumValue is { } value)
         {
@@ -96,7 +109,7 @@ public sealed partial class S3RequestHandler
     }
 
     /// <summary>GetObject and HeadObject, retried on a fresh index read when a concurrent write removed the data first.</summary>
-    private async Task GetObjectAsync(S3Call call)
+    public async Task GetObjectAsync(S3Call call)
     {
         var versionId = call.QueryValue("versionId");
         var record = await _objects.GetObjectAsync(call.Bucket, call.Key, versionId, call.Aborted, call.AddressedBucket);
@@ -116,7 +129,7 @@ public sealed partial class S3RequestHandler
                     throw;
                 record = latest;
                 call.Response.Clear();
-                SetIdentityHeaders(call);
+                S3RequestHandler.SetIdentityHeaders(call);
             }
         }
     }
@@ -203,7 +216,7 @@ public sealed partial class S3RequestHandler
         return length == 0 ? ByteRange.None : new ByteRange(RangeKind.Satisfiable, offset, length);
     }
 
-    private static void WriteObjectHeaders(S3Call call, ObjectRecord record)
+    internal static void WriteObjectHeaders(S3Call call, ObjectRecord record)
     {
         var h = call.Response.Headers;
         h.ETag = record.ETag;
@@ -228,13 +241,13 @@ public sealed partial class S3RequestHandler
         }
     }
 
-    private static string HttpDate(DateTimeOffset t) => t.UtcDateTime.ToString("R", CultureInfo.InvariantCulture);
+    internal static string HttpDate(DateTimeOffset t) => t.UtcDateTime.ToString("R", CultureInfo.InvariantCulture);
 
-    private async Task DeleteObjectAsync(S3Call call)
+    public async Task DeleteObjectAsync(S3Call call)
     {
         var ifMatch = call.Request.Headers.IfMatch.ToString().Trim();
         var condition = ifMatch.Length > 0 ? WriteCondition.ETagMatches(ifMatch) : WriteCondition.None;
-        var result = await _objects.DeleteObjectAsync(await AddressedBucketAsync(call), call.Key, call.QueryValue("versionId"), condition, call.Requester, call.Aborted);
+        var result = await _objects.DeleteObjectAsync(await call.AddressedBucketAsync(_buckets), call.Key, call.QueryValue("versionId"), condition, call.Requester, call.Aborted);
         var response = call.Response;
         if (result.VersionId is not null)
             response.Headers["x-amz-version-id"] = result.VersionId;
@@ -243,23 +256,4 @@ public sealed partial class S3RequestHandler
         response.StatusCode = StatusCodes.Status204NoContent;
     }
 
-    private async Task GetObjectTaggingAsync(S3Call call)
-    {
-        var tags = await _tagging.GetObjectTaggingAsync(call.Bucket, call.Key, call.QueryValue("versionId"), call.Aborted);
-        await WriteXmlAsync(call, body => Xml.S3XmlResponses.WriteTaggingAsync(body, tags));
-    }
-
-    private async Task PutObjectTaggingAsync(S3Call call)
-    {
-        var tags = Xml.S3XmlRequest.ParseTagging(await Xml.S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted));
-        await _tagging.PutObjectTaggingAsync(await AddressedBucketAsync(call), call.Key, call.QueryValue("versionId"), tags, call.Requester, call.Aborted);
-        call.Response.StatusCode = StatusCodes.Status200OK;
-        call.Response.ContentLength = 0;
-    }
-
-    private async Task DeleteObjectTaggingAsync(S3Call call)
-    {
-        await _tagging.DeleteObjectTaggingAsync(await AddressedBucketAsync(call), call.Key, call.QueryValue("versionId"), call.Requester, call.Aborted);
-        call.Response.StatusCode = StatusCodes.Status204NoContent;
-    }
 }

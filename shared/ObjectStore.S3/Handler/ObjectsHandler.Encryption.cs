@@ -14,9 +14,9 @@ namespace ObjectStore.S3;
 /// and x-amz-copy-source-server-side-encryption-customer-* headers) and the bucket default encryption
 /// operations. SSE-C is accepted over plain HTTP too (the local host has no TLS); see docs/encryption.md.
 /// </summary>
-public sealed partial class S3RequestHandler
+internal sealed partial class ObjectsHandler
 {
-    private const string SseHeader = "x-amz-server-side-encryption";
+    internal const string SseHeader = "x-amz-server-side-encryption";
     internal const string CustomerPrefix = "x-amz-server-side-encryption-customer-";
     internal const string CopySourceCustomerPrefix = "x-amz-copy-source-server-side-encryption-customer-";
 
@@ -27,7 +27,7 @@ public sealed partial class S3RequestHandler
     /// The encryption named by request headers, or by a browser POST form's fields of the same names;
     /// <paramref name="value"/> looks one of them up.
     /// </summary>
-    private static SseRequest? RequestedEncryption(Func<string, string?> value, string resource)
+    internal static SseRequest? RequestedEncryption(Func<string, string?> value, string resource)
     {
         var customer = CustomerKey(value, CustomerPrefix, resource);
         var sse = value(SseHeader)?.Trim();
@@ -55,7 +55,7 @@ public sealed partial class S3RequestHandler
     /// </summary>
     internal static SseCustomerKey? CustomerKey(S3Call call, string prefix) => CustomerKey(call.Header, prefix, call.ResourceName);
 
-    private static SseCustomerKey? CustomerKey(Func<string, string?> value, string prefix, string resource)
+    internal static SseCustomerKey? CustomerKey(Func<string, string?> value, string prefix, string resource)
     {
         var algorithm = value(prefix + "algorithm")?.Trim();
         var keyText = value(prefix + "key")?.Trim();
