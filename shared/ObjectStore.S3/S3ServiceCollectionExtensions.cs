@@ -51,15 +51,21 @@ public static class S3ServiceCollectionExtensions
             sp.GetRequiredService<ObjectModel>().Tagging,
             sp.GetRequiredService<ObjectModel>().Restores,
             sp.GetRequiredService<ObjectModel>().Buckets));
+        services.TryAddSingleton(sp => new BrowserHandler(
+            sp.GetRequiredService<IRequestAuthenticator>(),
+            sp.GetRequiredService<ObjectModel>().Objects,
+            sp.GetRequiredService<ObjectModel>().Buckets,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<S3Options>>()));
         services.TryAddSingleton(sp => new S3Areas(
             sp.GetRequiredService<AdminRequestHandler>(),
             sp.GetRequiredService<AccessConfigurationHandler>(),
             sp.GetRequiredService<MultipartHandler>(),
-            sp.GetRequiredService<CopySourceReader>(),
             sp.GetRequiredService<BucketConfigurationHandler>(),
             sp.GetRequiredService<ListingHandler>(),
             sp.GetRequiredService<ObjectsHandler>(),
-            sp.GetRequiredService<ObjectSubresourceHandler>()));
+            sp.GetRequiredService<ObjectSubresourceHandler>(),
+            sp.GetRequiredService<BrowserHandler>()));
         services.TryAddSingleton(sp => new S3RequestHandler(
             sp.GetRequiredService<ObjectModel>(),
             sp.GetRequiredService<IRequestAuthenticator>(),

@@ -8,8 +8,8 @@ internal sealed record S3Areas(
     AdminRequestHandler Admin,
     AccessConfigurationHandler Access,
     MultipartHandler Multipart,
-    CopySourceReader CopySources,
     BucketConfigurationHandler BucketConfiguration,
     ListingHandler Listing,
     ObjectsHandler Objects,
-    ObjectSubresourceHandler Subresources);
+    ObjectSubresourceHandler Subresources,
+    BrowserHandler Browser);

@@ -37,6 +37,12 @@ internal sealed class S3Call(HttpContext context, string requestId, string hostI
     public Requester? Requester { get; set; }
     /// <summary>The addressed bucket as this request read it (its record or its known absence); null until first needed.</summary>
     public KnownBucket? AddressedBucket { get; set; }
+    /// <summary>
+    /// Authorizes an action the operation discovers itself (a browser form's key and signer): the entry point,
+    /// which owns authorization, sets it after authentication. Throws AccessDenied when refused.
+    /// </summary>
+    public Func<string, string?, string?, string?, CancellationToken, Task> AuthorizeAsync { get; set; } =
+        (_, _, _, _, _) => throw new InvalidOperationException("The request is not authenticated yet.");
 
     public string Bucket => Resource.Bucket ?? throw new InvalidOperationException("No bucket addressed.");
     public string Key => Resource.Key ?? throw new InvalidOperationException("No key addressed.");

@@ -24,31 +24,21 @@ public sealed partial class S3RequestHandler
     private readonly BucketService _buckets;
     private readonly ObjectService _objects;
     private readonly TaggingService _tagging;
-    private readonly RestoreService _restores;
     private readonly IRequestAuthenticator _authenticator;
-    private readonly AdminRequestHandler _admin;
-    private readonly AccessConfigurationHandler _access;
-    private readonly MultipartHandler _multipart;
-    private readonly CopySourceReader _copySources;
-    private readonly BucketConfigurationHandler _bucketConfiguration;
-    private readonly ListingHandler _listing;
-    private readonly ObjectsHandler _objectsArea;
-    private readonly ObjectSubresourceHandler _subresources;
+    /// <summary>The handlers by area the operations dispatch to.</summary>
+    private readonly S3Areas _areas;
     private readonly S3Options _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly S3Owner _owner;
 
     internal S3RequestHandler(ObjectModel model, IRequestAuthenticator authenticator, S3Areas areas, IOptions<S3Options> options, TimeProvider time, ILogger<S3RequestHandler> logger)
     {
-        (_buckets, _objects, _tagging, _restores) = (model.Buckets, model.Objects, model.Tagging, model.Restores);
+        (_buckets, _objects, _tagging) = (model.Buckets, model.Objects, model.Tagging);
         _authenticator = authenticator;
-        (_admin, _access, _multipart, _copySources, _bucketConfiguration, _listing) = (areas.Admin, areas.Access, areas.Multipart, areas.CopySources, areas.BucketConfiguration, areas.Listing);
-        (_objectsArea, _subresources) = (areas.Objects, areas.Subresources);
+        _areas = areas;
         _options = options.Value;
         _time = time;
         _logger = logger;
-        _owner = new S3Owner(_options.OwnerId, _options.OwnerDisplayName);
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -121,13 +111,14 @@ public sealed partial class S3RequestHandler
         call.Auth = auth;
         call.Caller = auth.Caller ?? CallerIdentity.Anonymous;
         call.Body = new CountingStream(auth.Body);
+        call.AuthorizeAsync = (action, bucket, key, versionId, ct) => RequireAsync(call, action, bucket, key, versionId, ct);
         call.Requester = new Requester(auth.AccessKey!, call.Context.Connection.RemoteIpAddress?.ToString() ?? "", call.RequestId, call.HostId);
 
         if (!call.Resource.VirtualHosted && AdminApi.IsAdminPath(RawPath(call.Context)))
         {
             if (auth.IsAnonymous)
                 throw new S3Exception(S3Errors.AccessDenied, resource: call.ResourceName);
-            await _admin.HandleAdminAsync(call, auth.AccessKey!, RawPath(call.Context));
+            await _areas.Admin.HandleAdminAsync(call, auth.AccessKey!, RawPath(call.Context));
             return;
         }
 
@@ -146,56 +137,56 @@ public sealed partial class S3RequestHandler
     /// <summary>The operations served today; every other routed operation answers NotImplemented.</summary>
     private Task DispatchAsync(S3Call call, S3Operation operation) => operation switch
     {
-        S3Operation.ListBuckets => _bucketConfiguration.ListBucketsAsync(call),
-        S3Operation.CreateBucket => _bucketConfiguration.CreateBucketAsync(call),
-        S3Operation.DeleteBucket => _bucketConfiguration.DeleteBucketAsync(call),
-        S3Operation.HeadBucket => _bucketConfiguration.HeadBucketAsync(call),
-        S3Operation.GetBucketLocation => _bucketConfiguration.GetBucketLocationAsync(call),
-        S3Operation.GetBucketTagging => _bucketConfiguration.GetBucketTaggingAsync(call),
-        S3Operation.PutBucketTagging => _bucketConfiguration.PutBucketTaggingAsync(call),
-        S3Operation.DeleteBucketTagging => _bucketConfiguration.DeleteBucketTaggingAsync(call),
-        S3Operation.GetBucketVersioning => _bucketConfiguration.GetBucketVersioningAsync(call),
-        S3Operation.PutBucketVersioning => _bucketConfiguration.PutBucketVersioningAsync(call),
-        S3Operation.GetBucketNotificationConfiguration => _bucketConfiguration.GetBucketNotificationAsync(call),
-        S3Operation.PutBucketNotificationConfiguration => _bucketConfiguration.PutBucketNotificationAsync(call),
-        S3Operation.ListObjectVersions => _listing.ListObjectVersionsAsync(call),
-        S3Operation.ListObjects => _listing.ListObjectsAsync(call, v2: false),
-        S3Operation.ListObjectsV2 => _listing.ListObjectsAsync(call, v2: true),
-        S3Operation.PutObject => _objectsArea.PutObjectAsync(call),
-        S3Operation.PostObject => PostObjectAsync(call),
-        S3Operation.CopyObject => _objectsArea.CopyObjectAsync(call),
-        S3Operation.GetObject => _objectsArea.GetObjectAsync(call),
-        S3Operation.HeadObject => _objectsArea.GetObjectAsync(call),
-        S3Operation.DeleteObject => _objectsArea.DeleteObjectAsync(call),
+        S3Operation.ListBuckets => _areas.BucketConfiguration.ListBucketsAsync(call),
+        S3Operation.CreateBucket => _areas.BucketConfiguration.CreateBucketAsync(call),
+        S3Operation.DeleteBucket => _areas.BucketConfiguration.DeleteBucketAsync(call),
+        S3Operation.HeadBucket => _areas.BucketConfiguration.HeadBucketAsync(call),
+        S3Operation.GetBucketLocation => _areas.BucketConfiguration.GetBucketLocationAsync(call),
+        S3Operation.GetBucketTagging => _areas.BucketConfiguration.GetBucketTaggingAsync(call),
+        S3Operation.PutBucketTagging => _areas.BucketConfiguration.PutBucketTaggingAsync(call),
+        S3Operation.DeleteBucketTagging => _areas.BucketConfiguration.DeleteBucketTaggingAsync(call),
+        S3Operation.GetBucketVersioning => _areas.BucketConfiguration.GetBucketVersioningAsync(call),
+        S3Operation.PutBucketVersioning => _areas.BucketConfiguration.PutBucketVersioningAsync(call),
+        S3Operation.GetBucketNotificationConfiguration => _areas.BucketConfiguration.GetBucketNotificationAsync(call),
+        S3Operation.PutBucketNotificationConfiguration => _areas.BucketConfiguration.PutBucketNotificationAsync(call),
+        S3Operation.ListObjectVersions => _areas.Listing.ListObjectVersionsAsync(call),
+        S3Operation.ListObjects => _areas.Listing.ListObjectsAsync(call, v2: false),
+        S3Operation.ListObjectsV2 => _areas.Listing.ListObjectsAsync(call, v2: true),
+        S3Operation.PutObject => _areas.Objects.PutObjectAsync(call),
+        S3Operation.PostObject => _areas.Browser.PostObjectAsync(call),
+        S3Operation.CopyObject => _areas.Objects.CopyObjectAsync(call),
+        S3Operation.GetObject => _areas.Objects.GetObjectAsync(call),
+        S3Operation.HeadObject => _areas.Objects.GetObjectAsync(call),
+        S3Operation.DeleteObject => _areas.Objects.DeleteObjectAsync(call),
         S3Operation.DeleteObjects => DeleteObjectsAsync(call),
-        S3Operation.GetObjectTagging => _subresources.GetObjectTaggingAsync(call),
-        S3Operation.PutObjectTagging => _subresources.PutObjectTaggingAsync(call),
-        S3Operation.DeleteObjectTagging => _subresources.DeleteObjectTaggingAsync(call),
-        S3Operation.CreateMultipartUpload => _multipart.CreateMultipartUploadAsync(call),
-        S3Operation.UploadPart => _multipart.UploadPartAsync(call),
-        S3Operation.UploadPartCopy => _multipart.UploadPartCopyAsync(call),
-        S3Operation.CompleteMultipartUpload => _multipart.CompleteMultipartUploadAsync(call),
-        S3Operation.AbortMultipartUpload => _multipart.AbortMultipartUploadAsync(call),
-        S3Operation.ListParts => _multipart.ListPartsAsync(call),
-        S3Operation.ListMultipartUploads => _multipart.ListMultipartUploadsAsync(call),
-        S3Operation.PutBucketLifecycleConfiguration => _bucketConfiguration.PutBucketLifecycleAsync(call),
-        S3Operation.GetBucketLifecycleConfiguration => _bucketConfiguration.GetBucketLifecycleAsync(call),
-        S3Operation.DeleteBucketLifecycle => _bucketConfiguration.DeleteBucketLifecycleAsync(call),
-        S3Operation.RestoreObject => _subresources.RestoreObjectAsync(call),
-        S3Operation.GetBucketPolicy => _access.GetBucketPolicyAsync(call),
-        S3Operation.PutBucketPolicy => _access.PutBucketPolicyAsync(call),
-        S3Operation.DeleteBucketPolicy => _access.DeleteBucketPolicyAsync(call),
-        S3Operation.GetBucketPolicyStatus => _access.GetBucketPolicyStatusAsync(call),
-        S3Operation.GetPublicAccessBlock => _access.GetPublicAccessBlockAsync(call),
-        S3Operation.PutPublicAccessBlock => _access.PutPublicAccessBlockAsync(call),
-        S3Operation.DeletePublicAccessBlock => _access.DeletePublicAccessBlockAsync(call),
-        S3Operation.PutBucketCors => _bucketConfiguration.PutBucketCorsAsync(call),
-        S3Operation.GetBucketCors => _bucketConfiguration.GetBucketCorsAsync(call),
-        S3Operation.DeleteBucketCors => _bucketConfiguration.DeleteBucketCorsAsync(call),
-        S3Operation.CorsPreflight => CorsPreflightAsync(call),
-        S3Operation.PutBucketEncryption => _bucketConfiguration.PutBucketEncryptionAsync(call),
-        S3Operation.GetBucketEncryption => _bucketConfiguration.GetBucketEncryptionAsync(call),
-        S3Operation.DeleteBucketEncryption => _bucketConfiguration.DeleteBucketEncryptionAsync(call),
+        S3Operation.GetObjectTagging => _areas.Subresources.GetObjectTaggingAsync(call),
+        S3Operation.PutObjectTagging => _areas.Subresources.PutObjectTaggingAsync(call),
+        S3Operation.DeleteObjectTagging => _areas.Subresources.DeleteObjectTaggingAsync(call),
+        S3Operation.CreateMultipartUpload => _areas.Multipart.CreateMultipartUploadAsync(call),
+        S3Operation.UploadPart => _areas.Multipart.UploadPartAsync(call),
+        S3Operation.UploadPartCopy => _areas.Multipart.UploadPartCopyAsync(call),
+        S3Operation.CompleteMultipartUpload => _areas.Multipart.CompleteMultipartUploadAsync(call),
+        S3Operation.AbortMultipartUpload => _areas.Multipart.AbortMultipartUploadAsync(call),
+        S3Operation.ListParts => _areas.Multipart.ListPartsAsync(call),
+        S3Operation.ListMultipartUploads => _areas.Multipart.ListMultipartUploadsAsync(call),
+        S3Operation.PutBucketLifecycleConfiguration => _areas.BucketConfiguration.PutBucketLifecycleAsync(call),
+        S3Operation.GetBucketLifecycleConfiguration => _areas.BucketConfiguration.GetBucketLifecycleAsync(call),
+        S3Operation.DeleteBucketLifecycle => _areas.BucketConfiguration.DeleteBucketLifecycleAsync(call),
+        S3Operation.RestoreObject => _areas.Subresources.RestoreObjectAsync(call),
+        S3Operation.GetBucketPolicy => _areas.Access.GetBucketPolicyAsync(call),
+        S3Operation.PutBucketPolicy => _areas.Access.PutBucketPolicyAsync(call),
+        S3Operation.DeleteBucketPolicy => _areas.Access.DeleteBucketPolicyAsync(call),
+        S3Operation.GetBucketPolicyStatus => _areas.Access.GetBucketPolicyStatusAsync(call),
+        S3Operation.GetPublicAccessBlock => _areas.Access.GetPublicAccessBlockAsync(call),
+        S3Operation.PutPublicAccessBlock => _areas.Access.PutPublicAccessBlockAsync(call),
+        S3Operation.DeletePublicAccessBlock => _areas.Access.DeletePublicAccessBlockAsync(call),
+        S3Operation.PutBucketCors => _areas.BucketConfiguration.PutBucketCorsAsync(call),
+        S3Operation.GetBucketCors => _areas.BucketConfiguration.GetBucketCorsAsync(call),
+        S3Operation.DeleteBucketCors => _areas.BucketConfiguration.DeleteBucketCorsAsync(call),
+        S3Operation.CorsPreflight => _areas.Browser.CorsPreflightAsync(call),
+        S3Operation.PutBucketEncryption => _areas.BucketConfiguration.PutBucketEncryptionAsync(call),
+        S3Operation.GetBucketEncryption => _areas.BucketConfiguration.GetBucketEncryptionAsync(call),
+        S3Operation.DeleteBucketEncryption => _areas.BucketConfiguration.DeleteBucketEncryptionAsync(call),
         _ => throw new S3Exception(S3Errors.NotImplemented, $"The operation {operation} is not implemented.", call.ResourceName),
     };
 
