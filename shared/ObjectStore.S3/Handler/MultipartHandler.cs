@@ -75,7 +75,7 @@ internal sealed class MultipartHandler(MultipartService uploads, BucketService b
     public async Task UploadPartCopyAsync(S3Call call)
     {
         var partNumber = PartNumber(call);
-        var (sourceBucket, sourceKey, sourceVersion) = ParseCopySource(call.Request.Headers["x-amz-copy-source"].ToString());
+        var (sourceBucket, sourceKey, sourceVersion) = ParseCopySource(call.Route.CopySource ?? "");
         var upload = await _uploads.GetOpenUploadAsync(call.Bucket, call.Key, UploadId(call), call.Aborted);
         var source = await _copySources.GetCopySourceAsync(call, sourceBucket, sourceKey, sourceVersion);
         var (offset, length) = CopySourceRange(call.Header("x-amz-copy-source-range"), source.Size);
@@ -172,12 +172,12 @@ internal sealed class MultipartHandler(MultipartService uploads, BucketService b
             new UploadsPage(call.Bucket, prefix, delimiter, keyMarker, uploadIdMarker, maxUploads, encoding, listing, _owner, encode)));
     }
 
-    private static string UploadId(S3Call call) => call.QueryValue("uploadId") ?? "";
+    private static string UploadId(S3Call call) => call.Route.UploadId ?? "";
 
     /// <summary>The partNumber query parameter: an integer from 1 to 10,000 (InvalidArgument otherwise).</summary>
     internal static int PartNumber(S3Call call)
     {
-        var text = call.QueryValue("partNumber");
+        var text = call.Route.PartNumber;
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number is < 1 or > MultipartService.MaxPartNumber)
             throw new S3Exception(S3Errors.InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive", call.ResourceName)
             {

@@ -16,21 +16,21 @@ internal sealed class ObjectSubresourceHandler(TaggingService tagging, RestoreSe
 
     public async Task GetObjectTaggingAsync(S3Call call)
     {
-        var tags = await _tagging.GetObjectTaggingAsync(call.Bucket, call.Key, call.QueryValue("versionId"), call.Aborted);
+        var tags = await _tagging.GetObjectTaggingAsync(call.Bucket, call.Key, call.Route.VersionId, call.Aborted);
         await WriteXmlAsync(call, body => Xml.S3XmlResponses.WriteTaggingAsync(body, tags));
     }
 
     public async Task PutObjectTaggingAsync(S3Call call)
     {
         var tags = Xml.S3XmlRequest.ParseTagging(await Xml.S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted));
-        await _tagging.PutObjectTaggingAsync(await call.AddressedBucketAsync(_buckets), call.Key, call.QueryValue("versionId"), tags, call.Requester, call.Aborted);
+        await _tagging.PutObjectTaggingAsync(await call.AddressedBucketAsync(_buckets), call.Key, call.Route.VersionId, tags, call.Requester, call.Aborted);
         call.Response.StatusCode = StatusCodes.Status200OK;
         call.Response.ContentLength = 0;
     }
 
     public async Task DeleteObjectTaggingAsync(S3Call call)
     {
-        await _tagging.DeleteObjectTaggingAsync(await call.AddressedBucketAsync(_buckets), call.Key, call.QueryValue("versionId"), call.Requester, call.Aborted);
+        await _tagging.DeleteObjectTaggingAsync(await call.AddressedBucketAsync(_buckets), call.Key, call.Route.VersionId, call.Requester, call.Aborted);
         call.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
@@ -44,7 +44,7 @@ internal sealed class ObjectSubresourceHandler(TaggingService tagging, RestoreSe
         if (daysText is null || !int.TryParse(daysText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var days))
             throw new S3Exception(S3Errors.MalformedXML);
         var tier = S3XmlRequest.Child(root, "GlacierJobParameters") is { } job ? S3XmlRequest.ChildValue(job, "Tier")?.Trim() : S3XmlRequest.ChildValue(root, "Tier")?.Trim();
-        var result = await _restores.RestoreObjectAsync(await call.AddressedBucketAsync(_buckets), call.Key, call.QueryValue("versionId"), days, tier, call.Requester, call.Aborted);
+        var result = await _restores.RestoreObjectAsync(await call.AddressedBucketAsync(_buckets), call.Key, call.Route.VersionId, days, tier, call.Requester, call.Aborted);
         call.Response.StatusCode = result.Accepted ? StatusCodes.Status202Accepted : StatusCodes.Status200OK;
         call.Response.ContentLength = 0;
     }

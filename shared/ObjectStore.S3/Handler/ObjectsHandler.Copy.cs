@@ -11,7 +11,7 @@ internal sealed partial class ObjectsHandler
     public async Task CopyObjectAsync(S3Call call)
     {
         var headers = call.Request.Headers;
-        var (sourceBucket, sourceKey, sourceVersion) = ParseCopySource(headers["x-amz-copy-source"].ToString());
+        var (sourceBucket, sourceKey, sourceVersion) = ParseCopySource(call.Route.CopySource ?? "");
         var replaceMetadata = S3RequestHeaders.IsReplace(headers, "x-amz-metadata-directive");
         var replaceTags = S3RequestHeaders.IsReplace(headers, "x-amz-tagging-directive");
         var condition = S3RequestHeaders.WriteCondition(headers);

@@ -111,7 +111,7 @@ internal sealed partial class ObjectsHandler(ObjectService objects, BucketServic
     /// <summary>GetObject and HeadObject, retried on a fresh index read when a concurrent write removed the data first.</summary>
     public async Task GetObjectAsync(S3Call call)
     {
-        var versionId = call.QueryValue("versionId");
+        var versionId = call.Route.VersionId;
         var record = await _objects.GetObjectAsync(call.Bucket, call.Key, versionId, call.Aborted, call.AddressedBucket);
         for (var attempt = 1; ; attempt++)
         {
@@ -153,7 +153,7 @@ internal sealed partial class ObjectsHandler(ObjectService objects, BucketServic
                 return;
         }
 
-        var range = call.QueryValue("partNumber") is null
+        var range = call.Route.PartNumber is null
             ? ByteRange.Parse(call.Request.Headers.Range.ToString(), record.Size)
             : await PartAsRangeAsync(call, record);
         if (range.Kind == RangeKind.Unsatisfiable)
@@ -187,7 +187,7 @@ internal sealed partial class ObjectsHandler(ObjectService objects, BucketServic
         var response = call.Response;
         WriteObjectHeaders(call, record);
         WriteEncryptionHeaders(response, record.Encryption);
-        await WriteLifecycleHeadersAsync(call, record, call.AddressedBucket?.Record, isLatest: call.QueryValue("versionId") is null);
+        await WriteLifecycleHeadersAsync(call, record, call.AddressedBucket?.Record, isLatest: call.Route.VersionId is null);
         if (range.Kind == RangeKind.Satisfiable)
         {
             response.StatusCode = StatusCodes.Status206PartialContent;
@@ -220,7 +220,7 @@ internal sealed partial class ObjectsHandler(ObjectService objects, BucketServic
     {
         var h = call.Response.Headers;
         h.ETag = record.ETag;
-        if (record.VersionId != VersionIds.Null || call.QueryValue("versionId") is not null)
+        if (record.VersionId != VersionIds.Null || call.Route.VersionId is not null)
             h["x-amz-version-id"] = record.VersionId;
         h.LastModified = HttpDate(record.LastModified);
         h.AcceptRanges = "bytes";
@@ -247,7 +247,7 @@ internal sealed partial class ObjectsHandler(ObjectService objects, BucketServic
     {
         var ifMatch = call.Request.Headers.IfMatch.ToString().Trim();
         var condition = ifMatch.Length > 0 ? WriteCondition.ETagMatches(ifMatch) : WriteCondition.None;
-        var result = await _objects.DeleteObjectAsync(await call.AddressedBucketAsync(_buckets), call.Key, call.QueryValue("versionId"), condition, call.Requester, call.Aborted);
+        var result = await _objects.DeleteObjectAsync(await call.AddressedBucketAsync(_buckets), call.Key, call.Route.VersionId, condition, call.Requester, call.Aborted);
         var response = call.Response;
         if (result.VersionId is not null)
             response.Headers["x-amz-version-id"] = result.VersionId;

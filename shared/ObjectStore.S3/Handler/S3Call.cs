@@ -19,6 +19,8 @@ internal sealed class S3Call(HttpContext context, string requestId, string hostI
 
     public S3ResourcePath Resource { get; set; } = new(null, null, false);
     public S3Operation? Operation { get; set; }
+    /// <summary>The routed operation's parameters (version id, upload id, part number, copy source ...).</summary>
+    public S3RouteParameters Route { get; set; } = S3RouteParameters.None;
     public AuthenticatedRequest? Auth { get; set; }
     /// <summary>Who is calling; anonymous until authentication says otherwise.</summary>
     public CallerIdentity Caller { get; set; } = CallerIdentity.Anonymous;

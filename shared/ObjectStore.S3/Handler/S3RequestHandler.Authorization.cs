@@ -25,7 +25,7 @@ public sealed partial class S3RequestHandler
     {
         if (call.Caller.Kind == PrincipalKind.Root || operation is S3Operation.DeleteObjects or S3Operation.PostObject)
             return; // PostObject: the signer and the key are in the form, authorized by PostObjectAsync
-        var versionId = call.QueryValue("versionId");
+        var versionId = call.Route.VersionId;
         if (S3Actions.For(operation, versionId is not null) is not var (action, scope))
             return; // nothing to authorize (a CORS preflight carries no credentials)
         var key = scope == ActionScope.Object ? call.Resource.Key : null;
@@ -34,7 +34,7 @@ public sealed partial class S3RequestHandler
 
         if (operation is S3Operation.CopyObject or S3Operation.UploadPartCopy)
         {
-            var (sourceBucket, sourceKey, sourceVersion) = ObjectsHandler.ParseCopySource(call.Request.Headers["x-amz-copy-source"].ToString());
+            var (sourceBucket, sourceKey, sourceVersion) = ObjectsHandler.ParseCopySource(call.Route.CopySource ?? "");
             await RequireAsync(call, sourceVersion is null ? "s3:GetObject" : "s3:GetObjectVersion", sourceBucket, sourceKey, sourceVersion, call.Aborted);
         }
     }
