@@ -13,7 +13,8 @@ internal sealed partial class BucketService
     /// Validates and stores a notification configuration (an empty one removes them all), then sends
     /// an s3:TestEvent to each destination it names, as S3 does.
     /// </summary>
-    public async Task PutNotificationAsync(string bucket, IReadOnlyList<NotificationEntry> entries, CancellationToken cancellationToken)
+    /// <param name="requester">Who asked: the test events carry its request ids.</param>
+    public async Task PutNotificationAsync(string bucket, IReadOnlyList<NotificationEntry> entries, Requester? requester, CancellationToken cancellationToken)
     {
         var configuration = NotificationRules.Validate(entries, publisher.IsKnownDestination);
         await UpdateBucketAsync(bucket, b =>
@@ -29,7 +30,7 @@ internal sealed partial class BucketService
         var destinations = configuration.Rules.Select(r => r.DestinationArn).Distinct(StringComparer.Ordinal).ToList();
         if (destinations.Count > 0)
         {
-            var context = EventRequestContext.Current;
+            var context = requester;
             await publisher.PublishTestEventAsync(bucket, destinations, context?.RequestId ?? "", context?.HostId ?? "", cancellationToken);
         }
     }

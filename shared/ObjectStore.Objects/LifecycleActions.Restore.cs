@@ -38,7 +38,7 @@ internal sealed partial class LifecycleActions
         var expiry = _ruleClock.RestoreExpiry(time.GetUtcNow(), version.RestoreDays ?? 1);
         var outcome = await index.UpdateVersionAsync(job.Bucket, job.Key, job.VersionId, version.DataLayout, version.RestoreLayout,
             r => r.RestoreRequestedAt is null ? r : r with { RestoreLayout = copy, RestoreExpiry = expiry, RestoreRequestedAt = null, RestoreDays = null },
-            cancellationToken, RestoreEvents(bucket, version, posted: false, expiry),
+            cancellationToken, RestoreEvents(bucket, version, posted: false, expiry, requester: null),
             unreferencedLayouts: version.RestoreLayout is { } expired ? [expired] : null); // an earlier copy whose days were over
         if (outcome.Result != IndexWriteResult.Success)
         {

@@ -41,7 +41,7 @@ internal sealed partial class LifecycleActions(
         var versioning = bucket.VersioningState();
         var eventName = versioning == BucketVersioning.Unversioned ? EventNames.LifecycleExpirationDelete : EventNames.LifecycleExpirationDeleteMarkerCreated;
         var outcome = await index.DeleteObjectAsync(latest.Bucket, latest.Key, null, WriteCondition.RowUnchanged(current!.ConcurrencyToken!), versioning, cancellationToken,
-            EventsFor(bucket, eventName, latest.Key));
+            EventsFor(bucket, eventName, latest.Key, requester: null));
         if (outcome.Result != IndexWriteResult.Success)
             return LifecycleActionOutcome.Skipped;
         await PublishAsync(outcome);
@@ -61,7 +61,7 @@ internal sealed partial class LifecycleActions(
         if (token is null)
             return LifecycleActionOutcome.Skipped;
         var outcome = await index.DeleteObjectAsync(version.Bucket, version.Key, version.VersionId, WriteCondition.RowUnchanged(token), bucket.VersioningState(), cancellationToken,
-            EventsFor(bucket, EventNames.LifecycleExpirationDelete, version.Key));
+            EventsFor(bucket, EventNames.LifecycleExpirationDelete, version.Key, requester: null));
         if (outcome.Result != IndexWriteResult.Success)
             return LifecycleActionOutcome.Skipped;
         await PublishAsync(outcome);
@@ -101,7 +101,7 @@ internal sealed partial class LifecycleActions(
             ? ObjectWriteOutcome.Failed(IndexWriteResult.NotFound)
             : await index.UpdateVersionAsync(version.Bucket, version.Key, version.VersionId, version.DataLayout, version.RestoreLayout,
                 r => r with { StorageClass = storageClass, DataLayout = newLayout }, cancellationToken,
-                EventsFor(bucket, EventNames.LifecycleTransition, version.Key), unreferencedLayouts: [version.DataLayout]);
+                EventsFor(bucket, EventNames.LifecycleTransition, version.Key, requester: null), unreferencedLayouts: [version.DataLayout]);
         if (outcome.Result != IndexWriteResult.Success)
         {
             await DeleteDataQuietlyAsync(newLayout);
@@ -138,7 +138,7 @@ internal sealed partial class LifecycleActions(
         // A restore that extended the copy meanwhile keeps it: returning the record unchanged writes nothing.
         var outcome = await index.UpdateVersionAsync(version.Bucket, version.Key, version.VersionId, version.DataLayout, copy,
             r => r.RestoreExpiry is not { } expiry || expiry <= now ? r with { RestoreExpiry = null, RestoreLayout = null } : r,
-            cancellationToken, EventsFor(bucket, EventNames.ObjectRestoreDelete, version.Key), unreferencedLayouts: [copy]);
+            cancellationToken, EventsFor(bucket, EventNames.ObjectRestoreDelete, version.Key, requester: null), unreferencedLayouts: [copy]);
         if (outcome.Result != IndexWriteResult.Success)
             return LifecycleActionOutcome.Skipped;
         await PublishAsync(outcome);

@@ -19,16 +19,19 @@ internal sealed partial class MultipartService
     /// again with the same list answers the same object, as S3 does.
     /// </summary>
     /// <param name="expectedChecksum">A full-object checksum the client sent with the completion, to verify.</param>
-    public async Task<ObjectRecord> CompleteMultipartUploadAsync(string bucket, string key, string uploadId, IReadOnlyList<CompletedPart> list,
-        WriteCondition condition, (ChecksumAlgorithm Algorithm, string Value)? expectedChecksum, CancellationToken cancellationToken)
+    /// <param name="target">The bucket as the request read it once (not read again here).</param>
+    /// <param name="requester">Who made the request, for the event the commit records.</param>
+    public async Task<ObjectRecord> CompleteMultipartUploadAsync(KnownBucket target, string key, string uploadId, IReadOnlyList<CompletedPart> list,
+        WriteCondition condition, (ChecksumAlgorithm Algorithm, string Value)? expectedChecksum, Requester? requester, CancellationToken cancellationToken)
     {
+        var bucket = target.Name;
         var etag = MultipartETag(list);
         for (var attempt = 0; attempt < MaxUploadRaceRetries; attempt++)
         {
             var upload = await index.GetUploadAsync(bucket, key, uploadId, cancellationToken);
             if (upload is null)
             {
-                await RequireBucketAsync(bucket, cancellationToken);
+                target.Require();
                 var earlier = await CommittedObjectOfAsync(bucket, key, uploadId, cancellationToken);
                 return earlier is not null && earlier.ETag == etag ? earlier : throw S3Errors.NoSuchUploadError(bucket, key, uploadId);
             }
@@ -52,14 +55,15 @@ internal sealed partial class MultipartService
             }
             var (result, sealedUpload) = await index.UpdateUploadAsync(seal, cancellationToken);
             if (result == IndexWriteResult.Success)
-                return await CompleteSealedAsync(sealedUpload!, list, etag, condition, expectedChecksum, cancellationToken);
+                return await CompleteSealedAsync(sealedUpload!, list, etag, condition, expectedChecksum, target, requester, cancellationToken);
             // A part commit touched the row (or another request changed its state): read it again.
         }
         throw new S3Exception(S3Errors.ServiceUnavailable, "The upload is being changed concurrently; please retry.");
     }
 
     private async Task<ObjectRecord> CompleteSealedAsync(UploadRecord upload, IReadOnlyList<CompletedPart> list, string etag,
-        WriteCondition condition, (ChecksumAlgorithm Algorithm, string Value)? expectedChecksum, CancellationToken cancellationToken)
+        WriteCondition condition, (ChecksumAlgorithm Algorithm, string Value)? expectedChecksum, KnownBucket target, Requester? requester,
+        CancellationToken cancellationToken)
     {
         var stored = new Dictionary<int, PartRecord>();
         await foreach (var part in index.ListPartsAsync(upload.Bucket, upload.UploadId, 0, cancellationToken))
@@ -81,8 +85,8 @@ internal sealed partial class MultipartService
                 Owner = upload.Owner,
                 Encryption = upload.Encryption,
             };
-            var bucket = await RequireBucketAsync(upload.Bucket, cancellationToken);
-            record = await CommitAsync(record, bucket, written: null, condition, EventNames.ObjectCreatedCompleteMultipartUpload, cancellationToken);
+            var bucket = target.Require();
+            record = await CommitAsync(record, bucket, written: null, condition, EventNames.ObjectCreatedCompleteMultipartUpload, requester, cancellationToken);
         }
         catch (S3Exception)
         {

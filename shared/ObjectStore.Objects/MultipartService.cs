@@ -284,8 +284,8 @@ internal sealed partial class MultipartService(
     private byte[]? OpenObjectKey(string? encryption, SseCustomerKey? customerKey, string resource) => keys.OpenObjectKey(encryption, customerKey, resource);
 
     private Task<ObjectRecord> CommitAsync(ObjectRecord record, BucketRecord bucket, DataLayout? written, WriteCondition condition, string eventName,
-        CancellationToken cancellationToken) =>
-        commits.CommitAsync(record, bucket, written, condition, eventName, cancellationToken);
+        Requester? requester, CancellationToken cancellationToken) =>
+        commits.CommitAsync(record, bucket, written, condition, eventName, requester, cancellationToken);
 
     private Task DeleteDataQuietlyAsync(DataLayout? layout) => commits.DeleteDataQuietlyAsync(layout);
 

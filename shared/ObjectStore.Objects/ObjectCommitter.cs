@@ -25,13 +25,14 @@ internal sealed partial class ObjectCommitter(
     /// (docs/repair.md, "Deferred deletion"). Returns the record as committed, with its version id.
     /// </summary>
     /// <param name="eventName">The event the commit records for the bucket's notification configurations (s3:ObjectCreated:...).</param>
+    /// <param name="requester">Who made the request, for the events (null: no caller, a background pass).</param>
     internal async Task<ObjectRecord> CommitAsync(ObjectRecord record, BucketRecord bucket, DataLayout? written, WriteCondition condition, string eventName,
-        CancellationToken cancellationToken)
+        Requester? requester, CancellationToken cancellationToken)
     {
         ObjectWriteOutcome outcome;
         try
         {
-            outcome = await index.PutObjectAsync(record, condition, bucket.VersioningState(), cancellationToken, EventsFor(bucket, eventName, record.Key));
+            outcome = await index.PutObjectAsync(record, condition, bucket.VersioningState(), cancellationToken, EventsFor(bucket, eventName, record.Key, requester));
         }
         catch
         {

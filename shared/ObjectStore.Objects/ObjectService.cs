@@ -29,9 +29,12 @@ internal sealed partial class ObjectService(
     /// under <paramref name="condition"/>, then deletes the data of the version it replaced.
     /// <paramref name="eventName"/>: the event it records (s3:ObjectCreated:Post for a browser form upload).
     /// </summary>
-    public async Task<ObjectRecord> PutObjectAsync(string bucket, string key, ObjectAttributes attributes, ObjectBody body, WriteCondition condition, CancellationToken cancellationToken,
-        string eventName = EventNames.ObjectCreatedPut)
+    /// <param name="target">The bucket as the request read it once (not read again here).</param>
+    /// <param name="requester">Who made the request, for the event the commit records.</param>
+    public async Task<ObjectRecord> PutObjectAsync(KnownBucket target, string key, ObjectAttributes attributes, ObjectBody body, WriteCondition condition,
+        Requester? requester, CancellationToken cancellationToken, string eventName = EventNames.ObjectCreatedPut)
     {
+        var bucket = target.Name;
         var storageClass = ObjectRules.StorageClass(attributes.StorageClass);
         ObjectRules.CheckUserMetadata(attributes.UserMetadata);
         var tags = ObjectRules.Tags(attributes.Tags, ObjectRules.MaxObjectTags);
@@ -40,7 +43,7 @@ internal sealed partial class ObjectService(
             {
                 Details = new Dictionary<string, string> { ["ProposedSize"] = body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), ["MaxSizeAllowed"] = _options.MaxSinglePutSize.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             };
-        var bucketRecord = await RequireBucketAsync(bucket, cancellationToken);
+        var bucketRecord = target.Require();
 
         var dataId = NewDataId();
         var (encryption, dataKey) = EffectiveEncryption(attributes.Encryption, bucketRecord) is { } sse ? NewEncryption(sse, dataId) : default;
@@ -57,7 +60,7 @@ internal sealed partial class ObjectService(
                 Owner = _options.OwnerId,
                 Encryption = encryption?.Serialize(),
             };
-            return await CommitAsync(record, bucketRecord, written.Stored.Layout, condition, eventName, cancellationToken);
+            return await CommitAsync(record, bucketRecord, written.Stored.Layout, condition, eventName, requester, cancellationToken);
         }
         finally
         {
@@ -70,12 +73,16 @@ internal sealed partial class ObjectService(
     /// NoSuchBucket / NoSuchKey / NoSuchVersion when absent; a delete marker as the latest version is
     /// NoSuchKey, and a delete marker asked for by id is MethodNotAllowed, both with the marker's headers.
     /// </summary>
-    public async Task<ObjectRecord> GetObjectAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
+    /// <param name="known">The bucket as the request read it, when it did (then it is not read again).</param>
+    public async Task<ObjectRecord> GetObjectAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken, KnownBucket? known = null)
     {
         var record = await index.GetObjectAsync(bucket, key, versionId, cancellationToken);
         if (record is null)
         {
-            await RequireBucketAsync(bucket, cancellationToken);
+            if (known is { } read)
+                read.Require();
+            else
+                await RequireBucketAsync(bucket, cancellationToken);
             throw versionId is null ? S3Errors.NoSuchKeyError(bucket, key) : NoSuchVersion(bucket, key, versionId);
         }
         if (record.IsDeleteMarker)
@@ -102,12 +109,14 @@ internal sealed partial class ObjectService(
     /// with one, removes that version. Deleting what is not there succeeds, as S3. Returns the version
     /// id to report and whether it is a delete marker.
     /// </summary>
-    public async Task<DeleteResult> DeleteObjectAsync(string bucket, string key, string? versionId, WriteCondition condition, CancellationToken cancellationToken)
+    public async Task<DeleteResult> DeleteObjectAsync(KnownBucket target, string key, string? versionId, WriteCondition condition, Requester? requester,
+        CancellationToken cancellationToken)
     {
-        var bucketRecord = await RequireBucketAsync(bucket, cancellationToken);
+        var bucket = target.Name;
+        var bucketRecord = target.Require();
         var versioning = bucketRecord.VersioningState();
         var eventName = versionId is null && versioning != BucketVersioning.Unversioned ? EventNames.ObjectRemovedDeleteMarkerCreated : EventNames.ObjectRemovedDelete;
-        var outcome = await index.DeleteObjectAsync(bucket, key, versionId, condition, versioning, cancellationToken, EventsFor(bucketRecord, eventName, key));
+        var outcome = await index.DeleteObjectAsync(bucket, key, versionId, condition, versioning, cancellationToken, EventsFor(bucketRecord, eventName, key, requester));
         switch (outcome.Result)
         {
             case IndexWriteResult.Success:
@@ -132,7 +141,8 @@ internal sealed partial class ObjectService(
     /// with <paramref name="sourceKey"/>) into its writer, sealed under the destination's own new key, so
     /// memory stays bounded whatever the size.
     /// </summary>
-    public async Task<ObjectRecord> CopyObjectAsync(CopySpec spec, SseCustomerKey? sourceKey, CancellationToken cancellationToken)
+    /// <param name="target">The destination bucket as the request read it once (not read again here).</param>
+    public async Task<ObjectRecord> CopyObjectAsync(CopySpec spec, SseCustomerKey? sourceKey, KnownBucket target, Requester? requester, CancellationToken cancellationToken)
     {
         var source = ReadableVersion(spec.Source);
         var storageClass = spec.Attributes.StorageClass is null ? source.StorageClass : ObjectRules.StorageClass(spec.Attributes.StorageClass);
@@ -145,7 +155,7 @@ internal sealed partial class ObjectService(
         var metadata = spec.ReplaceMetadata ? spec.Attributes.UserMetadata : source.UserMetadata;
         ObjectRules.CheckUserMetadata(metadata);
         var tags = spec.ReplaceTags ? ObjectRules.Tags(spec.Attributes.Tags, ObjectRules.MaxObjectTags) : source.Tags;
-        var bucket = await RequireBucketAsync(spec.Bucket, cancellationToken);
+        var bucket = target.Require();
 
         var readKey = OpenObjectKey(source.Encryption, sourceKey, $"/{source.Bucket}/{source.Key}");
         var dataId = NewDataId();
@@ -164,7 +174,7 @@ internal sealed partial class ObjectService(
                 Owner = _options.OwnerId,
                 Encryption = encryption?.Serialize(),
             };
-            return await CommitAsync(record, bucket, written.Stored.Layout, spec.Condition, EventNames.ObjectCreatedCopy, cancellationToken);
+            return await CommitAsync(record, bucket, written.Stored.Layout, spec.Condition, EventNames.ObjectCreatedCopy, requester, cancellationToken);
         }
         finally
         {
@@ -205,8 +215,8 @@ internal sealed partial class ObjectService(
         data.CopyDataAsync(read, length, request, dataKey, tap, cancellationToken);
 
     private Task<ObjectRecord> CommitAsync(ObjectRecord record, BucketRecord bucket, DataLayout? written, WriteCondition condition, string eventName,
-        CancellationToken cancellationToken) =>
-        commits.CommitAsync(record, bucket, written, condition, eventName, cancellationToken);
+        Requester? requester, CancellationToken cancellationToken) =>
+        commits.CommitAsync(record, bucket, written, condition, eventName, requester, cancellationToken);
 
     private Task PublishAsync(ObjectWriteOutcome outcome) => commits.PublishAsync(outcome);
 

@@ -50,15 +50,19 @@ internal sealed class RestoreService(
     /// is RestoreAlreadyInProgress, and its job is queued again (in case the first send was lost).
     /// <paramref name="tier"/> is accepted and does not change anything here.
     /// </summary>
-    public async Task<RestoreResult> RestoreObjectAsync(string bucket, string key, string? versionId, int days, string? tier, CancellationToken cancellationToken)
+    /// <param name="target">The bucket as the request read it (not read again here).</param>
+    /// <param name="requester">Who asked, for the s3:ObjectRestore events.</param>
+    public async Task<RestoreResult> RestoreObjectAsync(KnownBucket target, string key, string? versionId, int days, string? tier, Requester? requester,
+        CancellationToken cancellationToken)
     {
+        var bucket = target.Name;
         if (days is < 1 or > MaxRestoreDays)
             throw new S3Exception(S3Errors.InvalidArgument, "Days must be a positive integer") { Details = new Dictionary<string, string> { ["ArgumentName"] = "Days" } };
         if (tier is not (null or "Standard" or "Bulk" or "Expedited"))
             throw new S3Exception(S3Errors.MalformedXML);
         for (var attempt = 0; attempt < MaxConcurrencyRetries; attempt++)
         {
-            var version = await GetObjectAsync(bucket, key, versionId, cancellationToken);
+            var version = await objects.GetObjectAsync(bucket, key, versionId, cancellationToken, target);
             if (!StorageClasses.IsArchive(version.StorageClass))
                 throw new S3Exception(S3Errors.InvalidObjectState, "Restore is not allowed for the object's current storage class", $"/{bucket}/{key}");
             if (version.Encryption is not null && MultipartLayout.IsMultipart(version.DataLayout))
@@ -71,14 +75,14 @@ internal sealed class RestoreService(
             }
             var now = time.GetUtcNow();
             var live = version.RestoreLayout is not null && version.RestoreExpiry > now;
-            var bucketRecord = await RequireBucketAsync(bucket, cancellationToken);
+            var bucketRecord = target.Require();
             var outcome = live
                 ? await index.UpdateVersionAsync(bucket, key, version.VersionId, version.DataLayout, version.RestoreLayout,
                     r => r with { RestoreExpiry = _ruleClock.RestoreExpiry(now, days) }, cancellationToken,
-                    RestoreEvents(bucketRecord, version, posted: true, _ruleClock.RestoreExpiry(now, days)))
+                    RestoreEvents(bucketRecord, version, posted: true, _ruleClock.RestoreExpiry(now, days), requester))
                 : await index.UpdateVersionAsync(bucket, key, version.VersionId, version.DataLayout, version.RestoreLayout,
                     r => r with { RestoreRequestedAt = now, RestoreDays = days }, cancellationToken,
-                    RestoreEvents(bucketRecord, version, posted: true, completedExpiry: null));
+                    RestoreEvents(bucketRecord, version, posted: true, completedExpiry: null, requester));
             if (outcome.Result == IndexWriteResult.Success)
             {
                 await PublishAsync(outcome);
@@ -96,13 +100,13 @@ internal sealed class RestoreService(
     /// s3:ObjectRestore:Post for an accepted request and s3:ObjectRestore:Completed (with S3's
     /// glacierEventData: the copy's expiry and the archive class) when a copy is readable.
     /// </summary>
-    internal static IReadOnlyList<ObjectEvent>? RestoreEvents(BucketRecord bucket, ObjectRecord version, bool posted, DateTimeOffset? completedExpiry)
+    internal static IReadOnlyList<ObjectEvent>? RestoreEvents(BucketRecord bucket, ObjectRecord version, bool posted, DateTimeOffset? completedExpiry, Requester? requester)
     {
         var events = new List<ObjectEvent>();
         if (posted)
-            events.AddRange(EventsFor(bucket, EventNames.ObjectRestorePost, version.Key) ?? []);
+            events.AddRange(EventsFor(bucket, EventNames.ObjectRestorePost, version.Key, requester) ?? []);
         if (completedExpiry is { } expiry)
-            events.AddRange((EventsFor(bucket, EventNames.ObjectRestoreCompleted, version.Key) ?? [])
+            events.AddRange((EventsFor(bucket, EventNames.ObjectRestoreCompleted, version.Key, requester) ?? [])
                 .Select(e => e with { RestoreExpiry = expiry, RestoreStorageClass = version.StorageClass }));
         return events.Count == 0 ? null : events;
     }

@@ -25,34 +25,34 @@ internal sealed class TaggingService(IObjectIndex index, ObjectService objects, 
         }
     }
 
-    public Task<ObjectRecord> PutObjectTaggingAsync(string bucket, string key, string? versionId, IReadOnlyList<KeyValuePair<string, string>> tags, CancellationToken cancellationToken)
+    public Task<ObjectRecord> PutObjectTaggingAsync(KnownBucket target, string key, string? versionId, IReadOnlyList<KeyValuePair<string, string>> tags,
+        Requester? requester, CancellationToken cancellationToken)
     {
         var validated = ObjectRules.Tags(tags, ObjectRules.MaxObjectTags);
-        return UpdateObjectTagsAsync(bucket, key, versionId, validated, EventNames.ObjectTaggingPut, cancellationToken);
+        return UpdateObjectTagsAsync(target, key, versionId, validated, EventNames.ObjectTaggingPut, requester, cancellationToken);
     }
 
-    public Task<ObjectRecord> DeleteObjectTaggingAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken) =>
-        UpdateObjectTagsAsync(bucket, key, versionId, new Dictionary<string, string>(), EventNames.ObjectTaggingDelete, cancellationToken);
+    public Task<ObjectRecord> DeleteObjectTaggingAsync(KnownBucket target, string key, string? versionId, Requester? requester, CancellationToken cancellationToken) =>
+        UpdateObjectTagsAsync(target, key, versionId, new Dictionary<string, string>(), EventNames.ObjectTaggingDelete, requester, cancellationToken);
 
     /// <summary>Replaces the tags of a version in the index; the data is shared, so nothing is deleted.</summary>
-    private async Task<ObjectRecord> UpdateObjectTagsAsync(string bucket, string key, string? versionId, IReadOnlyDictionary<string, string> tags, string eventName,
-        CancellationToken cancellationToken)
+    private async Task<ObjectRecord> UpdateObjectTagsAsync(KnownBucket target, string key, string? versionId, IReadOnlyDictionary<string, string> tags, string eventName,
+        Requester? requester, CancellationToken cancellationToken)
     {
-        var bucketRecord = await RequireBucketAsync(bucket, cancellationToken);
-        var outcome = await index.UpdateTagsAsync(bucket, key, versionId, tags, cancellationToken, EventsFor(bucketRecord, eventName, key));
+        var bucket = target.Name;
+        var bucketRecord = target.Require();
+        var outcome = await index.UpdateTagsAsync(bucket, key, versionId, tags, cancellationToken, EventsFor(bucketRecord, eventName, key, requester));
         if (outcome.Result == IndexWriteResult.Success)
         {
             await PublishAsync(outcome);
             return outcome.Committed!;
         }
         // Absent or a delete marker: report it as a read would (NoSuchBucket, NoSuchKey, NoSuchVersion, MethodNotAllowed).
-        await GetObjectAsync(bucket, key, versionId, cancellationToken);
+        await objects.GetObjectAsync(bucket, key, versionId, cancellationToken, target);
         throw S3Errors.NoSuchKeyError(bucket, key);
     }
 
     // The shared helpers, by the names the method bodies above use.
-    private Task<BucketRecord> RequireBucketAsync(string bucket, CancellationToken cancellationToken) => index.RequireBucketAsync(bucket, cancellationToken);
-
     private Task<ObjectRecord> GetObjectAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken) =>
         objects.GetObjectAsync(bucket, key, versionId, cancellationToken);
 

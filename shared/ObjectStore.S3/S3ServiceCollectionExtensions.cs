@@ -24,10 +24,52 @@ public static class S3ServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddObjectModel();
         services.TryAddSingleton(sp => new AdminApi(sp.GetServices<AdminRoute>(), sp.GetServices<AdminAccessKey>().Select(k => k.AccessKey)));
+        services.TryAddSingleton(sp => new AdminRequestHandler(sp.GetRequiredService<AdminApi>()));
+        services.TryAddSingleton(sp => new AccessConfigurationHandler(
+            sp.GetRequiredService<ObjectModel>().Buckets,
+            sp.GetRequiredService<IOptions<S3Options>>(),
+            sp.GetRequiredService<ILogger<AccessConfigurationHandler>>()));
+        services.TryAddSingleton(sp => new CopySourceReader(sp.GetRequiredService<ObjectModel>().Objects, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new MultipartHandler(
+            sp.GetRequiredService<ObjectModel>().Uploads,
+            sp.GetRequiredService<ObjectModel>().Buckets,
+            sp.GetRequiredService<CopySourceReader>(),
+            sp.GetRequiredService<IOptions<S3Options>>()));
+        services.TryAddSingleton(sp => new BucketConfigurationHandler(
+            sp.GetRequiredService<ObjectModel>().Buckets,
+            sp.GetRequiredService<IOptions<S3Options>>(),
+            sp.GetRequiredService<ILogger<BucketConfigurationHandler>>()));
+        services.TryAddSingleton(sp => new ListingHandler(sp.GetRequiredService<ObjectModel>().Objects, sp.GetRequiredService<IOptions<S3Options>>()));
+        services.TryAddSingleton(sp => new ObjectsHandler(
+            sp.GetRequiredService<ObjectModel>().Objects,
+            sp.GetRequiredService<ObjectModel>().Buckets,
+            sp.GetRequiredService<ObjectModel>().Restores,
+            sp.GetRequiredService<CopySourceReader>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<S3Options>>()));
+        services.TryAddSingleton(sp => new ObjectSubresourceHandler(
+            sp.GetRequiredService<ObjectModel>().Tagging,
+            sp.GetRequiredService<ObjectModel>().Restores,
+            sp.GetRequiredService<ObjectModel>().Buckets));
+        services.TryAddSingleton(sp => new BrowserHandler(
+            sp.GetRequiredService<IRequestAuthenticator>(),
+            sp.GetRequiredService<ObjectModel>().Objects,
+            sp.GetRequiredService<ObjectModel>().Buckets,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<S3Options>>()));
+        services.TryAddSingleton(sp => new S3Areas(
+            sp.GetRequiredService<AdminRequestHandler>(),
+            sp.GetRequiredService<AccessConfigurationHandler>(),
+            sp.GetRequiredService<MultipartHandler>(),
+            sp.GetRequiredService<BucketConfigurationHandler>(),
+            sp.GetRequiredService<ListingHandler>(),
+            sp.GetRequiredService<ObjectsHandler>(),
+            sp.GetRequiredService<ObjectSubresourceHandler>(),
+            sp.GetRequiredService<BrowserHandler>()));
         services.TryAddSingleton(sp => new S3RequestHandler(
             sp.GetRequiredService<ObjectModel>(),
             sp.GetRequiredService<IRequestAuthenticator>(),
-            sp.GetRequiredService<AdminApi>(),
+            sp.GetRequiredService<S3Areas>(),
             sp.GetRequiredService<IOptions<S3Options>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<S3RequestHandler>>()));

@@ -143,4 +143,41 @@ public sealed class RouterTests
         var missing = Enum.GetValues<S3Operation>().Where(op => !routed.Contains(op)).ToList();
         Assert.Empty(missing);
     }
+
+    [Theory]
+    [InlineData("GET", "k", "versionId=v1", S3Operation.GetObject, "v1", null, null)]
+    [InlineData("DELETE", "k", "versionId=v2", S3Operation.DeleteObject, "v2", null, null)]
+    [InlineData("PUT", "k", "partNumber=3&uploadId=u1", S3Operation.UploadPart, null, "u1", "3")]
+    [InlineData("POST", "k", "uploadId=u2", S3Operation.CompleteMultipartUpload, null, "u2", null)]
+    [InlineData("GET", "k", "uploadId=u3", S3Operation.ListParts, null, "u3", null)]
+    [InlineData("GET", "k", "partNumber=2", S3Operation.GetObject, null, null, "2")]
+    public void Route_carries_its_version_upload_and_part_parameters(string method, string key, string query, S3Operation operation,
+        string? versionId, string? uploadId, string? partNumber)
+    {
+        var route = Route(method, "b", key, query);
+
+        Assert.Equal(operation, route.Operation);
+        Assert.Equal(new S3RouteParameters("b", key, versionId, uploadId, partNumber, null), route.Parameters);
+    }
+
+    [Fact]
+    public void Copy_routes_carry_the_copy_source()
+    {
+        var q = new Dictionary<string, string>(StringComparer.Ordinal) { ["partNumber"] = "1", ["uploadId"] = "u" };
+        var copy = S3Router.Route(new S3RouteRequest("PUT", "b", "k", new Dictionary<string, string>(), HasCopySource: true, CopySource: "/src/a.txt"));
+        var partCopy = S3Router.Route(new S3RouteRequest("PUT", "b", "k", q, HasCopySource: true, CopySource: "src/b.txt?versionId=v"));
+
+        Assert.Equal((S3Operation.CopyObject, "/src/a.txt"), (copy.Operation, copy.Parameters.CopySource));
+        Assert.Equal((S3Operation.UploadPartCopy, "src/b.txt?versionId=v", "u", "1"),
+            (partCopy.Operation, partCopy.Parameters.CopySource, partCopy.Parameters.UploadId, partCopy.Parameters.PartNumber));
+    }
+
+    [Fact]
+    public void Refused_route_carries_no_parameters()
+    {
+        var route = Route("PATCH", "b", "k", "versionId=v");
+
+        Assert.False(route.IsMatch);
+        Assert.Same(S3RouteParameters.None, route.Parameters);
+    }
 }

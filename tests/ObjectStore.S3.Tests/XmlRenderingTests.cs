@@ -54,12 +54,12 @@ public sealed class XmlRenderingTests
     [Fact]
     public async Task Url_encoding_type_applies_to_keys_prefix_delimiter_and_common_prefixes()
     {
-        var query = S3RequestHandler.ListQuery.Parse(new Dictionary<string, string>
+        var query = ListingHandler.ListQuery.Parse(new Dictionary<string, string>
         {
             ["list-type"] = "2", ["prefix"] = "a b/", ["delimiter"] = "/+", ["start-after"] = "a b/0", ["encoding-type"] = "url",
         }, v2: true);
         var listing = new ObjectListing([Obj("a b/c+d€")], ["a b/x y/+"], false, null);
-        var page = S3RequestHandler.BuildPage("bucket", query, listing, null);
+        var page = ListingHandler.BuildPage("bucket", query, listing, null);
         var root = XElement.Parse(await RenderAsync(s => S3XmlResponses.WriteListObjectsAsync(s, page)));
         XNamespace ns = S3XmlWriter.Namespace;
         Assert.Equal("a+b/", root.Element(ns + "Prefix")!.Value);
@@ -73,16 +73,16 @@ public sealed class XmlRenderingTests
     [Fact]
     public async Task Listing_v1_marker_is_encoded_and_next_marker_needs_a_delimiter()
     {
-        var v1 = S3RequestHandler.ListQuery.Parse(new Dictionary<string, string> { ["marker"] = "m n", ["encoding-type"] = "url" }, v2: false);
+        var v1 = ListingHandler.ListQuery.Parse(new Dictionary<string, string> { ["marker"] = "m n", ["encoding-type"] = "url" }, v2: false);
         var truncated = new ObjectListing([Obj("x y")], [], true, "x y");
-        var noDelimiter = XElement.Parse(await RenderAsync(s => S3XmlResponses.WriteListObjectsAsync(s, S3RequestHandler.BuildPage("bucket", v1, truncated, new S3Owner("id", "name")))));
+        var noDelimiter = XElement.Parse(await RenderAsync(s => S3XmlResponses.WriteListObjectsAsync(s, ListingHandler.BuildPage("bucket", v1, truncated, new S3Owner("id", "name")))));
         XNamespace ns = S3XmlWriter.Namespace;
         Assert.Equal("m+n", noDelimiter.Element(ns + "Marker")!.Value);
         Assert.Null(noDelimiter.Element(ns + "NextMarker"));
         Assert.Equal("id", noDelimiter.Element(ns + "Contents")!.Element(ns + "Owner")!.Element(ns + "ID")!.Value);
 
         var withDelimiter = v1 with { Delimiter = "/" };
-        var root = XElement.Parse(await RenderAsync(s => S3XmlResponses.WriteListObjectsAsync(s, S3RequestHandler.BuildPage("bucket", withDelimiter, truncated, null))));
+        var root = XElement.Parse(await RenderAsync(s => S3XmlResponses.WriteListObjectsAsync(s, ListingHandler.BuildPage("bucket", withDelimiter, truncated, null))));
         Assert.Equal("x+y", root.Element(ns + "NextMarker")!.Value);
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using ObjectStore.Objects;
 using ObjectStore.Objects.Identity;
 using ObjectStore.S3.Auth;
 using ObjectStore.S3.Protocol;
@@ -18,6 +19,8 @@ internal sealed class S3Call(HttpContext context, string requestId, string hostI
 
     public S3ResourcePath Resource { get; set; } = new(null, null, false);
     public S3Operation? Operation { get; set; }
+    /// <summary>The routed operation's parameters (version id, upload id, part number, copy source ...).</summary>
+    public S3RouteParameters Route { get; set; } = S3RouteParameters.None;
     public AuthenticatedRequest? Auth { get; set; }
     /// <summary>Who is calling; anonymous until authentication says otherwise.</summary>
     public CallerIdentity Caller { get; set; } = CallerIdentity.Anonymous;
@@ -29,12 +32,38 @@ internal sealed class S3Call(HttpContext context, string requestId, string hostI
     /// <summary>Kestrel stopped reading the body (truncated, too large, too slow): the connection closes after the answer.</summary>
     public bool BodyFailed { get; set; }
     public IReadOnlyDictionary<string, string> Query { get; set; } = new Dictionary<string, string>();
+    /// <summary>
+    /// Who made the request, for the events its writes record: the signer's access key, the source IP and the
+    /// request ids, set after authentication (a browser POST's form signer replaces the principal).
+    /// </summary>
+    public Requester? Requester { get; set; }
+    /// <summary>The addressed bucket as this request read it (its record or its known absence); null until first needed.</summary>
+    public KnownBucket? AddressedBucket { get; set; }
+    /// <summary>
+    /// Authorizes an action the operation discovers itself (a browser form's key and signer): the entry point,
+    /// which owns authorization, sets it after authentication. Throws AccessDenied when refused.
+    /// </summary>
+    public Func<string, string?, string?, string?, CancellationToken, Task> AuthorizeAsync { get; set; } =
+        (_, _, _, _, _) => throw new InvalidOperationException("The request is not authenticated yet.");
 
     public string Bucket => Resource.Bucket ?? throw new InvalidOperationException("No bucket addressed.");
     public string Key => Resource.Key ?? throw new InvalidOperationException("No key addressed.");
 
     /// <summary>"/bucket" or "/bucket/key", for error Resource elements.</summary>
     public string ResourceName => Resource.Bucket is null ? "/" : Resource.Key is null ? "/" + Resource.Bucket : $"/{Resource.Bucket}/{Resource.Key}";
+
+    /// <summary>
+    /// The addressed bucket, read from the index at most once per request (its absence is remembered too):
+    /// CORS, authorization and the operation all use this one read.
+    /// </summary>
+    public async ValueTask<KnownBucket> AddressedBucketAsync(BucketService buckets)
+    {
+        if (AddressedBucket is { } known)
+            return known;
+        known = new KnownBucket(Bucket, await buckets.FindBucketAsync(Bucket, Aborted));
+        AddressedBucket = known;
+        return known;
+    }
 
     public string? QueryValue(string name) => Query.TryGetValue(name, out var v) ? v : null;
 

@@ -9,14 +9,5 @@ public sealed partial class S3RequestHandler
     {
         [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Request {RequestId}: {Caller} may not {Action} on {Resource}")]
         public static partial void AccessDenied(ILogger logger, string requestId, string caller, string action, string resource);
-
-        [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Bucket {Bucket}: policy {Change} (public: {IsPublic})")]
-        public static partial void BucketPolicyChanged(ILogger logger, string bucket, string change, bool isPublic);
-
-        [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Bucket {Bucket}: public access block {Block}")]
-        public static partial void PublicAccessBlockChanged(ILogger logger, string bucket, string block);
-
-        [LoggerMessage(EventId = 1120, Level = LogLevel.Information, Message = "Bucket {Bucket}: CORS configuration set with {Rules} rules (0: deleted)")]
-        public static partial void CorsChanged(ILogger logger, string bucket, int rules);
     }
 }

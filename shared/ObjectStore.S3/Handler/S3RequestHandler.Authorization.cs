@@ -25,7 +25,7 @@ public sealed partial class S3RequestHandler
     {
         if (call.Caller.Kind == PrincipalKind.Root || operation is S3Operation.DeleteObjects or S3Operation.PostObject)
             return; // PostObject: the signer and the key are in the form, authorized by PostObjectAsync
-        var versionId = call.QueryValue("versionId");
+        var versionId = call.Route.VersionId;
         if (S3Actions.For(operation, versionId is not null) is not var (action, scope))
             return; // nothing to authorize (a CORS preflight carries no credentials)
         var key = scope == ActionScope.Object ? call.Resource.Key : null;
@@ -34,7 +34,7 @@ public sealed partial class S3RequestHandler
 
         if (operation is S3Operation.CopyObject or S3Operation.UploadPartCopy)
         {
-            var (sourceBucket, sourceKey, sourceVersion) = ParseCopySource(call.Request.Headers["x-amz-copy-source"].ToString());
+            var (sourceBucket, sourceKey, sourceVersion) = ObjectsHandler.ParseCopySource(call.Route.CopySource ?? "");
             await RequireAsync(call, sourceVersion is null ? "s3:GetObject" : "s3:GetObjectVersion", sourceBucket, sourceKey, sourceVersion, call.Aborted);
         }
     }
@@ -122,9 +122,11 @@ public sealed partial class S3RequestHandler
             return null;
         if (call.BucketAccess.TryGetValue(bucket, out var cached))
             return cached;
-        var record = await _buckets.FindBucketAsync(bucket, call.Aborted);
+        var record = bucket == call.Resource.Bucket
+            ? (await AddressedBucketAsync(call)).Record // the request's one read of its bucket
+            : await _buckets.FindBucketAsync(bucket, call.Aborted); // a copy's source bucket
         var configuration = record?.Configuration ?? new Dictionary<string, string>();
-        var policy = configuration.TryGetValue(BucketPolicyConfiguration, out var json) ? PolicyParser.ParseStored(json, PolicyKind.Bucket, bucket) : null;
+        var policy = configuration.TryGetValue(AccessConfigurationHandler.BucketPolicyConfiguration, out var json) ? PolicyParser.ParseStored(json, PolicyKind.Bucket, bucket) : null;
         var access = new BucketAccess(record, policy, policy is not null && PublicPolicy.IsPublic(policy), PublicAccessBlock.Effective(configuration, _options.PublicAccessBlock));
         call.BucketAccess[bucket] = access;
         return access;

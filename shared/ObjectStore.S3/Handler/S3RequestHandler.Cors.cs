@@ -5,6 +5,7 @@ using Microsoft.Net.Http.Headers;
 using ObjectStore.S3.Browser;
 using ObjectStore.Objects.Errors;
 using ObjectStore.S3.Xml;
+using static ObjectStore.S3.S3Answers;
 
 namespace ObjectStore.S3;
 
@@ -14,73 +15,7 @@ namespace ObjectStore.S3;
 /// </summary>
 public sealed partial class S3RequestHandler
 {
-    private const string VaryCors = "Origin, Access-Control-Request-Headers, Access-Control-Request-Method";
-
-    private async Task PutBucketCorsAsync(S3Call call)
-    {
-        await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
-        var configuration = CorsConfiguration.Parse(await S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted));
-        await _buckets.SetBucketConfigurationAsync(call.Bucket, CorsConfiguration.ConfigurationName, configuration.Serialize(), call.Aborted);
-        Log.CorsChanged(_logger, call.Bucket, configuration.Rules.Count);
-        call.Response.StatusCode = StatusCodes.Status200OK;
-        call.Response.ContentLength = 0;
-    }
-
-    private async Task GetBucketCorsAsync(S3Call call)
-    {
-        var bucket = await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
-        if (!bucket.Configuration.TryGetValue(CorsConfiguration.ConfigurationName, out var xml))
-            throw new S3Exception(S3Errors.NoSuchCORSConfiguration, resource: call.ResourceName)
-            {
-                Details = new Dictionary<string, string> { ["BucketName"] = call.Bucket },
-            };
-        var bytes = Encoding.UTF8.GetBytes(xml);
-        call.Response.StatusCode = StatusCodes.Status200OK;
-        call.Response.ContentType = "application/xml";
-        call.Response.ContentLength = bytes.Length;
-        await call.Response.Body.WriteAsync(bytes, call.Aborted);
-    }
-
-    private async Task DeleteBucketCorsAsync(S3Call call)
-    {
-        await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
-        await _buckets.SetBucketConfigurationAsync(call.Bucket, CorsConfiguration.ConfigurationName, null, call.Aborted);
-        Log.CorsChanged(_logger, call.Bucket, 0);
-        call.Response.StatusCode = StatusCodes.Status204NoContent;
-    }
-
-    /// <summary>
-    /// OPTIONS: unauthenticated. Needs Origin and Access-Control-Request-Method (400 otherwise); answers 200
-    /// with the first rule that allows the origin, the method and every requested header, else 403.
-    /// </summary>
-    private async Task CorsPreflightAsync(S3Call call)
-    {
-        var origin = call.Header(HeaderNames.Origin);
-        if (string.IsNullOrEmpty(origin))
-            throw new S3Exception(S3Errors.CorsBadRequest, resource: call.ResourceName);
-        var method = call.Header(HeaderNames.AccessControlRequestMethod);
-        if (string.IsNullOrEmpty(method))
-            throw new S3Exception(S3Errors.CorsBadRequest, "Invalid Access-Control-Request-Method: null", call.ResourceName);
-        var requested = call.Request.Headers.AccessControlRequestHeaders.ToString()
-            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(h => h.ToLowerInvariant()).ToList();
-
-        var bucket = await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
-        var details = new Dictionary<string, string> { ["Method"] = method, ["ResourceType"] = call.Resource.Key is null ? "BUCKET" : "OBJECT" };
-        var configuration = CorsConfiguration.Of(bucket.Configuration)
-            ?? throw new S3Exception(S3Errors.CorsForbidden, "CORSResponse: CORS is not enabled for this bucket.", call.ResourceName) { Details = details };
-        var rule = configuration.Match(origin, method, requested)
-            ?? throw new S3Exception(S3Errors.CorsForbidden, resource: call.ResourceName) { Details = details };
-
-        var headers = call.Response.Headers;
-        WriteCorsHeaders(headers, rule, origin);
-        if (requested.Count > 0)
-            headers.AccessControlAllowHeaders = string.Join(", ", requested);
-        if (rule.MaxAgeSeconds is { } maxAge)
-            headers.AccessControlMaxAge = maxAge.ToString(CultureInfo.InvariantCulture);
-        call.Response.StatusCode = StatusCodes.Status200OK;
-        call.Response.ContentLength = 0;
-    }
+    internal const string VaryCors = "Origin, Access-Control-Request-Headers, Access-Control-Request-Method";
 
     /// <summary>
     /// For a request with an Origin on a bucket whose CORS rules allow that origin and method: the headers
@@ -91,7 +26,7 @@ public sealed partial class S3RequestHandler
         var origin = call.Header(HeaderNames.Origin);
         if (string.IsNullOrEmpty(origin) || call.Resource.Bucket is not { } name || HttpMethods.IsOptions(call.Request.Method))
             return;
-        var bucket = await _buckets.FindBucketAsync(name, call.Aborted);
+        var bucket = (await AddressedBucketAsync(call)).Record;
         if (bucket is null || CorsConfiguration.Of(bucket.Configuration)?.Match(origin, call.Request.Method.ToUpperInvariant(), []) is not { } rule)
             return;
         call.Response.OnStarting(() =>
@@ -101,7 +36,7 @@ public sealed partial class S3RequestHandler
         });
     }
 
-    private static void WriteCorsHeaders(IHeaderDictionary headers, CorsRule rule, string origin)
+    internal static void WriteCorsHeaders(IHeaderDictionary headers, CorsRule rule, string origin)
     {
         headers.AccessControlAllowOrigin = rule.AllowsAnyOrigin ? "*" : origin;
         if (!rule.AllowsAnyOrigin)

@@ -1,6 +1,8 @@
 using ObjectStore.Objects.Errors;
 using ObjectStore.S3.Protocol;
 using ObjectStore.S3.Xml;
+using static ObjectStore.S3.S3Answers;
+using static ObjectStore.S3.ObjectsHandler;
 
 namespace ObjectStore.S3;
 
@@ -20,7 +22,7 @@ public sealed partial class S3RequestHandler
         if (!hasDigest)
             throw new S3Exception(S3Errors.InvalidRequest, "Missing required header for this request: Content-MD5", call.ResourceName);
 
-        await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        (await AddressedBucketAsync(call)).Require();
         await LoadBucketAccessAsync(call, call.Bucket); // read once, before the keys are checked in parallel
         var body = OpenVerifiedBody(call, verifyMd5Here: true);
         var root = await S3XmlRequest.ReadAsync(body.Stream, DeleteObjectsBodyLimit, call.Aborted);
@@ -51,7 +53,7 @@ public sealed partial class S3RequestHandler
                 throw new S3Exception(S3Errors.InvalidArgument, "The key must not be empty.");
             // Each key is authorized on its own: a refusal is that key's AccessDenied in the result.
             await RequireAsync(call, versionId is null ? "s3:DeleteObject" : "s3:DeleteObjectVersion", call.Bucket, key, versionId, ct);
-            var result = await _objects.DeleteObjectAsync(call.Bucket, key, versionId, Index.WriteCondition.None, ct);
+            var result = await _objects.DeleteObjectAsync(await AddressedBucketAsync(call), key, versionId, Index.WriteCondition.None, call.Requester, ct);
             return versionId is null && result.IsDeleteMarker
                 ? new(key, null, null) { DeleteMarkerVersionId = result.VersionId }
                 : new(key, versionId, null) { DeleteMarker = result.IsDeleteMarker };

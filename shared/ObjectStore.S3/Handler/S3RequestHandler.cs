@@ -23,25 +23,22 @@ public sealed partial class S3RequestHandler
 {
     private readonly BucketService _buckets;
     private readonly ObjectService _objects;
-    private readonly MultipartService _uploads;
     private readonly TaggingService _tagging;
-    private readonly RestoreService _restores;
     private readonly IRequestAuthenticator _authenticator;
-    private readonly AdminApi _admin;
+    /// <summary>The handlers by area the operations dispatch to.</summary>
+    private readonly S3Areas _areas;
     private readonly S3Options _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly S3Owner _owner;
 
-    internal S3RequestHandler(ObjectModel model, IRequestAuthenticator authenticator, AdminApi admin, IOptions<S3Options> options, TimeProvider time, ILogger<S3RequestHandler> logger)
+    internal S3RequestHandler(ObjectModel model, IRequestAuthenticator authenticator, S3Areas areas, IOptions<S3Options> options, TimeProvider time, ILogger<S3RequestHandler> logger)
     {
-        (_buckets, _objects, _uploads, _tagging, _restores) = (model.Buckets, model.Objects, model.Uploads, model.Tagging, model.Restores);
+        (_buckets, _objects, _tagging) = (model.Buckets, model.Objects, model.Tagging);
         _authenticator = authenticator;
-        _admin = admin;
+        _areas = areas;
         _options = options.Value;
         _time = time;
         _logger = logger;
-        _owner = new S3Owner(_options.OwnerId, _options.OwnerDisplayName);
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -114,25 +111,27 @@ public sealed partial class S3RequestHandler
         call.Auth = auth;
         call.Caller = auth.Caller ?? CallerIdentity.Anonymous;
         call.Body = new CountingStream(auth.Body);
-        EventRequestContext.Current = new EventRequestContext(auth.AccessKey!, call.Context.Connection.RemoteIpAddress?.ToString() ?? "", call.RequestId, call.HostId);
+        call.AuthorizeAsync = (action, bucket, key, versionId, ct) => RequireAsync(call, action, bucket, key, versionId, ct);
+        call.Requester = new Requester(auth.AccessKey!, call.Context.Connection.RemoteIpAddress?.ToString() ?? "", call.RequestId, call.HostId);
 
         if (!call.Resource.VirtualHosted && AdminApi.IsAdminPath(RawPath(call.Context)))
         {
             if (auth.IsAnonymous)
                 throw new S3Exception(S3Errors.AccessDenied, resource: call.ResourceName);
-            await HandleAdminAsync(call, auth.AccessKey!);
+            await _areas.Admin.HandleAdminAsync(call, auth.AccessKey!, RawPath(call.Context));
             return;
         }
 
         var route = S3Router.Route(new S3RouteRequest(request.Method, call.Resource.Bucket, call.Resource.Key, call.Query,
-            request.Headers.ContainsKey("x-amz-copy-source")));
+            request.Headers.ContainsKey("x-amz-copy-source"), call.Header("x-amz-copy-source")));
         if (route.Error is { } routeError)
             throw new S3Exception(routeError, resource: call.ResourceName)
             {
                 Details = new Dictionary<string, string> { ["Method"] = request.Method, ["ResourceType"] = call.Resource.Key is null ? (call.Resource.Bucket is null ? "SERVICE" : "BUCKET") : "OBJECT" },
             };
         call.Operation = route.Operation;
-        if (call.Query.TryGetValue("versionId", out var versionId) && !Index.VersionIds.IsWellFormed(versionId))
+        call.Route = route.Parameters;
+        if (route.Parameters.VersionId is { } versionId && !Index.VersionIds.IsWellFormed(versionId))
             throw new S3Exception(S3Errors.InvalidArgument, "Invalid version id specified", call.ResourceName)
             {
                 Details = new Dictionary<string, string> { ["ArgumentName"] = "versionId", ["ArgumentValue"] = versionId },
@@ -144,61 +143,11 @@ public sealed partial class S3RequestHandler
         await DispatchAsync(call, route.Operation);
     }
 
-    /// <summary>The operations served today; every other routed operation answers NotImplemented.</summary>
-    private Task DispatchAsync(S3Call call, S3Operation operation) => operation switch
-    {
-        S3Operation.ListBuckets => ListBucketsAsync(call),
-        S3Operation.CreateBucket => CreateBucketAsync(call),
-        S3Operation.DeleteBucket => DeleteBucketAsync(call),
-        S3Operation.HeadBucket => HeadBucketAsync(call),
-        S3Operation.GetBucketLocation => GetBucketLocationAsync(call),
-        S3Operation.GetBucketTagging => GetBucketTaggingAsync(call),
-        S3Operation.PutBucketTagging => PutBucketTaggingAsync(call),
-        S3Operation.DeleteBucketTagging => DeleteBucketTaggingAsync(call),
-        S3Operation.GetBucketVersioning => GetBucketVersioningAsync(call),
-        S3Operation.PutBucketVersioning => PutBucketVersioningAsync(call),
-        S3Operation.GetBucketNotificationConfiguration => GetBucketNotificationAsync(call),
-        S3Operation.PutBucketNotificationConfiguration => PutBucketNotificationAsync(call),
-        S3Operation.ListObjectVersions => ListObjectVersionsAsync(call),
-        S3Operation.ListObjects => ListObjectsAsync(call, v2: false),
-        S3Operation.ListObjectsV2 => ListObjectsAsync(call, v2: true),
-        S3Operation.PutObject => PutObjectAsync(call),
-        S3Operation.PostObject => PostObjectAsync(call),
-        S3Operation.CopyObject => CopyObjectAsync(call),
-        S3Operation.GetObject => GetObjectAsync(call),
-        S3Operation.HeadObject => GetObjectAsync(call),
-        S3Operation.DeleteObject => DeleteObjectAsync(call),
-        S3Operation.DeleteObjects => DeleteObjectsAsync(call),
-        S3Operation.GetObjectTagging => GetObjectTaggingAsync(call),
-        S3Operation.PutObjectTagging => PutObjectTaggingAsync(call),
-        S3Operation.DeleteObjectTagging => DeleteObjectTaggingAsync(call),
-        S3Operation.CreateMultipartUpload => CreateMultipartUploadAsync(call),
-        S3Operation.UploadPart => UploadPartAsync(call),
-        S3Operation.UploadPartCopy => UploadPartCopyAsync(call),
-        S3Operation.CompleteMultipartUpload => CompleteMultipartUploadAsync(call),
-        S3Operation.AbortMultipartUpload => AbortMultipartUploadAsync(call),
-        S3Operation.ListParts => ListPartsAsync(call),
-        S3Operation.ListMultipartUploads => ListMultipartUploadsAsync(call),
-        S3Operation.PutBucketLifecycleConfiguration => PutBucketLifecycleAsync(call),
-        S3Operation.GetBucketLifecycleConfiguration => GetBucketLifecycleAsync(call),
-        S3Operation.DeleteBucketLifecycle => DeleteBucketLifecycleAsync(call),
-        S3Operation.RestoreObject => RestoreObjectAsync(call),
-        S3Operation.GetBucketPolicy => GetBucketPolicyAsync(call),
-        S3Operation.PutBucketPolicy => PutBucketPolicyAsync(call),
-        S3Operation.DeleteBucketPolicy => DeleteBucketPolicyAsync(call),
-        S3Operation.GetBucketPolicyStatus => GetBucketPolicyStatusAsync(call),
-        S3Operation.GetPublicAccessBlock => GetPublicAccessBlockAsync(call),
-        S3Operation.PutPublicAccessBlock => PutPublicAccessBlockAsync(call),
-        S3Operation.DeletePublicAccessBlock => DeletePublicAccessBlockAsync(call),
-        S3Operation.PutBucketCors => PutBucketCorsAsync(call),
-        S3Operation.GetBucketCors => GetBucketCorsAsync(call),
-        S3Operation.DeleteBucketCors => DeleteBucketCorsAsync(call),
-        S3Operation.CorsPreflight => CorsPreflightAsync(call),
-        S3Operation.PutBucketEncryption => PutBucketEncryptionAsync(call),
-        S3Operation.GetBucketEncryption => GetBucketEncryptionAsync(call),
-        S3Operation.DeleteBucketEncryption => DeleteBucketEncryptionAsync(call),
-        _ => throw new S3Exception(S3Errors.NotImplemented, $"The operation {operation} is not implemented.", call.ResourceName),
-    };
+    /// <summary>
+    /// The addressed bucket, read from the index at most once per request (its absence is remembered too):
+    /// CORS, authorization and the operation all use this one read.
+    /// </summary>
+    private ValueTask<KnownBucket> AddressedBucketAsync(S3Call call) => call.AddressedBucketAsync(_buckets);
 
     /// <summary>Renders an S3 error: the only place error responses are written.</summary>
     private async Task WriteErrorAsync(S3Call call, S3Exception error)
@@ -245,7 +194,7 @@ public sealed partial class S3RequestHandler
         return hasBody && (call.Body is null || call.Body.BytesRead == 0);
     }
 
-    private static void SetIdentityHeaders(S3Call call)
+    internal static void SetIdentityHeaders(S3Call call)
     {
         call.Response.Headers["x-amz-request-id"] = call.RequestId;
         call.Response.Headers["x-amz-id-2"] = call.HostId;

@@ -8,22 +8,42 @@ namespace ObjectStore.S3.Protocol;
 /// <param name="Key">Object key, or null for a bucket (or the service).</param>
 /// <param name="Query">Query parameters (names case-sensitive, as S3); a keyword such as <c>?uploads</c> has an empty value.</param>
 /// <param name="HasCopySource">The request carries <c>x-amz-copy-source</c>.</param>
+/// <param name="CopySource">The <c>x-amz-copy-source</c> value, when the request has one.</param>
 public sealed record S3RouteRequest(
     string Method,
     string? Bucket,
     string? Key,
     IReadOnlyDictionary<string, string> Query,
-    bool HasCopySource = false);
+    bool HasCopySource = false,
+    string? CopySource = null);
 
-/// <summary>The router's answer: an operation, or the error S3 gives for the combination.</summary>
+/// <summary>
+/// The parameters a route carries, read once by the router so handlers never re-read the query string
+/// for them: the addressed bucket and key, <c>versionId</c>, <c>uploadId</c>, <c>partNumber</c> (as sent;
+/// the multipart handler validates it) and the <c>x-amz-copy-source</c> value.
+/// </summary>
+public sealed record S3RouteParameters(string? Bucket, string? Key, string? VersionId, string? UploadId, string? PartNumber, string? CopySource)
+{
+    public static S3RouteParameters None { get; } = new(null, null, null, null, null, null);
+
+    internal static S3RouteParameters Of(S3RouteRequest request) => new(request.Bucket, request.Key,
+        request.Query.GetValueOrDefault("versionId"), request.Query.GetValueOrDefault("uploadId"), request.Query.GetValueOrDefault("partNumber"),
+        request.CopySource);
+}
+
+/// <summary>The router's answer: an operation with its parameters, or the error S3 gives for the combination.</summary>
 public readonly record struct S3Route(S3Operation Operation, S3ErrorCode? Error)
 {
     public bool IsMatch => Error is null;
+
+    /// <summary>The route's parameters (<see cref="S3RouteParameters.None"/> when it is an error).</summary>
+    public S3RouteParameters Parameters { get; init; } = S3RouteParameters.None;
 }
 
 /// <summary>
 /// Maps a request to its S3 operation. Every S3 operation is listed in <see cref="Table"/>, in match
 /// order: the first row whose method, resource level, query keywords and copy-source condition hold wins.
+/// The operation's handler is named in the dispatch table beside this file (<c>S3RequestHandler.Dispatch.cs</c>).
 /// </summary>
 public static class S3Router
 {
@@ -156,7 +176,7 @@ public static class S3Router
             if (row.Level != level || row.Method != method) continue;
             if (row.CopySource is { } wantCopy && wantCopy != request.HasCopySource) continue;
             if (row.Keywords.All(k => HasKeyword(request.Query, k)))
-                return new S3Route(row.Operation, null);
+                return new S3Route(row.Operation, null) { Parameters = S3RouteParameters.Of(request) };
         }
 
         // A POST to an object without a known keyword, or a verb the resource does not take.

@@ -31,14 +31,18 @@ internal sealed class HandlerHarness
     /// <summary>The model's lifecycle actions (what the lifecycle pass and the restore worker call).</summary>
     public ObjectStore.Lifecycle.ILifecycleActions Actions { get; }
 
-    public HandlerHarness(Action<S3Options>? configure = null)
+    /// <summary>Users the fake authenticator knows, by access key (a request signs as one with <see cref="SignedBy"/>).</summary>
+    public Dictionary<string, ObjectStore.Objects.Identity.CallerIdentity> Users { get; } = new(StringComparer.Ordinal);
+
+    /// <param name="wrapIndex">Wraps the index the handler sees (a counting decorator, say); the harness keeps <see cref="Index"/> unwrapped.</param>
+    public HandlerHarness(Action<S3Options>? configure = null, Func<IObjectIndex, IObjectIndex>? wrapIndex = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton<IObjectIndex>(Index);
+        services.AddSingleton<IObjectIndex>(wrapIndex?.Invoke(Index) ?? Index);
         services.AddSingleton<IObjectDataStore>(Data);
         services.AddSingleton<ObjectStore.Lifecycle.IRestoreQueue>(Restores);
-        services.AddSingleton<IRequestAuthenticator, FakeAuthenticator>();
+        services.AddSingleton<IRequestAuthenticator>(new FakeAuthenticator(Users));
         services.AddSingleton(new ObjectStore.Objects.Encryption.MasterKeyRing(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         services.Configure<S3Options>(o => { o.BaseDomain = "s3.local"; configure?.Invoke(o); });
         services.AddS3Protocol();
@@ -51,6 +55,8 @@ internal sealed class HandlerHarness
         IDictionary<string, string>? headers = null, bool anonymous = false, string host = "localhost:9000", bool omitContentLength = false)
     {
         var context = new DefaultHttpContext();
+        var responseFeature = new StartingResponseFeature();
+        context.Features.Set<IHttpResponseFeature>(responseFeature);
         var request = context.Request;
         request.Method = method;
         context.Features.Get<IHttpRequestFeature>()!.RawTarget = rawTarget;
@@ -67,8 +73,12 @@ internal sealed class HandlerHarness
         context.Response.Body = responseBody;
 
         await Handler.HandleAsync(context);
+        await responseFeature.FireStartingAsync(); // as a server does before the first byte: CORS headers come from these
         return new TestResponse(context.Response.StatusCode, context.Response.Headers, responseBody.ToArray());
     }
+
+    /// <summary>The Authorization header of a request signed with <paramref name="accessKey"/> (one of <see cref="Users"/>).</summary>
+    public static string SignedBy(string accessKey) => $"AWS4-HMAC-SHA256 Credential={accessKey}/20260101/us-east-1/s3/aws4_request";
 
     public Task<TestResponse> SendAsync(string method, string rawTarget, string body, IDictionary<string, string>? headers = null) =>
         SendAsync(method, rawTarget, System.Text.Encoding.UTF8.GetBytes(body), headers);
@@ -107,5 +117,21 @@ internal sealed class HandlerHarness
                 await Data.DeleteAsync(ObjectStore.Storage.DataLayout.Parse(deletion.DataLayout), CancellationToken.None);
         }
         await Index.DeleteDataDeletionsAsync(pending, CancellationToken.None);
+    }
+}
+
+/// <summary>A response feature that keeps the OnStarting callbacks, so the harness can run them as a server would.</summary>
+internal sealed class StartingResponseFeature : HttpResponseFeature
+{
+    private readonly List<(Func<object, Task> Callback, object State)> _starting = [];
+
+    public override void OnStarting(Func<object, Task> callback, object state) => _starting.Add((callback, state));
+
+    /// <summary>Runs the callbacks once, the last registered first (as Kestrel does).</summary>
+    public async Task FireStartingAsync()
+    {
+        for (var i = _starting.Count - 1; i >= 0; i--)
+            await _starting[i].Callback(_starting[i].State);
+        _starting.Clear();
     }
 }

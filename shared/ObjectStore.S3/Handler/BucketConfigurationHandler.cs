@@ -1,14 +1,25 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ObjectStore.Objects;
 using ObjectStore.Index;
 using ObjectStore.S3.Xml;
+using static ObjectStore.S3.S3Answers;
 
 namespace ObjectStore.S3;
 
-public sealed partial class S3RequestHandler
+/// <summary>
+/// Buckets and their configuration documents: create, delete, head, location, tags, versioning, lifecycle,
+/// notifications, default encryption and CORS rules (policies and the public access block are
+/// <see cref="AccessConfigurationHandler"/>'s).
+/// </summary>
+internal sealed partial class BucketConfigurationHandler(BucketService buckets, IOptions<S3Options> options, ILogger<BucketConfigurationHandler> logger)
 {
-    private const int SmallXmlBodyLimit = 64 * 1024;
+    private readonly BucketService _buckets = buckets;
+    private readonly S3Owner _owner = new(options.Value.OwnerId, options.Value.OwnerDisplayName);
+    private readonly ILogger _logger = logger;
 
-    private async Task ListBucketsAsync(S3Call call)
+    public async Task ListBucketsAsync(S3Call call)
     {
         var buckets = new List<BucketRecord>();
         await foreach (var b in _buckets.ListBucketsAsync(call.Aborted))
@@ -17,7 +28,7 @@ public sealed partial class S3RequestHandler
         await WriteXmlAsync(call, body => S3XmlResponses.WriteListBucketsAsync(body, _owner, buckets));
     }
 
-    private async Task CreateBucketAsync(S3Call call)
+    public async Task CreateBucketAsync(S3Call call)
     {
         var root = await S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted);
         var region = S3XmlRequest.ParseLocationConstraint(root);
@@ -26,55 +37,55 @@ public sealed partial class S3RequestHandler
         call.Response.ContentLength = 0;
     }
 
-    private async Task DeleteBucketAsync(S3Call call)
+    public async Task DeleteBucketAsync(S3Call call)
     {
         await _buckets.DeleteBucketAsync(call.Bucket, call.Aborted);
         call.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
-    private async Task HeadBucketAsync(S3Call call)
+    public async Task HeadBucketAsync(S3Call call)
     {
-        var bucket = await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        var bucket = (await call.AddressedBucketAsync(_buckets)).Require();
         call.Response.Headers["x-amz-bucket-region"] = bucket.Region;
         call.Response.ContentLength = 0;
     }
 
-    private async Task GetBucketLocationAsync(S3Call call)
+    public async Task GetBucketLocationAsync(S3Call call)
     {
-        var bucket = await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        var bucket = (await call.AddressedBucketAsync(_buckets)).Require();
         await WriteXmlAsync(call, body => S3XmlResponses.WriteLocationAsync(body, bucket.Region));
     }
 
-    private async Task GetBucketTaggingAsync(S3Call call)
+    public async Task GetBucketTaggingAsync(S3Call call)
     {
         var tags = await _buckets.GetBucketTaggingAsync(call.Bucket, call.Aborted);
         await WriteXmlAsync(call, body => S3XmlResponses.WriteTaggingAsync(body, tags));
     }
 
-    private async Task PutBucketTaggingAsync(S3Call call)
+    public async Task PutBucketTaggingAsync(S3Call call)
     {
         var tags = S3XmlRequest.ParseTagging(await S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted));
         await _buckets.PutBucketTaggingAsync(call.Bucket, tags, call.Aborted);
         call.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
-    private async Task DeleteBucketTaggingAsync(S3Call call)
+    public async Task DeleteBucketTaggingAsync(S3Call call)
     {
         await _buckets.DeleteBucketTaggingAsync(call.Bucket, call.Aborted);
         call.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
-    private async Task GetBucketVersioningAsync(S3Call call)
+    public async Task GetBucketVersioningAsync(S3Call call)
     {
-        var bucket = await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        var bucket = (await call.AddressedBucketAsync(_buckets)).Require();
         await WriteXmlAsync(call, body => S3XmlResponses.WriteVersioningAsync(body, bucket.Versioning));
     }
 
-    /// <summary>A 200 with an XML document, written asynchronously to the response.</summary>
-    private static Task WriteXmlAsync(S3Call call, Func<Stream, Task> write)
+    public async Task PutBucketVersioningAsync(S3Call call)
     {
+        var status = S3XmlRequest.ParseVersioning(await S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted));
+        await _buckets.PutBucketVersioningAsync(call.Bucket, status, call.Aborted);
         call.Response.StatusCode = StatusCodes.Status200OK;
-        call.Response.ContentType = "application/xml";
-        return write(call.Response.Body);
+        call.Response.ContentLength = 0;
     }
 }

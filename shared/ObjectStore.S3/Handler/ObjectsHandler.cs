@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using ObjectStore.Index;
 using ObjectStore.Objects.Errors;
@@ -8,16 +9,29 @@ using ObjectStore.S3.Integrity;
 using ObjectStore.S3.Protocol;
 using ObjectStore.Objects;
 using ObjectStore.Storage;
+using static ObjectStore.S3.S3Answers;
 
 namespace ObjectStore.S3;
 
-public sealed partial class S3RequestHandler
+/// <summary>
+/// The object operations: PutObject, GetObject and HeadObject, DeleteObject, CopyObject, and the header
+/// parsing they share (SSE, checksums, lifecycle headers), used by the multipart and browser areas too.
+/// </summary>
+internal sealed partial class ObjectsHandler(ObjectService objects, BucketService buckets, RestoreService restores, CopySourceReader copySources, TimeProvider time,
+    IOptions<S3Options> options)
 {
+    private readonly ObjectService _objects = objects;
+    private readonly BucketService _buckets = buckets;
+    private readonly RestoreService _restores = restores;
+    private readonly CopySourceReader _copySources = copySources;
+    private readonly TimeProvider _time = time;
+    private readonly S3Options _options = options.Value;
+
     /// <summary>Times a GET re-reads the index after the data it was pointed at vanished under a concurrent write.</summary>
-    private const int MaxReadRaceAttempts = 5;
+    internal const int MaxReadRaceAttempts = 5;
 
     /// <summary>GET overrides: query parameter → response header.</summary>
-    private static readonly (string Query, string Header)[] ResponseOverrides =
+    internal static readonly (string Query, string Header)[] ResponseOverrides =
     [
         ("response-content-type", HeaderNames.ContentType),
         ("response-content-language", HeaderNames.ContentLanguage),
@@ -27,7 +41,7 @@ public sealed partial class S3RequestHandler
         ("response-content-encoding", HeaderNames.ContentEncoding),
     ];
 
-    private async Task PutObjectAsync(S3Call call)
+    public async Task PutObjectAsync(S3Call call)
     {
         var headers = call.Request.Headers;
         var length = PayloadLength(call);
@@ -37,27 +51,27 @@ public sealed partial class S3RequestHandler
         var condition = S3RequestHeaders.WriteCondition(headers);
         var body = OpenVerifiedBody(call, verifyMd5Here: false);
 
-        var record = await _objects.PutObjectAsync(call.Bucket, call.Key, attributes,
-            new ObjectBody(body.Stream, length, ContentMd5.FromHeaders(headers), body.Checksum), condition, call.Aborted);
+        var record = await _objects.PutObjectAsync(await call.AddressedBucketAsync(_buckets), call.Key, attributes,
+            new ObjectBody(body.Stream, length, ContentMd5.FromHeaders(headers), body.Checksum), condition, call.Requester, call.Aborted);
 
         var response = call.Response;
         response.Headers.ETag = record.ETag;
         WriteVersionHeader(response, record.VersionId);
         WriteChecksumHeader(response, record);
         WriteEncryptionHeaders(response, record.Encryption);
-        await WriteLifecycleHeadersAsync(call, record, null, isLatest: true);
+        await WriteLifecycleHeadersAsync(call, record, call.AddressedBucket?.Record, isLatest: true);
         response.ContentLength = 0;
     }
 
     /// <summary>x-amz-version-id, for versions written while versioning was enabled.</summary>
-    private static void WriteVersionHeader(HttpResponse response, string? versionId)
+    internal static void WriteVersionHeader(HttpResponse response, string? versionId)
     {
         if (versionId is not null && versionId != VersionIds.Null)
             response.Headers["x-amz-version-id"] = versionId;
     }
 
     /// <summary>The payload length: x-amz-decoded-content-length for aws-chunked, else Content-Length (411 without).</summary>
-    private static long PayloadLength(S3Call call)
+    internal static long PayloadLength(S3Call call)
     {
         if (call.Auth!.DecodedContentLength is { } decoded) return decoded;
         var isChunked = call.Request.Headers.ContentEncoding.ToString().Contains("aws-chunked", StringComparison.OrdinalIgnoreCase)
@@ -73,7 +87,7 @@ public sealed partial class S3RequestHandler
     /// the data store's MD5, computed anyway).
     /// </summary>
     /// <paramref name="computeIfAbsent"/>: the algorithm to compute (unverified) when the request names none.
-    private static (Stream Stream, Func<(string Algorithm, string Value)?> Checksum) OpenVerifiedBody(S3Call call, bool verifyMd5Here,
+    internal static (Stream Stream, Func<(string Algorithm, string Value)?> Checksum) OpenVerifiedBody(S3Call call, bool verifyMd5Here,
         ChecksumAlgorithm? computeIfAbsent = null)
     {
         var headers = call.Request.Headers;
@@ -85,7 +99,7 @@ public sealed partial class S3RequestHandler
         return (stream, () => stream.Algorithm is { } a && stream.ChecksumBase64 is { } v ? (a.Name(), v) : null);
     }
 
-    private static void WriteChecksumHeader(HttpResponse response, ObjectRecord record)
+    internal static void WriteChecksumHeader(HttpResponse response, ObjectRecord record)
     {
         if (record.ChecksumAlgorithm is { } alg && record.ChecksumValue is { } value)
         {
@@ -95,10 +109,10 @@ public sealed partial class S3RequestHandler
     }
 
     /// <summary>GetObject and HeadObject, retried on a fresh index read when a concurrent write removed the data first.</summary>
-    private async Task GetObjectAsync(S3Call call)
+    public async Task GetObjectAsync(S3Call call)
     {
-        var versionId = call.QueryValue("versionId");
-        var record = await _objects.GetObjectAsync(call.Bucket, call.Key, versionId, call.Aborted);
+        var versionId = call.Route.VersionId;
+        var record = await _objects.GetObjectAsync(call.Bucket, call.Key, versionId, call.Aborted, call.AddressedBucket);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -110,12 +124,12 @@ public sealed partial class S3RequestHandler
             {
                 // A concurrent overwrite or delete may have removed the data of the version just read
                 // from the index. Serve what the index says now; the same layout means real data loss.
-                var latest = await _objects.GetObjectAsync(call.Bucket, call.Key, versionId, call.Aborted);
+                var latest = await _objects.GetObjectAsync(call.Bucket, call.Key, versionId, call.Aborted, call.AddressedBucket);
                 if (latest.DataLayout == record.DataLayout)
                     throw;
                 record = latest;
                 call.Response.Clear();
-                SetIdentityHeaders(call);
+                S3RequestHandler.SetIdentityHeaders(call);
             }
         }
     }
@@ -139,7 +153,7 @@ public sealed partial class S3RequestHandler
                 return;
         }
 
-        var range = call.QueryValue("partNumber") is null
+        var range = call.Route.PartNumber is null
             ? ByteRange.Parse(call.Request.Headers.Range.ToString(), record.Size)
             : await PartAsRangeAsync(call, record);
         if (range.Kind == RangeKind.Unsatisfiable)
@@ -173,7 +187,7 @@ public sealed partial class S3RequestHandler
         var response = call.Response;
         WriteObjectHeaders(call, record);
         WriteEncryptionHeaders(response, record.Encryption);
-        await WriteLifecycleHeadersAsync(call, record, null, isLatest: call.QueryValue("versionId") is null);
+        await WriteLifecycleHeadersAsync(call, record, call.AddressedBucket?.Record, isLatest: call.Route.VersionId is null);
         if (range.Kind == RangeKind.Satisfiable)
         {
             response.StatusCode = StatusCodes.Status206PartialContent;
@@ -196,17 +210,17 @@ public sealed partial class S3RequestHandler
     {
         if (call.Request.Headers.Range.Count > 0)
             throw new S3Exception(S3Errors.InvalidRequest, "Cannot specify both Range header and partNumber query parameter.", call.ResourceName);
-        var (offset, length, count) = await _objects.PartRangeAsync(record, PartNumber(call), call.Aborted);
+        var (offset, length, count) = await _objects.PartRangeAsync(record, MultipartHandler.PartNumber(call), call.Aborted);
         if (MultipartLayout.IsMultipart(record.DataLayout))
             call.Response.Headers["x-amz-mp-parts-count"] = count.ToString(CultureInfo.InvariantCulture);
         return length == 0 ? ByteRange.None : new ByteRange(RangeKind.Satisfiable, offset, length);
     }
 
-    private static void WriteObjectHeaders(S3Call call, ObjectRecord record)
+    internal static void WriteObjectHeaders(S3Call call, ObjectRecord record)
     {
         var h = call.Response.Headers;
         h.ETag = record.ETag;
-        if (record.VersionId != VersionIds.Null || call.QueryValue("versionId") is not null)
+        if (record.VersionId != VersionIds.Null || call.Route.VersionId is not null)
             h["x-amz-version-id"] = record.VersionId;
         h.LastModified = HttpDate(record.LastModified);
         h.AcceptRanges = "bytes";
@@ -227,13 +241,13 @@ public sealed partial class S3RequestHandler
         }
     }
 
-    private static string HttpDate(DateTimeOffset t) => t.UtcDateTime.ToString("R", CultureInfo.InvariantCulture);
+    internal static string HttpDate(DateTimeOffset t) => t.UtcDateTime.ToString("R", CultureInfo.InvariantCulture);
 
-    private async Task DeleteObjectAsync(S3Call call)
+    public async Task DeleteObjectAsync(S3Call call)
     {
         var ifMatch = call.Request.Headers.IfMatch.ToString().Trim();
         var condition = ifMatch.Length > 0 ? WriteCondition.ETagMatches(ifMatch) : WriteCondition.None;
-        var result = await _objects.DeleteObjectAsync(call.Bucket, call.Key, call.QueryValue("versionId"), condition, call.Aborted);
+        var result = await _objects.DeleteObjectAsync(await call.AddressedBucketAsync(_buckets), call.Key, call.Route.VersionId, condition, call.Requester, call.Aborted);
         var response = call.Response;
         if (result.VersionId is not null)
             response.Headers["x-amz-version-id"] = result.VersionId;
@@ -242,23 +256,4 @@ public sealed partial class S3RequestHandler
         response.StatusCode = StatusCodes.Status204NoContent;
     }
 
-    private async Task GetObjectTaggingAsync(S3Call call)
-    {
-        var tags = await _tagging.GetObjectTaggingAsync(call.Bucket, call.Key, call.QueryValue("versionId"), call.Aborted);
-        await WriteXmlAsync(call, body => Xml.S3XmlResponses.WriteTaggingAsync(body, tags));
-    }
-
-    private async Task PutObjectTaggingAsync(S3Call call)
-    {
-        var tags = Xml.S3XmlRequest.ParseTagging(await Xml.S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted));
-        await _tagging.PutObjectTaggingAsync(call.Bucket, call.Key, call.QueryValue("versionId"), tags, call.Aborted);
-        call.Response.StatusCode = StatusCodes.Status200OK;
-        call.Response.ContentLength = 0;
-    }
-
-    private async Task DeleteObjectTaggingAsync(S3Call call)
-    {
-        await _tagging.DeleteObjectTaggingAsync(call.Bucket, call.Key, call.QueryValue("versionId"), call.Aborted);
-        call.Response.StatusCode = StatusCodes.Status204NoContent;
-    }
 }

@@ -1,18 +1,25 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.Extensions.Options;
 using ObjectStore.Index;
+using ObjectStore.Objects;
 using ObjectStore.Objects.Errors;
 using ObjectStore.S3.Protocol;
 using ObjectStore.S3.Xml;
+using static ObjectStore.S3.S3Answers;
 
 namespace ObjectStore.S3;
 
-public sealed partial class S3RequestHandler
+/// <summary>ListObjects, ListObjectsV2 and ListObjectVersions: parse the query, ask the object service, render a page.</summary>
+internal sealed class ListingHandler(ObjectService objects, IOptions<S3Options> options)
 {
+    private readonly ObjectService _objects = objects;
+    private readonly S3Owner _owner = new(options.Value.OwnerId, options.Value.OwnerDisplayName);
+
     private const int MaxListKeys = 1000;
 
     /// <summary>ListObjects (V1: marker) and ListObjectsV2 (continuation-token, start-after, fetch-owner).</summary>
-    private async Task ListObjectsAsync(S3Call call, bool v2)
+    public async Task ListObjectsAsync(S3Call call, bool v2)
     {
         var query = ListQuery.Parse(call, v2);
         var listing = await _objects.ListObjectsAsync(
@@ -20,6 +27,31 @@ public sealed partial class S3RequestHandler
         var page = BuildPage(call.Bucket, query, listing, v2 ? (query.FetchOwner ? _owner : null) : _owner);
         await WriteXmlAsync(call, body => S3XmlResponses.WriteListObjectsAsync(body, page));
     }
+    /// <summary>GET ?versions: prefix, delimiter, key-marker, version-id-marker, max-keys, encoding-type.</summary>
+    public async Task ListObjectVersionsAsync(S3Call call)
+    {
+        // The parameters ListObjects shares (prefix, delimiter, max-keys, encoding-type) are validated alike.
+        var query = ListQuery.Parse(call, v2: false);
+        var keyMarker = call.QueryValue("key-marker") ?? "";
+        var versionIdMarker = call.QueryValue("version-id-marker") ?? "";
+        if (versionIdMarker.Length > 0 && keyMarker.Length == 0)
+            throw new S3Exception(S3Errors.InvalidArgument, "A version-id marker cannot be specified without a key marker.")
+            {
+                Details = new Dictionary<string, string> { ["ArgumentName"] = "version-id-marker", ["ArgumentValue"] = versionIdMarker },
+            };
+
+        var listing = await _objects.ListVersionsAsync(new VersionListRequest(call.Bucket, query.Prefix, query.Delimiter,
+            keyMarker.Length == 0 ? null : keyMarker, versionIdMarker.Length == 0 ? null : versionIdMarker, query.MaxKeys), call.Aborted);
+
+        Func<string, string> encode = query.UrlEncode ? S3UrlEncoding.Encode : s => s;
+        var page = new ListVersionsPage(call.Bucket, encode(query.Prefix), query.Delimiter is null ? null : encode(query.Delimiter),
+            encode(keyMarker), versionIdMarker, query.MaxKeys, query.UrlEncode ? S3UrlEncoding.Url : null, listing, _owner)
+        {
+            EncodeKey = encode,
+        };
+        await WriteXmlAsync(call, body => S3XmlResponses.WriteListVersionsAsync(body, page));
+    }
+
 
     internal static ListObjectsPage BuildPage(string bucket, ListQuery query, ObjectListing listing, S3Owner? owner)
     {

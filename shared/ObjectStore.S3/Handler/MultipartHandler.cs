@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 using ObjectStore.Index;
 using ObjectStore.Objects.Errors;
 using ObjectStore.Objects.Integrity;
@@ -7,18 +8,26 @@ using ObjectStore.S3.Integrity;
 using ObjectStore.S3.Protocol;
 using ObjectStore.Objects;
 using ObjectStore.S3.Xml;
+using static ObjectStore.S3.S3Answers;
+using static ObjectStore.S3.ObjectsHandler;
 
 namespace ObjectStore.S3;
 
-/// <summary>The multipart upload operations: parse, call the object service, render.</summary>
-public sealed partial class S3RequestHandler
+/// <summary>The multipart upload operations: parse, call the multipart service, render.</summary>
+internal sealed class MultipartHandler(MultipartService uploads, BucketService buckets, CopySourceReader copySources, IOptions<S3Options> options)
 {
+    private readonly MultipartService _uploads = uploads;
+    private readonly BucketService _buckets = buckets;
+    private readonly CopySourceReader _copySources = copySources;
+    private readonly S3Options _options = options.Value;
+    private readonly S3Owner _owner = new(options.Value.OwnerId, options.Value.OwnerDisplayName);
+
     private const int MaxListParts = 1000;
     private const int MaxListUploads = 1000;
     /// <summary>10,000 parts with ETags and checksums stay well under this.</summary>
     private const int CompleteBodyLimit = 4 * 1024 * 1024;
 
-    private async Task CreateMultipartUploadAsync(S3Call call)
+    public async Task CreateMultipartUploadAsync(S3Call call)
     {
         var headers = call.Request.Headers;
         ChecksumAlgorithm? algorithm = null;
@@ -40,7 +49,7 @@ public sealed partial class S3RequestHandler
         await WriteXmlAsync(call, body => S3XmlResponses.WriteInitiateMultipartUploadAsync(body, call.Bucket, call.Key, upload.UploadId));
     }
 
-    private async Task UploadPartAsync(S3Call call)
+    public async Task UploadPartAsync(S3Call call)
     {
         var partNumber = PartNumber(call);
         var length = PayloadLength(call);
@@ -63,12 +72,12 @@ public sealed partial class S3RequestHandler
         call.Response.ContentLength = 0;
     }
 
-    private async Task UploadPartCopyAsync(S3Call call)
+    public async Task UploadPartCopyAsync(S3Call call)
     {
         var partNumber = PartNumber(call);
-        var (sourceBucket, sourceKey, sourceVersion) = ParseCopySource(call.Request.Headers["x-amz-copy-source"].ToString());
+        var (sourceBucket, sourceKey, sourceVersion) = ParseCopySource(call.Route.CopySource ?? "");
         var upload = await _uploads.GetOpenUploadAsync(call.Bucket, call.Key, UploadId(call), call.Aborted);
-        var source = await GetCopySourceAsync(call, sourceBucket, sourceKey, sourceVersion);
+        var source = await _copySources.GetCopySourceAsync(call, sourceBucket, sourceKey, sourceVersion);
         var (offset, length) = CopySourceRange(call.Header("x-amz-copy-source-range"), source.Size);
 
         var part = await _uploads.UploadPartCopyAsync(upload, partNumber, source, offset, length,
@@ -103,7 +112,7 @@ public sealed partial class S3RequestHandler
         return (first, last - first + 1);
     }
 
-    private async Task CompleteMultipartUploadAsync(S3Call call)
+    public async Task CompleteMultipartUploadAsync(S3Call call)
     {
         var headers = call.Request.Headers;
         var condition = S3RequestHeaders.WriteCondition(headers);
@@ -118,7 +127,7 @@ public sealed partial class S3RequestHandler
         var root = await S3XmlRequest.ReadAsync(call.Body!, CompleteBodyLimit, call.Aborted);
         var parts = S3XmlRequest.ParseCompleteMultipartUpload(root, MultipartService.MaxPartNumber);
 
-        var record = await _uploads.CompleteMultipartUploadAsync(call.Bucket, call.Key, uploadId, parts, condition, expected, call.Aborted);
+        var record = await _uploads.CompleteMultipartUploadAsync(await call.AddressedBucketAsync(_buckets), call.Key, uploadId, parts, condition, expected, call.Requester, call.Aborted);
         var location = $"{call.Request.Scheme}://{call.Request.Host.Value}/{call.Bucket}/{S3UrlEncoding.Encode(call.Key)}";
         if (record.ChecksumAlgorithm is { } alg && record.ChecksumValue is { } checksum)
             call.Response.Headers["x-amz-checksum-" + alg.ToLowerInvariant()] = checksum;
@@ -127,13 +136,13 @@ public sealed partial class S3RequestHandler
         await WriteXmlAsync(call, body => S3XmlResponses.WriteCompleteMultipartUploadAsync(body, location, record));
     }
 
-    private async Task AbortMultipartUploadAsync(S3Call call)
+    public async Task AbortMultipartUploadAsync(S3Call call)
     {
         await _uploads.AbortMultipartUploadAsync(call.Bucket, call.Key, UploadId(call), call.Aborted);
         call.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
-    private async Task ListPartsAsync(S3Call call)
+    public async Task ListPartsAsync(S3Call call)
     {
         var marker = NonNegativeQuery(call, "part-number-marker", 0);
         var maxParts = Math.Min(NonNegativeQuery(call, "max-parts", MaxListParts), MaxListParts);
@@ -142,7 +151,7 @@ public sealed partial class S3RequestHandler
             new PartsListPage(call.Bucket, call.Key, page.Upload, marker, maxParts, page.IsTruncated, page.Parts, _owner)));
     }
 
-    private async Task ListMultipartUploadsAsync(S3Call call)
+    public async Task ListMultipartUploadsAsync(S3Call call)
     {
         var encoding = call.QueryValue("encoding-type");
         if (encoding is not null && encoding != S3UrlEncoding.Url)
@@ -163,12 +172,12 @@ public sealed partial class S3RequestHandler
             new UploadsPage(call.Bucket, prefix, delimiter, keyMarker, uploadIdMarker, maxUploads, encoding, listing, _owner, encode)));
     }
 
-    private static string UploadId(S3Call call) => call.QueryValue("uploadId") ?? "";
+    private static string UploadId(S3Call call) => call.Route.UploadId ?? "";
 
     /// <summary>The partNumber query parameter: an integer from 1 to 10,000 (InvalidArgument otherwise).</summary>
-    private static int PartNumber(S3Call call)
+    internal static int PartNumber(S3Call call)
     {
-        var text = call.QueryValue("partNumber");
+        var text = call.Route.PartNumber;
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number is < 1 or > MultipartService.MaxPartNumber)
             throw new S3Exception(S3Errors.InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive", call.ResourceName)
             {

@@ -1,21 +1,28 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ObjectStore.Objects;
 using ObjectStore.S3.Access;
 using ObjectStore.S3.Access.Policies;
 using ObjectStore.Objects.Errors;
 using ObjectStore.S3.Xml;
+using static ObjectStore.S3.S3Answers;
 
 namespace ObjectStore.S3;
 
 /// <summary>?policy, ?policyStatus and ?publicAccessBlock: stored in the bucket record's Configuration.</summary>
-public sealed partial class S3RequestHandler
+internal sealed partial class AccessConfigurationHandler(BucketService buckets, IOptions<S3Options> options, ILogger<AccessConfigurationHandler> logger)
 {
-    private const string BucketPolicyConfiguration = "policy";
+    internal const string BucketPolicyConfiguration = "policy";
 
-    private async Task PutBucketPolicyAsync(S3Call call)
+    private readonly BucketService _buckets = buckets;
+    private readonly S3Options _options = options.Value;
+    private readonly ILogger _logger = logger;
+
+    public async Task PutBucketPolicyAsync(S3Call call)
     {
-        var bucket = await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        var bucket = (await call.AddressedBucketAsync(_buckets)).Require();
         var bytes = await ReadPolicyAsync(call);
         var text = Encoding.UTF8.GetString(bytes);
         if (!PolicyParser.TryParse(text, PolicyKind.Bucket, call.Bucket, out var document, out var error))
@@ -28,7 +35,7 @@ public sealed partial class S3RequestHandler
         call.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
-    private async Task GetBucketPolicyAsync(S3Call call)
+    public async Task GetBucketPolicyAsync(S3Call call)
     {
         var policy = await RequireBucketPolicyAsync(call);
         call.Response.StatusCode = StatusCodes.Status200OK;
@@ -36,24 +43,24 @@ public sealed partial class S3RequestHandler
         await call.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(policy), call.Aborted);
     }
 
-    private async Task DeleteBucketPolicyAsync(S3Call call)
+    public async Task DeleteBucketPolicyAsync(S3Call call)
     {
-        await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        (await call.AddressedBucketAsync(_buckets)).Require();
         await _buckets.SetBucketConfigurationAsync(call.Bucket, BucketPolicyConfiguration, null, call.Aborted);
         Log.BucketPolicyChanged(_logger, call.Bucket, "deleted", false);
         call.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
-    private async Task GetBucketPolicyStatusAsync(S3Call call)
+    public async Task GetBucketPolicyStatusAsync(S3Call call)
     {
         var policy = await RequireBucketPolicyAsync(call);
         var isPublic = PublicPolicy.IsPublic(PolicyParser.ParseStored(policy, PolicyKind.Bucket, call.Bucket));
         await WriteXmlAsync(call, body => S3XmlResponses.WritePolicyStatusAsync(body, isPublic));
     }
 
-    private async Task PutPublicAccessBlockAsync(S3Call call)
+    public async Task PutPublicAccessBlockAsync(S3Call call)
     {
-        await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        (await call.AddressedBucketAsync(_buckets)).Require();
         var block = S3XmlRequest.ParsePublicAccessBlock(await S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted));
         await _buckets.SetBucketConfigurationAsync(call.Bucket, PublicAccessBlock.ConfigurationName, block.Serialize(), call.Aborted);
         Log.PublicAccessBlockChanged(_logger, call.Bucket, block.Serialize());
@@ -61,9 +68,9 @@ public sealed partial class S3RequestHandler
         call.Response.ContentLength = 0;
     }
 
-    private async Task GetPublicAccessBlockAsync(S3Call call)
+    public async Task GetPublicAccessBlockAsync(S3Call call)
     {
-        var bucket = await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        var bucket = (await call.AddressedBucketAsync(_buckets)).Require();
         var block = _options.PublicAccessBlock == PublicAccessBlockMode.Enforce ? PublicAccessBlock.AllOn : PublicAccessBlock.OfBucket(bucket.Configuration)
             ?? throw new S3Exception(S3Errors.NoSuchPublicAccessBlockConfiguration, resource: call.ResourceName)
             {
@@ -72,9 +79,9 @@ public sealed partial class S3RequestHandler
         await WriteXmlAsync(call, body => S3XmlResponses.WritePublicAccessBlockAsync(body, block));
     }
 
-    private async Task DeletePublicAccessBlockAsync(S3Call call)
+    public async Task DeletePublicAccessBlockAsync(S3Call call)
     {
-        await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        (await call.AddressedBucketAsync(_buckets)).Require();
         await _buckets.SetBucketConfigurationAsync(call.Bucket, PublicAccessBlock.ConfigurationName, null, call.Aborted);
         Log.PublicAccessBlockChanged(_logger, call.Bucket, "deleted");
         call.Response.StatusCode = StatusCodes.Status204NoContent;
@@ -82,7 +89,7 @@ public sealed partial class S3RequestHandler
 
     private async Task<string> RequireBucketPolicyAsync(S3Call call)
     {
-        var bucket = await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
+        var bucket = (await call.AddressedBucketAsync(_buckets)).Require();
         return bucket.Configuration.TryGetValue(BucketPolicyConfiguration, out var policy)
             ? policy
             : throw new S3Exception(S3Errors.NoSuchBucketPolicy, resource: call.ResourceName)
@@ -106,5 +113,15 @@ public sealed partial class S3RequestHandler
         if (buffer.Length == 0)
             throw new S3Exception(S3Errors.MalformedPolicy, "This policy contains invalid Json", call.ResourceName);
         return buffer.ToArray();
+    }
+
+    /// <summary>Bucket policy and public access block log events (ids of the access control range, 1100-1139).</summary>
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Bucket {Bucket}: policy {Change} (public: {IsPublic})")]
+        public static partial void BucketPolicyChanged(ILogger logger, string bucket, string change, bool isPublic);
+
+        [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Bucket {Bucket}: public access block {Block}")]
+        public static partial void PublicAccessBlockChanged(ILogger logger, string bucket, string block);
     }
 }

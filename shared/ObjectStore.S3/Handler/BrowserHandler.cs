@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using ObjectStore.Index;
 using ObjectStore.Index.Events;
@@ -11,23 +12,31 @@ using ObjectStore.Objects.Errors;
 using ObjectStore.S3.Protocol;
 using ObjectStore.Objects;
 using ObjectStore.S3.Xml;
+using static ObjectStore.S3.ObjectsHandler;
 
 namespace ObjectStore.S3;
 
 /// <summary>
 /// PostObject: a browser form upload (<c>POST /bucket</c>, multipart/form-data). The form's fields come
 /// first and are read whole (capped); the file is streamed into the data store. Authentication is the
-/// form's SigV4 policy signature, authorization the signer's s3:PutObject on the resulting key.
+/// form's SigV4 policy signature, authorization the signer's s3:PutObject on the resulting key (asked of the
+/// entry point through the request context). Also the CORS preflight (OPTIONS), answered from the bucket's rules.
 /// </summary>
-public sealed partial class S3RequestHandler
+internal sealed class BrowserHandler(IRequestAuthenticator authenticator, ObjectService objects, BucketService buckets, TimeProvider time, IOptions<S3Options> options)
 {
+    private readonly IRequestAuthenticator _authenticator = authenticator;
+    private readonly ObjectService _objects = objects;
+    private readonly BucketService _buckets = buckets;
+    private readonly TimeProvider _time = time;
+    private readonly S3Options _options = options.Value;
+
     private static readonly string[] CannedAcls =
         ["private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control"];
 
     /// <summary>Bytes of a refused upload read (and dropped) before answering, so a browser still sees the error.</summary>
     private const long PostDrainLimit = 64L * 1024 * 1024;
 
-    private async Task PostObjectAsync(S3Call call)
+    public async Task PostObjectAsync(S3Call call)
     {
         if (!PostForm.TryGetBoundary(call.Request.ContentType, out var boundary))
             throw new S3Exception(S3Errors.PreconditionFailed, resource: call.ResourceName)
@@ -52,8 +61,8 @@ public sealed partial class S3RequestHandler
         var fields = new Dictionary<string, string>(form.Fields, StringComparer.Ordinal) { ["key"] = key };
 
         var policy = await AuthenticatePostAsync(call, form);
-        if (EventRequestContext.Current is { } context && call.Caller.AccessKey is { } signer)
-            EventRequestContext.Current = context with { PrincipalId = signer }; // set here: an async local set in a callee does not flow back
+        if (call.Requester is { } requester && call.Caller.AccessKey is { } signer)
+            call.Requester = requester with { PrincipalId = signer }; // the form's signer made the request
         if (policy is not null)
         {
             if (policy.Check(fields, call.Bucket, _time.GetUtcNow()) is { } refusal)
@@ -62,13 +71,13 @@ public sealed partial class S3RequestHandler
                 (file.MinLength, file.MaxLength) = range;
         }
         file.MaxLength = Math.Min(file.MaxLength, _options.MaxSinglePutSize);
-        await RequireAsync(call, "s3:PutObject", call.Bucket, key, null, call.Aborted);
+        await call.AuthorizeAsync("s3:PutObject", call.Bucket, key, null, call.Aborted);
 
         ObjectRecord record;
         try
         {
-            record = await _objects.PutObjectAsync(call.Bucket, key, PostAttributes(form, $"/{call.Bucket}/{key}"), new ObjectBody(file, ObjectBody.UnknownLength, null, null),
-                WriteCondition.None, call.Aborted, EventNames.ObjectCreatedPost);
+            record = await _objects.PutObjectAsync(await call.AddressedBucketAsync(_buckets), key, PostAttributes(form, $"/{call.Bucket}/{key}"), new ObjectBody(file, ObjectBody.UnknownLength, null, null),
+                WriteCondition.None, call.Requester, call.Aborted, EventNames.ObjectCreatedPost);
         }
         catch (S3Exception e) when (e.Code == S3Errors.EntityTooLarge)
         {
@@ -192,5 +201,38 @@ public sealed partial class S3RequestHandler
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// OPTIONS: unauthenticated. Needs Origin and Access-Control-Request-Method (400 otherwise); answers 200
+    /// with the first rule that allows the origin, the method and every requested header, else 403.
+    /// </summary>
+    public async Task CorsPreflightAsync(S3Call call)
+    {
+        var origin = call.Header(HeaderNames.Origin);
+        if (string.IsNullOrEmpty(origin))
+            throw new S3Exception(S3Errors.CorsBadRequest, resource: call.ResourceName);
+        var method = call.Header(HeaderNames.AccessControlRequestMethod);
+        if (string.IsNullOrEmpty(method))
+            throw new S3Exception(S3Errors.CorsBadRequest, "Invalid Access-Control-Request-Method: null", call.ResourceName);
+        var requested = call.Request.Headers.AccessControlRequestHeaders.ToString()
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(h => h.ToLowerInvariant()).ToList();
+
+        var bucket = (await call.AddressedBucketAsync(_buckets)).Require();
+        var details = new Dictionary<string, string> { ["Method"] = method, ["ResourceType"] = call.Resource.Key is null ? "BUCKET" : "OBJECT" };
+        var configuration = CorsConfiguration.Of(bucket.Configuration)
+            ?? throw new S3Exception(S3Errors.CorsForbidden, "CORSResponse: CORS is not enabled for this bucket.", call.ResourceName) { Details = details };
+        var rule = configuration.Match(origin, method, requested)
+            ?? throw new S3Exception(S3Errors.CorsForbidden, resource: call.ResourceName) { Details = details };
+
+        var headers = call.Response.Headers;
+        S3RequestHandler.WriteCorsHeaders(headers, rule, origin);
+        if (requested.Count > 0)
+            headers.AccessControlAllowHeaders = string.Join(", ", requested);
+        if (rule.MaxAgeSeconds is { } maxAge)
+            headers.AccessControlMaxAge = maxAge.ToString(CultureInfo.InvariantCulture);
+        call.Response.StatusCode = StatusCodes.Status200OK;
+        call.Response.ContentLength = 0;
     }
 }

@@ -5,6 +5,7 @@ using ObjectStore.Objects.Encryption;
 using ObjectStore.Objects.Errors;
 using ObjectStore.Objects;
 using ObjectStore.S3.Xml;
+using static ObjectStore.S3.S3Answers;
 
 namespace ObjectStore.S3;
 
@@ -13,20 +14,20 @@ namespace ObjectStore.S3;
 /// and x-amz-copy-source-server-side-encryption-customer-* headers) and the bucket default encryption
 /// operations. SSE-C is accepted over plain HTTP too (the local host has no TLS); see docs/encryption.md.
 /// </summary>
-public sealed partial class S3RequestHandler
+internal sealed partial class ObjectsHandler
 {
-    private const string SseHeader = "x-amz-server-side-encryption";
-    private const string CustomerPrefix = "x-amz-server-side-encryption-customer-";
-    private const string CopySourceCustomerPrefix = "x-amz-copy-source-server-side-encryption-customer-";
+    internal const string SseHeader = "x-amz-server-side-encryption";
+    internal const string CustomerPrefix = "x-amz-server-side-encryption-customer-";
+    internal const string CopySourceCustomerPrefix = "x-amz-copy-source-server-side-encryption-customer-";
 
     /// <summary>The encryption a write asks for (null: none named, the bucket's default applies).</summary>
-    private static SseRequest? RequestedEncryption(S3Call call) => RequestedEncryption(call.Header, call.ResourceName);
+    internal static SseRequest? RequestedEncryption(S3Call call) => RequestedEncryption(call.Header, call.ResourceName);
 
     /// <summary>
     /// The encryption named by request headers, or by a browser POST form's fields of the same names;
     /// <paramref name="value"/> looks one of them up.
     /// </summary>
-    private static SseRequest? RequestedEncryption(Func<string, string?> value, string resource)
+    internal static SseRequest? RequestedEncryption(Func<string, string?> value, string resource)
     {
         var customer = CustomerKey(value, CustomerPrefix, resource);
         var sse = value(SseHeader)?.Trim();
@@ -52,9 +53,9 @@ public sealed partial class S3RequestHandler
     /// The SSE-C key of a request (<paramref name="prefix"/>: the object's headers or the copy source's),
     /// checked as S3 checks it; null when none of the headers is present.
     /// </summary>
-    private static SseCustomerKey? CustomerKey(S3Call call, string prefix) => CustomerKey(call.Header, prefix, call.ResourceName);
+    internal static SseCustomerKey? CustomerKey(S3Call call, string prefix) => CustomerKey(call.Header, prefix, call.ResourceName);
 
-    private static SseCustomerKey? CustomerKey(Func<string, string?> value, string prefix, string resource)
+    internal static SseCustomerKey? CustomerKey(Func<string, string?> value, string prefix, string resource)
     {
         var algorithm = value(prefix + "algorithm")?.Trim();
         var keyText = value(prefix + "key")?.Trim();
@@ -89,7 +90,7 @@ public sealed partial class S3RequestHandler
     }
 
     /// <summary>The encryption response headers of data stored under <paramref name="encryption"/> (as the index keeps it), as S3 sends them.</summary>
-    private static void WriteEncryptionHeaders(HttpResponse response, string? encryption)
+    internal static void WriteEncryptionHeaders(HttpResponse response, string? encryption)
     {
         switch (ObjectEncryption.Parse(encryption))
         {
@@ -103,32 +104,4 @@ public sealed partial class S3RequestHandler
         }
     }
 
-    private async Task PutBucketEncryptionAsync(S3Call call)
-    {
-        var configuration = BucketEncryptionXml.Parse(await S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted));
-        await _buckets.SetBucketConfigurationAsync(call.Bucket, EncryptionKeys.EncryptionConfigurationName, configuration.ToXml(), call.Aborted);
-        call.Response.StatusCode = StatusCodes.Status200OK;
-        call.Response.ContentLength = 0;
-    }
-
-    private async Task GetBucketEncryptionAsync(S3Call call)
-    {
-        var bucket = await _buckets.GetBucketAsync(call.Bucket, call.Aborted);
-        if (!bucket.Configuration.TryGetValue(EncryptionKeys.EncryptionConfigurationName, out var xml))
-            throw new S3Exception(S3Errors.ServerSideEncryptionConfigurationNotFoundError, resource: "/" + call.Bucket)
-            {
-                Details = new Dictionary<string, string> { ["BucketName"] = call.Bucket },
-            };
-        var bytes = Encoding.UTF8.GetBytes("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + xml);
-        call.Response.StatusCode = StatusCodes.Status200OK;
-        call.Response.ContentType = "application/xml";
-        call.Response.ContentLength = bytes.Length;
-        await call.Response.Body.WriteAsync(bytes, call.Aborted);
-    }
-
-    private async Task DeleteBucketEncryptionAsync(S3Call call)
-    {
-        await _buckets.SetBucketConfigurationAsync(call.Bucket, EncryptionKeys.EncryptionConfigurationName, null, call.Aborted);
-        call.Response.StatusCode = StatusCodes.Status204NoContent;
-    }
 }

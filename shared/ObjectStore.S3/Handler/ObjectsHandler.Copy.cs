@@ -2,51 +2,32 @@ using ObjectStore.Objects.Errors;
 using ObjectStore.S3.Protocol;
 using ObjectStore.Objects;
 using ObjectStore.S3.Xml;
+using static ObjectStore.S3.S3Answers;
 
 namespace ObjectStore.S3;
 
-public sealed partial class S3RequestHandler
+internal sealed partial class ObjectsHandler
 {
-    private async Task CopyObjectAsync(S3Call call)
+    public async Task CopyObjectAsync(S3Call call)
     {
         var headers = call.Request.Headers;
-        var (sourceBucket, sourceKey, sourceVersion) = ParseCopySource(headers["x-amz-copy-source"].ToString());
+        var (sourceBucket, sourceKey, sourceVersion) = ParseCopySource(call.Route.CopySource ?? "");
         var replaceMetadata = S3RequestHeaders.IsReplace(headers, "x-amz-metadata-directive");
         var replaceTags = S3RequestHeaders.IsReplace(headers, "x-amz-tagging-directive");
         var condition = S3RequestHeaders.WriteCondition(headers);
         var attributes = S3RequestHeaders.Attributes(headers) with { Encryption = RequestedEncryption(call) };
         var sourceCustomerKey = CustomerKey(call, CopySourceCustomerPrefix);
 
-        var source = await GetCopySourceAsync(call, sourceBucket, sourceKey, sourceVersion);
+        var source = await _copySources.GetCopySourceAsync(call, sourceBucket, sourceKey, sourceVersion);
         var record = await _objects.CopyObjectAsync(
             new CopySpec(source, call.Bucket, call.Key, attributes, replaceMetadata, replaceTags, condition) { SourceVersionNamed = sourceVersion is not null },
-            sourceCustomerKey, call.Aborted);
+            sourceCustomerKey, await call.AddressedBucketAsync(_buckets), call.Requester, call.Aborted);
         if (sourceVersion is not null || source.VersionId != Index.VersionIds.Null)
             call.Response.Headers["x-amz-copy-source-version-id"] = source.VersionId;
         WriteVersionHeader(call.Response, record.VersionId);
         WriteEncryptionHeaders(call.Response, record.Encryption);
         await WriteXmlAsync(call, body => S3XmlResponses.WriteCopyObjectResultAsync(body, record.ETag, record.LastModified, record.ChecksumAlgorithm, record.ChecksumValue));
     }
-
-    /// <summary>The copy source, with the x-amz-copy-source-if-* conditions checked (412 when one fails).</summary>
-    private async Task<Index.ObjectRecord> GetCopySourceAsync(S3Call call, string bucket, string key, string? versionId)
-    {
-        var headers = call.Request.Headers;
-        var source = await _objects.GetObjectAsync(bucket, key, versionId, call.Aborted);
-        var sourceConditions = S3RequestHeaders.Preconditions(headers, "x-amz-copy-source-");
-        if (sourceConditions.EvaluateForCopySource(source.ETag, source.LastModified, _time.GetUtcNow()) != PreconditionOutcome.Proceed)
-            throw new S3Exception(S3Errors.PreconditionFailed, resource: call.ResourceName)
-            {
-                Details = new Dictionary<string, string> { ["Condition"] = FailedCopyCondition(headers) },
-            };
-        return source;
-    }
-
-    private static string FailedCopyCondition(Microsoft.AspNetCore.Http.IHeaderDictionary headers) =>
-        headers.ContainsKey("x-amz-copy-source-if-match") ? "x-amz-copy-source-If-Match"
-        : headers.ContainsKey("x-amz-copy-source-if-none-match") ? "x-amz-copy-source-If-None-Match"
-        : headers.ContainsKey("x-amz-copy-source-if-unmodified-since") ? "x-amz-copy-source-If-Unmodified-Since"
-        : "x-amz-copy-source-If-Modified-Since";
 
     /// <summary>
     /// x-amz-copy-source: <c>/bucket/key</c> or <c>bucket/key</c>, URL-encoded, with an optional
