@@ -23,8 +23,6 @@ public sealed partial class ArchitectureTests
     /// <summary>Namespace loops (sorted members joined by " <-> ").</summary>
     private static readonly HashSet<string> KnownLoops = new(StringComparer.Ordinal)
     {
-        "ObjectStore.Erasure <-> ObjectStore.Erasure.Kernels", // the codec picks kernels, kernels use the root's GaloisKernel
-        "ObjectStore.Storage <-> ObjectStore.Storage.Disk",    // AddErasureDataStore (root) builds disk zones
         "ObjectStore.Index <-> ObjectStore.Index.Events",      // the Index contracts/Tables split in progress
     };
 
