@@ -36,9 +36,6 @@ public sealed partial class ArchitectureTests
     /// <summary>Constructors over the dependency limit.</summary>
     private static readonly HashSet<string> KnownWideConstructors = new(StringComparer.Ordinal)
     {
-        "ObjectStore.Hosting.StorageInitializer",
-        "ObjectStore.Background.RepairService",
-        "ObjectStore.Background.Notifications.OutboxRelay",
     };
 
     private static IReadOnlyList<string> CoreProjectNames() =>
