@@ -30,7 +30,6 @@ public sealed partial class ArchitectureTests
     {
         "ObjectStore.S3.S3RequestHandler",               // split into handlers by area: the next phase
         "ObjectStore.Index.Tables.TableObjectIndex",     // the Index contracts/Tables split in progress
-        "ObjectStore.Storage.ErasureObjectDataStore",
     };
 
     /// <summary>Constructors over the dependency limit.</summary>
