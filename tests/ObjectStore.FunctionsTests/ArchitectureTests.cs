@@ -29,7 +29,6 @@ public sealed partial class ArchitectureTests
     private static readonly HashSet<string> KnownLargeClasses = new(StringComparer.Ordinal)
     {
         "ObjectStore.S3.S3RequestHandler",               // split into handlers by area: the next phase
-        "ObjectStore.Index.Tables.TableObjectIndex",     // the Index contracts/Tables split in progress
     };
 
     /// <summary>Constructors over the dependency limit.</summary>
