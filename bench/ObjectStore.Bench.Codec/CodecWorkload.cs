@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using ObjectStore.Erasure;
+using ObjectStore.Erasure.Kernels;
 
 namespace ObjectStore.Bench.Codec;
 

@@ -124,7 +124,7 @@ public sealed partial class RepairService
             if (deletion.DataLayout.StartsWith(MultipartLayoutPrefix, StringComparison.Ordinal))
                 await DeleteMultipartDataAsync(deletion.DataLayout, cancellationToken).ConfigureAwait(false);
             else
-                await data.DeleteAsync(DataLayout.Parse(deletion.DataLayout), cancellationToken).ConfigureAwait(false);
+                await _data.DeleteAsync(DataLayout.Parse(deletion.DataLayout), cancellationToken).ConfigureAwait(false);
             metrics.DataDeleted();
             LogDataDeleted(deletion.Bucket, deletion.Key, deletion.VersionId, deletion.Size, deletion.UnreferencedAt);
             return true;
@@ -154,7 +154,7 @@ public sealed partial class RepairService
         {
             try
             {
-                await data.DeleteAsync(DataLayout.Parse(part.DataLayout), cancellationToken).ConfigureAwait(false);
+                await _data.DeleteAsync(DataLayout.Parse(part.DataLayout), cancellationToken).ConfigureAwait(false);
             }
             catch (FormatException e)
             {

@@ -16,7 +16,7 @@ public sealed partial class RepairService
     private async Task<List<DataCheckResult>> DrainHealQueueAsync(CancellationToken cancellationToken)
     {
         var results = new List<DataCheckResult>();
-        var queue = healQueue.Queue;
+        var queue = _healQueue.Queue;
         var handled = 0;
         while (handled < options.MaxHealRequestsPerPass)
         {
@@ -30,7 +30,7 @@ public sealed partial class RepairService
                 try
                 {
                     var layout = DataLayout.Parse(message.Text);
-                    var result = await shards.VerifyAndRepairAsync(layout, DataCheckMode.Full, cancellationToken).ConfigureAwait(false);
+                    var result = await _shards.VerifyAndRepairAsync(layout, DataCheckMode.Full, cancellationToken).ConfigureAwait(false);
                     metrics.HealRequest();
                     metrics.Checked(result);
                     results.Add(result);

@@ -23,11 +23,11 @@ public sealed partial class RepairService
     {
         var cutoff = time.GetUtcNow() - options.OrphanGracePeriod;
         var candidates = new List<ShardEntry>();
-        foreach (var zone in shards.ZoneNames)
+        foreach (var zone in _shards.ZoneNames)
         {
             try
             {
-                await foreach (var entry in shards.ListShardsAsync(zone, cancellationToken).ConfigureAwait(false))
+                await foreach (var entry in _shards.ListShardsAsync(zone, cancellationToken).ConfigureAwait(false))
                 {
                     if (entry.Id is null || entry.LastModified > cutoff)
                         continue;
@@ -60,7 +60,7 @@ public sealed partial class RepairService
             bool removed;
             try
             {
-                removed = await shards.DeleteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
+                removed = await _shards.DeleteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -83,7 +83,7 @@ public sealed partial class RepairService
                 ? await uploadClasses.GetOrAdd((row.Key, row.Id[..row.Id.LastIndexOf('#')]),
                     k => new Lazy<Task<string?>>(() => UploadStorageClassAsync(row.Bucket, k.Key, k.UploadId, cancellationToken))).Value.ConfigureAwait(false)
                 : row.StorageClass;
-            result = await shards.VerifyAndRepairAsync(layout, mode, storageClass, cancellationToken).ConfigureAwait(false);
+            result = await _shards.VerifyAndRepairAsync(layout, mode, storageClass, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -16,10 +16,8 @@ namespace ObjectStore.Background;
 /// </summary>
 public sealed partial class RepairService(
     IObjectIndex index,
-    IShardMaintenance shards,
-    IObjectDataStore data,
-    IScanStateStore scans,
-    RepairHealQueue healQueue,
+    RepairDataPlane dataPlane,
+    RepairWorkState work,
     RepairOptions options,
     RepairMetrics metrics,
     TimeProvider time,
@@ -36,6 +34,10 @@ public sealed partial class RepairService(
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private readonly IShardMaintenance _shards = dataPlane.Shards;
+    private readonly IObjectDataStore _data = dataPlane.Data;
+    private readonly IScanStateStore _scans = work.Scans;
+    private readonly RepairHealQueue _healQueue = work.HealQueue;
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private Task? _initialized;
@@ -49,13 +51,13 @@ public sealed partial class RepairService(
         try
         {
             var healed = await DrainHealQueueAsync(cancellationToken).ConfigureAwait(false);
-            var held = await scans.TryAcquireAsync(PassName, ScanState.WholeStore, _owner, options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+            var held = await _scans.TryAcquireAsync(PassName, ScanState.WholeStore, _owner, options.LeaseDuration, cancellationToken).ConfigureAwait(false);
             if (held is null)
             {
                 LogLeaseBusy();
                 return new RepairPassOutcome(false, false, await GetReportAsync(cancellationToken).ConfigureAwait(false));
             }
-            var run = new PassRun(scans, options, time, held, started);
+            var run = new PassRun(_scans, options, time, held, started);
             foreach (var result in healed)
                 run.Summary.AddHeal(result);
             var status = await RunAsync(run, cancellationToken).ConfigureAwait(false);
@@ -74,7 +76,7 @@ public sealed partial class RepairService(
     public async Task<RepairReport> GetReportAsync(CancellationToken cancellationToken)
     {
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        var state = await scans.GetAsync(PassName, ScanState.WholeStore, cancellationToken).ConfigureAwait(false);
+        var state = await _scans.GetAsync(PassName, ScanState.WholeStore, cancellationToken).ConfigureAwait(false);
         if (state is null)
             return new RepairReport(null, null, null, null, null);
         return new RepairReport(
@@ -113,7 +115,7 @@ public sealed partial class RepairService(
         // Idempotent creation of the scan table and the heal queue, once per process.
         var task = _initialized;
         if (task is null || task.IsFaulted || task.IsCanceled)
-            _initialized = task = Task.WhenAll(scans.InitializeAsync(cancellationToken), healQueue.EnsureCreatedAsync());
+            _initialized = task = Task.WhenAll(_scans.InitializeAsync(cancellationToken), _healQueue.EnsureCreatedAsync());
         return task;
     }
 

@@ -1,3 +1,5 @@
+using ObjectStore.Erasure.Kernels;
+
 namespace ObjectStore.Erasure;
 
 /// <summary>Small dense matrices over GF(2^8), row-major. Only used to build coding matrices, never per byte.</summary>

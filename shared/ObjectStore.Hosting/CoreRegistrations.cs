@@ -8,6 +8,7 @@ using ObjectStore.Index.Tables;
 using ObjectStore.Objects;
 using ObjectStore.Objects.Encryption;
 using ObjectStore.Storage;
+using ObjectStore.Storage.Disk;
 
 namespace ObjectStore.Hosting;
 

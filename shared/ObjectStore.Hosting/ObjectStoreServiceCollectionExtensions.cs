@@ -36,6 +36,7 @@ public static class ObjectStoreServiceCollectionExtensions
         services.AddSingleton<RestoreWorker>();
         services.AddRepair(configuration, settings);
         services.AddHostedService<StorageInitializer>();
+        services.AddHostedService<EventQueueInitializer>();
         return services;
     }
 }

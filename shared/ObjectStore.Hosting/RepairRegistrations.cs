@@ -24,6 +24,8 @@ internal static class RepairRegistrations
         services.AddSingleton(sp => new RepairMetrics(sp.GetService<IMeterFactory>()));
         services.AddSingleton<RepairHealQueue>();
         services.AddSingleton<IDegradedReadObserver>(sp => sp.GetRequiredService<RepairHealQueue>());
+        services.AddSingleton<RepairDataPlane>();
+        services.AddSingleton<RepairWorkState>();
         services.AddSingleton<RepairService>();
         return services;
     }

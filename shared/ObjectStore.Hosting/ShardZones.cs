@@ -3,6 +3,7 @@ using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging;
 using ObjectStore.Storage;
 using ObjectStore.Storage.Blob;
+using ObjectStore.Storage.Disk;
 
 namespace ObjectStore.Hosting;
 

@@ -1,217 +1,29 @@
-using System.Runtime.CompilerServices;
-using System.Text;
-using Azure;
-using Azure.Data.Tables;
-
 namespace ObjectStore.Index.Tables;
 
+/// <summary>Multipart uploads and their parts: <see cref="TableUploads"/>.</summary>
 public sealed partial class TableObjectIndex
 {
-    /// <summary>
-    /// Part commits of one upload contend on its upload row (each touches it); every round one of
-    /// them wins, so this bounds the parallelism a single upload can use without errors.
-    /// </summary>
-    private const int MaxPartCommitAttempts = 200;
-    private const int MaxBatch = 100;
+    public Task<IndexWriteResult> CreateUploadAsync(UploadRecord upload, CancellationToken cancellationToken) =>
+        _uploads.CreateUploadAsync(upload, cancellationToken);
 
-    public async Task<IndexWriteResult> CreateUploadAsync(UploadRecord upload, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(upload);
-        try
-        {
-            await _objects.AddEntityAsync(EntityMapping.ToEntity(upload, UploadRowKeyOf(upload.Key, upload.UploadId)), cancellationToken).ConfigureAwait(false);
-            return IndexWriteResult.Success;
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            return IndexWriteResult.AlreadyExists;
-        }
-    }
+    public Task<UploadRecord?> GetUploadAsync(string bucket, string key, string uploadId, CancellationToken cancellationToken) =>
+        _uploads.GetUploadAsync(bucket, key, uploadId, cancellationToken);
 
-    public async Task<UploadRecord?> GetUploadAsync(string bucket, string key, string uploadId, CancellationToken cancellationToken)
-    {
-        var entity = await ReadUploadAsync(bucket, key, uploadId, cancellationToken).ConfigureAwait(false);
-        return entity is null ? null : EntityMapping.ToUploadRecord(entity);
-    }
+    public Task<(IndexWriteResult Result, UploadRecord? Stored)> UpdateUploadAsync(UploadRecord upload, CancellationToken cancellationToken) =>
+        _uploads.UpdateUploadAsync(upload, cancellationToken);
 
-    public async Task<(IndexWriteResult Result, UploadRecord? Stored)> UpdateUploadAsync(UploadRecord upload, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(upload);
-        var entity = EntityMapping.ToEntity(upload, UploadRowKeyOf(upload.Key, upload.UploadId));
-        var etag = new ETag(upload.ConcurrencyToken ?? throw new ArgumentException("The upload has no concurrency token.", nameof(upload)));
-        string? newToken = null;
-        var result = await ConditionalWriteAsync(async () =>
-            newToken = (await _objects.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false)).Headers.ETag?.ToString())
-            .ConfigureAwait(false);
-        return (result, result == IndexWriteResult.Success ? upload with { ConcurrencyToken = newToken } : null);
-    }
+    public Task<IndexWriteResult> DeleteUploadAsync(UploadRecord upload, CancellationToken cancellationToken) =>
+        _uploads.DeleteUploadAsync(upload, cancellationToken);
 
-    public async Task<IndexWriteResult> DeleteUploadAsync(UploadRecord upload, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(upload);
-        return await ConditionalWriteAsync(() => _objects.DeleteEntityAsync(upload.Bucket, UploadRowKeyOf(upload.Key, upload.UploadId),
-            new ETag(upload.ConcurrencyToken ?? "*"), cancellationToken)).ConfigureAwait(false);
-    }
+    public Task<PartWriteOutcome> CommitPartAsync(PartRecord part, CancellationToken cancellationToken) =>
+        _uploads.CommitPartAsync(part, cancellationToken);
 
-    /// <summary>
-    /// One transaction: merge a touch into the upload row under If-Match (its ETag as read, state Open),
-    /// and add the part row (or replace the one read, under its ETag). Either conditional failing means
-    /// a concurrent change: re-read and retry while the upload is still open.
-    /// </summary>
-    public async Task<PartWriteOutcome> CommitPartAsync(PartRecord part, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(part);
-        var partEntity = EntityMapping.ToEntity(part);
-        for (var attempt = 0; attempt < MaxPartCommitAttempts; attempt++)
-        {
-            var uploadRead = ReadUploadAsync(part.Bucket, part.Key, part.UploadId, cancellationToken);
-            var partRead = _objects.GetEntityIfExistsAsync<TableEntity>(part.Bucket, partEntity.RowKey, cancellationToken: cancellationToken);
-            var upload = await uploadRead.ConfigureAwait(false);
-            var existing = await partRead.ConfigureAwait(false);
-            if (upload is null || EntityMapping.ToUploadRecord(upload).State != UploadState.Open)
-                return new PartWriteOutcome(IndexWriteResult.NotFound, null);
+    public IAsyncEnumerable<PartRecord> ListPartsAsync(string bucket, string uploadId, int afterPartNumber, CancellationToken cancellationToken) =>
+        _uploads.ListPartsAsync(bucket, uploadId, afterPartNumber, cancellationToken);
 
-            var touch = new TableEntity(part.Bucket, upload.RowKey) { ["PartCommitted"] = part.LastModified };
-            List<TableTransactionAction> actions =
-            [
-                new(TableTransactionActionType.UpdateMerge, touch, upload.ETag),
-                existing.HasValue
-                    ? new(TableTransactionActionType.UpdateReplace, partEntity, existing.Value!.ETag)
-                    : new(TableTransactionActionType.Add, partEntity),
-            ];
-            try
-            {
-                await _objects.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-                return new PartWriteOutcome(IndexWriteResult.Success, existing.HasValue ? EntityMapping.ToPartRecord(existing.Value!) : null);
-            }
-            catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
-            {
-                // Another part (or a seal) changed the upload row, or another upload of this part number won.
-            }
-        }
-        throw new InvalidOperationException($"Part {part.PartNumber} of upload {part.UploadId} lost {MaxPartCommitAttempts} commit races.");
-    }
+    public Task DeletePartsAsync(IReadOnlyList<PartRecord> parts, CancellationToken cancellationToken) =>
+        _uploads.DeletePartsAsync(parts, cancellationToken);
 
-    public async IAsyncEnumerable<PartRecord> ListPartsAsync(string bucket, string uploadId, int afterPartNumber,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var (start, end) = EntityMapping.PartRows(uploadId, afterPartNumber);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {bucket} and RowKey ge {start} and RowKey lt {end}");
-        await foreach (var entity in _objects.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
-            yield return EntityMapping.ToPartRecord(entity);
-    }
-
-    public async Task DeletePartsAsync(IReadOnlyList<PartRecord> parts, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(parts);
-        foreach (var partition in parts.GroupBy(p => p.Bucket))
-        {
-            // A transaction may name a row once only.
-            foreach (var chunk in partition.DistinctBy(p => (p.UploadId, p.PartNumber)).Chunk(MaxBatch))
-            {
-                var actions = chunk.Select(p => new TableTransactionAction(TableTransactionActionType.Delete,
-                    new TableEntity(p.Bucket, EntityMapping.PartRowKey(p.UploadId, p.PartNumber)), ETag.All)).ToList();
-                try
-                {
-                    await _objects.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-                }
-                catch (RequestFailedException e) when (e.Status == 404)
-                {
-                    // Some row is gone already (a concurrent cleanup): delete the rest one by one.
-                    foreach (var action in actions)
-                    {
-                        try
-                        {
-                            await _objects.DeleteEntityAsync(action.Entity.PartitionKey, action.Entity.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
-                        }
-                        catch (RequestFailedException gone) when (gone.Status == 404)
-                        {
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// Upload rows in S3 order through the same scanner as object listings (overflow groups sorted by key,
-    /// then RowKey, i.e. initiation), skipping uploads being aborted. A delimiter rolls keys up into
-    /// common prefixes and seeks past them.
-    /// </summary>
-    public async Task<UploadListing> ListUploadsAsync(UploadListRequest request, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.MaxUploads <= 0)
-            return new UploadListing([], [], false, null, null);
-
-        var prefix = request.Prefix ?? "";
-        var prefixBytes = Encoding.UTF8.GetBytes(prefix);
-        var delimiter = string.IsNullOrEmpty(request.Delimiter) ? null : request.Delimiter;
-        var keyMarker = string.IsNullOrEmpty(request.KeyMarker) ? null : request.KeyMarker;
-        var uploadIdMarker = keyMarker is null || string.IsNullOrEmpty(request.UploadIdMarker) ? null : request.UploadIdMarker;
-        var markerBytes = keyMarker is null ? null : Encoding.UTF8.GetBytes(keyMarker);
-
-        // With an upload-id marker the marker key's later uploads still follow; without one, the key is done.
-        var resumeAt = markerBytes is null ? null : uploadIdMarker is null ? KeyEncoding.Following(markerBytes) : markerBytes;
-        var (lowerKey, upperKey, upperRowKey) = ListingRange.Of(prefixBytes, resumeAt, EntityMapping.UploadRowPrefix, EntityMapping.UploadRowsEnd);
-
-        var uploads = new List<UploadRecord>();
-        string? lastKey = null, lastUploadId = null;
-        var truncated = false;
-        var scanner = new ObjectRowScanner(_objects, request.Bucket, EntityMapping.UploadRowPrefix, upperRowKey, EntityMapping.UploadListingColumns, initialPageSize: 200)
-        {
-            PageSizeLimit = request.MaxUploads + 1,
-        };
-        scanner.Seek(lowerKey);
-        var rollUp = new PrefixRollUp(scanner, prefix, delimiter, markerBytes, request.MaxUploads);
-        var commonPrefixes = rollUp.CommonPrefixes;
-        while (await scanner.NextAsync(cancellationToken).ConfigureAwait(false) is { } row)
-        {
-            var upload = EntityMapping.ToUploadRecord(row);
-            var keyBytes = Encoding.UTF8.GetBytes(upload.Key);
-            if (keyBytes.AsSpan().SequenceCompareTo(lowerKey) < 0)
-                continue;
-            if (upperKey is not null && keyBytes.AsSpan().SequenceCompareTo(upperKey) >= 0)
-                break;
-            if (uploadIdMarker is not null && upload.Key == keyMarker && string.CompareOrdinal(upload.UploadId, uploadIdMarker) <= 0)
-                continue;
-
-            var rolled = rollUp.Offer(upload.Key, uploads.Count, ref lowerKey);
-            if (rolled == RollUpOutcome.Full)
-            {
-                truncated = true;
-                break;
-            }
-            if (rolled == RollUpOutcome.Added)
-                (lastKey, lastUploadId) = (commonPrefixes[^1], null);
-            if (rolled != RollUpOutcome.None)
-                continue;
-
-            if (upload.State == UploadState.Aborting)
-                continue;
-            if (uploads.Count + commonPrefixes.Count == request.MaxUploads)
-            {
-                truncated = true;
-                break;
-            }
-            uploads.Add(upload);
-            (lastKey, lastUploadId) = (upload.Key, upload.UploadId);
-        }
-        return new UploadListing(uploads, commonPrefixes, truncated, truncated ? lastKey : null, truncated ? lastUploadId : null);
-    }
-
-    private async Task<TableEntity?> ReadUploadAsync(string bucket, string key, string uploadId, CancellationToken cancellationToken)
-    {
-        if (!UploadIds.IsValid(uploadId))
-            return null;
-        var response = await _objects.GetEntityIfExistsAsync<TableEntity>(bucket, UploadRowKeyOf(key, uploadId), cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!response.HasValue)
-            return null;
-        var entity = response.Value!;
-        // A 96-bit token clash would name another key's upload: never act on it.
-        return string.Equals(entity.GetString("Key"), key, StringComparison.Ordinal) ? entity : null;
-    }
-
-    internal static string UploadRowKeyOf(string key, string uploadId) =>
-        EntityMapping.UploadRowKey(KeyEncoding.Token(KeyBytes(key)), uploadId);
+    public Task<UploadListing> ListUploadsAsync(UploadListRequest request, CancellationToken cancellationToken) =>
+        _uploads.ListUploadsAsync(request, cancellationToken);
 }

@@ -13,10 +13,18 @@ public sealed partial class TableObjectIndex : IObjectIndex
 {
     private const int MaxRaceRetries = 20;
 
+    /// <summary>The most actions one Table transaction takes.</summary>
+    internal const int MaxBatch = 100;
+
     private readonly TableServiceClient _service;
     private readonly TableClient _buckets;
     private readonly TableClient _objects;
     private readonly TimeProvider _time;
+    private readonly TableUploads _uploads;
+    private readonly TableOutbox _outbox;
+    private readonly TableDataDeletions _deletions;
+    private readonly TableDataRows _dataRows;
+    private readonly TableListings _listings;
 
     /// <param name="serviceClient">The storage account's table service.</param>
     /// <param name="tableNamePrefix">Prepended to the table names, so instances and tests can isolate: letters and digits, starting with a letter (or empty).</param>
@@ -33,6 +41,11 @@ public sealed partial class TableObjectIndex : IObjectIndex
         ObjectsTableName = tableNamePrefix + "Objects";
         _buckets = serviceClient.GetTableClient(BucketsTableName);
         _objects = serviceClient.GetTableClient(ObjectsTableName);
+        _uploads = new TableUploads(_objects);
+        _outbox = new TableOutbox(_objects, _time);
+        _deletions = new TableDataDeletions(_objects, _buckets, _time);
+        _dataRows = new TableDataRows(_objects);
+        _listings = new TableListings(_objects, ReadVersionAsync);
     }
 
     public string BucketsTableName { get; }
@@ -72,7 +85,7 @@ public sealed partial class TableObjectIndex : IObjectIndex
     }
 
     /// <summary>Runs a write conditioned on an entity's ETag: 404 is NotFound, 412 ConditionFailed.</summary>
-    private static async Task<IndexWriteResult> ConditionalWriteAsync(Func<Task> write)
+    internal static async Task<IndexWriteResult> ConditionalWriteAsync(Func<Task> write)
     {
         try
         {

@@ -10,7 +10,7 @@ public sealed class ErasureDataStoreOptions
 
     /// <summary>
     /// Root for the disk zones (<c>{DataRoot}/zones/{zone}</c>); defaults to $OBJECTSTORE_DATA.
-    /// Used by <see cref="DataStoreServiceCollectionExtensions.AddErasureDataStore"/> only.
+    /// Used by <see cref="Disk.DataStoreServiceCollectionExtensions.AddErasureDataStore"/> only.
     /// </summary>
     public string? DataRoot { get; set; }
 

@@ -21,6 +21,7 @@ public sealed partial class ErasureObjectDataStore : IObjectDataStore
     private readonly ILogger _logger;
     private readonly IDegradedReadObserver? _observer;
     private readonly TimeProvider _time;
+    private readonly ShardRepair _repair;
 
     /// <param name="zones">One shard store per zone; placement spreads shards over all of them in this order.</param>
     /// <param name="options">Profiles per storage class and block size (validated here).</param>
@@ -44,6 +45,7 @@ public sealed partial class ErasureObjectDataStore : IObjectDataStore
         _observer = observer;
         _codecFactory = codecFactory ?? (p => ReedSolomonCodec.Create(p));
         _time = timeProvider ?? TimeProvider.System;
+        _repair = new ShardRepair(_zones, _zonesByName, CodecFor, _logger, _time);
     }
 
     /// <summary>The zones, in placement order.</summary>

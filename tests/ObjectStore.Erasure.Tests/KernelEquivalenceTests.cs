@@ -1,3 +1,5 @@
+using ObjectStore.Erasure.Kernels;
+
 namespace ObjectStore.Erasure.Tests;
 
 /// <summary>Every kernel this CPU supports must produce exactly the scalar kernel's bytes.</summary>

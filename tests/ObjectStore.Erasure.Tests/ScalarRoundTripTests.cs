@@ -1,3 +1,5 @@
+using ObjectStore.Erasure.Kernels;
+
 namespace ObjectStore.Erasure.Tests;
 
 public sealed class ScalarRoundTripTests

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ObjectStore.Storage.Disk;
 
 namespace ObjectStore.Storage.Tests;
 

@@ -24,7 +24,8 @@ public sealed record NotificationRule(NotificationKind Kind, string Id, string D
 /// <summary>
 /// A bucket's notification configuration, as validated by PutBucketNotificationConfiguration. Stored
 /// as JSON in <see cref="BucketRecord.Configuration"/> under <see cref="ConfigurationName"/>, so every
-/// writer of the index (the object service, background passes) matches events the same way.
+/// writer of the index (the object service, background passes) matches events the same way. Reading it
+/// from a bucket (<c>Of</c>, <c>EventsFor</c>) is <see cref="BucketNotifications"/>, beside the bucket record.
 /// </summary>
 public sealed record NotificationConfiguration(IReadOnlyList<NotificationRule> Rules)
 {
@@ -32,21 +33,12 @@ public sealed record NotificationConfiguration(IReadOnlyList<NotificationRule> R
 
     public static readonly NotificationConfiguration Empty = new([]);
 
-    private static readonly JsonSerializerOptions Json = new()
+    internal static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter() },
     };
-
-    /// <summary>The configuration stored on a bucket (empty when none).</summary>
-    public static NotificationConfiguration Of(BucketRecord bucket)
-    {
-        ArgumentNullException.ThrowIfNull(bucket);
-        return bucket.Configuration.TryGetValue(ConfigurationName, out var json) && json.Length > 0
-            ? JsonSerializer.Deserialize<NotificationConfiguration>(json, Json) ?? Empty
-            : Empty;
-    }
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
@@ -60,18 +52,5 @@ public sealed record NotificationConfiguration(IReadOnlyList<NotificationRule> R
                 (targets ??= []).Add(new EventTarget(rule.Id, rule.DestinationArn));
         }
         return targets ?? (IReadOnlyList<EventTarget>)[];
-    }
-
-    /// <summary>
-    /// The events to record with a write on <paramref name="key"/> of <paramref name="bucket"/>: one
-    /// event when any configuration matches, none otherwise.
-    /// </summary>
-    public static IReadOnlyList<ObjectEvent>? EventsFor(BucketRecord bucket, string eventName, string key, Func<ObjectEvent, ObjectEvent>? describe = null)
-    {
-        var targets = Of(bucket).Match(eventName, key);
-        if (targets.Count == 0)
-            return null;
-        var e = new ObjectEvent(eventName, targets) { Region = bucket.Region };
-        return [describe is null ? e : describe(e)];
     }
 }

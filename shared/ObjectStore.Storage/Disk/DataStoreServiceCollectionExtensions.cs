@@ -2,9 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using ObjectStore.Storage.Disk;
 
-namespace ObjectStore.Storage;
+namespace ObjectStore.Storage.Disk;
 
 public static class DataStoreServiceCollectionExtensions
 {

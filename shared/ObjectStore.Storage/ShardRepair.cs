@@ -1,7 +1,25 @@
+using Microsoft.Extensions.Logging;
+using ObjectStore.Erasure;
+
 namespace ObjectStore.Storage;
 
-public sealed partial class ErasureObjectDataStore : IShardMaintenance
+/// <summary>
+/// Verify and rebuild for <see cref="ErasureObjectDataStore"/> (its <see cref="IShardMaintenance"/>, which
+/// delegates here): checks every shard of a piece of data, rebuilds bad ones from the good ones into their
+/// zones, and lists and collects shard files for orphan collection. Shares the store's zones, codecs and clock.
+/// </summary>
+internal sealed partial class ShardRepair(
+    IReadOnlyList<IShardStore> zones,
+    IReadOnlyDictionary<string, IShardStore> zonesByName,
+    Func<int, int, IErasureCodec> codecFor,
+    ILogger logger,
+    TimeProvider time)
 {
+    private readonly IReadOnlyList<IShardStore> _zones = zones;
+    private readonly IReadOnlyDictionary<string, IShardStore> _zonesByName = zonesByName;
+    private readonly ILogger _logger = logger;
+    private readonly TimeProvider _time = time;
+
     /// <summary>A shard first found corrupt while others were being rebuilt is rebuilt in another round; this caps the rounds.</summary>
     private const int MaxRepairRounds = 3;
 
@@ -70,6 +88,12 @@ public sealed partial class ErasureObjectDataStore : IShardMaintenance
         ArgumentNullException.ThrowIfNull(entry);
         return ZoneNamed(entry.Zone).DeleteEntryAsync(entry, cancellationToken);
     }
+
+    private IErasureCodec CodecFor(int dataShards, int parityShards) => codecFor(dataShards, parityShards);
+
+    /// <summary>The zone of shard <paramref name="shardIndex"/>, or null when the layout names a zone this store does not have.</summary>
+    private IShardStore? ZoneOf(DataLayout layout, int shardIndex) =>
+        _zonesByName.GetValueOrDefault(layout.ShardZones[shardIndex]);
 
     private IShardStore ZoneNamed(string zone) =>
         _zonesByName.TryGetValue(zone, out var store) ? store : throw new ArgumentException($"No zone named '{zone}'.", nameof(zone));

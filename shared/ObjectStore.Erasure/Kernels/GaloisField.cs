@@ -1,4 +1,4 @@
-namespace ObjectStore.Erasure;
+namespace ObjectStore.Erasure.Kernels;
 
 /// <summary>
 /// Arithmetic in GF(2^8) with the Reed-Solomon polynomial x^8 + x^4 + x^3 + x^2 + 1 (0x11D),

@@ -1,4 +1,4 @@
-namespace ObjectStore.Erasure;
+namespace ObjectStore.Erasure.Kernels;
 
 /// <summary>The instruction-set path that multiplies shards by field constants. All give identical bytes.</summary>
 public enum GaloisKernel

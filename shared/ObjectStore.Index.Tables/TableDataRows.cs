@@ -3,8 +3,14 @@ using Azure.Data.Tables;
 
 namespace ObjectStore.Index.Tables;
 
-public sealed partial class TableObjectIndex
+/// <summary>
+/// The data scan over part ("p") and version ("v") rows for <see cref="TableObjectIndex"/> (which delegates
+/// here): pages of the rows that reference data, and repair's layout updates of part rows.
+/// </summary>
+internal sealed class TableDataRows(TableClient objects)
 {
+    private readonly TableClient _objects = objects;
+
     /// <summary>Columns a data scan reads from part ("p") and version ("v") rows.</summary>
     private static readonly string[] DataRowColumns =
         ["RowKey", "Key", "VersionId", "UploadId", "PartNumber", "Size", "StorageClass", EntityMapping.DeleteMarkerColumn, .. EntityMapping.DataLayoutColumns];

@@ -2,7 +2,7 @@ using System.Buffers;
 
 namespace ObjectStore.Storage;
 
-public sealed partial class ErasureObjectDataStore
+internal sealed partial class ShardRepair
 {
     /// <summary>
     /// One pass over every stripe: reads the block of every shard that still has a reader and checks

@@ -1,8 +1,10 @@
 using System.Text;
+using Azure.Data.Tables;
+using static ObjectStore.Index.Tables.TableObjectIndex;
 
 namespace ObjectStore.Index.Tables;
 
-public sealed partial class TableObjectIndex
+internal sealed partial class TableListings
 {
     /// <summary>
     /// ListObjectVersions over the version rows: the same scanner as the current-object listing (key
@@ -90,4 +92,7 @@ public sealed partial class TableObjectIndex
     /// <summary>The token part of a version RowKey (kind prefix and stamp removed).</summary>
     private static string KeyOfRow(string versionRowKey) =>
         versionRowKey[EntityMapping.VersionRowPrefix.Length..versionRowKey.LastIndexOf(EntityMapping.VersionSeparator)];
+
+    private Task<TableEntity?> ReadVersionAsync(string bucket, string key, string token, string versionId, CancellationToken cancellationToken) =>
+        readVersion(bucket, key, token, versionId, cancellationToken);
 }

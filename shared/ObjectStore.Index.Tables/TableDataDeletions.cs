@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using Azure;
+using Azure.Data.Tables;
+using static ObjectStore.Index.Tables.TableObjectIndex;
+
+namespace ObjectStore.Index.Tables;
+
+/// <summary>
+/// Pending data deletions: "g" rows in the bucket's partition, added to the same entity-group
+/// transaction as the change that stops referencing the data (as the outbox rows are). RowKey = "g" +
+/// 16 hex digits of the UTC ticks of that commit + "-" + 12 random hex digits, so a bucket's pending
+/// deletions list oldest first. A bucket deleted while it still has some is noted in the buckets
+/// table (its partition, RowKey "retired"), so the collector still reaches its partition.
+/// </summary>
+internal sealed class TableDataDeletions(TableClient objects, TableClient buckets, TimeProvider time)
+{
+    private readonly TableClient _objects = objects;
+    private readonly TableClient _buckets = buckets;
+    private readonly TimeProvider _time = time;
+
+    private const string DeletionRowPrefix = "g";
+    private const string DeletionRowsEnd = "h";
+    private const string RetiredBucketRowKey = "retired";
+    private const int MaxDeletionPage = 1000;
+
+    /// <summary>
+    /// Pending deletions of the data (and restored copy) of versions a write removes, added to
+    /// <paramref name="actions"/>; <paramref name="keptLayout"/> is data the write itself references
+    /// (a completion committed again), which is not recorded.
+    /// </summary>
+    public void AddDeletionRows(List<TableTransactionAction> actions, IEnumerable<ObjectRecord> removed, string? keptLayout = null)
+    {
+        foreach (var version in removed)
+        {
+            if (!version.IsDeleteMarker && version.DataLayout != keptLayout)
+                AddDeletionRow(actions, version.Bucket, version.Key, version.VersionId, version.DataLayout, version.Size);
+            if (version.RestoreLayout is { } copy && copy != keptLayout)
+                AddDeletionRow(actions, version.Bucket, version.Key, version.VersionId, copy, version.Size);
+        }
+    }
+
+    /// <summary>A pending deletion of <paramref name="layout"/>, added to <paramref name="actions"/> (nothing for an empty layout).</summary>
+    public void AddDeletionRow(List<TableTransactionAction> actions, string bucket, string key, string? versionId, string layout, long size)
+    {
+        if (string.IsNullOrEmpty(layout))
+            return;
+        var now = _time.GetUtcNow();
+        var rowKey = DeletionRowPrefix + now.UtcTicks.ToString("x16", CultureInfo.InvariantCulture) + "-"
+            + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var entity = new TableEntity(bucket, rowKey)
+        {
+            ["Key"] = key,
+            ["VersionId"] = versionId,
+            ["Size"] = size,
+            ["UnreferencedAt"] = now,
+        };
+        EntityMapping.WriteChunked(entity, "DataLayout", layout);
+        actions.Add(new TableTransactionAction(TableTransactionActionType.Add, entity));
+    }
+
+    public async Task<DataDeletionPage> ListDataDeletionsAsync(string bucket, string? after, int max, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(bucket);
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {bucket} and RowKey gt {after ?? DeletionRowPrefix} and RowKey lt {DeletionRowsEnd}");
+        var page = new List<DataDeletion>(Math.Min(max, MaxDeletionPage));
+        await foreach (var entity in _objects.QueryAsync<TableEntity>(filter, Math.Min(max, MaxDeletionPage), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            page.Add(new DataDeletion(bucket, entity.RowKey, EntityMapping.ReadChunked(entity, "DataLayout"), entity.GetInt64("Size") ?? 0,
+                entity.GetDateTimeOffset("UnreferencedAt") ?? default, entity.GetString("Key") ?? "", entity.GetString("VersionId")));
+            if (page.Count == max)
+                return new DataDeletionPage(page, entity.RowKey);
+        }
+        return new DataDeletionPage(page, null);
+    }
+
+    public async Task DeleteDataDeletionsAsync(IReadOnlyList<DataDeletion> deletions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deletions);
+        foreach (var partition in deletions.GroupBy(d => d.Bucket))
+        {
+            foreach (var chunk in partition.DistinctBy(d => d.Id).Chunk(MaxBatch))
+            {
+                var actions = chunk.Select(d => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(d.Bucket, d.Id), ETag.All)).ToList();
+                try
+                {
+                    await _objects.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RequestFailedException e) when (e.Status == 404)
+                {
+                    // Some record is gone already (another collector): delete the rest one by one.
+                    foreach (var action in actions)
+                    {
+                        try
+                        {
+                            await _objects.DeleteEntityAsync(action.Entity.PartitionKey, action.Entity.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (RequestFailedException gone) when (gone.Status == 404)
+                        {
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public async IAsyncEnumerable<string> ListRetiredBucketsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        var query = _buckets.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {RetiredBucketRowKey}"), select: ["PartitionKey"],
+            cancellationToken: cancellationToken);
+        await foreach (var entity in query.ConfigureAwait(false))
+            names.Add(entity.PartitionKey);
+        names.Sort(StringComparer.Ordinal);
+        foreach (var name in names)
+            yield return name;
+    }
+
+    public async Task ForgetRetiredBucketAsync(string bucket, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _buckets.DeleteEntityAsync(bucket, RetiredBucketRowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Before a bucket row is deleted: if its partition holds pending deletions, note the bucket so the
+    /// collector keeps visiting the partition. Checked after the emptiness check: a change that recorded
+    /// one had committed by then (or its object row would have kept the bucket), so it is seen here.
+    /// </summary>
+    public async Task RetireIfPendingAsync(string bucket, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {bucket} and RowKey ge {DeletionRowPrefix} and RowKey lt {DeletionRowsEnd}");
+        await foreach (var _ in _objects.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken).ConfigureAwait(false))
+        {
+            await _buckets.UpsertEntityAsync(new TableEntity(bucket, RetiredBucketRowKey) { ["RetiredAt"] = _time.GetUtcNow() }, TableUpdateMode.Replace,
+                cancellationToken).ConfigureAwait(false);
+            return;
+        }
+    }
+}
