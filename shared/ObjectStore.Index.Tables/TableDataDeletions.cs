@@ -77,34 +77,10 @@ internal sealed class TableDataDeletions(TableClient objects, TableClient bucket
         return new DataDeletionPage(page, null);
     }
 
-    public async Task DeleteDataDeletionsAsync(IReadOnlyList<DataDeletion> deletions, CancellationToken cancellationToken)
+    public Task DeleteDataDeletionsAsync(IReadOnlyList<DataDeletion> deletions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(deletions);
-        foreach (var partition in deletions.GroupBy(d => d.Bucket))
-        {
-            foreach (var chunk in partition.DistinctBy(d => d.Id).Chunk(MaxBatch))
-            {
-                var actions = chunk.Select(d => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(d.Bucket, d.Id), ETag.All)).ToList();
-                try
-                {
-                    await _objects.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-                }
-                catch (RequestFailedException e) when (e.Status == 404)
-                {
-                    // Some record is gone already (another collector): delete the rest one by one.
-                    foreach (var action in actions)
-                    {
-                        try
-                        {
-                            await _objects.DeleteEntityAsync(action.Entity.PartitionKey, action.Entity.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
-                        }
-                        catch (RequestFailedException gone) when (gone.Status == 404)
-                        {
-                        }
-                    }
-                }
-            }
-        }
+        return DeleteRowsAsync(_objects, deletions.Select(d => new TableEntity(d.Bucket, d.Id)), cancellationToken);
     }
 
     public async IAsyncEnumerable<string> ListRetiredBucketsAsync([EnumeratorCancellation] CancellationToken cancellationToken)

@@ -85,6 +85,38 @@ public sealed partial class TableObjectIndex : IObjectIndex
     }
 
     /// <summary>Runs a write conditioned on an entity's ETag: 404 is NotFound, 412 ConditionFailed.</summary>
+    /// <summary>
+    /// Deletes rows, a transaction per partition and <see cref="MaxBatch"/> rows (a transaction may name a
+    /// row once only); a row already gone (a concurrent cleanup) is no error: the rest go one by one.
+    /// </summary>
+    internal static async Task DeleteRowsAsync(TableClient table, IEnumerable<TableEntity> rows, CancellationToken cancellationToken)
+    {
+        foreach (var partition in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
+        {
+            foreach (var chunk in partition.DistinctBy(r => r.RowKey, StringComparer.Ordinal).Chunk(MaxBatch))
+            {
+                var actions = chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)).ToList();
+                try
+                {
+                    await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RequestFailedException e) when (e.Status == 404)
+                {
+                    foreach (var row in chunk)
+                    {
+                        try
+                        {
+                            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (RequestFailedException gone) when (gone.Status == 404)
+                        {
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     internal static async Task<IndexWriteResult> ConditionalWriteAsync(Func<Task> write)
     {
         try

@@ -108,36 +108,10 @@ internal sealed class TableUploads(TableClient objects)
             yield return EntityMapping.ToPartRecord(entity);
     }
 
-    public async Task DeletePartsAsync(IReadOnlyList<PartRecord> parts, CancellationToken cancellationToken)
+    public Task DeletePartsAsync(IReadOnlyList<PartRecord> parts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(parts);
-        foreach (var partition in parts.GroupBy(p => p.Bucket))
-        {
-            // A transaction may name a row once only.
-            foreach (var chunk in partition.DistinctBy(p => (p.UploadId, p.PartNumber)).Chunk(MaxBatch))
-            {
-                var actions = chunk.Select(p => new TableTransactionAction(TableTransactionActionType.Delete,
-                    new TableEntity(p.Bucket, EntityMapping.PartRowKey(p.UploadId, p.PartNumber)), ETag.All)).ToList();
-                try
-                {
-                    await _objects.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-                }
-                catch (RequestFailedException e) when (e.Status == 404)
-                {
-                    // Some row is gone already (a concurrent cleanup): delete the rest one by one.
-                    foreach (var action in actions)
-                    {
-                        try
-                        {
-                            await _objects.DeleteEntityAsync(action.Entity.PartitionKey, action.Entity.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
-                        }
-                        catch (RequestFailedException gone) when (gone.Status == 404)
-                        {
-                        }
-                    }
-                }
-            }
-        }
+        return DeleteRowsAsync(_objects, parts.Select(p => new TableEntity(p.Bucket, EntityMapping.PartRowKey(p.UploadId, p.PartNumber))), cancellationToken);
     }
 
     /// <summary>
