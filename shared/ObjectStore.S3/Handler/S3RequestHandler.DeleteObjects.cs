@@ -51,6 +51,7 @@ public sealed partial class S3RequestHandler
             S3Addressing.ValidateKey(key);
             if (key.Length == 0)
                 throw new S3Exception(S3Errors.InvalidArgument, "The key must not be empty.");
+            RequireWellFormedVersionId(versionId, null);
             // Each key is authorized on its own: a refusal is that key's AccessDenied in the result.
             await RequireAsync(call, versionId is null ? "s3:DeleteObject" : "s3:DeleteObjectVersion", call.Bucket, key, versionId, ct);
             var result = await _objects.DeleteObjectAsync(await AddressedBucketAsync(call), key, versionId, Index.WriteCondition.None, call.Requester, ct);

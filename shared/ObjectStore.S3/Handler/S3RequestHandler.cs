@@ -131,11 +131,7 @@ public sealed partial class S3RequestHandler
             };
         call.Operation = route.Operation;
         call.Route = route.Parameters;
-        if (route.Parameters.VersionId is { } versionId && !Index.VersionIds.IsWellFormed(versionId))
-            throw new S3Exception(S3Errors.InvalidArgument, "Invalid version id specified", call.ResourceName)
-            {
-                Details = new Dictionary<string, string> { ["ArgumentName"] = "versionId", ["ArgumentValue"] = versionId },
-            };
+        RequireWellFormedVersionId(route.Parameters.VersionId, call.ResourceName);
         await AuthorizeAsync(call, route.Operation);
         // A host that cannot keep a write (the local host on a full disk) refuses it before anything is written.
         if ((call.Context.RequestServices?.GetService(typeof(IWriteAdmission)) as IWriteAdmission)?.Refuse(route.Operation, call.ResourceName) is { } refusal)
@@ -178,6 +174,19 @@ public sealed partial class S3RequestHandler
 
         response.ContentType = "application/xml";
         await S3XmlResponses.WriteErrorAsync(response.Body, error, call.RequestId, call.HostId);
+    }
+
+    /// <summary>
+    /// A version id that no index could have issued (not "null", not 16 characters of <c>-0-9A-Za-z_</c>)
+    /// is S3's InvalidArgument, before anything is read or changed; a well-formed unknown one is NoSuchVersion later.
+    /// </summary>
+    private static void RequireWellFormedVersionId(string? versionId, string? resource)
+    {
+        if (versionId is not null && !Index.VersionIds.IsWellFormed(versionId))
+            throw new S3Exception(S3Errors.InvalidArgument, "Invalid version id specified", resource)
+            {
+                Details = new Dictionary<string, string> { ["ArgumentName"] = "versionId", ["ArgumentValue"] = versionId },
+            };
     }
 
     /// <summary>
