@@ -33,9 +33,13 @@ internal static partial class EntityMapping
     public static readonly string[] DataLayoutColumns =
         Enumerable.Range(0, MaxChunks).Select(i => ChunkColumn("DataLayout", i)).ToArray();
 
+    /// <summary>Object Lock columns (listed too: lifecycle judges locks from its listing).</summary>
+    public static readonly string[] ObjectLockColumns = ["ObjectLockMode", "ObjectLockRetainUntil", "ObjectLockLegalHold"];
+
     /// <summary>What a listing reads: everything but headers, user metadata and tags.</summary>
     public static readonly string[] ListingColumns =
-        ["RowKey", "Key", "VersionId", "Size", "ETag", "LastModified", "StorageClass", "Owner", "ChecksumAlgorithm", "ChecksumValue", DeleteMarkerColumn, "RestoreExpiry", "RestoreLayout", "RestoreRequestedAt", "RestoreDays", "Encryption", .. DataLayoutColumns];
+        ["RowKey", "Key", "VersionId", "Size", "ETag", "LastModified", "StorageClass", "Owner", "ChecksumAlgorithm", "ChecksumValue", DeleteMarkerColumn, "RestoreExpiry", "RestoreLayout", "RestoreRequestedAt", "RestoreDays", "Encryption", .. DataLayoutColumns,
+            .. ObjectLockColumns];
 
     public static string ObjectRowKey(string token) => ObjectRowPrefix + token;
 
@@ -77,6 +81,9 @@ internal static partial class EntityMapping
         if (record.RestoreDays is { } restoreDays) entity["RestoreDays"] = restoreDays;
         if (record.Encryption is not null) entity["Encryption"] = record.Encryption;
         WriteChunked(entity, "DataLayout", record.DataLayout);
+        if (record.ObjectLockMode is not null) entity["ObjectLockMode"] = record.ObjectLockMode;
+        if (record.ObjectLockRetainUntil is { } retainUntil) entity["ObjectLockRetainUntil"] = retainUntil;
+        if (record.ObjectLockLegalHold) entity["ObjectLockLegalHold"] = true;
         return entity;
     }
 
@@ -104,6 +111,9 @@ internal static partial class EntityMapping
             RestoreDays = entity.GetInt32("RestoreDays"),
             Encryption = entity.GetString("Encryption"),
             ConcurrencyToken = entity.ETag.ToString(),
+            ObjectLockMode = entity.GetString("ObjectLockMode"),
+            ObjectLockRetainUntil = entity.GetDateTimeOffset("ObjectLockRetainUntil"),
+            ObjectLockLegalHold = entity.GetBoolean("ObjectLockLegalHold") == true,
         };
 
     public static bool IsDeleteMarker(TableEntity entity) => entity.GetBoolean(DeleteMarkerColumn) == true;

@@ -50,8 +50,9 @@ public sealed partial class TableObjectIndex
 
             var (committed, actions, recorded) = NewLatest(record, token, versioning, current, events);
             var removed = new List<ObjectRecord>();
-            if (versioning != BucketVersioning.Enabled)
-                await ReplaceNullVersionAsync(actions, removed, record.Bucket, record.Key, token, current, cancellationToken).ConfigureAwait(false);
+            if (versioning != BucketVersioning.Enabled
+                && !await ReplaceNullVersionAsync(actions, removed, record.Bucket, record.Key, token, current, cancellationToken).ConfigureAwait(false))
+                return ObjectWriteOutcome.Failed(IndexWriteResult.Locked);
             AddDeletionRows(actions, removed, keptLayout: record.DataLayout);
 
             if (await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false))
@@ -84,14 +85,14 @@ public sealed partial class TableObjectIndex
     }
 
     public async Task<ObjectWriteOutcome> DeleteObjectAsync(string bucket, string key, string? versionId, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken,
-        IReadOnlyList<ObjectEvent>? events = null)
+        IReadOnlyList<ObjectEvent>? events = null, bool bypassGovernance = false)
     {
         var token = TokenOf(key);
         for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
         {
             var current = await ReadCurrentAsync(bucket, key, token, cancellationToken).ConfigureAwait(false);
             var outcome = versionId is not null
-                ? await TryDeleteVersionAsync(bucket, key, token, versionId, current, condition, events, cancellationToken).ConfigureAwait(false)
+                ? await TryDeleteVersionAsync(bucket, key, token, versionId, current, condition, events, bypassGovernance, cancellationToken).ConfigureAwait(false)
                 : versioning == BucketVersioning.Unversioned
                     ? await TryRemoveKeyAsync(key, token, current, condition, events, cancellationToken).ConfigureAwait(false)
                     : await TryAddDeleteMarkerAsync(bucket, key, token, current, condition, versioning, events, cancellationToken).ConfigureAwait(false);
@@ -111,6 +112,8 @@ public sealed partial class TableObjectIndex
             return ObjectWriteOutcome.Failed(IndexWriteResult.NotFound);
         if (CheckCondition(current, condition) is { } failed)
             return ObjectWriteOutcome.Failed(failed);
+        if (ObjectLocks.Holds(EntityMapping.ToObjectRecord(current), _time.GetUtcNow()))
+            return ObjectWriteOutcome.Failed(IndexWriteResult.Locked);
         var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Delete, current, current.ETag) };
         if (EntityMapping.VersionRowOf(current) is { } stamp)
             actions.Add(new(TableTransactionActionType.Delete, new TableEntity(current.PartitionKey, EntityMapping.VersionRowKey(token, stamp)), ETag.All));
@@ -138,8 +141,9 @@ public sealed partial class TableObjectIndex
         var actions = new List<TableTransactionAction>();
         AddLatest(actions, marker, token, stamp, current);
         var removed = new List<ObjectRecord>();
-        if (versioning == BucketVersioning.Suspended)
-            await ReplaceNullVersionAsync(actions, removed, bucket, key, token, current, cancellationToken).ConfigureAwait(false);
+        if (versioning == BucketVersioning.Suspended
+            && !await ReplaceNullVersionAsync(actions, removed, bucket, key, token, current, cancellationToken).ConfigureAwait(false))
+            return ObjectWriteOutcome.Failed(IndexWriteResult.Locked);
         AddDeletionRows(actions, removed);
         VersionStamp.TryGetTicks(stamp, out var ticks);
         var recorded = AddOutboxRows(actions, events, bucket, key, marker, marker.VersionId, ticks);
@@ -150,7 +154,7 @@ public sealed partial class TableObjectIndex
 
     /// <summary>Removes one version; when it was the latest, the next newer one becomes the current row.</summary>
     private async Task<ObjectWriteOutcome?> TryDeleteVersionAsync(string bucket, string key, string token, string versionId, TableEntity? current,
-        WriteCondition condition, IReadOnlyList<ObjectEvent>? events, CancellationToken cancellationToken)
+        WriteCondition condition, IReadOnlyList<ObjectEvent>? events, bool bypassGovernance, CancellationToken cancellationToken)
     {
         var isLatest = current is not null && current.GetString("VersionId") == versionId;
         var target = isLatest ? current : await ReadVersionAsync(bucket, key, token, versionId, cancellationToken).ConfigureAwait(false);
@@ -158,6 +162,10 @@ public sealed partial class TableObjectIndex
             return ObjectWriteOutcome.Failed(IndexWriteResult.NotFound);
         if (CheckCondition(target, condition) is { } failed)
             return ObjectWriteOutcome.Failed(failed);
+        // Judged on the row the transaction is conditioned on (the current row's ETag for the latest version, the
+        // version row's own otherwise; a lock change rewrites both), so a concurrent PutObjectRetention makes it re-read.
+        if (ObjectLocks.Holds(EntityMapping.ToObjectRecord(target), _time.GetUtcNow(), bypassGovernance))
+            return ObjectWriteOutcome.Failed(IndexWriteResult.Locked);
 
         var targetRowKey = isLatest
             ? EntityMapping.VersionRowOf(current!) is { } stamp ? EntityMapping.VersionRowKey(token, stamp) : null
@@ -235,8 +243,11 @@ public sealed partial class TableObjectIndex
         actions.Add(new(TableTransactionActionType.Add, EntityMapping.ToEntity(latest, EntityMapping.VersionRowKey(token, stamp), stamp)));
     }
 
-    /// <summary>Outside Enabled, a write replaces the key's null version: its row goes in the same transaction and its record is reported removed.</summary>
-    private async Task ReplaceNullVersionAsync(List<TableTransactionAction> actions, List<ObjectRecord> removed, string bucket, string key, string token,
+    /// <summary>
+    /// Outside Enabled, a write replaces the key's null version: its row goes in the same transaction and its record is reported removed.
+    /// False (nothing added) when Object Lock holds that version.
+    /// </summary>
+    private async Task<bool> ReplaceNullVersionAsync(List<TableTransactionAction> actions, List<ObjectRecord> removed, string bucket, string key, string token,
         TableEntity? current, CancellationToken cancellationToken)
     {
         TableEntity? nullVersion;
@@ -252,10 +263,15 @@ public sealed partial class TableObjectIndex
             rowKey = nullVersion?.RowKey;
         }
         if (nullVersion is null)
-            return;
+            return true;
+        var replaced = EntityMapping.ToObjectRecord(nullVersion);
+        if (ObjectLocks.Holds(replaced, _time.GetUtcNow()))
+            return false;
+        // An older null version's row is deleted under its ETag: a lock set on it meanwhile fails the transaction.
         if (rowKey is not null)
-            actions.Add(new(TableTransactionActionType.Delete, new TableEntity(bucket, rowKey), ETag.All));
-        removed.Add(EntityMapping.ToObjectRecord(nullVersion));
+            actions.Add(new(TableTransactionActionType.Delete, new TableEntity(bucket, rowKey), ReferenceEquals(nullVersion, current) ? ETag.All : nullVersion.ETag));
+        removed.Add(replaced);
+        return true;
     }
 
     /// <summary>Null when the condition holds for <paramref name="current"/> (a delete marker counts as no object).</summary>

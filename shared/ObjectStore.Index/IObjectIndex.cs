@@ -42,6 +42,7 @@ public partial interface IObjectIndex
     /// in the same transaction, unless the committed record names the same layout). <paramref name="events"/>
     /// are recorded as outbox rows in the same transaction (returned in <see cref="ObjectWriteOutcome.Events"/>).
     /// </summary>
+    /// <remarks>Replacing a null version that <see cref="ObjectLocks.Holds"/> answers <see cref="IndexWriteResult.Locked"/>.</remarks>
     Task<ObjectWriteOutcome> PutObjectAsync(ObjectRecord record, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken,
         IReadOnlyList<ObjectEvent>? events = null);
 
@@ -52,8 +53,19 @@ public partial interface IObjectIndex
     /// data is recorded as pending deletions in the same transaction.
     /// <paramref name="events"/> are recorded in the same transaction, as with <see cref="PutObjectAsync"/>.
     /// </summary>
+    /// <remarks>Object Lock: a version the write would remove that <see cref="ObjectLocks.Holds"/> at commit time (on the
+    /// index's clock) is not removed: the answer is <see cref="IndexWriteResult.Locked"/> and nothing is written (no event).
+    /// <paramref name="bypassGovernance"/>: the caller checked x-amz-bypass-governance-retention and s3:BypassGovernanceRetention.</remarks>
     Task<ObjectWriteOutcome> DeleteObjectAsync(string bucket, string key, string? versionId, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken,
-        IReadOnlyList<ObjectEvent>? events = null);
+        IReadOnlyList<ObjectEvent>? events = null, bool bypassGovernance = false);
+
+    /// <summary>
+    /// PutObjectRetention / PutObjectLegalHold: changes the lock of the latest version (or of <paramref name="versionId"/>),
+    /// judged on the stored row at commit time (<see cref="ObjectLocks.MayApply"/>, the index's clock): Locked when
+    /// the change would shorten or remove a retention in force without the right; NotFound when the version is
+    /// missing or a delete marker. Nothing else of the version changes.
+    /// </summary>
+    Task<ObjectWriteOutcome> UpdateObjectLockAsync(string bucket, string key, string? versionId, ObjectLockChange change, CancellationToken cancellationToken);
 
     /// <summary>
     /// Replaces the tags of the latest version (or of <paramref name="versionId"/>); the data is untouched.
@@ -92,7 +104,16 @@ public partial interface IObjectIndex
     Task<ObjectListing> ListObjectsAsync(ListRequest request, CancellationToken cancellationToken);
 }
 
-public enum IndexWriteResult { Success, NotFound, ConditionFailed, NotEmpty, AlreadyExists }
+public enum IndexWriteResult
+{
+    Success,
+    NotFound,
+    ConditionFailed,
+    NotEmpty,
+    AlreadyExists,
+    /// <summary>Object Lock: a retention or legal hold keeps the version (<see cref="ObjectLocks"/>).</summary>
+    Locked,
+}
 
 /// <summary>A precondition checked atomically with a write.</summary>
 public readonly record struct WriteCondition(WriteConditionKind Kind, string? ETag = null)
@@ -177,6 +198,12 @@ public sealed record ObjectRecord(
     /// </summary>
     public string? Encryption { get; init; }
     public string? ConcurrencyToken { get; init; }
+    /// <summary>Object Lock retention mode (<see cref="ObjectLocks.Governance"/> or <see cref="ObjectLocks.Compliance"/>); null when none.</summary>
+    public string? ObjectLockMode { get; init; }
+    /// <summary>Object Lock retention date; the version cannot be removed before it (docs/object-lock.md).</summary>
+    public DateTimeOffset? ObjectLockRetainUntil { get; init; }
+    /// <summary>Object Lock legal hold: the version cannot be removed while it is on, whatever its retention.</summary>
+    public bool ObjectLockLegalHold { get; init; }
 }
 
 /// <param name="StartAfter">List keys strictly after this one (marker / start-after / decoded continuation token).</param>

@@ -23,8 +23,9 @@ public sealed partial class InMemoryIndex
             var changed = change(stored);
             if (ReferenceEquals(changed, stored))
                 return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.ConditionFailed));
-            if (changed.Key != stored.Key || changed.VersionId != stored.VersionId || changed.ETag != stored.ETag || changed.Size != stored.Size)
-                throw new ArgumentException("A version update may change only its storage class, data layout, restore state and encryption key wrapping.", nameof(change));
+            if (changed.Key != stored.Key || changed.VersionId != stored.VersionId || changed.ETag != stored.ETag || changed.Size != stored.Size
+            || !ObjectLocks.SameLock(changed, stored))
+                throw new ArgumentException("A version update may change only its storage class, data layout, restore state and encryption key wrapping (never its Object Lock).", nameof(change));
             foreach (var layout in (unreferencedLayouts ?? []).Distinct())
             {
                 if (layout != changed.DataLayout && layout != changed.RestoreLayout && (layout == stored.DataLayout || layout == stored.RestoreLayout))

@@ -118,6 +118,8 @@ public sealed partial class InMemoryIndex(TimeProvider? time = null) : IObjectIn
             var versions = _objects.GetValueOrDefault((record.Bucket, record.Key));
             if (Check(versions?[0], condition) is { } failed)
                 return Task.FromResult(ObjectWriteOutcome.Failed(failed));
+            if (NullVersionLocked(versions, versioning))
+                return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.Locked));
             var outcome = AddLatest(record with { IsDeleteMarker = false }, versioning);
             return Task.FromResult(outcome with
             {
@@ -127,17 +129,19 @@ public sealed partial class InMemoryIndex(TimeProvider? time = null) : IObjectIn
     }
 
     public Task<ObjectWriteOutcome> DeleteObjectAsync(string bucket, string key, string? versionId, WriteCondition condition, BucketVersioning versioning, CancellationToken cancellationToken,
-        IReadOnlyList<ObjectEvent>? events = null)
+        IReadOnlyList<ObjectEvent>? events = null, bool bypassGovernance = false)
     {
         CheckKey(key);
         lock (_lock)
         {
             var versions = _objects.GetValueOrDefault((bucket, key));
+            var now = _time.GetUtcNow();
             if (versionId is not null)
             {
                 var index = versions?.FindIndex(v => v.VersionId == versionId) ?? -1;
                 if (index < 0) return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.NotFound));
                 if (Check(versions![index], condition) is { } failed) return Task.FromResult(ObjectWriteOutcome.Failed(failed));
+                if (ObjectLocks.Holds(versions[index], now, bypassGovernance)) return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.Locked));
                 var removed = versions[index];
                 versions.RemoveAt(index);
                 if (versions.Count == 0) _objects.Remove((bucket, key));
@@ -148,12 +152,15 @@ public sealed partial class InMemoryIndex(TimeProvider? time = null) : IObjectIn
             {
                 if (versions is null) return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.NotFound));
                 if (Check(versions[0], condition) is { } failed) return Task.FromResult(ObjectWriteOutcome.Failed(failed));
+                if (versions.Any(v => ObjectLocks.Holds(v, now))) return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.Locked));
                 _objects.Remove((bucket, key));
                 RecordDeletions(versions);
                 return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.Success, null, [versions[0]]) { Events = RecordEvents(events, bucket, key, null, null) });
             }
             if (Check(versions?[0], condition) is { } refused)
                 return Task.FromResult(ObjectWriteOutcome.Failed(refused));
+            if (NullVersionLocked(versions, versioning))
+                return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.Locked));
             var marker = new ObjectRecord(bucket, key, "", 0, "", _time.GetUtcNow(), "STANDARD", "") { IsDeleteMarker = true, Owner = versions?[0].Owner ?? "" };
             var outcome = AddLatest(marker, versioning);
             return Task.FromResult(outcome with { Events = RecordEvents(events, bucket, key, outcome.Committed!, outcome.Committed!.VersionId) });
@@ -231,6 +238,28 @@ public sealed partial class InMemoryIndex(TimeProvider? time = null) : IObjectIn
         RecordDeletions(removed, keptLayout: record.DataLayout);
         versions.Insert(0, stored);
         return new ObjectWriteOutcome(IndexWriteResult.Success, stored with { ConcurrencyToken = null }, removed);
+    }
+
+    /// <summary>Outside Enabled a write replaces the null version: refused while Object Lock holds it. Caller holds the lock.</summary>
+    private bool NullVersionLocked(List<ObjectRecord>? versions, BucketVersioning versioning) =>
+        versioning != BucketVersioning.Enabled && versions is not null
+        && versions.Any(v => v.VersionId == VersionIds.Null && ObjectLocks.Holds(v, _time.GetUtcNow()));
+
+    public Task<ObjectWriteOutcome> UpdateObjectLockAsync(string bucket, string key, string? versionId, ObjectLockChange change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        CheckKey(key);
+        lock (_lock)
+        {
+            var versions = _objects.GetValueOrDefault((bucket, key));
+            var index = versions is null ? -1 : versionId is null ? 0 : versions.FindIndex(v => v.VersionId == versionId);
+            if (index < 0 || versions![index].IsDeleteMarker) return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.NotFound));
+            if (!ObjectLocks.MayApply(versions[index], change, _time.GetUtcNow())) return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.Locked));
+            versions[index] = ObjectLocks.Apply(versions[index], change) with { ConcurrencyToken = NextToken() };
+            if (index > 0)
+                versions[0] = versions[0] with { ConcurrencyToken = NextToken() };
+            return Task.FromResult(new ObjectWriteOutcome(IndexWriteResult.Success, versions[index] with { ConcurrencyToken = null }, []));
+        }
     }
 
     private string NextToken() => Interlocked.Increment(ref _token).ToString(System.Globalization.CultureInfo.InvariantCulture);
