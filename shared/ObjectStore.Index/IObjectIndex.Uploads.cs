@@ -76,6 +76,8 @@ public sealed record UploadRecord(
     /// <summary>Encryption chosen at initiation (every part is encrypted under it; the object inherits it); null when none.</summary>
     public string? Encryption { get; init; }
     public string? ConcurrencyToken { get; init; }
+    /// <summary>The x-amz-object-lock-* request at initiation (opaque to the index), applied at completion; null when none.</summary>
+    public string? ObjectLock { get; init; }
 }
 
 /// <summary>One uploaded part: its own erasure-coded data.</summary>

@@ -24,7 +24,8 @@ internal sealed partial class BucketService(
     private readonly S3Options _options = options.Value;
 
     /// <summary>Creates a bucket in this server's region (<see cref="S3Options.Region"/>); a LocationConstraint naming another is refused.</summary>
-    public async Task<BucketRecord> CreateBucketAsync(string name, string? region, CancellationToken cancellationToken)
+    /// <param name="objectLockEnabled">x-amz-bucket-object-lock-enabled: true: versioning on and Object Lock enabled (docs/object-lock.md).</param>
+    public async Task<BucketRecord> CreateBucketAsync(string name, string? region, CancellationToken cancellationToken, bool objectLockEnabled = false)
     {
         if (BucketNameRules.Validate(name) is { } reason)
             throw new S3Exception(S3Errors.InvalidBucketName, reason, "/" + name) { Details = new Dictionary<string, string> { ["BucketName"] = name } };
@@ -36,6 +37,8 @@ internal sealed partial class BucketService(
         var record = new BucketRecord(name, time.GetUtcNow(), _options.Region, _options.OwnerId);
         if (_options.PublicAccessBlock == PublicAccessBlockMode.NewBuckets)
             record = record with { Configuration = new Dictionary<string, string> { [PublicAccessBlock.ConfigurationName] = PublicAccessBlock.AllOn.Serialize() } };
+        if (objectLockEnabled)
+            record = WithObjectLock(record);
         if (!await index.TryCreateBucketAsync(record, cancellationToken))
             throw new S3Exception(S3Errors.BucketAlreadyOwnedByYou, resource: "/" + name) { Details = new Dictionary<string, string> { ["BucketName"] = name } };
         return record;
@@ -102,7 +105,9 @@ internal sealed partial class BucketService(
     public Task PutBucketVersioningAsync(string bucket, string? status, CancellationToken cancellationToken) =>
         status is null
             ? RequireBucketAsync(bucket, cancellationToken)
-            : UpdateBucketAsync(bucket, b => b with { Versioning = status }, cancellationToken);
+            : UpdateBucketAsync(bucket, b => status != BucketVersioningExtensions.Enabled && BucketObjectLock.Of(b) is not null
+                ? throw new S3Exception(S3Errors.InvalidBucketState, "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.")
+                : b with { Versioning = status }, cancellationToken);
 
     /// <summary>Read-modify-write of the bucket record under its concurrency token, retried on a race.</summary>
     private async Task UpdateBucketAsync(string name, Func<BucketRecord, BucketRecord> change, CancellationToken cancellationToken)

@@ -86,6 +86,7 @@ internal sealed partial class MultipartService
                 Encryption = upload.Encryption,
             };
             var bucket = target.Require();
+            record = ObjectLockRules.ForNewVersion(record, ObjectLockRequest.Parse(upload.ObjectLock), bucket, record.LastModified);
             record = await CommitAsync(record, bucket, written: null, condition, EventNames.ObjectCreatedCompleteMultipartUpload, requester, cancellationToken);
         }
         catch (S3Exception)

@@ -47,6 +47,7 @@ internal sealed partial class MultipartService(
         var bucketRecord = await RequireBucketAsync(bucket, cancellationToken);
         var sse = EffectiveEncryption(attributes.Encryption, bucketRecord);
         var now = time.GetUtcNow();
+        ObjectLockRules.Check(attributes.ObjectLock, bucketRecord, now);
         for (var attempt = 0; ; attempt++)
         {
             var uploadId = UploadIds.New(now);
@@ -68,6 +69,7 @@ internal sealed partial class MultipartService(
                 ChecksumAlgorithm = checksumAlgorithm?.Name(),
                 ChecksumType = type,
                 Owner = _options.OwnerId,
+                ObjectLock = attributes.ObjectLock is { IsEmpty: false } objectLock ? objectLock.Serialize() : null,
             };
             var result = await index.CreateUploadAsync(upload, cancellationToken);
             if (result == IndexWriteResult.Success)

@@ -51,6 +51,9 @@ internal sealed partial class ObjectCommitter(
                 {
                     Details = new Dictionary<string, string> { ["Condition"] = condition.Kind == WriteConditionKind.MustNotExist ? "If-None-Match" : "If-Match" },
                 };
+            case IndexWriteResult.Locked:
+                await DeleteDataQuietlyAsync(written);
+                throw new S3Exception(S3Errors.ObjectLocked, resource: $"/{record.Bucket}/{record.Key}");
             case IndexWriteResult.NotFound:
                 await DeleteDataQuietlyAsync(written);
                 throw condition.Kind == WriteConditionKind.ETagMatches

@@ -14,6 +14,8 @@ internal sealed record ObjectAttributes(
 {
     /// <summary>x-amz-server-side-encryption (SSE-S3) or the SSE-C headers; null: the bucket's (or server's) default.</summary>
     public Encryption.SseRequest? Encryption { get; init; }
+    /// <summary>x-amz-object-lock-mode, -retain-until-date and -legal-hold; null when none was sent.</summary>
+    public ObjectLockRequest? ObjectLock { get; init; }
 }
 
 /// <summary>The body of a PutObject and what to verify it against.</summary>

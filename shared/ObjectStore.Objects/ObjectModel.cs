@@ -90,6 +90,7 @@ public static class ObjectModelServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<LifecycleActions>>()));
         services.TryAddSingleton<ILifecycleActions>(sp => sp.GetRequiredService<LifecycleActions>());
+        services.TryAddSingleton(sp => new ObjectLockService(sp.GetRequiredService<IObjectIndex>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new ObjectModel(
             sp.GetRequiredService<BucketService>(),
             sp.GetRequiredService<ObjectService>(),

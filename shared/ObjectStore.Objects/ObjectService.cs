@@ -44,6 +44,7 @@ internal sealed partial class ObjectService(
                 Details = new Dictionary<string, string> { ["ProposedSize"] = body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), ["MaxSizeAllowed"] = _options.MaxSinglePutSize.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             };
         var bucketRecord = target.Require();
+        ObjectLockRules.Check(attributes.ObjectLock, bucketRecord, time.GetUtcNow());
 
         var dataId = NewDataId();
         var (encryption, dataKey) = EffectiveEncryption(attributes.Encryption, bucketRecord) is { } sse ? NewEncryption(sse, dataId) : default;
@@ -60,6 +61,7 @@ internal sealed partial class ObjectService(
                 Owner = _options.OwnerId,
                 Encryption = encryption?.Serialize(),
             };
+            record = ObjectLockRules.ForNewVersion(record, attributes.ObjectLock, bucketRecord, record.LastModified);
             return await CommitAsync(record, bucketRecord, written.Stored.Layout, condition, eventName, requester, cancellationToken);
         }
         finally
@@ -109,14 +111,16 @@ internal sealed partial class ObjectService(
     /// with one, removes that version. Deleting what is not there succeeds, as S3. Returns the version
     /// id to report and whether it is a delete marker.
     /// </summary>
+    /// <param name="bypassGovernance">x-amz-bypass-governance-retention: true from a caller allowed s3:BypassGovernanceRetention.</param>
     public async Task<DeleteResult> DeleteObjectAsync(KnownBucket target, string key, string? versionId, WriteCondition condition, Requester? requester,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool bypassGovernance = false)
     {
         var bucket = target.Name;
         var bucketRecord = target.Require();
         var versioning = bucketRecord.VersioningState();
         var eventName = versionId is null && versioning != BucketVersioning.Unversioned ? EventNames.ObjectRemovedDeleteMarkerCreated : EventNames.ObjectRemovedDelete;
-        var outcome = await index.DeleteObjectAsync(bucket, key, versionId, condition, versioning, cancellationToken, EventsFor(bucketRecord, eventName, key, requester));
+        var outcome = await index.DeleteObjectAsync(bucket, key, versionId, condition, versioning, cancellationToken, EventsFor(bucketRecord, eventName, key, requester),
+            bypassGovernance);
         switch (outcome.Result)
         {
             case IndexWriteResult.Success:
@@ -131,6 +135,8 @@ internal sealed partial class ObjectService(
                 return new DeleteResult(versionId, IsDeleteMarker: false);
             case IndexWriteResult.ConditionFailed:
                 throw new S3Exception(S3Errors.PreconditionFailed, resource: $"/{bucket}/{key}") { Details = new Dictionary<string, string> { ["Condition"] = "If-Match" } };
+            case IndexWriteResult.Locked:
+                throw new S3Exception(S3Errors.ObjectLocked, resource: $"/{bucket}/{key}");
             default:
                 throw new InvalidOperationException($"Unexpected index result {outcome.Result} deleting /{bucket}/{key}.");
         }
@@ -156,6 +162,7 @@ internal sealed partial class ObjectService(
         ObjectRules.CheckUserMetadata(metadata);
         var tags = spec.ReplaceTags ? ObjectRules.Tags(spec.Attributes.Tags, ObjectRules.MaxObjectTags) : source.Tags;
         var bucket = target.Require();
+        ObjectLockRules.Check(spec.Attributes.ObjectLock, bucket, time.GetUtcNow());
 
         var readKey = OpenObjectKey(source.Encryption, sourceKey, $"/{source.Bucket}/{source.Key}");
         var dataId = NewDataId();
@@ -174,6 +181,7 @@ internal sealed partial class ObjectService(
                 Owner = _options.OwnerId,
                 Encryption = encryption?.Serialize(),
             };
+            record = ObjectLockRules.ForNewVersion(record, spec.Attributes.ObjectLock, bucket, record.LastModified);
             return await CommitAsync(record, bucket, written.Stored.Layout, spec.Condition, EventNames.ObjectCreatedCopy, requester, cancellationToken);
         }
         finally

@@ -57,6 +57,7 @@ public static class S3ServiceCollectionExtensions
             sp.GetRequiredService<ObjectModel>().Buckets,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<S3Options>>()));
+        services.TryAddSingleton(sp => new ObjectLockHandler(sp.GetRequiredService<ObjectLockService>(), sp.GetRequiredService<ObjectModel>().Buckets));
         services.TryAddSingleton(sp => new S3Areas(
             sp.GetRequiredService<AdminRequestHandler>(),
             sp.GetRequiredService<AccessConfigurationHandler>(),
@@ -65,7 +66,8 @@ public static class S3ServiceCollectionExtensions
             sp.GetRequiredService<ListingHandler>(),
             sp.GetRequiredService<ObjectsHandler>(),
             sp.GetRequiredService<ObjectSubresourceHandler>(),
-            sp.GetRequiredService<BrowserHandler>()));
+            sp.GetRequiredService<BrowserHandler>(),
+            sp.GetRequiredService<ObjectLockHandler>()));
         services.TryAddSingleton(sp => new S3RequestHandler(
             sp.GetRequiredService<ObjectModel>(),
             sp.GetRequiredService<IRequestAuthenticator>(),

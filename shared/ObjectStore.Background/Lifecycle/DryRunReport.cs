@@ -16,7 +16,17 @@ public sealed record DryRunReport(
     string Currency,
     decimal MonthlyCostBefore,
     decimal MonthlyCostAfter,
-    IReadOnlyList<string> Report);
+    IReadOnlyList<string> Report)
+{
+    /// <summary>Versions the rules would expire that Object Lock keeps (docs/object-lock.md).</summary>
+    public DryRunObjectLock ObjectLock { get; init; } = new(0, 0, null, 0);
+}
+
+/// <param name="Versions">Versions due to expire but held by a retention or legal hold.</param>
+/// <param name="Bytes">Their object bytes.</param>
+/// <param name="RetainedUntil">The latest retention date among them (null when only legal holds keep them).</param>
+/// <param name="LegalHolds">How many of them a legal hold keeps (until it is released, whatever the date).</param>
+public sealed record DryRunObjectLock(long Versions, long Bytes, DateTimeOffset? RetainedUntil, long LegalHolds);
 
 public sealed record DryRunRule(string Id, string Status, string Filter, IReadOnlyList<DryRunAction> Actions);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ObjectStore.Index;
 using ObjectStore.Lifecycle;
 
 namespace ObjectStore.Background;
@@ -24,6 +25,13 @@ public sealed partial class LifecycleDryRun
         private readonly Dictionary<string, ClassTotals> _before = new(StringComparer.Ordinal);
         private readonly Dictionary<string, ClassTotals> _after = new(StringComparer.Ordinal);
         private readonly Dictionary<string, Dictionary<string, ActionTotals>> _actions = new(StringComparer.Ordinal);
+
+        private DryRunObjectLock _held = new(0, 0, null, 0);
+
+        /// <summary>A version due to expire that Object Lock keeps: it stays in the after picture.</summary>
+        public void HeldByLock(ObjectRecord version) => _held = new(_held.Versions + 1, _held.Bytes + version.Size,
+            version.ObjectLockRetainUntil is { } until && (_held.RetainedUntil is null || until > _held.RetainedUntil) ? until : _held.RetainedUntil,
+            _held.LegalHolds + (version.ObjectLockLegalHold ? 1 : 0));
 
         public void Before(string storageClass, bool current, long size) => Add(_before, storageClass, current, size);
 
@@ -77,7 +85,10 @@ public sealed partial class LifecycleDryRun
             var after = Classes(_after, profileOf, costs);
             var costBefore = before.Sum(c => c.MonthlyCost);
             var costAfter = after.Sum(c => c.MonthlyCost);
-            var report = new DryRunReport(bucket, at, day.ToString("c", CultureInfo.InvariantCulture), source, rules, before, after, costs.Currency, costBefore, costAfter, []);
+            var report = new DryRunReport(bucket, at, day.ToString("c", CultureInfo.InvariantCulture), source, rules, before, after, costs.Currency, costBefore, costAfter, [])
+            {
+                ObjectLock = _held,
+            };
             return report with { Report = Render(report) };
         }
 
@@ -107,6 +118,11 @@ public sealed partial class LifecycleDryRun
                 lines.Add($"{Trim(rule.Id, 22),-22} {"(nothing due)",-40}");
             foreach (var a in rule.Actions)
                 lines.Add($"{Trim(rule.Id, 22),-22} {Trim(a.Action, 40),-40} {a.Objects,8} {a.Versions,9} {a.Uploads,8} {Bytes(a.Bytes),11}");
+        }
+        if (r.ObjectLock.Versions > 0)
+        {
+            var until = r.ObjectLock.RetainedUntil is { } date ? $"retained until {date.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z at the latest" : "no retention date";
+            lines.Add($"Held by Object Lock (not expired): {r.ObjectLock.Versions} versions, {Bytes(r.ObjectLock.Bytes)}; {until}; {r.ObjectLock.LegalHolds} under legal hold (until released)");
         }
         lines.Add("");
         lines.Add($"{"",-7}{"Storage class",-20} {"Profile",7} {"Objects",8} {"Noncurr.",8} {"Current",10} {"Noncurr.",10} {"Uploads",10} {"Stored",10} {"Cost/month",12}");

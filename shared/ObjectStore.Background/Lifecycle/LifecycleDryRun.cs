@@ -102,6 +102,10 @@ public sealed partial class LifecycleDryRun(
                     if (versioned)
                         tally.After(version.StorageClass, current: false, version.Size); // a delete marker hides it; it stays as noncurrent
                     break;
+                case LifecycleActionKind.ExpireNoncurrent when ObjectLocks.Holds(version, at):
+                    tally.HeldByLock(version);
+                    tally.After(version.StorageClass, current, version.Size);
+                    break;
                 case LifecycleActionKind.ExpireNoncurrent:
                     tally.Action(action.Rule, "NoncurrentVersionExpiration", versions: 1, bytes: version.Size);
                     break;

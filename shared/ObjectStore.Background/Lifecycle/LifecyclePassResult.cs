@@ -35,6 +35,8 @@ public sealed class LifecycleCounters
     public long Skipped { get; set; }
     /// <summary>Actions that threw; the next pass retries them.</summary>
     public long Failed { get; set; }
+    /// <summary>Noncurrent versions due to expire but kept by an Object Lock retention or legal hold (docs/object-lock.md).</summary>
+    public long HeldByObjectLock { get; set; }
 
     public void Add(LifecycleCounters other)
     {
@@ -49,5 +51,6 @@ public sealed class LifecycleCounters
         RestoresRequeued += other.RestoresRequeued;
         Skipped += other.Skipped;
         Failed += other.Failed;
+        HeldByObjectLock += other.HeldByObjectLock;
     }
 }

@@ -145,6 +145,13 @@ public sealed partial class LifecycleService
             foreach (var action in planned.OrderByDescending(a => versions.IndexOf(a.Version)))
             {
                 var version = action.Version;
+                if (action.Kind == LifecycleActionKind.ExpireNoncurrent && ObjectLocks.Holds(version, now))
+                {
+                    // The index would refuse the delete anyway (and record no event); this saves the round trip and says why.
+                    counters.HeldByObjectLock++;
+                    service.LogHeldByObjectLock(bucket.Name, version.Key, version.VersionId, version.ObjectLockMode ?? "-", version.ObjectLockRetainUntil, version.ObjectLockLegalHold);
+                    continue;
+                }
                 var outcome = await ActAsync(action.Kind.ToString(), version.Key, version.VersionId, action.Rule, ct => action.Kind switch
                 {
                     LifecycleActionKind.ExpireCurrent => service._actions.ExpireCurrentAsync(version, ct),

@@ -88,4 +88,8 @@ public sealed partial class LifecycleService(
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Lifecycle: bucket {Bucket} resumes from its saved cursor")]
     private partial void LogResuming(string bucket);
+
+    [LoggerMessage(EventId = 3900, Level = LogLevel.Information,
+        Message = "Lifecycle: /{Bucket}/{Key} ({VersionId}) is due to expire but Object Lock keeps it (mode {Mode}, retain until {RetainUntil}, legal hold {LegalHold})")]
+    private partial void LogHeldByObjectLock(string bucket, string key, string versionId, string mode, DateTimeOffset? retainUntil, bool legalHold);
 }

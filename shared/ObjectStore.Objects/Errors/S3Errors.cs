@@ -74,6 +74,11 @@ public static class S3Errors
     public static readonly S3ErrorCode CorsBadRequest = new("BadRequest", 400, "Insufficient information. Origin request header needed.");
     public static readonly S3ErrorCode InvalidEncryptionAlgorithmError = new("InvalidEncryptionAlgorithmError", 400, "The encryption request you specified is not valid. The valid value is AES256.");
     public static readonly S3ErrorCode ServerSideEncryptionConfigurationNotFoundError = new("ServerSideEncryptionConfigurationNotFoundError", 404, "The server side encryption configuration was not found");
+    // Object Lock (docs/object-lock.md).
+    public static readonly S3ErrorCode InvalidBucketState = new("InvalidBucketState", 409, "The request is not valid with the current state of the bucket.");
+    public static readonly S3ErrorCode ObjectLockConfigurationNotFoundError = new("ObjectLockConfigurationNotFoundError", 404, "Object Lock configuration does not exist for this bucket");
+    public static readonly S3ErrorCode NoSuchObjectLockConfiguration = new("NoSuchObjectLockConfiguration", 404, "The specified object does not have a ObjectLock configuration");
+    public static readonly S3ErrorCode ObjectLocked = new("AccessDenied", 403, "Access Denied because object protected by object lock.");
     public static readonly S3ErrorCode InternalError = new("InternalError", 500, "We encountered an internal error. Please try again.");
 
     public static S3Exception Error(S3ErrorCode code, string? message = null, string? resource = null) => new(code, message, resource);

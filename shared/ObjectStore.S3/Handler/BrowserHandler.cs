@@ -129,7 +129,8 @@ internal sealed class BrowserHandler(IRequestAuthenticator authenticator, Object
         foreach (var (name, value) in form.Fields)
         {
             if (S3RequestHeaders.StoredHeaders.Contains(name, StringComparer.OrdinalIgnoreCase)
-                || name.StartsWith(S3RequestHeaders.MetaPrefix, StringComparison.Ordinal) || name == "x-amz-storage-class")
+                || name.StartsWith(S3RequestHeaders.MetaPrefix, StringComparison.Ordinal) || name == "x-amz-storage-class"
+                || name.StartsWith("x-amz-object-lock-", StringComparison.Ordinal))
                 headers[name] = value;
         }
         if (form.Field("acl") is { } acl && !CannedAcls.Contains(acl, StringComparer.Ordinal))

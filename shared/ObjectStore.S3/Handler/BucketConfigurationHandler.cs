@@ -32,7 +32,8 @@ internal sealed partial class BucketConfigurationHandler(BucketService buckets, 
     {
         var root = await S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted);
         var region = S3XmlRequest.ParseLocationConstraint(root);
-        await _buckets.CreateBucketAsync(call.Bucket, region, call.Aborted);
+        var objectLock = call.Request.Headers["x-amz-bucket-object-lock-enabled"].ToString().Trim().Equals("true", StringComparison.OrdinalIgnoreCase);
+        await _buckets.CreateBucketAsync(call.Bucket, region, call.Aborted, objectLock);
         call.Response.Headers.Location = "/" + call.Bucket;
         call.Response.ContentLength = 0;
     }

@@ -48,6 +48,7 @@ internal sealed partial class ObjectsHandler(ObjectService objects, BucketServic
         if (length > _options.MaxSinglePutSize)
             throw new S3Exception(S3Errors.EntityTooLarge, resource: call.ResourceName);
         var attributes = S3RequestHeaders.Attributes(headers) with { Encryption = RequestedEncryption(call) };
+        ObjectLockHeaders.RequireDigest(headers, attributes.ObjectLock);
         var condition = S3RequestHeaders.WriteCondition(headers);
         var body = OpenVerifiedBody(call, verifyMd5Here: false);
 
@@ -234,6 +235,7 @@ internal sealed partial class ObjectsHandler(ObjectService objects, BucketServic
             h["x-amz-storage-class"] = record.StorageClass;
         if (record.Tags.Count > 0)
             h["x-amz-tagging-count"] = record.Tags.Count.ToString(CultureInfo.InvariantCulture);
+        ObjectLockHeaders.Write(h, record);
         foreach (var (query, header) in ResponseOverrides)
         {
             if (call.QueryValue(query) is { } value)
@@ -247,7 +249,8 @@ internal sealed partial class ObjectsHandler(ObjectService objects, BucketServic
     {
         var ifMatch = call.Request.Headers.IfMatch.ToString().Trim();
         var condition = ifMatch.Length > 0 ? WriteCondition.ETagMatches(ifMatch) : WriteCondition.None;
-        var result = await _objects.DeleteObjectAsync(await call.AddressedBucketAsync(_buckets), call.Key, call.Route.VersionId, condition, call.Requester, call.Aborted);
+        var result = await _objects.DeleteObjectAsync(await call.AddressedBucketAsync(_buckets), call.Key, call.Route.VersionId, condition, call.Requester, call.Aborted,
+            call.BypassGovernance);
         var response = call.Response;
         if (result.VersionId is not null)
             response.Headers["x-amz-version-id"] = result.VersionId;

@@ -12,4 +12,5 @@ internal sealed record S3Areas(
     ListingHandler Listing,
     ObjectsHandler Objects,
     ObjectSubresourceHandler Subresources,
-    BrowserHandler Browser);
+    BrowserHandler Browser,
+    ObjectLockHandler ObjectLock);

@@ -37,6 +37,10 @@ internal sealed class S3Call(HttpContext context, string requestId, string hostI
     /// request ids, set after authentication (a browser POST's form signer replaces the principal).
     /// </summary>
     public Requester? Requester { get; set; }
+    /// <summary>x-amz-bypass-governance-retention: true from a caller allowed s3:BypassGovernanceRetention (DeleteObject, PutObjectRetention).</summary>
+    public bool BypassGovernance { get; set; }
+    /// <summary>The s3:object-lock-* condition values of a Retention or LegalHold body (null: from the headers).</summary>
+    public ObjectLockConditions? ObjectLockConditions { get; set; }
     /// <summary>The addressed bucket as this request read it (its record or its known absence); null until first needed.</summary>
     public KnownBucket? AddressedBucket { get; set; }
     /// <summary>

@@ -25,6 +25,8 @@ public sealed partial class S3RequestHandler
     {
         if (call.Caller.Kind == PrincipalKind.Root || operation is S3Operation.DeleteObjects or S3Operation.PostObject)
             return; // PostObject: the signer and the key are in the form, authorized by PostObjectAsync
+        if (operation is S3Operation.PutObjectRetention or S3Operation.PutObjectLegalHold)
+            return; // authorized by ObjectLockHandler once the body gives the s3:object-lock-* condition values
         var versionId = call.Route.VersionId;
         if (S3Actions.For(operation, versionId is not null) is not var (action, scope))
             return; // nothing to authorize (a CORS preflight carries no credentials)
@@ -103,6 +105,7 @@ public sealed partial class S3RequestHandler
             "s3:versionid" => call.QueryValue("versionId"),
             "s3:signatureversion" => caller.Kind == PrincipalKind.Anonymous ? null : "AWS4-HMAC-SHA256",
             "s3:authtype" => caller.Kind == PrincipalKind.Anonymous ? null : call.Query.ContainsKey("X-Amz-Signature") ? "REST-QUERY-STRING" : "REST-HEADER",
+            _ when name.StartsWith("s3:object-lock-", StringComparison.Ordinal) => ObjectLockConditionValue(call, name),
             _ when name.StartsWith(ExistingObjectTagKey, StringComparison.Ordinal) =>
                 tags?.FirstOrDefault(t => t.Key.Equals(name[ExistingObjectTagKey.Length..], StringComparison.OrdinalIgnoreCase)).Value,
             // s3:x-amz-server-side-encryption, s3:x-amz-acl, s3:x-amz-storage-class, s3:x-amz-copy-source ...: the request header.

@@ -54,7 +54,8 @@ public sealed partial class S3RequestHandler
             RequireWellFormedVersionId(versionId, null);
             // Each key is authorized on its own: a refusal is that key's AccessDenied in the result.
             await RequireAsync(call, versionId is null ? "s3:DeleteObject" : "s3:DeleteObjectVersion", call.Bucket, key, versionId, ct);
-            var result = await _objects.DeleteObjectAsync(await AddressedBucketAsync(call), key, versionId, Index.WriteCondition.None, call.Requester, ct);
+            var result = await _objects.DeleteObjectAsync(await AddressedBucketAsync(call), key, versionId, Index.WriteCondition.None, call.Requester, ct,
+                versionId is not null && await MayBypassGovernanceAsync(call, key, versionId, ct));
             return versionId is null && result.IsDeleteMarker
                 ? new(key, null, null) { DeleteMarkerVersionId = result.VersionId }
                 : new(key, versionId, null) { DeleteMarker = result.IsDeleteMarker };

@@ -133,6 +133,8 @@ public sealed partial class S3RequestHandler
         call.Route = route.Parameters;
         RequireWellFormedVersionId(route.Parameters.VersionId, call.ResourceName);
         await AuthorizeAsync(call, route.Operation);
+        if (route.Operation is S3Operation.DeleteObject or S3Operation.PutObjectRetention)
+            call.BypassGovernance = await MayBypassGovernanceAsync(call, call.Resource.Key, call.Route.VersionId, call.Aborted);
         // A host that cannot keep a write (the local host on a full disk) refuses it before anything is written.
         if ((call.Context.RequestServices?.GetService(typeof(IWriteAdmission)) as IWriteAdmission)?.Refuse(route.Operation, call.ResourceName) is { } refusal)
             throw refusal;

@@ -45,7 +45,10 @@ internal static class S3RequestHeaders
         }
 
         var storageClass = headers["x-amz-storage-class"].ToString();
-        return new ObjectAttributes(stored, metadata, Tagging(headers["x-amz-tagging"].ToString()), storageClass.Length == 0 ? null : storageClass);
+        return new ObjectAttributes(stored, metadata, Tagging(headers["x-amz-tagging"].ToString()), storageClass.Length == 0 ? null : storageClass)
+        {
+            ObjectLock = ObjectLockHeaders.Parse(headers),
+        };
     }
 
     /// <summary>Removes the aws-chunked transfer coding, which is not part of the object.</summary>

@@ -62,6 +62,12 @@ public sealed partial class S3RequestHandler
         S3Operation.PutBucketEncryption => _areas.BucketConfiguration.PutBucketEncryptionAsync(call),
         S3Operation.GetBucketEncryption => _areas.BucketConfiguration.GetBucketEncryptionAsync(call),
         S3Operation.DeleteBucketEncryption => _areas.BucketConfiguration.DeleteBucketEncryptionAsync(call),
+        S3Operation.PutObjectLockConfiguration => _areas.ObjectLock.PutObjectLockConfigurationAsync(call),
+        S3Operation.GetObjectLockConfiguration => _areas.ObjectLock.GetObjectLockConfigurationAsync(call),
+        S3Operation.PutObjectRetention => _areas.ObjectLock.PutObjectRetentionAsync(call),
+        S3Operation.GetObjectRetention => _areas.ObjectLock.GetObjectRetentionAsync(call),
+        S3Operation.PutObjectLegalHold => _areas.ObjectLock.PutObjectLegalHoldAsync(call),
+        S3Operation.GetObjectLegalHold => _areas.ObjectLock.GetObjectLegalHoldAsync(call),
         _ => throw new S3Exception(S3Errors.NotImplemented, $"The operation {operation} is not implemented.", call.ResourceName),
     };
 }
