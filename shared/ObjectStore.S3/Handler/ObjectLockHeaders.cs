@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using ObjectStore.Index;
 using ObjectStore.Objects;
@@ -34,13 +33,9 @@ internal static class ObjectLockHeaders
         return new ObjectLockRequest(mode.Length == 0 ? null : mode, date, hold == "ON");
     }
 
-    /// <summary>An ISO 8601 date-time with an offset (2030-01-01T00:00:00Z, with or without fractions).</summary>
-    public static DateTimeOffset? ParseDate(string text) =>
-        DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date)
-            && text.Contains('T', StringComparison.Ordinal) ? date : null;
+    public static DateTimeOffset? ParseDate(string text) => Xml.ObjectLockXml.ParseDate(text);
 
-    /// <summary>The wire form S3 uses: 2030-01-01T00:00:00.000Z.</summary>
-    public static string FormatDate(DateTimeOffset date) => date.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    public static string FormatDate(DateTimeOffset date) => Xml.ObjectLockXml.FormatDate(date);
 
     /// <summary>
     /// S3 demands an integrity digest on a PutObject that sets a lock: Content-MD5, or a flexible checksum (header or trailer).

@@ -71,7 +71,7 @@ internal static class ObjectLockXml
             return new ObjectLockRetention(null, null);
         if (!ObjectLocks.IsMode(mode))
             throw new S3Exception(S3Errors.MalformedXML);
-        var date = ObjectLockHeaders.ParseDate(until!) ?? throw new S3Exception(S3Errors.InvalidArgument, "The retain until date must be provided in ISO 8601 format");
+        var date = ParseDate(until!) ?? throw new S3Exception(S3Errors.InvalidArgument, "The retain until date must be provided in ISO 8601 format");
         return new ObjectLockRetention(mode, date);
     }
 
@@ -80,7 +80,7 @@ internal static class ObjectLockXml
         await using var w = Create(destination);
         await StartAsync(w, "Retention");
         await ElementAsync(w, "Mode", retention.Mode!);
-        await ElementAsync(w, "RetainUntilDate", ObjectLockHeaders.FormatDate(retention.RetainUntil!.Value));
+        await ElementAsync(w, "RetainUntilDate", FormatDate(retention.RetainUntil!.Value));
         await EndAsync(w);
     }
 
@@ -103,4 +103,12 @@ internal static class ObjectLockXml
         await ElementAsync(w, "Status", on ? "ON" : "OFF");
         await EndAsync(w);
     }
+
+    /// <summary>An ISO 8601 date-time (2030-01-01T00:00:00Z, with or without fractions; no offset means UTC).</summary>
+    public static DateTimeOffset? ParseDate(string text) =>
+        DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date)
+            && text.Contains('T', StringComparison.Ordinal) ? date : null;
+
+    /// <summary>The wire form S3 uses: 2030-01-01T00:00:00.000Z.</summary>
+    public static string FormatDate(DateTimeOffset date) => date.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }
