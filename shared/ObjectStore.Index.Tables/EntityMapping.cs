@@ -29,6 +29,8 @@ internal static partial class EntityMapping
     private const int ChunkChars = 32_000;
     private const int MaxChunks = 8;
     private const string ConfigurationColumnPrefix = "Cfg_";
+    /// <summary>Binary column of a version's inline data (ObjectRecord.InlineData); never selected by listings.</summary>
+    public const string InlineDataColumn = "Inline";
 
     public static readonly string[] DataLayoutColumns =
         Enumerable.Range(0, MaxChunks).Select(i => ChunkColumn("DataLayout", i)).ToArray();
@@ -77,6 +79,7 @@ internal static partial class EntityMapping
         if (record.RestoreDays is { } restoreDays) entity["RestoreDays"] = restoreDays;
         if (record.Encryption is not null) entity["Encryption"] = record.Encryption;
         WriteChunked(entity, "DataLayout", record.DataLayout);
+        if (record.InlineData is { } inline) entity[InlineDataColumn] = InlineBytes(inline);
         return entity;
     }
 
@@ -104,6 +107,7 @@ internal static partial class EntityMapping
             RestoreDays = entity.GetInt32("RestoreDays"),
             Encryption = entity.GetString("Encryption"),
             ConcurrencyToken = entity.ETag.ToString(),
+            InlineData = entity.GetBinary(InlineDataColumn) is { } inline ? inline : null,
         };
 
     public static bool IsDeleteMarker(TableEntity entity) => entity.GetBoolean(DeleteMarkerColumn) == true;
@@ -175,6 +179,11 @@ internal static partial class EntityMapping
             builder.Append(next);
         return builder.ToString();
     }
+
+    private static byte[] InlineBytes(ReadOnlyMemory<byte> inline) =>
+        inline.Length <= InlineLayout.MaxStoredBytes
+            ? inline.ToArray()
+            : throw new ArgumentException($"Inline data of {inline.Length} bytes; at most {InlineLayout.MaxStoredBytes} fit in one row.", nameof(inline));
 
     public static string TagsJson(IReadOnlyDictionary<string, string> tags) => ToJson(tags);
 
