@@ -80,7 +80,7 @@ public sealed class BucketCacheTests
 
         Assert.Equal(200, (await _h.SendAsync("PUT", "/bucket?versioning", "<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>")).Status);
         var put = await _h.SendAsync("PUT", "/bucket/k", new byte[10]);
-        Assert.Equal(200, (await _h.SendAsync("PUT", "/bucket?policy",
+        Assert.Equal(204, (await _h.SendAsync("PUT", "/bucket?policy",
             """{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/*"}]}""")).Status);
         var denied = await _h.SendAsync("GET", "/bucket/k", headers: new Dictionary<string, string> { ["Authorization"] = HandlerHarness.SignedBy(UserKey) });
 

@@ -19,6 +19,13 @@ public sealed class InlineObjectTests
 
     private static byte[] Payload(int size, byte seed = 7) => Enumerable.Range(0, size).Select(i => (byte)(i * 13 + seed)).ToArray();
 
+    private static string Crc32Of(byte[] bytes)
+    {
+        var crc = System.IO.Hashing.Crc32.Hash(bytes);
+        Array.Reverse(crc); // S3 sends the big-endian value
+        return Convert.ToBase64String(crc);
+    }
+
     private static string ETagOf(byte[] bytes) => "\"" + Convert.ToHexStringLower(MD5.HashData(bytes)) + "\"";
 
     private Task<TestResponse> PutAsync(string key, byte[] body, Dictionary<string, string>? headers = null) =>
@@ -64,7 +71,7 @@ public sealed class InlineObjectTests
         var body = Payload(size);
 
         var badMd5 = await PutAsync("k", body, new() { ["Content-MD5"] = Convert.ToBase64String(MD5.HashData(Payload(size, 1))) });
-        var badChecksum = await PutAsync("k", body, new() { ["x-amz-checksum-crc32"] = Convert.ToBase64String(System.IO.Hashing.Crc32.Hash(Payload(size, 1))) });
+        var badChecksum = await PutAsync("k", body, new() { ["x-amz-checksum-crc32"] = Crc32Of(Payload(size, 1)) });
 
         Assert.Equal("BadDigest", badMd5.XmlValue("Code"));
         Assert.Equal("BadDigest", badChecksum.XmlValue("Code"));
@@ -79,7 +86,7 @@ public sealed class InlineObjectTests
     {
         await _h.CreateBucketAsync();
         var body = Payload(size);
-        var crc = Convert.ToBase64String(System.IO.Hashing.Crc32.Hash(body));
+        var crc = Crc32Of(body);
         Assert.Equal(200, (await PutAsync("k", body, new() { ["x-amz-checksum-crc32"] = crc })).Status);
 
         var checksum = await GetAsync("/bucket/k", new() { ["x-amz-checksum-mode"] = "ENABLED" });
