@@ -42,7 +42,7 @@ public sealed class S3Options
     /// </summary>
     public int InlineMaxBytes { get; set; } = DefaultInlineMaxBytes;
 
-    public const int DefaultInlineMaxBytes = 32 * 1024;
+    public const int DefaultInlineMaxBytes = 16 * 1024;
 
     /// <summary>The largest threshold whose sealed form (one 16-byte tag per 64 KiB block) fits <see cref="Index.InlineLayout.MaxStoredBytes"/>.</summary>
     public const int MaxInlineMaxBytes = Index.InlineLayout.MaxStoredBytes - Encryption.BlockFormat.TagSize;
