@@ -10,7 +10,8 @@
 # memory (--inMemoryPersistence). OBJECTSTORE_* settings in the environment reach the host, e.g.
 # OBJECTSTORE_ZONE_BACKEND=blob puts every zone in a container of the same Azurite. BENCH_DATA=DIR puts the temporary directory under DIR (default
 # $TMPDIR or /tmp). The host runs with OBJECTSTORE_BACKGROUND=off (the gateway alone: no timer
-# passes or queue polling during the measurement) and logs to $data/host.log. Each row also gives
+# passes or queue polling during the measurement) and logs to $data/host.log. BENCH_SMALL_KIB=N makes the small
+# scenario's objects N KiB (4 by default; for measuring OBJECTSTORE_INLINE_MAX_BYTES). Each row also gives
 # the CPU time one operation cost the host, Azurite and the load tool (client): steadier than the
 # throughput on a machine other work shares.
 set -euo pipefail

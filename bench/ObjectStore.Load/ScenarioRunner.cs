@@ -6,7 +6,8 @@ namespace ObjectStore.Load;
 /// <summary>Runs the chosen scenarios and prints one markdown table row per measurement.</summary>
 internal sealed class ScenarioRunner(S3LoadClient client, LoadOptions options)
 {
-    private const int SmallSize = 4 * 1024;
+    /// <summary>Bytes of the small scenario's objects: 4 KiB, or BENCH_SMALL_KIB KiB (measuring the inline threshold).</summary>
+    private static readonly int SmallSize = (int.TryParse(Environment.GetEnvironmentVariable("BENCH_SMALL_KIB"), out var kib) && kib > 0 ? kib : 4) * 1024;
     private const long LargeSize = 64L * 1024 * 1024;
     private readonly string runId = DateTime.UtcNow.ToString("HHmmss") + "-" + Random.Shared.Next(1000, 9999);
     private readonly CpuMeter cpu = new(options.CpuProcesses.Count == 0 ? [] : [.. options.CpuProcesses, ("client", Environment.ProcessId)]);
@@ -63,12 +64,12 @@ internal sealed class ScenarioRunner(S3LoadClient client, LoadOptions options)
                 await client.PutAsync(bucket, key, new ByteArrayContent(payload));
                 lock (written) written.Add(key);
             });
-            Row($"4 KiB PUT, concurrency {concurrency}", $"{puts:F0} ops/s", putCount, "PUT");
+            Row($"{SmallSize / 1024} KiB PUT, concurrency {concurrency}", $"{puts:F0} ops/s", putCount, "PUT");
             var keys = written.ToArray();
             StartMeasuring();
             var (gets, getCount) = await ForDurationAsync(concurrency, async (_, i) =>
                 await client.GetAsync(bucket, keys[Random.Shared.Next(keys.Length)]));
-            Row($"4 KiB GET, concurrency {concurrency}", $"{gets:F0} ops/s", getCount, "GET");
+            Row($"{SmallSize / 1024} KiB GET, concurrency {concurrency}", $"{gets:F0} ops/s", getCount, "GET");
         }
     }
 

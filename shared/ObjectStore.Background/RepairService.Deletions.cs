@@ -121,6 +121,8 @@ public sealed partial class RepairService
     {
         try
         {
+            if (InlineLayout.IsInline(deletion.DataLayout))
+                return true; // went with its row (the index records no such deletion; tolerated all the same)
             if (deletion.DataLayout.StartsWith(MultipartLayoutPrefix, StringComparison.Ordinal))
                 await DeleteMultipartDataAsync(deletion.DataLayout, cancellationToken).ConfigureAwait(false);
             else

@@ -89,8 +89,8 @@ public sealed partial class RepairService
         var live = new Dictionary<string, DataLayout>(StringComparer.Ordinal);
         void Consider(string serialized)
         {
-            if (serialized.StartsWith(MultipartLayoutPrefix, StringComparison.Ordinal))
-                return; // its parts are part rows
+            if (serialized.StartsWith(MultipartLayoutPrefix, StringComparison.Ordinal) || InlineLayout.IsInline(serialized))
+                return; // its parts are part rows; inline data has no shards
             try
             {
                 var layout = DataLayout.Parse(serialized);

@@ -64,6 +64,8 @@ public sealed partial class RepairService
             lock (run.SummaryLock) run.Summary.MultipartObjects++;
             return;
         }
+        if (InlineLayout.IsInline(row.DataLayout))
+            return; // the data is the index row itself: nothing to check or rebuild (the index skips these rows anyway)
         DataLayout layout;
         try
         {

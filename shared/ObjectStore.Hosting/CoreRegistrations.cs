@@ -51,6 +51,8 @@ internal static class CoreRegistrations
             options.AccountId = settings.AccountId;
             options.PublicAccessBlock = settings.PublicAccessBlock;
             options.DefaultEncryption = settings.DefaultEncryption;
+            options.InlineMaxBytes = settings.InlineMaxBytes;
+            options.BucketCacheLifetime = TimeSpan.FromSeconds(settings.BucketCacheSeconds);
         });
         return services.AddObjectModel();
     }

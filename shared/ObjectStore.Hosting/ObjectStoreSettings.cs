@@ -29,6 +29,8 @@ public sealed record ObjectStoreSettings
     public const string AccountIdSetting = "OBJECTSTORE_ACCOUNT_ID";
     public const string PublicAccessBlockSetting = "OBJECTSTORE_PUBLIC_ACCESS_BLOCK";
     public const string DefaultEncryptionSetting = "OBJECTSTORE_DEFAULT_ENCRYPTION";
+    public const string InlineMaxBytesSetting = "OBJECTSTORE_INLINE_MAX_BYTES";
+    public const string BucketCacheSecondsSetting = "OBJECTSTORE_BUCKET_CACHE_SECONDS";
 
     public const string DefaultAccessKey = "objectstore";
     public const string DefaultSecretKey = "objectstore-secret";
@@ -73,6 +75,10 @@ public sealed record ObjectStoreSettings
     public required string OutboxSweepSchedule { get; init; }
     /// <summary>The queue of accepted RestoreObject requests (its poison queue is "&lt;name&gt;-poison").</summary>
     public required string RestoreQueue { get; init; }
+    /// <summary>Objects up to this many bytes live in their index row (0: never); see <see cref="Objects.S3Options.InlineMaxBytes"/>.</summary>
+    public int InlineMaxBytes { get; init; } = Objects.S3Options.DefaultInlineMaxBytes;
+    /// <summary>How long an instance reuses a bucket record it read (0: no cache).</summary>
+    public double BucketCacheSeconds { get; init; } = 5;
 
     public static ObjectStoreSettings FromConfiguration(IConfiguration configuration)
     {
@@ -115,6 +121,14 @@ public sealed record ObjectStoreSettings
             EventsQueue = Get(BackgroundSchedules.EventsQueueSetting, BackgroundSchedules.EventsQueueName),
             OutboxSweepSchedule = Get(BackgroundSchedules.OutboxSweepScheduleSetting, BackgroundSchedules.DefaultOutboxSweepSchedule),
             RestoreQueue = Get(BackgroundSchedules.RestoreQueueSetting, Get(TablePrefixSetting, "objectstore").ToLowerInvariant() + "-restore"),
+            InlineMaxBytes = int.TryParse(Get(InlineMaxBytesSetting, Objects.S3Options.DefaultInlineMaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var inline) && inline <= Objects.S3Options.MaxInlineMaxBytes
+                ? inline
+                : throw new InvalidOperationException($"{InlineMaxBytesSetting} must be a number of bytes from 0 to {Objects.S3Options.MaxInlineMaxBytes}."),
+            BucketCacheSeconds = double.TryParse(Get(BucketCacheSecondsSetting, "5"), System.Globalization.NumberStyles.AllowDecimalPoint,
+                System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds <= 3600
+                ? seconds
+                : throw new InvalidOperationException($"{BucketCacheSecondsSetting} must be a number of seconds from 0 to 3600."),
         };
         settings.Validate();
         return settings;

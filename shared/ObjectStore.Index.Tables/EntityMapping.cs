@@ -29,6 +29,8 @@ internal static partial class EntityMapping
     private const int ChunkChars = 32_000;
     private const int MaxChunks = 8;
     private const string ConfigurationColumnPrefix = "Cfg_";
+    /// <summary>Binary column of a version's inline data (ObjectRecord.InlineData); never selected by listings.</summary>
+    public const string InlineDataColumn = "Inline";
 
     public static readonly string[] DataLayoutColumns =
         Enumerable.Range(0, MaxChunks).Select(i => ChunkColumn("DataLayout", i)).ToArray();
@@ -84,6 +86,7 @@ internal static partial class EntityMapping
         if (record.ObjectLockMode is not null) entity["ObjectLockMode"] = record.ObjectLockMode;
         if (record.ObjectLockRetainUntil is { } retainUntil) entity["ObjectLockRetainUntil"] = retainUntil;
         if (record.ObjectLockLegalHold) entity["ObjectLockLegalHold"] = true;
+        if (record.InlineData is { } inline) entity[InlineDataColumn] = InlineBytes(inline);
         return entity;
     }
 
@@ -114,6 +117,7 @@ internal static partial class EntityMapping
             ObjectLockMode = entity.GetString("ObjectLockMode"),
             ObjectLockRetainUntil = entity.GetDateTimeOffset("ObjectLockRetainUntil"),
             ObjectLockLegalHold = entity.GetBoolean("ObjectLockLegalHold") == true,
+            InlineData = entity.GetBinary(InlineDataColumn) is { } inline ? inline : null,
         };
 
     public static bool IsDeleteMarker(TableEntity entity) => entity.GetBoolean(DeleteMarkerColumn) == true;
@@ -185,6 +189,11 @@ internal static partial class EntityMapping
             builder.Append(next);
         return builder.ToString();
     }
+
+    private static byte[] InlineBytes(ReadOnlyMemory<byte> inline) =>
+        inline.Length <= InlineLayout.MaxStoredBytes
+            ? inline.ToArray()
+            : throw new ArgumentException($"Inline data of {inline.Length} bytes; at most {InlineLayout.MaxStoredBytes} fit in one row.", nameof(inline));
 
     public static string TagsJson(IReadOnlyDictionary<string, string> tags) => ToJson(tags);
 

@@ -41,11 +41,11 @@ internal sealed class TableDataDeletions(TableClient objects, TableClient bucket
         }
     }
 
-    /// <summary>A pending deletion of <paramref name="layout"/>, added to <paramref name="actions"/> (nothing for an empty layout).</summary>
+    /// <summary>A pending deletion of <paramref name="layout"/>, added to <paramref name="actions"/> (nothing for an empty or inline layout).</summary>
     public void AddDeletionRow(List<TableTransactionAction> actions, string bucket, string key, string? versionId, string layout, long size)
     {
-        if (string.IsNullOrEmpty(layout))
-            return;
+        if (string.IsNullOrEmpty(layout) || InlineLayout.IsInline(layout))
+            return; // inline data goes with its row
         var now = _time.GetUtcNow();
         var rowKey = DeletionRowPrefix + now.UtcTicks.ToString("x16", CultureInfo.InvariantCulture) + "-"
             + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));

@@ -67,7 +67,7 @@ internal sealed class TableDataRows(TableClient objects)
 
 internal static partial class EntityMapping
 {
-    /// <summary>A part or version row as a scan sees it (read without its PartitionKey); null for a delete marker (no data).</summary>
+    /// <summary>A part or version row as a scan sees it (read without its PartitionKey); null for a delete marker or inline data (nothing outside the row).</summary>
     public static DataRow? ToDataRow(string bucket, TableEntity entity)
     {
         if (entity.RowKey.StartsWith(PartRowPrefix, StringComparison.Ordinal))
@@ -80,8 +80,11 @@ internal static partial class EntityMapping
         }
         if (IsDeleteMarker(entity))
             return null;
+        var layout = ReadChunked(entity, "DataLayout");
+        if (InlineLayout.IsInline(layout))
+            return null; // its data is the row itself
         return new DataRow(DataRowKind.Version, bucket, entity.GetString("Key") ?? "",
-            entity.GetString("VersionId") ?? "null", entity.GetInt64("Size") ?? 0, ReadChunked(entity, "DataLayout"), entity.RowKey)
+            entity.GetString("VersionId") ?? "null", entity.GetInt64("Size") ?? 0, layout, entity.RowKey)
         {
             StorageClass = entity.GetString("StorageClass") ?? "STANDARD",
         };

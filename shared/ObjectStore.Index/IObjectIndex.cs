@@ -97,7 +97,7 @@ public partial interface IObjectIndex
 
     /// <summary>
     /// One page of keys in S3 order. Listed records carry the listing fields and DataLayout but not
-    /// Headers, UserMetadata or Tags (empty); read those with <see cref="GetObjectAsync"/>.
+    /// Headers, UserMetadata or Tags (empty), nor InlineData (null); read those with <see cref="GetObjectAsync"/>.
     /// MaxKeys 0 returns nothing and IsTruncated false, as S3 does. Keys sharing a prefix up to <see cref="ListRequest.Delimiter"/>
     /// are rolled up into one common prefix, and the scan skips past it instead of reading every key.
     /// </summary>
@@ -204,6 +204,12 @@ public sealed record ObjectRecord(
     public DateTimeOffset? ObjectLockRetainUntil { get; init; }
     /// <summary>Object Lock legal hold: the version cannot be removed while it is on, whatever its retention.</summary>
     public bool ObjectLockLegalHold { get; init; }
+    /// <summary>
+    /// The version's stored bytes (ciphertext when encrypted) when they live in its index row, for
+    /// <see cref="DataLayout"/> an <see cref="InlineLayout"/>; null otherwise, and null in listings (read the
+    /// version with <see cref="IObjectIndex.GetObjectAsync"/> for its bytes). At most <see cref="InlineLayout.MaxStoredBytes"/>.
+    /// </summary>
+    public ReadOnlyMemory<byte>? InlineData { get; init; }
 }
 
 /// <param name="StartAfter">List keys strictly after this one (marker / start-after / decoded continuation token).</param>

@@ -88,7 +88,7 @@ internal sealed partial class BucketService
         var now = time.GetTimestamp();
         if (_rulesCache.TryGetValue(bucket, out var cached) && time.GetElapsedTime(cached.ReadAt, now) < RulesCacheLifetime)
             return cached.Evaluator;
-        var record = await index.GetBucketAsync(bucket, cancellationToken);
+        var record = await FindBucketAsync(bucket, cancellationToken); // this instance's cached bucket record
         var evaluator = record is null ? null : EvaluatorOf(record);
         _rulesCache[bucket] = (evaluator, now);
         return evaluator;

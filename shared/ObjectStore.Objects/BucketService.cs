@@ -23,6 +23,8 @@ internal sealed partial class BucketService(
 
     private readonly S3Options _options = options.Value;
 
+    private readonly BucketCache _cache = new(options.Value.BucketCacheLifetime, time);
+
     /// <summary>Creates a bucket in this server's region (<see cref="S3Options.Region"/>); a LocationConstraint naming another is refused.</summary>
     /// <param name="objectLockEnabled">x-amz-bucket-object-lock-enabled: true: versioning on and Object Lock enabled (docs/object-lock.md).</param>
     public async Task<BucketRecord> CreateBucketAsync(string name, string? region, CancellationToken cancellationToken, bool objectLockEnabled = false)
@@ -39,6 +41,7 @@ internal sealed partial class BucketService(
             record = record with { Configuration = new Dictionary<string, string> { [PublicAccessBlock.ConfigurationName] = PublicAccessBlock.AllOn.Serialize() } };
         if (objectLockEnabled)
             record = WithObjectLock(record);
+        _cache.Forget(name);
         if (!await index.TryCreateBucketAsync(record, cancellationToken))
             throw new S3Exception(S3Errors.BucketAlreadyOwnedByYou, resource: "/" + name) { Details = new Dictionary<string, string> { ["BucketName"] = name } };
         return record;
@@ -46,7 +49,9 @@ internal sealed partial class BucketService(
 
     public async Task DeleteBucketAsync(string name, CancellationToken cancellationToken)
     {
+        _cache.Forget(name);
         var result = await index.DeleteBucketAsync(name, cancellationToken);
+        _cache.Forget(name); // a request of this instance may have cached it meanwhile
         switch (result)
         {
             case IndexWriteResult.Success:
@@ -63,9 +68,22 @@ internal sealed partial class BucketService(
     public Task<BucketRecord> GetBucketAsync(string name, CancellationToken cancellationToken) =>
         RequireBucketAsync(name, cancellationToken);
 
-    /// <summary>The bucket, or null when there is none (for authorization, which must not leak NoSuchBucket).</summary>
-    public Task<BucketRecord?> FindBucketAsync(string name, CancellationToken cancellationToken) =>
-        BucketNameRules.Validate(name) is null ? index.GetBucketAsync(name, cancellationToken) : Task.FromResult<BucketRecord?>(null);
+    /// <summary>
+    /// The bucket, or null when there is none (for authorization, which must not leak NoSuchBucket): the request
+    /// context's one read of its bucket, served from this instance's <see cref="BucketCache"/> while it is fresh.
+    /// </summary>
+    public async Task<BucketRecord?> FindBucketAsync(string name, CancellationToken cancellationToken)
+    {
+        if (BucketNameRules.Validate(name) is not null)
+            return null;
+        if (_cache.TryGet(name, out var cached))
+            return cached;
+        var readAt = time.GetTimestamp();
+        var record = await index.GetBucketAsync(name, cancellationToken);
+        if (record is not null)
+            _cache.Put(record, readAt);
+        return record;
+    }
 
     /// <summary>Sets (or, with null, removes) one bucket configuration document.</summary>
     public Task SetBucketConfigurationAsync(string name, string configurationName, string? document, CancellationToken cancellationToken) =>
@@ -116,6 +134,7 @@ internal sealed partial class BucketService(
         {
             var bucket = await RequireBucketAsync(name, cancellationToken);
             var result = await index.UpdateBucketAsync(change(bucket), cancellationToken);
+            _cache.Forget(name); // this instance's own change shows at once
             switch (result)
             {
                 case IndexWriteResult.Success:

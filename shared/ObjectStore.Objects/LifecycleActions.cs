@@ -100,7 +100,7 @@ internal sealed partial class LifecycleActions(
         var outcome = bucket is null
             ? ObjectWriteOutcome.Failed(IndexWriteResult.NotFound)
             : await index.UpdateVersionAsync(version.Bucket, version.Key, version.VersionId, version.DataLayout, version.RestoreLayout,
-                r => r with { StorageClass = storageClass, DataLayout = newLayout }, cancellationToken,
+                r => r with { StorageClass = storageClass, DataLayout = newLayout, InlineData = null }, cancellationToken, // inline data moves out of the row
                 EventsFor(bucket, EventNames.LifecycleTransition, version.Key, requester: null), unreferencedLayouts: [version.DataLayout]);
         if (outcome.Result != IndexWriteResult.Success)
         {

@@ -72,6 +72,8 @@ internal sealed partial class ObjectCommitter(
     /// </summary>
     internal Task DeleteDataQuietlyAsync(string serializedLayout)
     {
+        if (Index.InlineLayout.IsInline(serializedLayout))
+            return Task.CompletedTask; // inline data lives and dies with its row
         try
         {
             return MultipartLayout.IsMultipart(serializedLayout)

@@ -90,19 +90,26 @@ internal sealed partial class ObjectData(IObjectIndex index, IObjectDataStore da
     public Task ReadDataAsync(ObjectRecord record, byte[]? objectKey, long offset, long length, Stream destination, CancellationToken cancellationToken) =>
         length == 0 ? Task.CompletedTask
         : MultipartLayout.IsMultipart(record.DataLayout) ? ReadMultipartDataAsync(MultipartLayout.Parse(record.DataLayout), objectKey, offset, length, destination, cancellationToken)
-        : ReadPieceAsync(DataLayout.Parse(record.DataLayout), record.Size, objectKey, offset, length, destination, cancellationToken);
+        : InlineLayout.IsInline(record.DataLayout)
+            ? ReadPieceAsync((o, l, s, ct) => ReadInlineStoredAsync(record, o, l, s, ct), record.Size, objectKey, offset, length, destination, cancellationToken)
+            : ReadPieceAsync(DataLayout.Parse(record.DataLayout), record.Size, objectKey, offset, length, destination, cancellationToken);
 
     /// <summary>Plaintext bytes [offset, offset + length) of one piece of data of <paramref name="plainLength"/> bytes (sealed under <paramref name="dataKey"/> when given).</summary>
-    private async Task ReadPieceAsync(DataLayout layout, long plainLength, byte[]? dataKey, long offset, long length, Stream destination, CancellationToken cancellationToken)
+    private Task ReadPieceAsync(DataLayout layout, long plainLength, byte[]? dataKey, long offset, long length, Stream destination, CancellationToken cancellationToken) =>
+        ReadPieceAsync((o, l, s, ct) => data.ReadAsync(layout, o, l, s, ct), plainLength, dataKey, offset, length, destination, cancellationToken);
+
+    /// <summary>The same over any reader of stored bytes (offset, length, destination): shards or an inline row.</summary>
+    private static async Task ReadPieceAsync(Func<long, long, Stream, CancellationToken, Task> readStored, long plainLength, byte[]? dataKey, long offset, long length,
+        Stream destination, CancellationToken cancellationToken)
     {
         if (dataKey is null)
         {
-            await data.ReadAsync(layout, offset, length, destination, cancellationToken);
+            await readStored(offset, length, destination, cancellationToken);
             return;
         }
         var range = BlockFormat.Map(plainLength, offset, length);
         await using var opening = new DecryptingStream(destination, dataKey, plainLength, range, length);
-        await data.ReadAsync(layout, range.Offset, range.Length, opening, cancellationToken);
+        await readStored(range.Offset, range.Length, opening, cancellationToken);
         opening.EnsureComplete();
     }
 
@@ -117,6 +124,11 @@ internal sealed partial class ObjectData(IObjectIndex index, IObjectDataStore da
             return ((s, ct) => ReadDataAsync(record, null, 0, record.Size, s, ct), record.Size);
         if (MultipartLayout.IsMultipart(record.DataLayout))
             return null;
+        if (InlineLayout.IsInline(record.DataLayout))
+        {
+            var storedLength = InlineLayout.StoredLength(record.DataLayout);
+            return ((s, ct) => ReadInlineStoredAsync(record, 0, storedLength, s, ct), storedLength);
+        }
         var layout = DataLayout.Parse(record.DataLayout);
         return ((s, ct) => layout.Length == 0 ? Task.CompletedTask : data.ReadAsync(layout, 0, layout.Length, s, ct), layout.Length);
     }

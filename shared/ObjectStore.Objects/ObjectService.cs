@@ -50,8 +50,8 @@ internal sealed partial class ObjectService(
         var (encryption, dataKey) = EffectiveEncryption(attributes.Encryption, bucketRecord) is { } sse ? NewEncryption(sse, dataId) : default;
         try
         {
-            var (written, checksum) = await WriteVerifiedAsync(body, dataId, storageClass, dataKey, cancellationToken);
-            var record = new ObjectRecord(bucket, key, dataId, written.Length, ETagOf(written.Md5), time.GetUtcNow(), storageClass, written.Stored.Layout.Serialize())
+            var (written, checksum) = await data.WriteBodyAsync(body, dataId, storageClass, dataKey, _options.InlineMaxBytes, cancellationToken);
+            var record = new ObjectRecord(bucket, key, dataId, written.Length, ETagOf(written.Md5), time.GetUtcNow(), storageClass, written.Layout)
             {
                 Headers = attributes.Headers,
                 UserMetadata = attributes.UserMetadata,
@@ -60,9 +60,10 @@ internal sealed partial class ObjectService(
                 ChecksumValue = checksum?.Value,
                 Owner = _options.OwnerId,
                 Encryption = encryption?.Serialize(),
+                InlineData = written.Inline is { } inline ? inline : null, // (a null array would become empty memory)
             };
             record = ObjectLockRules.ForNewVersion(record, attributes.ObjectLock, bucketRecord, record.LastModified);
-            return await CommitAsync(record, bucketRecord, written.Stored.Layout, condition, eventName, requester, cancellationToken);
+            return await CommitAsync(record, bucketRecord, written.Shards, condition, eventName, requester, cancellationToken);
         }
         finally
         {
@@ -169,9 +170,8 @@ internal sealed partial class ObjectService(
         var (encryption, dataKey) = EffectiveEncryption(spec.Attributes.Encryption, bucket) is { } sse ? NewEncryption(sse, dataId) : default;
         try
         {
-            var written = await CopyDataAsync((s, ct) => ReadDataAsync(source, readKey, 0, source.Size, s, ct), source.Size,
-                new DataWriteRequest(dataId, storageClass), dataKey, null, cancellationToken);
-            var record = new ObjectRecord(spec.Bucket, spec.Key, dataId, written.Length, ETagOf(written.Md5), time.GetUtcNow(), storageClass, written.Stored.Layout.Serialize())
+            var written = await data.CopyObjectDataAsync(source, readKey, dataId, storageClass, dataKey, _options.InlineMaxBytes, cancellationToken);
+            var record = new ObjectRecord(spec.Bucket, spec.Key, dataId, written.Length, ETagOf(written.Md5), time.GetUtcNow(), storageClass, written.Layout)
             {
                 Headers = headers,
                 UserMetadata = metadata,
@@ -180,9 +180,10 @@ internal sealed partial class ObjectService(
                 ChecksumValue = source.ChecksumValue,
                 Owner = _options.OwnerId,
                 Encryption = encryption?.Serialize(),
+                InlineData = written.Inline is { } inline ? inline : null, // (a null array would become empty memory)
             };
             record = ObjectLockRules.ForNewVersion(record, spec.Attributes.ObjectLock, bucket, record.LastModified);
-            return await CommitAsync(record, bucket, written.Stored.Layout, spec.Condition, EventNames.ObjectCreatedCopy, requester, cancellationToken);
+            return await CommitAsync(record, bucket, written.Shards, spec.Condition, EventNames.ObjectCreatedCopy, requester, cancellationToken);
         }
         finally
         {
@@ -213,14 +214,6 @@ internal sealed partial class ObjectService(
     private SseRequest? EffectiveEncryption(SseRequest? requested, BucketRecord bucket) => keys.EffectiveEncryption(requested, bucket);
 
     private (ObjectEncryption Record, byte[] ObjectKey) NewEncryption(SseRequest request, string contextId) => keys.NewEncryption(request, contextId);
-
-    private Task<(WrittenData Written, (string Algorithm, string Value)? Checksum)> WriteVerifiedAsync(
-        ObjectBody body, string dataId, string storageClass, byte[]? dataKey, CancellationToken cancellationToken) =>
-        data.WriteVerifiedAsync(body, dataId, storageClass, dataKey, cancellationToken);
-
-    private Task<WrittenData> CopyDataAsync(Func<Stream, CancellationToken, Task> read, long length, DataWriteRequest request,
-        byte[]? dataKey, Func<Stream, Stream>? tap, CancellationToken cancellationToken) =>
-        data.CopyDataAsync(read, length, request, dataKey, tap, cancellationToken);
 
     private Task<ObjectRecord> CommitAsync(ObjectRecord record, BucketRecord bucket, DataLayout? written, WriteCondition condition, string eventName,
         Requester? requester, CancellationToken cancellationToken) =>

@@ -35,6 +35,24 @@ public sealed class S3Options
     /// </summary>
     public bool DefaultEncryption { get; set; }
 
+    /// <summary>
+    /// Objects of at most this many bytes (plaintext) are stored in their version's index row instead of
+    /// shard files (OBJECTSTORE_INLINE_MAX_BYTES; 0 turns inlining off). At most <see cref="MaxInlineMaxBytes"/>,
+    /// so the sealed bytes of an encrypted object still fit one Table binary property. See docs/index-schema.md.
+    /// </summary>
+    public int InlineMaxBytes { get; set; } = DefaultInlineMaxBytes;
+
+    public const int DefaultInlineMaxBytes = 16 * 1024;
+
+    /// <summary>The largest threshold whose sealed form (one 16-byte tag per 64 KiB block) fits <see cref="Index.InlineLayout.MaxStoredBytes"/>.</summary>
+    public const int MaxInlineMaxBytes = Index.InlineLayout.MaxStoredBytes - Encryption.BlockFormat.TagSize;
+
+    /// <summary>
+    /// How long this instance reuses a bucket record it read (OBJECTSTORE_BUCKET_CACHE_SECONDS; zero: no
+    /// cache). This instance's own changes to a bucket refresh it at once; other instances see them within this time.
+    /// </summary>
+    public TimeSpan BucketCacheLifetime { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Returns the first problem with these settings, or null.</summary>
     public string? Validate()
     {
@@ -43,6 +61,8 @@ public sealed class S3Options
         if (MaxSinglePutSize <= 0) return "S3Options.MaxSinglePutSize must be positive.";
         if (AccountId.Length != 12 || !AccountId.All(char.IsAsciiDigit)) return "S3Options.AccountId must be 12 digits.";
         if (MinPartSize < 0) return "S3Options.MinPartSize must not be negative.";
+        if (InlineMaxBytes is < 0 or > MaxInlineMaxBytes) return $"S3Options.InlineMaxBytes must be between 0 and {MaxInlineMaxBytes}.";
+        if (BucketCacheLifetime < TimeSpan.Zero) return "S3Options.BucketCacheLifetime must not be negative.";
         if (!string.IsNullOrEmpty(BaseDomain) && (BaseDomain.StartsWith('.') || BaseDomain.Contains(':') || BaseDomain.Contains('/')))
             return "S3Options.BaseDomain must be a host name without port, e.g. 's3.local'.";
         return null;

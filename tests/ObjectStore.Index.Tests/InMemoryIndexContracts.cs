@@ -64,3 +64,8 @@ public sealed class InMemoryObjectLockTests : ObjectLockTests
 {
     private protected override Task<IndexTestContext> CreateContextAsync(TimeProvider? time = null) => InMemoryIndexContext.CreateAsync(time);
 }
+
+public sealed class InMemoryInlineDataTests : InlineDataTests
+{
+    private protected override Task<IndexTestContext> CreateContextAsync(TimeProvider? time = null) => InMemoryIndexContext.CreateAsync(time);
+}

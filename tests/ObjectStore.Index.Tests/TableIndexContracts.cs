@@ -80,3 +80,10 @@ public sealed class TableObjectLockTests(AzuriteFixture azurite) : ObjectLockTes
     private protected override async Task<IndexTestContext> CreateContextAsync(TimeProvider? time = null) =>
         await TableIndexContext.CreateAsync(azurite, time);
 }
+
+[Collection(AzuriteCollection.Name)]
+public sealed class TableInlineDataTests(AzuriteFixture azurite) : InlineDataTests
+{
+    private protected override async Task<IndexTestContext> CreateContextAsync(TimeProvider? time = null) =>
+        await TableIndexContext.CreateAsync(azurite, time);
+}

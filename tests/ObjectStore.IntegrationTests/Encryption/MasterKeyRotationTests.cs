@@ -40,6 +40,7 @@ public sealed class MasterKeyRotationTests(LocalHostFixture fixture) : IDisposab
             Settings = new Dictionary<string, string?>
             {
                 [ObjectStoreSettings.MasterKeySetting] = masterKey,
+                [ShardBackedSetting.Name] = ShardBackedSetting.Off, // compares shard files before and after
                 [ObjectStoreSettings.PreviousMasterKeysSetting] = previous,
             },
         });

@@ -35,7 +35,11 @@ internal sealed class FaultHost : IAsyncDisposable
     /// <summary>No SDK retries: each failing request reaches the host (and its log) exactly once.</summary>
     public static async Task<FaultHost> StartAsync(LocalHostFixture fixture, ZoneLayout zones, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var host = await fixture.StartHostAsync(new LocalHostOptions { Background = false, Zones = zones, Settings = settings });
+        // Fault injection damages shards: small objects keep shards here unless a test says otherwise.
+        var all = new Dictionary<string, string?> { [ShardBackedSetting.Name] = ShardBackedSetting.Off };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
+            all[name] = value;
+        var host = await fixture.StartHostAsync(new LocalHostOptions { Background = false, Zones = zones, Settings = all });
         var s3 = host.CreateS3Client(configure: c => c.MaxErrorRetry = 0);
         var bucket = UniqueNames.Bucket("faults");
         await s3.PutBucketAsync(bucket);

@@ -19,6 +19,7 @@ internal static class RepairSupport
             ["OBJECTSTORE_REPAIR_ORPHAN_GRACE"] = orphanGrace,
             ["OBJECTSTORE_REPAIR_BATCH_SIZE"] = batchSize,
             ["OBJECTSTORE_REPAIR_MAX_PASS_DURATION"] = maxPassDuration,
+            [ShardBackedSetting.Name] = ShardBackedSetting.Off, // these tests damage and repair shards of small objects
         };
 
     public static RepairService Repair(this LocalHostInstance host) => host.Services.GetRequiredService<RepairService>();

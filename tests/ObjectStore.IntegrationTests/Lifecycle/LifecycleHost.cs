@@ -49,6 +49,7 @@ internal sealed class LifecycleHost : IAsyncDisposable
             ["OBJECTSTORE_LIFECYCLE_BATCH"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
             // Data a lifecycle action unreferences is pending deletion; CollectDeletedDataAsync collects it at once.
             ["OBJECTSTORE_DATA_DELETE_GRACE"] = "0",
+            [ShardBackedSetting.Name] = ShardBackedSetting.Off, // these tests follow small objects' shards through transitions
         };
         foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
             all[name] = value;

@@ -31,8 +31,8 @@ public sealed partial class InMemoryIndex
     /// <summary>Caller holds the lock.</summary>
     private void RecordDeletion(ObjectRecord version, string layout)
     {
-        if (layout.Length == 0)
-            return;
+        if (layout.Length == 0 || InlineLayout.IsInline(layout))
+            return; // inline data goes with its row
         var id = "g" + (++_deletionSequence).ToString("D16", System.Globalization.CultureInfo.InvariantCulture);
         _deletions.Add(new DataDeletion(version.Bucket, id, layout, version.Size, _time.GetUtcNow(), version.Key, version.VersionId));
     }

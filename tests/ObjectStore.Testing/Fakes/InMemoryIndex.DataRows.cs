@@ -22,7 +22,7 @@ public sealed partial class InMemoryIndex
                 rows.Add(new DataRow(DataRowKind.Part, bucket, part.Key, PartId(part), part.Size, part.DataLayout, PartPosition(part.UploadId, part.PartNumber)));
             foreach (var (id, versions) in _objects.Where(kv => kv.Key.Bucket == bucket))
             {
-                foreach (var version in versions.Where(v => !v.IsDeleteMarker))
+                foreach (var version in versions.Where(v => !v.IsDeleteMarker && !InlineLayout.IsInline(v.DataLayout)))
                     rows.Add(new DataRow(DataRowKind.Version, bucket, id.Key, version.VersionId, version.Size, version.DataLayout,
                         "v" + Convert.ToHexString(Encoding.UTF8.GetBytes(id.Key)) + "!" + version.VersionId) { StorageClass = version.StorageClass });
             }

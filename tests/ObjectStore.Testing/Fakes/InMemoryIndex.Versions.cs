@@ -43,12 +43,13 @@ public sealed partial class InMemoryIndex
         }
     }
 
-    /// <summary>A listed record carries the listing columns only: no headers, user metadata or tags.</summary>
+    /// <summary>A listed record carries the listing columns only: no headers, user metadata, tags or inline data.</summary>
     private static ObjectRecord Listed(ObjectRecord record) => record with
     {
         Headers = new Dictionary<string, string>(),
         UserMetadata = new Dictionary<string, string>(),
         Tags = new Dictionary<string, string>(),
+        InlineData = null,
     };
 
     /// <summary>The common prefix <paramref name="key"/> rolls up into, or null.</summary>

@@ -113,6 +113,8 @@ public sealed partial class InMemoryIndex(TimeProvider? time = null) : IObjectIn
             throw failure;
         }
         CheckKey(record.Key);
+        if (record.InlineData is { Length: > InlineLayout.MaxStoredBytes } inline)
+            throw new ArgumentException($"Inline data of {inline.Length} bytes; at most {InlineLayout.MaxStoredBytes} fit in one row.", nameof(record));
         lock (_lock)
         {
             var versions = _objects.GetValueOrDefault((record.Bucket, record.Key));
