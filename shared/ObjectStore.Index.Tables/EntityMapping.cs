@@ -79,7 +79,7 @@ internal static partial class EntityMapping
         if (record.RestoreDays is { } restoreDays) entity["RestoreDays"] = restoreDays;
         if (record.Encryption is not null) entity["Encryption"] = record.Encryption;
         WriteChunked(entity, "DataLayout", record.DataLayout);
-        if (record.InlineData is { } inline) entity[InlineDataColumn] = InlineBytes(inline);
+        if (record.InlineData is { } inline && InlineLayout.IsInline(record.DataLayout)) entity[InlineDataColumn] = InlineBytes(inline);
         return entity;
     }
 
