@@ -86,7 +86,7 @@ internal static partial class EntityMapping
         if (record.ObjectLockMode is not null) entity["ObjectLockMode"] = record.ObjectLockMode;
         if (record.ObjectLockRetainUntil is { } retainUntil) entity["ObjectLockRetainUntil"] = retainUntil;
         if (record.ObjectLockLegalHold) entity["ObjectLockLegalHold"] = true;
-        if (record.InlineData is { } inline) entity[InlineDataColumn] = InlineBytes(inline);
+        if (record.InlineData is { } inline && InlineLayout.IsInline(record.DataLayout)) entity[InlineDataColumn] = InlineBytes(inline);
         return entity;
     }
 
@@ -117,7 +117,7 @@ internal static partial class EntityMapping
             ObjectLockMode = entity.GetString("ObjectLockMode"),
             ObjectLockRetainUntil = entity.GetDateTimeOffset("ObjectLockRetainUntil"),
             ObjectLockLegalHold = entity.GetBoolean("ObjectLockLegalHold") == true,
-            InlineData = entity.GetBinary(InlineDataColumn) is { } inline ? inline : null,
+            InlineData = entity.GetBinary(InlineDataColumn) is { } inline ? new ReadOnlyMemory<byte>(inline) : null, // (a null array would convert to empty memory)
         };
 
     public static bool IsDeleteMarker(TableEntity entity) => entity.GetBoolean(DeleteMarkerColumn) == true;
