@@ -337,19 +337,12 @@ public sealed partial class TableObjectIndex
             ? entity
             : throw new InvalidOperationException($"Row {entity.RowKey} in '{entity.PartitionKey}' holds another key (token clash).");
 
-    /// <summary>Commits the actions as one transaction; false when a concurrent write got in first (409/412/404).</summary>
-    private async Task<bool> TrySubmitAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _objects.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (TableTransactionFailedException e) when (e.Status is 409 or 412 or 404)
-        {
-            return false;
-        }
-    }
+    /// <summary>
+    /// Commits the actions as one transaction, grouped with concurrent writers of the same bucket
+    /// (<see cref="TableGroupCommit"/>); false when a concurrent write got in first (409/412/404).
+    /// </summary>
+    private Task<bool> TrySubmitAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken) =>
+        _commits.TrySubmitAsync(actions, cancellationToken);
 
     internal static string TokenOf(string key) => KeyEncoding.Token(KeyBytes(key));
 

@@ -59,3 +59,8 @@ public sealed class InMemoryDataDeletionTests : DataDeletionTests
 {
     private protected override Task<IndexTestContext> CreateContextAsync(TimeProvider? time = null) => InMemoryIndexContext.CreateAsync(time);
 }
+
+public sealed class InMemoryConcurrentWriteTests : ConcurrentWriteTests
+{
+    private protected override Task<IndexTestContext> CreateContextAsync(TimeProvider? time = null) => InMemoryIndexContext.CreateAsync(time);
+}
