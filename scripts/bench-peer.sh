@@ -42,8 +42,8 @@ fi
 
 ensure_node_modules
 log "building the local host and the load tool (Release)"
-dotnet build host/ObjectStore.LocalHost/ObjectStore.LocalHost.csproj -c Release -nologo -v q -clp:ErrorsOnly
-dotnet build bench/ObjectStore.Load/ObjectStore.Load.csproj -c Release -nologo -v q -clp:ErrorsOnly
+dotnet build host/ObjectStore.LocalHost/ObjectStore.LocalHost.csproj -c Release -nologo -v q -clp:ErrorsOnly >&2
+dotnet build bench/ObjectStore.Load/ObjectStore.Load.csproj -c Release -nologo -v q -clp:ErrorsOnly >&2
 
 scratch_data objectstore-peer
 peer_dir="$data/radosgw"

@@ -89,7 +89,8 @@ public sealed partial class TableObjectIndex
         var token = TokenOf(key);
         for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
         {
-            var current = await ReadCurrentAsync(bucket, key, token, cancellationToken).ConfigureAwait(false);
+            // Concurrent deletes of one bucket (a DeleteObjects) share their reads: TableReadCoalescer.
+            var current = await ReadCurrentCoalescedAsync(bucket, key, token, cancellationToken).ConfigureAwait(false);
             var outcome = versionId is not null
                 ? await TryDeleteVersionAsync(bucket, key, token, versionId, current, condition, events, cancellationToken).ConfigureAwait(false)
                 : versioning == BucketVersioning.Unversioned
@@ -298,6 +299,12 @@ public sealed partial class TableObjectIndex
     {
         var response = await _objects.GetEntityIfExistsAsync<TableEntity>(bucket, EntityMapping.ObjectRowKey(token), cancellationToken: cancellationToken).ConfigureAwait(false);
         return response.HasValue ? CheckKey(response.Value!, key) : null;
+    }
+
+    private async Task<TableEntity?> ReadCurrentCoalescedAsync(string bucket, string key, string token, CancellationToken cancellationToken)
+    {
+        var row = await _deleteReads.ReadAsync(bucket, EntityMapping.ObjectRowKey(token), cancellationToken).ConfigureAwait(false);
+        return row is null ? null : CheckKey(row, key);
     }
 
     /// <summary>A version row by id; "null" is found by a query over the key's versions (there is at most one).</summary>

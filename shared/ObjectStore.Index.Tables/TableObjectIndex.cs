@@ -26,6 +26,7 @@ public sealed partial class TableObjectIndex : IObjectIndex
     private readonly TableDataRows _dataRows;
     private readonly TableListings _listings;
     private readonly TableGroupCommit _commits;
+    private readonly TableReadCoalescer _deleteReads;
 
     /// <param name="serviceClient">The storage account's table service.</param>
     /// <param name="tableNamePrefix">Prepended to the table names, so instances and tests can isolate: letters and digits, starting with a letter (or empty).</param>
@@ -48,6 +49,7 @@ public sealed partial class TableObjectIndex : IObjectIndex
         _dataRows = new TableDataRows(_objects);
         _listings = new TableListings(_objects, ReadVersionAsync);
         _commits = new TableGroupCommit((actions, ct) => _objects.SubmitTransactionAsync(actions, ct));
+        _deleteReads = new TableReadCoalescer(_objects);
     }
 
     public string BucketsTableName { get; }
