@@ -5,13 +5,27 @@ internal sealed record LoadOptions(
     IReadOnlyList<string> Scenarios, int Seconds, int ListKeys, int LargeObjects, long StreamBytes,
     IReadOnlyList<(string Label, int Pid)> CpuProcesses)
 {
+    /// <summary>Concurrencies of the small scenario (each gives PUT, GET, HEAD and DELETE rows).</summary>
+    public IReadOnlyList<int> SmallClients { get; init; } = [1, 8];
+    public int LargeClients { get; init; } = 2;
+    public int ListClients { get; init; } = 1;
+    public int MultipartClients { get; init; } = 8;
+    public int MultipartMiB { get; init; } = 256;
+    public int MultipartObjects { get; init; } = 2;
+
     public const string Usage = """
         usage: ObjectStore.Load [--endpoint URL] [--access-key K] [--secret-key S] [--region R]
-                                [--scenarios small,large,list,stream] [--seconds N] [--list-keys N]
+                                [--scenarios small,large,list,multipart,stream] [--seconds N] [--list-keys N]
                                 [--large-objects N] [--stream-gib N] [--cpu label=pid,...]
-          small   4 KiB PUT and GET ops/s at concurrency 1 and 8 (--seconds each)
-          large   64 MiB PUT and GET MB/s (--large-objects objects, concurrency 2)
-          list    ListObjectsV2 of a --list-keys bucket, objects/s (full listings for --seconds after one warm-up)
+                                [--small-clients 1,8] [--large-clients 2] [--list-clients 1]
+                                [--multipart-clients 8] [--multipart-mib 256] [--multipart-objects 2]
+          small      4 KiB PUT (--seconds), GET and HEAD (--seconds each) of the written keys, then DELETE of
+                     every written key, ops/s, at each of --small-clients
+          large      64 MiB PUT and GET MB/s (--large-objects objects, --large-clients at a time)
+          list       ListObjectsV2 of a --list-keys bucket, objects/s (full listings by each of --list-clients
+                     for --seconds after one warm-up)
+          multipart  --multipart-objects uploads of --multipart-mib MiB in 16 MiB parts, --multipart-clients
+                     parts at a time, MB/s
           stream  one PUT and GET of --stream-gib GiB generated on the fly (memory checks)
           --cpu   processes whose CPU time per operation each row reports (Linux /proc), e.g. host=123,azurite=456
         """;
@@ -36,6 +50,14 @@ internal sealed record LoadOptions(
             int.Parse(Get("list-keys", "10000")),
             int.Parse(Get("large-objects", "8")),
             (long)(double.Parse(Get("stream-gib", "5"), System.Globalization.CultureInfo.InvariantCulture) * 1024 * 1024 * 1024),
-            CpuMeter.Parse(Get("cpu", "")));
+            CpuMeter.Parse(Get("cpu", "")))
+        {
+            SmallClients = Get("small-clients", "1,8").Split(',').Select(int.Parse).ToArray(),
+            LargeClients = int.Parse(Get("large-clients", "2")),
+            ListClients = int.Parse(Get("list-clients", "1")),
+            MultipartClients = int.Parse(Get("multipart-clients", "8")),
+            MultipartMiB = int.Parse(Get("multipart-mib", "256")),
+            MultipartObjects = int.Parse(Get("multipart-objects", "2")),
+        };
     }
 }

@@ -52,6 +52,53 @@ internal sealed class S3LoadClient(LoadOptions options) : IDisposable
         }
     }
 
+    public async Task HeadAsync(string bucket, string key)
+    {
+        using var response = await SendAsync(HttpMethod.Head, $"/{bucket}/{key}", null);
+        if (response.StatusCode != HttpStatusCode.OK)
+            await FailAsync(response);
+    }
+
+    public async Task DeleteAsync(string bucket, string key)
+    {
+        using var response = await SendAsync(HttpMethod.Delete, $"/{bucket}/{key}", null);
+        if (response.StatusCode != HttpStatusCode.NoContent && response.StatusCode != HttpStatusCode.OK)
+            await FailAsync(response);
+    }
+
+    /// <summary>CreateMultipartUpload: returns the upload id.</summary>
+    public async Task<string> CreateMultipartAsync(string bucket, string key)
+    {
+        using var response = await SendAsync(HttpMethod.Post, $"/{bucket}/{key}?uploads", null);
+        if (response.StatusCode != HttpStatusCode.OK)
+            await FailAsync(response);
+        var xml = System.Xml.Linq.XDocument.Parse(await response.Content.ReadAsStringAsync());
+        return xml.Root!.Element(xml.Root.Name.Namespace + "UploadId")!.Value;
+    }
+
+    /// <summary>UploadPart: returns the part's ETag.</summary>
+    public async Task<string> UploadPartAsync(string bucket, string key, string uploadId, int partNumber, HttpContent body)
+    {
+        using var response = await SendAsync(HttpMethod.Put, $"/{bucket}/{key}?partNumber={partNumber}&uploadId={Uri.EscapeDataString(uploadId)}", body);
+        if (response.StatusCode != HttpStatusCode.OK)
+            await FailAsync(response);
+        return response.Headers.ETag?.Tag ?? response.Headers.GetValues("ETag").First();
+    }
+
+    public async Task CompleteMultipartAsync(string bucket, string key, string uploadId, IReadOnlyList<string> etags)
+    {
+        var xml = new System.Text.StringBuilder("<CompleteMultipartUpload>");
+        for (var i = 0; i < etags.Count; i++)
+            xml.Append($"<Part><PartNumber>{i + 1}</PartNumber><ETag>{System.Security.SecurityElement.Escape(etags[i])}</ETag></Part>");
+        xml.Append("</CompleteMultipartUpload>");
+        using var content = new StringContent(xml.ToString(), System.Text.Encoding.UTF8, "application/xml");
+        using var response = await SendAsync(HttpMethod.Post, $"/{bucket}/{key}?uploadId={Uri.EscapeDataString(uploadId)}", content);
+        var text = await response.Content.ReadAsStringAsync();
+        // A completion can fail with 200 and an Error document (S3 sends it once the body has started).
+        if (response.StatusCode != HttpStatusCode.OK || text.Contains("<Error>", StringComparison.Ordinal))
+            throw new InvalidOperationException($"CompleteMultipartUpload of {key} → {(int)response.StatusCode}: {text}");
+    }
+
     /// <summary>One ListObjectsV2 page: returns (keys on the page, next continuation token or null).</summary>
     public async Task<(int Keys, string? Next)> ListPageAsync(string bucket, string? continuation)
     {

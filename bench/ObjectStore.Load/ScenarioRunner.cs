@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace ObjectStore.Load;
 
 /// <summary>Runs the chosen scenarios and prints one markdown table row per measurement.</summary>
-internal sealed class ScenarioRunner(S3LoadClient client, LoadOptions options)
+internal sealed partial class ScenarioRunner(S3LoadClient client, LoadOptions options)
 {
     /// <summary>Bytes of the small scenario's objects: 4 KiB, or BENCH_SMALL_KIB KiB (measuring the inline threshold).</summary>
     private static readonly int SmallSize = (int.TryParse(Environment.GetEnvironmentVariable("BENCH_SMALL_KIB"), out var kib) && kib > 0 ? kib : 4) * 1024;
@@ -28,6 +28,7 @@ internal sealed class ScenarioRunner(S3LoadClient client, LoadOptions options)
                 case "small": await SmallObjectsAsync(); break;
                 case "large": await LargeObjectsAsync(); break;
                 case "list": await ListingAsync(); break;
+                case "multipart": await MultipartAsync(); break;
                 case "stream": await StreamAsync(); break;
                 default: throw new ArgumentException($"Unknown scenario '{scenario}'.");
             }
@@ -54,7 +55,7 @@ internal sealed class ScenarioRunner(S3LoadClient client, LoadOptions options)
         await client.CreateBucketAsync(bucket);
         var payload = new byte[SmallSize];
         Random.Shared.NextBytes(payload);
-        foreach (var concurrency in new[] { 1, 8 })
+        foreach (var concurrency in options.SmallClients)
         {
             var written = new List<string>();
             StartMeasuring();
@@ -70,6 +71,13 @@ internal sealed class ScenarioRunner(S3LoadClient client, LoadOptions options)
             var (gets, getCount) = await ForDurationAsync(concurrency, async (_, i) =>
                 await client.GetAsync(bucket, keys[Random.Shared.Next(keys.Length)]));
             Row($"{SmallSize / 1024} KiB GET, concurrency {concurrency}", $"{gets:F0} ops/s", getCount, "GET");
+            StartMeasuring();
+            var (heads, headCount) = await ForDurationAsync(concurrency, async (_, i) =>
+                await client.HeadAsync(bucket, keys[Random.Shared.Next(keys.Length)]));
+            Row($"{SmallSize / 1024} KiB HEAD, concurrency {concurrency}", $"{heads:F0} ops/s", headCount, "HEAD");
+            StartMeasuring();
+            var deleted = await TimeAsync(concurrency, keys.Length, i => client.DeleteAsync(bucket, keys[i]));
+            Row($"{SmallSize / 1024} KiB DELETE, concurrency {concurrency}", $"{keys.Length / deleted.TotalSeconds:F0} ops/s", keys.Length, "DELETE");
         }
     }
 
@@ -77,7 +85,7 @@ internal sealed class ScenarioRunner(S3LoadClient client, LoadOptions options)
     {
         var bucket = $"load-large-{runId}";
         await client.CreateBucketAsync(bucket);
-        const int concurrency = 2;
+        var concurrency = options.LargeClients;
         var count = options.LargeObjects;
         StartMeasuring();
         var put = await TimeAsync(concurrency, count, i => client.PutAsync(bucket, $"large/{i}", GeneratedContent.Of(LargeSize, (byte)i)));
@@ -95,15 +103,19 @@ internal sealed class ScenarioRunner(S3LoadClient client, LoadOptions options)
         await TimeAsync(16, keys, i => client.PutAsync(bucket, $"dataset/part-{i:D6}.bin", new ByteArrayContent([(byte)i])));
         await ListAllAsync(bucket); // warm-up: JIT and connections, not counted
         var listed = 0L;
+        var rounds = 0;
         StartMeasuring();
         var watch = Stopwatch.StartNew();
-        var rounds = 0;
-        do
+        await Task.WhenAll(Enumerable.Range(0, options.ListClients).Select(async _ =>
         {
-            listed += await ListAllAsync(bucket);
-            rounds++;
-        } while (watch.Elapsed < TimeSpan.FromSeconds(options.Seconds));
-        Row($"ListObjectsV2 of {keys} keys ({rounds} full listings)", $"{listed / watch.Elapsed.TotalSeconds:F0} objects/s", listed / 1000.0, "1000 keys");
+            do
+            {
+                Interlocked.Add(ref listed, await ListAllAsync(bucket));
+                Interlocked.Increment(ref rounds);
+            } while (watch.Elapsed < TimeSpan.FromSeconds(options.Seconds));
+        }));
+        var clients = options.ListClients == 1 ? "" : $", {options.ListClients} clients";
+        Row($"ListObjectsV2 of {keys} keys ({rounds} full listings{clients})", $"{listed / watch.Elapsed.TotalSeconds:F0} objects/s", listed / 1000.0, "1000 keys");
     }
 
     /// <summary>Lists the whole bucket page by page (1000 keys each); returns the keys seen.</summary>

@@ -90,7 +90,8 @@ public sealed partial class TableObjectIndex
         var token = TokenOf(key);
         for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
         {
-            var current = await ReadCurrentAsync(bucket, key, token, cancellationToken).ConfigureAwait(false);
+            // Concurrent deletes of one bucket (a DeleteObjects) share their reads: TableReadCoalescer.
+            var current = await ReadCurrentCoalescedAsync(bucket, key, token, cancellationToken).ConfigureAwait(false);
             var outcome = versionId is not null
                 ? await TryDeleteVersionAsync(bucket, key, token, versionId, current, condition, events, bypassGovernance, cancellationToken).ConfigureAwait(false)
                 : versioning == BucketVersioning.Unversioned
@@ -316,6 +317,12 @@ public sealed partial class TableObjectIndex
         return response.HasValue ? CheckKey(response.Value!, key) : null;
     }
 
+    private async Task<TableEntity?> ReadCurrentCoalescedAsync(string bucket, string key, string token, CancellationToken cancellationToken)
+    {
+        var row = await _deleteReads.ReadAsync(bucket, EntityMapping.ObjectRowKey(token), cancellationToken).ConfigureAwait(false);
+        return row is null ? null : CheckKey(row, key);
+    }
+
     /// <summary>A version row by id; "null" is found by a query over the key's versions (there is at most one).</summary>
     private async Task<TableEntity?> ReadVersionAsync(string bucket, string key, string token, string versionId, CancellationToken cancellationToken)
     {
@@ -353,19 +360,12 @@ public sealed partial class TableObjectIndex
             ? entity
             : throw new InvalidOperationException($"Row {entity.RowKey} in '{entity.PartitionKey}' holds another key (token clash).");
 
-    /// <summary>Commits the actions as one transaction; false when a concurrent write got in first (409/412/404).</summary>
-    private async Task<bool> TrySubmitAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _objects.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (TableTransactionFailedException e) when (e.Status is 409 or 412 or 404)
-        {
-            return false;
-        }
-    }
+    /// <summary>
+    /// Commits the actions as one transaction, grouped with concurrent writers of the same bucket
+    /// (<see cref="TableGroupCommit"/>); false when a concurrent write got in first (409/412/404).
+    /// </summary>
+    private Task<bool> TrySubmitAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken) =>
+        _commits.TrySubmitAsync(actions, cancellationToken);
 
     internal static string TokenOf(string key) => KeyEncoding.Token(KeyBytes(key));
 

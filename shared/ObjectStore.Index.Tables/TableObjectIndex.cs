@@ -25,6 +25,8 @@ public sealed partial class TableObjectIndex : IObjectIndex
     private readonly TableDataDeletions _deletions;
     private readonly TableDataRows _dataRows;
     private readonly TableListings _listings;
+    private readonly TableGroupCommit _commits;
+    private readonly TableReadCoalescer _deleteReads;
 
     /// <param name="serviceClient">The storage account's table service.</param>
     /// <param name="tableNamePrefix">Prepended to the table names, so instances and tests can isolate: letters and digits, starting with a letter (or empty).</param>
@@ -46,6 +48,8 @@ public sealed partial class TableObjectIndex : IObjectIndex
         _deletions = new TableDataDeletions(_objects, _buckets, _time);
         _dataRows = new TableDataRows(_objects);
         _listings = new TableListings(_objects, ReadVersionAsync);
+        _commits = new TableGroupCommit((actions, ct) => _objects.SubmitTransactionAsync(actions, ct));
+        _deleteReads = new TableReadCoalescer(_objects);
     }
 
     public string BucketsTableName { get; }

@@ -69,3 +69,8 @@ public sealed class InMemoryInlineDataTests : InlineDataTests
 {
     private protected override Task<IndexTestContext> CreateContextAsync(TimeProvider? time = null) => InMemoryIndexContext.CreateAsync(time);
 }
+
+public sealed class InMemoryConcurrentWriteTests : ConcurrentWriteTests
+{
+    private protected override Task<IndexTestContext> CreateContextAsync(TimeProvider? time = null) => InMemoryIndexContext.CreateAsync(time);
+}

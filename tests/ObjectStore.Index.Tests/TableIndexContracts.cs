@@ -87,3 +87,10 @@ public sealed class TableInlineDataTests(AzuriteFixture azurite) : InlineDataTes
     private protected override async Task<IndexTestContext> CreateContextAsync(TimeProvider? time = null) =>
         await TableIndexContext.CreateAsync(azurite, time);
 }
+
+[Collection(AzuriteCollection.Name)]
+public sealed class TableConcurrentWriteTests(AzuriteFixture azurite) : ConcurrentWriteTests
+{
+    private protected override async Task<IndexTestContext> CreateContextAsync(TimeProvider? time = null) =>
+        await TableIndexContext.CreateAsync(azurite, time);
+}

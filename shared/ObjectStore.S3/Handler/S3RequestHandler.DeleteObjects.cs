@@ -10,7 +10,8 @@ public sealed partial class S3RequestHandler
 {
     private const int MaxDeleteObjects = 1000;
     private const int DeleteObjectsBodyLimit = 1024 * 1024;
-    private const int DeleteParallelism = 8;
+    // Deletes of one request share Table transactions and reads (the index groups concurrent writes and reads of a bucket).
+    private const int DeleteParallelism = 32;
 
     /// <summary>POST ?delete: up to 1000 keys, each reported as Deleted or Error (Quiet: errors only).</summary>
     private async Task DeleteObjectsAsync(S3Call call)
