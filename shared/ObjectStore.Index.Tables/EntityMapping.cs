@@ -117,7 +117,7 @@ internal static partial class EntityMapping
             ObjectLockMode = entity.GetString("ObjectLockMode"),
             ObjectLockRetainUntil = entity.GetDateTimeOffset("ObjectLockRetainUntil"),
             ObjectLockLegalHold = entity.GetBoolean("ObjectLockLegalHold") == true,
-            InlineData = entity.GetBinary(InlineDataColumn) is { } inline ? new ReadOnlyMemory<byte>(inline) : null, // (a null array would convert to empty memory)
+            InlineData = entity.GetBinary(InlineDataColumn) is { } inline ? new ReadOnlyMemory<byte>(inline) : (ReadOnlyMemory<byte>?)null, // (a bare null would convert to empty memory through byte[])
         };
 
     public static bool IsDeleteMarker(TableEntity entity) => entity.GetBoolean(DeleteMarkerColumn) == true;

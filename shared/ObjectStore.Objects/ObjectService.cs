@@ -60,7 +60,7 @@ internal sealed partial class ObjectService(
                 ChecksumValue = checksum?.Value,
                 Owner = _options.OwnerId,
                 Encryption = encryption?.Serialize(),
-                InlineData = written.Inline is { } inline ? new ReadOnlyMemory<byte>(inline) : null, // (a null array would convert to empty memory)
+                InlineData = written.Inline is { } inline ? new ReadOnlyMemory<byte>(inline) : (ReadOnlyMemory<byte>?)null, // (a bare null would convert to empty memory through byte[])
             };
             record = ObjectLockRules.ForNewVersion(record, attributes.ObjectLock, bucketRecord, record.LastModified);
             return await CommitAsync(record, bucketRecord, written.Shards, condition, eventName, requester, cancellationToken);
@@ -180,7 +180,7 @@ internal sealed partial class ObjectService(
                 ChecksumValue = source.ChecksumValue,
                 Owner = _options.OwnerId,
                 Encryption = encryption?.Serialize(),
-                InlineData = written.Inline is { } inline ? new ReadOnlyMemory<byte>(inline) : null, // (a null array would convert to empty memory)
+                InlineData = written.Inline is { } inline ? new ReadOnlyMemory<byte>(inline) : (ReadOnlyMemory<byte>?)null, // (a bare null would convert to empty memory through byte[])
             };
             record = ObjectLockRules.ForNewVersion(record, spec.Attributes.ObjectLock, bucket, record.LastModified);
             return await CommitAsync(record, bucket, written.Shards, spec.Condition, EventNames.ObjectCreatedCopy, requester, cancellationToken);
