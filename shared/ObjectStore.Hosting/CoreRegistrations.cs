@@ -51,6 +51,7 @@ internal static class CoreRegistrations
             options.AccountId = settings.AccountId;
             options.PublicAccessBlock = settings.PublicAccessBlock;
             options.DefaultEncryption = settings.DefaultEncryption;
+            options.DefaultObjectOwnership = settings.DefaultObjectOwnership;
         });
         return services.AddObjectModel();
     }

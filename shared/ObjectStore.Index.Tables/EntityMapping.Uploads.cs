@@ -44,6 +44,7 @@ internal static partial class EntityMapping
         if (upload.ChecksumAlgorithm is not null) entity["ChecksumAlgorithm"] = upload.ChecksumAlgorithm;
         if (upload.ChecksumType is not null) entity["ChecksumType"] = upload.ChecksumType;
         if (upload.Encryption is not null) entity["Encryption"] = upload.Encryption;
+        if (upload.Acl is not null) entity["Acl"] = upload.Acl;
         return entity;
     }
 
@@ -66,6 +67,7 @@ internal static partial class EntityMapping
             Owner = entity.GetString("Owner") ?? "",
             Encryption = entity.GetString("Encryption"),
             ConcurrencyToken = entity.ETag.ToString(),
+            Acl = entity.GetString("Acl"),
         };
 
     public static TableEntity ToEntity(PartRecord part)

@@ -76,6 +76,7 @@ internal static partial class EntityMapping
         if (record.RestoreRequestedAt is { } restoreRequestedAt) entity["RestoreRequestedAt"] = restoreRequestedAt;
         if (record.RestoreDays is { } restoreDays) entity["RestoreDays"] = restoreDays;
         if (record.Encryption is not null) entity["Encryption"] = record.Encryption;
+        if (record.Acl is not null) entity["Acl"] = record.Acl;
         WriteChunked(entity, "DataLayout", record.DataLayout);
         return entity;
     }
@@ -104,6 +105,7 @@ internal static partial class EntityMapping
             RestoreDays = entity.GetInt32("RestoreDays"),
             Encryption = entity.GetString("Encryption"),
             ConcurrencyToken = entity.ETag.ToString(),
+            Acl = entity.GetString("Acl"),
         };
 
     public static bool IsDeleteMarker(TableEntity entity) => entity.GetBoolean(DeleteMarkerColumn) == true;

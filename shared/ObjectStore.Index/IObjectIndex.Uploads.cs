@@ -76,6 +76,8 @@ public sealed record UploadRecord(
     /// <summary>Encryption chosen at initiation (every part is encrypted under it; the object inherits it); null when none.</summary>
     public string? Encryption { get; init; }
     public string? ConcurrencyToken { get; init; }
+    /// <summary>The ACL given at initiation (x-amz-acl, x-amz-grant-*), applied to the object at completion; null: the default.</summary>
+    public string? Acl { get; init; }
 }
 
 /// <summary>One uploaded part: its own erasure-coded data.</summary>

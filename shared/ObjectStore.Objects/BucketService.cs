@@ -23,8 +23,13 @@ internal sealed partial class BucketService(
 
     private readonly S3Options _options = options.Value;
 
-    /// <summary>Creates a bucket in this server's region (<see cref="S3Options.Region"/>); a LocationConstraint naming another is refused.</summary>
-    public async Task<BucketRecord> CreateBucketAsync(string name, string? region, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates a bucket in this server's region (<see cref="S3Options.Region"/>); a LocationConstraint naming another is refused.
+    /// <paramref name="acl"/> (x-amz-acl, x-amz-grant-*) and <paramref name="ownership"/> (x-amz-object-ownership, else
+    /// <see cref="S3Options.DefaultObjectOwnership"/>) are stored in its configuration.
+    /// </summary>
+    public async Task<BucketRecord> CreateBucketAsync(string name, string? region, CancellationToken cancellationToken,
+        AclRequest? acl = null, ObjectOwnership? ownership = null)
     {
         if (BucketNameRules.Validate(name) is { } reason)
             throw new S3Exception(S3Errors.InvalidBucketName, reason, "/" + name) { Details = new Dictionary<string, string> { ["BucketName"] = name } };
@@ -36,6 +41,7 @@ internal sealed partial class BucketService(
         var record = new BucketRecord(name, time.GetUtcNow(), _options.Region, _options.OwnerId);
         if (_options.PublicAccessBlock == PublicAccessBlockMode.NewBuckets)
             record = record with { Configuration = new Dictionary<string, string> { [PublicAccessBlock.ConfigurationName] = PublicAccessBlock.AllOn.Serialize() } };
+        record = WithAccessControl(record, acl, ownership ?? _options.DefaultObjectOwnership);
         if (!await index.TryCreateBucketAsync(record, cancellationToken))
             throw new S3Exception(S3Errors.BucketAlreadyOwnedByYou, resource: "/" + name) { Details = new Dictionary<string, string> { ["BucketName"] = name } };
         return record;

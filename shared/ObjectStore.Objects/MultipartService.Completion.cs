@@ -84,6 +84,7 @@ internal sealed partial class MultipartService
                 ChecksumValue = checksum?.Value,
                 Owner = upload.Owner,
                 Encryption = upload.Encryption,
+                Acl = upload.Acl,
             };
             var bucket = target.Require();
             record = await CommitAsync(record, bucket, written: null, condition, EventNames.ObjectCreatedCompleteMultipartUpload, requester, cancellationToken);

@@ -14,6 +14,8 @@ internal sealed record ObjectAttributes(
 {
     /// <summary>x-amz-server-side-encryption (SSE-S3) or the SSE-C headers; null: the bucket's (or server's) default.</summary>
     public Encryption.SseRequest? Encryption { get; init; }
+    /// <summary>x-amz-acl or x-amz-grant-* (a POST form's acl); null: the default, full control for the owner.</summary>
+    public AclRequest? Acl { get; init; }
 }
 
 /// <summary>The body of a PutObject and what to verify it against.</summary>

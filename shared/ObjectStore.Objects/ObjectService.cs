@@ -44,6 +44,7 @@ internal sealed partial class ObjectService(
                 Details = new Dictionary<string, string> { ["ProposedSize"] = body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), ["MaxSizeAllowed"] = _options.MaxSinglePutSize.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             };
         var bucketRecord = target.Require();
+        var acl = AccessControlList.ToStored(AclRules.Resolve(attributes.Acl, _options.OwnerId, bucketRecord, _options, $"/{bucket}/{key}"), _options.OwnerId);
 
         var dataId = NewDataId();
         var (encryption, dataKey) = EffectiveEncryption(attributes.Encryption, bucketRecord) is { } sse ? NewEncryption(sse, dataId) : default;
@@ -59,6 +60,7 @@ internal sealed partial class ObjectService(
                 ChecksumValue = checksum?.Value,
                 Owner = _options.OwnerId,
                 Encryption = encryption?.Serialize(),
+                Acl = acl,
             };
             return await CommitAsync(record, bucketRecord, written.Stored.Layout, condition, eventName, requester, cancellationToken);
         }
@@ -156,6 +158,8 @@ internal sealed partial class ObjectService(
         ObjectRules.CheckUserMetadata(metadata);
         var tags = spec.ReplaceTags ? ObjectRules.Tags(spec.Attributes.Tags, ObjectRules.MaxObjectTags) : source.Tags;
         var bucket = target.Require();
+        // The copy gets the request's ACL (or the default), never the source's, as in S3.
+        var acl = AccessControlList.ToStored(AclRules.Resolve(spec.Attributes.Acl, _options.OwnerId, bucket, _options, $"/{spec.Bucket}/{spec.Key}"), _options.OwnerId);
 
         var readKey = OpenObjectKey(source.Encryption, sourceKey, $"/{source.Bucket}/{source.Key}");
         var dataId = NewDataId();
@@ -173,6 +177,7 @@ internal sealed partial class ObjectService(
                 ChecksumValue = source.ChecksumValue,
                 Owner = _options.OwnerId,
                 Encryption = encryption?.Serialize(),
+                Acl = acl,
             };
             return await CommitAsync(record, bucket, written.Stored.Layout, spec.Condition, EventNames.ObjectCreatedCopy, requester, cancellationToken);
         }

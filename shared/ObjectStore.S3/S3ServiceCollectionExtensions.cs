@@ -57,6 +57,11 @@ public static class S3ServiceCollectionExtensions
             sp.GetRequiredService<ObjectModel>().Buckets,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<S3Options>>()));
+        services.TryAddSingleton(sp => new AclHandler(
+            sp.GetRequiredService<ObjectModel>().Buckets,
+            sp.GetRequiredService<ObjectModel>().Objects,
+            sp.GetRequiredService<IOptions<S3Options>>(),
+            sp.GetRequiredService<ILogger<AclHandler>>()));
         services.TryAddSingleton(sp => new S3Areas(
             sp.GetRequiredService<AdminRequestHandler>(),
             sp.GetRequiredService<AccessConfigurationHandler>(),
@@ -65,7 +70,10 @@ public static class S3ServiceCollectionExtensions
             sp.GetRequiredService<ListingHandler>(),
             sp.GetRequiredService<ObjectsHandler>(),
             sp.GetRequiredService<ObjectSubresourceHandler>(),
-            sp.GetRequiredService<BrowserHandler>()));
+            sp.GetRequiredService<BrowserHandler>())
+        {
+            Acl = sp.GetRequiredService<AclHandler>(),
+        });
         services.TryAddSingleton(sp => new S3RequestHandler(
             sp.GetRequiredService<ObjectModel>(),
             sp.GetRequiredService<IRequestAuthenticator>(),

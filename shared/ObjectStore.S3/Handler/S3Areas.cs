@@ -12,4 +12,8 @@ internal sealed record S3Areas(
     ListingHandler Listing,
     ObjectsHandler Objects,
     ObjectSubresourceHandler Subresources,
-    BrowserHandler Browser);
+    BrowserHandler Browser)
+{
+    /// <summary>?acl and ?ownershipControls.</summary>
+    public required AclHandler Acl { get; init; }
+}

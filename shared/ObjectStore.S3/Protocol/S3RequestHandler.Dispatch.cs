@@ -62,6 +62,13 @@ public sealed partial class S3RequestHandler
         S3Operation.PutBucketEncryption => _areas.BucketConfiguration.PutBucketEncryptionAsync(call),
         S3Operation.GetBucketEncryption => _areas.BucketConfiguration.GetBucketEncryptionAsync(call),
         S3Operation.DeleteBucketEncryption => _areas.BucketConfiguration.DeleteBucketEncryptionAsync(call),
+        S3Operation.GetBucketAcl => _areas.Acl.GetBucketAclAsync(call),
+        S3Operation.PutBucketAcl => _areas.Acl.PutBucketAclAsync(call),
+        S3Operation.GetObjectAcl => _areas.Acl.GetObjectAclAsync(call),
+        S3Operation.PutObjectAcl => _areas.Acl.PutObjectAclAsync(call),
+        S3Operation.GetBucketOwnershipControls => _areas.Acl.GetBucketOwnershipControlsAsync(call),
+        S3Operation.PutBucketOwnershipControls => _areas.Acl.PutBucketOwnershipControlsAsync(call),
+        S3Operation.DeleteBucketOwnershipControls => _areas.Acl.DeleteBucketOwnershipControlsAsync(call),
         _ => throw new S3Exception(S3Errors.NotImplemented, $"The operation {operation} is not implemented.", call.ResourceName),
     };
 }

@@ -24,7 +24,7 @@ public sealed partial class InMemoryIndex
             if (ReferenceEquals(changed, stored))
                 return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.ConditionFailed));
             if (changed.Key != stored.Key || changed.VersionId != stored.VersionId || changed.ETag != stored.ETag || changed.Size != stored.Size)
-                throw new ArgumentException("A version update may change only its storage class, data layout, restore state and encryption key wrapping.", nameof(change));
+                throw new ArgumentException("A version update may change only its storage class, data layout, restore state, encryption key wrapping and ACL.", nameof(change));
             foreach (var layout in (unreferencedLayouts ?? []).Distinct())
             {
                 if (layout != changed.DataLayout && layout != changed.RestoreLayout && (layout == stored.DataLayout || layout == stored.RestoreLayout))
@@ -48,6 +48,7 @@ public sealed partial class InMemoryIndex
         Headers = new Dictionary<string, string>(),
         UserMetadata = new Dictionary<string, string>(),
         Tags = new Dictionary<string, string>(),
+        Acl = null,
     };
 
     /// <summary>The common prefix <paramref name="key"/> rolls up into, or null.</summary>
