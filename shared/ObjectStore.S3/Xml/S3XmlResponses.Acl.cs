@@ -11,8 +11,7 @@ internal static partial class S3XmlResponses
     public static async Task WriteAccessControlPolicyAsync(Stream destination, S3Owner owner, AccessControlList acl, Func<string, string?> displayName)
     {
         await using var w = Create(destination);
-        await StartAsync(w, "AccessControlPolicy");
-        await w.WriteAttributeStringAsync("xmlns", "xsi", null, XsiNamespace);
+        await StartAsync(w, "AccessControlPolicy"); // xmlns:xsi on each Grantee, as S3 writes it (s3cmd expects the root's xmlns alone)
         await OwnerAsync(w, owner.Id, owner.DisplayName);
         await w.WriteStartElementAsync(null, "AccessControlList", null);
         foreach (var grant in acl.Grants)
