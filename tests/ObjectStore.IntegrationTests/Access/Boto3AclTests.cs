@@ -259,4 +259,28 @@ public sealed class Boto3AclTests(LocalHostFixture host, ITestOutputHelper outpu
         Assert.Equal("403", Text(r, "before_completion"));
         Assert.Equal("200", Text(r, "multipart"));
     }
+
+    [Fact]
+    public async Task A_browser_upload_with_a_public_read_acl_field_is_readable_anonymously()
+    {
+        var r = await RunAsync("""
+            import requests
+            s3.delete_public_access_block(Bucket=bucket)
+            def post(key, acl):
+                form = s3.generate_presigned_post(Bucket=bucket, Key=key, Fields={"acl": acl}, Conditions=[{"acl": acl}])
+                response = requests.post(form["url"], data=form["fields"], files={"file": ("f.txt", b"posted")})
+                return response.status_code
+            out["public"] = post("posted-public.txt", "public-read")
+            out["public_anonymous"] = anonymous(f"/{bucket}/posted-public.txt")
+            out["private"] = post("posted-private.txt", "private")
+            out["private_anonymous"] = anonymous(f"/{bucket}/posted-private.txt")
+            out["bogus"] = post("posted-bogus.txt", "totally-bogus")
+            """);
+
+        Assert.Equal("204", Text(r, "public"));
+        Assert.Equal("200", Text(r, "public_anonymous"));
+        Assert.Equal("204", Text(r, "private"));
+        Assert.Equal("403", Text(r, "private_anonymous"));
+        Assert.Equal("400", Text(r, "bogus"));
+    }
 }
