@@ -107,11 +107,12 @@ start_scratch_host() {
 }
 
 # The end-to-end tests drive the real clients: boto3 and the AWS CLI (pip, usually present),
-# Debian's awscli v2, rclone and (for the browser upload tests) chromium. Install what is missing
+# Debian's awscli v2, rclone, s3cmd and (for the browser upload tests) chromium. Install what is missing
 # from Debian's packages.
 ensure_s3_clients() {
   local missing=()
   [ -x /usr/bin/rclone ] || missing+=(rclone)
+  [ -x /usr/bin/s3cmd ] || missing+=(s3cmd)
   [ -x /usr/bin/aws ] || missing+=(awscli)
   [ -x /usr/bin/chromium ] || missing+=(chromium) # the browser upload tests drive it headless
   if [ ${#missing[@]} -gt 0 ]; then

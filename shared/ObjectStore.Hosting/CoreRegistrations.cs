@@ -53,6 +53,7 @@ internal static class CoreRegistrations
             options.DefaultEncryption = settings.DefaultEncryption;
             options.InlineMaxBytes = settings.InlineMaxBytes;
             options.BucketCacheLifetime = TimeSpan.FromSeconds(settings.BucketCacheSeconds);
+            options.DefaultObjectOwnership = settings.DefaultObjectOwnership;
         });
         return services.AddObjectModel();
     }

@@ -31,6 +31,7 @@ public sealed record ObjectStoreSettings
     public const string DefaultEncryptionSetting = "OBJECTSTORE_DEFAULT_ENCRYPTION";
     public const string InlineMaxBytesSetting = "OBJECTSTORE_INLINE_MAX_BYTES";
     public const string BucketCacheSecondsSetting = "OBJECTSTORE_BUCKET_CACHE_SECONDS";
+    public const string DefaultObjectOwnershipSetting = "OBJECTSTORE_DEFAULT_OBJECT_OWNERSHIP";
 
     public const string DefaultAccessKey = "objectstore";
     public const string DefaultSecretKey = "objectstore-secret";
@@ -68,6 +69,8 @@ public sealed record ObjectStoreSettings
     public required Objects.PublicAccessBlockMode PublicAccessBlock { get; init; }
     /// <summary>"off" (default) or "AES256": SSE-S3 for new objects in buckets without their own default encryption.</summary>
     public required bool DefaultEncryption { get; init; }
+    /// <summary>The Object Ownership of new buckets: ObjectWriter (default), BucketOwnerPreferred or BucketOwnerEnforced.</summary>
+    public Objects.ObjectOwnership DefaultObjectOwnership { get; init; } = Objects.ObjectOwnership.ObjectWriter;
     public required string LifecycleSchedule { get; init; }
     public required string RepairSchedule { get; init; }
     /// <summary>The events queue (its poison queue is "&lt;name&gt;-poison").</summary>
@@ -116,6 +119,10 @@ public sealed record ObjectStoreSettings
                 "AES256" => true,
                 var other => throw new InvalidOperationException($"{DefaultEncryptionSetting} must be off or AES256, not '{other}'."),
             },
+            DefaultObjectOwnership = Enum.TryParse<Objects.ObjectOwnership>(Get(DefaultObjectOwnershipSetting, nameof(Objects.ObjectOwnership.ObjectWriter)), ignoreCase: true, out var ownership)
+                && Enum.IsDefined(ownership)
+                ? ownership
+                : throw new InvalidOperationException($"{DefaultObjectOwnershipSetting} must be ObjectWriter, BucketOwnerPreferred or BucketOwnerEnforced, not '{configuration[DefaultObjectOwnershipSetting]}'."),
             LifecycleSchedule = Get(BackgroundSchedules.LifecycleScheduleSetting, BackgroundSchedules.DefaultLifecycleSchedule),
             RepairSchedule = Get(BackgroundSchedules.RepairScheduleSetting, BackgroundSchedules.DefaultRepairSchedule),
             EventsQueue = Get(BackgroundSchedules.EventsQueueSetting, BackgroundSchedules.EventsQueueName),

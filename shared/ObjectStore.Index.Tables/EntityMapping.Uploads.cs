@@ -45,6 +45,7 @@ internal static partial class EntityMapping
         if (upload.ChecksumType is not null) entity["ChecksumType"] = upload.ChecksumType;
         if (upload.Encryption is not null) entity["Encryption"] = upload.Encryption;
         if (upload.ObjectLock is not null) entity["ObjectLock"] = upload.ObjectLock;
+        if (upload.Acl is not null) entity["Acl"] = upload.Acl;
         return entity;
     }
 
@@ -68,6 +69,7 @@ internal static partial class EntityMapping
             Encryption = entity.GetString("Encryption"),
             ConcurrencyToken = entity.ETag.ToString(),
             ObjectLock = entity.GetString("ObjectLock"),
+            Acl = entity.GetString("Acl"),
         };
 
     public static TableEntity ToEntity(PartRecord part)

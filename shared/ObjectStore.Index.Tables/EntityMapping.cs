@@ -82,6 +82,7 @@ internal static partial class EntityMapping
         if (record.RestoreRequestedAt is { } restoreRequestedAt) entity["RestoreRequestedAt"] = restoreRequestedAt;
         if (record.RestoreDays is { } restoreDays) entity["RestoreDays"] = restoreDays;
         if (record.Encryption is not null) entity["Encryption"] = record.Encryption;
+        if (record.Acl is not null) entity["Acl"] = record.Acl;
         WriteChunked(entity, "DataLayout", record.DataLayout);
         if (record.ObjectLockMode is not null) entity["ObjectLockMode"] = record.ObjectLockMode;
         if (record.ObjectLockRetainUntil is { } retainUntil) entity["ObjectLockRetainUntil"] = retainUntil;
@@ -118,6 +119,7 @@ internal static partial class EntityMapping
             ObjectLockRetainUntil = entity.GetDateTimeOffset("ObjectLockRetainUntil"),
             ObjectLockLegalHold = entity.GetBoolean("ObjectLockLegalHold") == true,
             InlineData = entity.GetBinary(InlineDataColumn) is { } inline ? new ReadOnlyMemory<byte>(inline) : (ReadOnlyMemory<byte>?)null, // (a bare null would convert to empty memory through byte[])
+            Acl = entity.GetString("Acl"),
         };
 
     public static bool IsDeleteMarker(TableEntity entity) => entity.GetBoolean(DeleteMarkerColumn) == true;

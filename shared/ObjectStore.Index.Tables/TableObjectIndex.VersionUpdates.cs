@@ -38,7 +38,7 @@ public sealed partial class TableObjectIndex
             return ObjectWriteOutcome.Failed(IndexWriteResult.ConditionFailed); // the caller decided against it: no write, no event
         if (changed.Key != stored.Key || changed.VersionId != stored.VersionId || changed.ETag != stored.ETag || changed.Size != stored.Size
             || !ObjectLocks.SameLock(changed, stored))
-            throw new ArgumentException("A version update may change only its storage class, data layout, restore state and encryption key wrapping (never its Object Lock).", nameof(change));
+            throw new ArgumentException("A version update may change only its storage class, data layout, restore state, encryption key wrapping and ACL (never its Object Lock).", nameof(change));
 
         var stamp = isLatest ? EntityMapping.VersionRowOf(current) : target.RowKey[^VersionStamp.Length..];
         var actions = new List<TableTransactionAction>();

@@ -78,6 +78,8 @@ public sealed record UploadRecord(
     public string? ConcurrencyToken { get; init; }
     /// <summary>The x-amz-object-lock-* request at initiation (opaque to the index), applied at completion; null when none.</summary>
     public string? ObjectLock { get; init; }
+    /// <summary>The ACL given at initiation (x-amz-acl, x-amz-grant-*), applied to the object at completion; null: the default.</summary>
+    public string? Acl { get; init; }
 }
 
 /// <summary>One uploaded part: its own erasure-coded data.</summary>

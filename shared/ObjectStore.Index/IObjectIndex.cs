@@ -77,7 +77,7 @@ public partial interface IObjectIndex
     /// <summary>
     /// Replaces one version's data placement or restore state (a lifecycle transition, a restore):
     /// <paramref name="change"/> gets the stored record and returns the new one (only StorageClass,
-    /// DataLayout, RestoreExpiry, RestoreLayout and Encryption (a master-key re-wrap) may differ). Conditional: the version's row must
+    /// DataLayout, RestoreExpiry, RestoreLayout, Encryption (a master-key re-wrap) and Acl (PutObjectAcl) may differ). Conditional: the version's row must
     /// still hold <paramref name="expectedDataLayout"/> and <paramref name="expectedRestoreLayout"/>, and
     /// the key's current row must be unchanged since it was read, else ConditionFailed (a concurrent
     /// write wins). NotFound when the version is gone. A <paramref name="change"/> that returns the very
@@ -210,6 +210,11 @@ public sealed record ObjectRecord(
     /// version with <see cref="IObjectIndex.GetObjectAsync"/> for its bytes). At most <see cref="InlineLayout.MaxStoredBytes"/>.
     /// </summary>
     public ReadOnlyMemory<byte>? InlineData { get; init; }
+    /// <summary>
+    /// The version's access control list (grants beside the owner's) as one opaque string the object layer
+    /// writes and reads; null: the default, full control for <see cref="Owner"/> only.
+    /// </summary>
+    public string? Acl { get; init; }
 }
 
 /// <param name="StartAfter">List keys strictly after this one (marker / start-after / decoded continuation token).</param>

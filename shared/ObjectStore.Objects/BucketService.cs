@@ -25,9 +25,14 @@ internal sealed partial class BucketService(
 
     private readonly BucketCache _cache = new(options.Value.BucketCacheLifetime, time);
 
-    /// <summary>Creates a bucket in this server's region (<see cref="S3Options.Region"/>); a LocationConstraint naming another is refused.</summary>
+    /// <summary>
+    /// Creates a bucket in this server's region (<see cref="S3Options.Region"/>); a LocationConstraint naming another is refused.
+    /// <paramref name="acl"/> (x-amz-acl, x-amz-grant-*) and <paramref name="ownership"/> (x-amz-object-ownership, else
+    /// <see cref="S3Options.DefaultObjectOwnership"/>) are stored in its configuration.
+    /// </summary>
     /// <param name="objectLockEnabled">x-amz-bucket-object-lock-enabled: true: versioning on and Object Lock enabled (docs/object-lock.md).</param>
-    public async Task<BucketRecord> CreateBucketAsync(string name, string? region, CancellationToken cancellationToken, bool objectLockEnabled = false)
+    public async Task<BucketRecord> CreateBucketAsync(string name, string? region, CancellationToken cancellationToken,
+        bool objectLockEnabled = false, AclRequest? acl = null, ObjectOwnership? ownership = null)
     {
         if (BucketNameRules.Validate(name) is { } reason)
             throw new S3Exception(S3Errors.InvalidBucketName, reason, "/" + name) { Details = new Dictionary<string, string> { ["BucketName"] = name } };
@@ -41,6 +46,7 @@ internal sealed partial class BucketService(
             record = record with { Configuration = new Dictionary<string, string> { [PublicAccessBlock.ConfigurationName] = PublicAccessBlock.AllOn.Serialize() } };
         if (objectLockEnabled)
             record = WithObjectLock(record);
+        record = WithAccessControl(record, acl, ownership ?? _options.DefaultObjectOwnership);
         _cache.Forget(name);
         if (!await index.TryCreateBucketAsync(record, cancellationToken))
             throw new S3Exception(S3Errors.BucketAlreadyOwnedByYou, resource: "/" + name) { Details = new Dictionary<string, string> { ["BucketName"] = name } };

@@ -84,6 +84,7 @@ internal sealed partial class MultipartService
                 ChecksumValue = checksum?.Value,
                 Owner = upload.Owner,
                 Encryption = upload.Encryption,
+                Acl = upload.Acl,
             };
             var bucket = target.Require();
             record = ObjectLockRules.ForNewVersion(record, ObjectLockRequest.Parse(upload.ObjectLock), bucket, record.LastModified);

@@ -46,6 +46,7 @@ internal sealed partial class MultipartService(
         var type = MultipartChecksumType(checksumAlgorithm, checksumType);
         var bucketRecord = await RequireBucketAsync(bucket, cancellationToken);
         var sse = EffectiveEncryption(attributes.Encryption, bucketRecord);
+        var acl = AccessControlList.ToStored(AclRules.Resolve(attributes.Acl, _options.OwnerId, bucketRecord, _options, $"/{bucket}/{key}"), _options.OwnerId);
         var now = time.GetUtcNow();
         ObjectLockRules.Check(attributes.ObjectLock, bucketRecord, now);
         for (var attempt = 0; ; attempt++)
@@ -70,6 +71,7 @@ internal sealed partial class MultipartService(
                 ChecksumType = type,
                 Owner = _options.OwnerId,
                 ObjectLock = attributes.ObjectLock is { IsEmpty: false } objectLock ? objectLock.Serialize() : null,
+                Acl = acl,
             };
             var result = await index.CreateUploadAsync(upload, cancellationToken);
             if (result == IndexWriteResult.Success)

@@ -16,6 +16,8 @@ internal sealed record ObjectAttributes(
     public Encryption.SseRequest? Encryption { get; init; }
     /// <summary>x-amz-object-lock-mode, -retain-until-date and -legal-hold; null when none was sent.</summary>
     public ObjectLockRequest? ObjectLock { get; init; }
+    /// <summary>x-amz-acl or x-amz-grant-* (a POST form's acl); null: the default, full control for the owner.</summary>
+    public AclRequest? Acl { get; init; }
 }
 
 /// <summary>The body of a PutObject and what to verify it against.</summary>

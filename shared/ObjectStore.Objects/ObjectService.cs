@@ -45,6 +45,7 @@ internal sealed partial class ObjectService(
             };
         var bucketRecord = target.Require();
         ObjectLockRules.Check(attributes.ObjectLock, bucketRecord, time.GetUtcNow());
+        var acl = AccessControlList.ToStored(AclRules.Resolve(attributes.Acl, _options.OwnerId, bucketRecord, _options, $"/{bucket}/{key}"), _options.OwnerId);
 
         var dataId = NewDataId();
         var (encryption, dataKey) = EffectiveEncryption(attributes.Encryption, bucketRecord) is { } sse ? NewEncryption(sse, dataId) : default;
@@ -61,6 +62,7 @@ internal sealed partial class ObjectService(
                 Owner = _options.OwnerId,
                 Encryption = encryption?.Serialize(),
                 InlineData = written.Inline is { } inline ? new ReadOnlyMemory<byte>(inline) : (ReadOnlyMemory<byte>?)null, // (a bare null would convert to empty memory through byte[])
+                Acl = acl,
             };
             record = ObjectLockRules.ForNewVersion(record, attributes.ObjectLock, bucketRecord, record.LastModified);
             return await CommitAsync(record, bucketRecord, written.Shards, condition, eventName, requester, cancellationToken);
@@ -164,6 +166,8 @@ internal sealed partial class ObjectService(
         var tags = spec.ReplaceTags ? ObjectRules.Tags(spec.Attributes.Tags, ObjectRules.MaxObjectTags) : source.Tags;
         var bucket = target.Require();
         ObjectLockRules.Check(spec.Attributes.ObjectLock, bucket, time.GetUtcNow());
+        // The copy gets the request's ACL (or the default), never the source's, as in S3.
+        var acl = AccessControlList.ToStored(AclRules.Resolve(spec.Attributes.Acl, _options.OwnerId, bucket, _options, $"/{spec.Bucket}/{spec.Key}"), _options.OwnerId);
 
         var readKey = OpenObjectKey(source.Encryption, sourceKey, $"/{source.Bucket}/{source.Key}");
         var dataId = NewDataId();
@@ -181,6 +185,7 @@ internal sealed partial class ObjectService(
                 Owner = _options.OwnerId,
                 Encryption = encryption?.Serialize(),
                 InlineData = written.Inline is { } inline ? new ReadOnlyMemory<byte>(inline) : (ReadOnlyMemory<byte>?)null, // (a bare null would convert to empty memory through byte[])
+                Acl = acl,
             };
             record = ObjectLockRules.ForNewVersion(record, spec.Attributes.ObjectLock, bucket, record.LastModified);
             return await CommitAsync(record, bucket, written.Shards, spec.Condition, EventNames.ObjectCreatedCopy, requester, cancellationToken);

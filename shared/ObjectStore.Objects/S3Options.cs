@@ -30,6 +30,14 @@ public sealed class S3Options
     public PublicAccessBlockMode PublicAccessBlock { get; set; } = PublicAccessBlockMode.NewBuckets;
 
     /// <summary>
+    /// The Object Ownership new buckets get (OBJECTSTORE_DEFAULT_OBJECT_OWNERSHIP) unless CreateBucket sends
+    /// x-amz-object-ownership: ObjectWriter (ACLs apply, as in S3 before April 2023 and in self-hosted
+    /// servers, so tools that set x-amz-acl keep working), BucketOwnerPreferred, or BucketOwnerEnforced
+    /// (ACLs disabled, S3's default since April 2023).
+    /// </summary>
+    public ObjectOwnership DefaultObjectOwnership { get; set; } = ObjectOwnership.ObjectWriter;
+
+    /// <summary>
     /// Server-wide default encryption of new objects in buckets without their own encryption
     /// configuration: false (OBJECTSTORE_DEFAULT_ENCRYPTION=off) or true (AES256, SSE-S3).
     /// </summary>

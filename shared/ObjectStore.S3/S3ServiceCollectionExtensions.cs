@@ -58,6 +58,11 @@ public static class S3ServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<S3Options>>()));
         services.TryAddSingleton(sp => new ObjectLockHandler(sp.GetRequiredService<ObjectLockService>(), sp.GetRequiredService<ObjectModel>().Buckets));
+        services.TryAddSingleton(sp => new AclHandler(
+            sp.GetRequiredService<ObjectModel>().Buckets,
+            sp.GetRequiredService<ObjectModel>().Objects,
+            sp.GetRequiredService<IOptions<S3Options>>(),
+            sp.GetRequiredService<ILogger<AclHandler>>()));
         services.TryAddSingleton(sp => new S3Areas(
             sp.GetRequiredService<AdminRequestHandler>(),
             sp.GetRequiredService<AccessConfigurationHandler>(),
@@ -67,7 +72,10 @@ public static class S3ServiceCollectionExtensions
             sp.GetRequiredService<ObjectsHandler>(),
             sp.GetRequiredService<ObjectSubresourceHandler>(),
             sp.GetRequiredService<BrowserHandler>(),
-            sp.GetRequiredService<ObjectLockHandler>()));
+            sp.GetRequiredService<ObjectLockHandler>())
+        {
+            Acl = sp.GetRequiredService<AclHandler>(),
+        });
         services.TryAddSingleton(sp => new S3RequestHandler(
             sp.GetRequiredService<ObjectModel>(),
             sp.GetRequiredService<IRequestAuthenticator>(),

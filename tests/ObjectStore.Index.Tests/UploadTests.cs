@@ -17,6 +17,7 @@ public abstract class UploadTests : IndexContract
             ChecksumType = "COMPOSITE",
             Owner = "alice",
             Encryption = "sse1;SSE-C;ctx;bWQ1",
+            Acl = "READ uri=http://acs.amazonaws.com/groups/global/AllUsers",
         };
 
     private static PartRecord Part(UploadRecord upload, int number, string etag = "\"p\"", long size = 5) =>

@@ -52,6 +52,27 @@ public abstract class VersionUpdateTests : IndexContract
     }
 
     [Fact]
+    public async Task An_acl_update_of_an_older_version_changes_only_that_versions_acl()
+    {
+        var ctx = await CreateContextAsync();
+        var bucket = await ctx.CreateBucketAsync();
+        var v1 = await PutAsync(ctx, bucket, "k", "v1-layout", BucketVersioning.Enabled);
+        var v2 = await PutAsync(ctx, bucket, "k", "v2-layout", BucketVersioning.Enabled);
+        Assert.Null(v1.Acl);
+
+        var outcome = await ctx.Index.UpdateVersionAsync(bucket, "k", v1.VersionId, "v1-layout", null, r => r with { Acl = "READ uri=all" }, None);
+
+        Assert.Equal(IndexWriteResult.Success, outcome.Result);
+        var old = await ctx.Index.GetObjectAsync(bucket, "k", v1.VersionId, None);
+        Assert.Equal(("READ uri=all", "v1-layout"), (old!.Acl, old.DataLayout));
+        Assert.Null((await ctx.Index.GetObjectAsync(bucket, "k", null, None))!.Acl);
+        var latest = await ctx.Index.UpdateVersionAsync(bucket, "k", v2.VersionId, "v2-layout", null, r => r with { Acl = "WRITE uri=all" }, None);
+        Assert.Equal(IndexWriteResult.Success, latest.Result);
+        Assert.Equal("WRITE uri=all", (await ctx.Index.GetObjectAsync(bucket, "k", null, None))!.Acl);
+        Assert.Equal("WRITE uri=all", (await ctx.Index.GetObjectAsync(bucket, "k", v2.VersionId, None))!.Acl);
+    }
+
+    [Fact]
     public async Task An_update_from_a_stale_read_or_after_a_concurrent_write_is_refused()
     {
         var ctx = await CreateContextAsync();

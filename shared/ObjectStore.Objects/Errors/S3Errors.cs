@@ -61,6 +61,13 @@ public static class S3Errors
     public static readonly S3ErrorCode NoSuchLifecycleConfiguration = new("NoSuchLifecycleConfiguration", 404, "The lifecycle configuration does not exist");
     public static readonly S3ErrorCode MalformedPolicy = new("MalformedPolicy", 400, "Policies must be valid JSON and the first byte must be '{'");
     public static readonly S3ErrorCode NoSuchBucketPolicy = new("NoSuchBucketPolicy", 404, "The bucket policy does not exist");
+    // Access control lists and object ownership.
+    public static readonly S3ErrorCode MalformedACLError = new("MalformedACLError", 400, "The XML you provided was not well-formed or did not validate against our published schema");
+    public static readonly S3ErrorCode UnresolvableGrantByEmailAddress = new("UnresolvableGrantByEmailAddress", 400, "The e-mail address you provided does not match any account on record.");
+    public static readonly S3ErrorCode UnexpectedContent = new("UnexpectedContent", 400, "This request does not support content");
+    public static readonly S3ErrorCode AccessControlListNotSupported = new("AccessControlListNotSupported", 400, "The bucket does not allow ACLs");
+    public static readonly S3ErrorCode InvalidBucketAclWithObjectOwnership = new("InvalidBucketAclWithObjectOwnership", 400, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting");
+    public static readonly S3ErrorCode OwnershipControlsNotFound = new("OwnershipControlsNotFoundError", 404, "The bucket ownership controls were not found");
     public static readonly S3ErrorCode NoSuchPublicAccessBlockConfiguration = new("NoSuchPublicAccessBlockConfiguration", 404, "The public access block configuration was not found");
     public static readonly S3ErrorCode NoSuchEntity = new("NoSuchEntity", 404, "The request was rejected because it referenced an entity that does not exist.");
     public static readonly S3ErrorCode EntityAlreadyExists = new("EntityAlreadyExists", 409, "The request was rejected because it attempted to create a resource that already exists.");

@@ -51,10 +51,18 @@ internal sealed partial class AccessConfigurationHandler(BucketService buckets, 
         call.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
+    /// <summary>
+    /// IsPublic: the policy is public, or the bucket's ACL grants to AllUsers / AuthenticatedUsers while ACLs
+    /// apply (not BucketOwnerEnforced, not IgnorePublicAcls). A bucket without a policy is NoSuchBucketPolicy, as in S3.
+    /// </summary>
     public async Task GetBucketPolicyStatusAsync(S3Call call)
     {
         var policy = await RequireBucketPolicyAsync(call);
-        var isPublic = PublicPolicy.IsPublic(PolicyParser.ParseStored(policy, PolicyKind.Bucket, call.Bucket));
+        var bucket = (await call.AddressedBucketAsync(_buckets)).Require();
+        var aclIsPublic = !ObjectOwnerships.AclsDisabled(bucket.Configuration)
+            && !PublicAccessBlock.Effective(bucket.Configuration, _options.PublicAccessBlock).IgnorePublicAcls
+            && AclRules.OfBucket(bucket).IsPublic;
+        var isPublic = aclIsPublic || PublicPolicy.IsPublic(PolicyParser.ParseStored(policy, PolicyKind.Bucket, call.Bucket));
         await WriteXmlAsync(call, body => S3XmlResponses.WritePolicyStatusAsync(body, isPublic));
     }
 

@@ -30,9 +30,6 @@ internal sealed class BrowserHandler(IRequestAuthenticator authenticator, Object
     private readonly TimeProvider _time = time;
     private readonly S3Options _options = options.Value;
 
-    private static readonly string[] CannedAcls =
-        ["private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control"];
-
     /// <summary>Bytes of a refused upload read (and dropped) before answering, so a browser still sees the error.</summary>
     private const long PostDrainLimit = 64L * 1024 * 1024;
 
@@ -122,7 +119,7 @@ internal sealed class BrowserHandler(IRequestAuthenticator authenticator, Object
             Details = new Dictionary<string, string> { ["ArgumentName"] = name, ["ArgumentValue"] = "" },
         };
 
-    /// <summary>Content-Type and the other stored headers, x-amz-meta-*, x-amz-storage-class, tagging (XML) and server-side encryption (SSE-S3 or SSE-C fields) of the form.</summary>
+    /// <summary>Content-Type and the other stored headers, x-amz-meta-*, x-amz-storage-class, acl, tagging (XML) and server-side encryption (SSE-S3 or SSE-C fields) of the form.</summary>
     private static ObjectAttributes PostAttributes(PostForm form, string resource)
     {
         var headers = new HeaderDictionary();
@@ -133,8 +130,8 @@ internal sealed class BrowserHandler(IRequestAuthenticator authenticator, Object
                 || name.StartsWith("x-amz-object-lock-", StringComparison.Ordinal))
                 headers[name] = value;
         }
-        if (form.Field("acl") is { } acl && !CannedAcls.Contains(acl, StringComparer.Ordinal))
-            throw new S3Exception(S3Errors.InvalidArgument) { Details = new Dictionary<string, string> { ["ArgumentName"] = "x-amz-acl", ["ArgumentValue"] = acl } };
+        if (form.Field("acl") is { } acl)
+            headers[AclHeaders.CannedHeader] = acl; // a canned ACL, read as x-amz-acl is
         var attributes = S3RequestHeaders.Attributes(headers) with { Encryption = RequestedEncryption(form.Field, resource) };
         return form.Field("tagging") is { } tagging
             ? attributes with { Tags = S3XmlRequest.ParseTagging(S3XmlRequest.Parse(Encoding.UTF8.GetBytes(tagging))) }

@@ -33,7 +33,12 @@ internal sealed partial class BucketConfigurationHandler(BucketService buckets, 
         var root = await S3XmlRequest.ReadAsync(call.Body!, SmallXmlBodyLimit, call.Aborted);
         var region = S3XmlRequest.ParseLocationConstraint(root);
         var objectLock = call.Request.Headers["x-amz-bucket-object-lock-enabled"].ToString().Trim().Equals("true", StringComparison.OrdinalIgnoreCase);
-        await _buckets.CreateBucketAsync(call.Bucket, region, call.Aborted, objectLock);
+        var acl = AclHeaders.Parse(call.Request.Headers);
+        ObjectOwnership? ownership = call.Header("x-amz-object-ownership") is { Length: > 0 } requested
+            ? Enum.TryParse<ObjectOwnership>(requested, out var parsed) && Enum.IsDefined(parsed) && !char.IsAsciiDigit(requested[0]) ? parsed
+                : throw new Objects.Errors.S3Exception(Objects.Errors.S3Errors.InvalidArgument) { Details = new Dictionary<string, string> { ["ArgumentName"] = "x-amz-object-ownership", ["ArgumentValue"] = requested } }
+            : null;
+        await _buckets.CreateBucketAsync(call.Bucket, region, call.Aborted, objectLock, acl, ownership);
         call.Response.Headers.Location = "/" + call.Bucket;
         call.Response.ContentLength = 0;
     }

@@ -13,4 +13,8 @@ internal sealed record S3Areas(
     ObjectsHandler Objects,
     ObjectSubresourceHandler Subresources,
     BrowserHandler Browser,
-    ObjectLockHandler ObjectLock);
+    ObjectLockHandler ObjectLock)
+{
+    /// <summary>?acl and ?ownershipControls.</summary>
+    public required AclHandler Acl { get; init; }
+}

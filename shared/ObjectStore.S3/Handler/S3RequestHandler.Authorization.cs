@@ -16,8 +16,9 @@ public sealed partial class S3RequestHandler
 {
     /// <summary>
     /// Authorizes the routed operation (AccessDenied when refused): the root key may do anything; a user
-    /// what its identity policies or the bucket policy allow, unless either denies; anonymous callers only
-    /// what the bucket policy grants to "*", and nothing of a public policy when RestrictPublicBuckets is on.
+    /// what its identity policies, the bucket policy or an ACL grant allow, unless a policy denies; anonymous
+    /// callers only what the bucket policy grants to "*" or an ACL grants to AllUsers, and nothing of a public
+    /// policy when RestrictPublicBuckets is on (nor of a public ACL grant when IgnorePublicAcls is on).
     /// A copy also needs s3:GetObject on its source. DeleteObjects authorizes each key on its own.
     /// PostObject is authorized once its form is read (the key and the signer are in it).
     /// </summary>
@@ -59,7 +60,7 @@ public sealed partial class S3RequestHandler
         var identity = caller.Kind == PrincipalKind.User ? IdentityPolicies(call) : [];
         var access = bucket is null ? null : await LoadBucketAccessAsync(call, bucket);
         if (identity.Count == 0 && access?.Policy is null)
-            return false; // nothing could allow it
+            return access is not null && await AclAllowsAsync(call, access, action, key, versionId, cancellationToken); // no policy: only an ACL can allow it
 
         IReadOnlyDictionary<string, string>? tags = null;
         var documents = access?.Policy is { } bucketPolicy ? identity.Append(bucketPolicy) : identity;
@@ -78,7 +79,12 @@ public sealed partial class S3RequestHandler
                 : null;
             decisions.Add(PolicyEvaluator.Evaluate(policy, request, filter));
         }
-        return PolicyEvaluator.Combine(decisions) == PolicyDecision.Allow;
+        return PolicyEvaluator.Combine(decisions) switch
+        {
+            PolicyDecision.Allow => true,
+            PolicyDecision.Deny => false, // an explicit Deny wins over any ACL grant
+            _ => access is not null && await AclAllowsAsync(call, access, action, key, versionId, cancellationToken),
+        };
     }
 
     private const string ExistingObjectTagKey = "s3:existingobjecttag/";

@@ -22,7 +22,7 @@ internal static class S3RequestHeaders
 
     public const string DefaultContentType = "binary/octet-stream";
 
-    /// <summary>Headers, x-amz-meta-*, x-amz-tagging and x-amz-storage-class of a PUT (or a REPLACE copy).</summary>
+    /// <summary>Headers, x-amz-meta-*, x-amz-tagging, x-amz-storage-class and the ACL headers of a PUT (or a copy).</summary>
     public static ObjectAttributes Attributes(IHeaderDictionary headers)
     {
         var stored = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -48,6 +48,7 @@ internal static class S3RequestHeaders
         return new ObjectAttributes(stored, metadata, Tagging(headers["x-amz-tagging"].ToString()), storageClass.Length == 0 ? null : storageClass)
         {
             ObjectLock = ObjectLockHeaders.Parse(headers),
+            Acl = AclHeaders.Parse(headers),
         };
     }
 

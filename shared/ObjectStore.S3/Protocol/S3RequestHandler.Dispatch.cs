@@ -68,6 +68,13 @@ public sealed partial class S3RequestHandler
         S3Operation.GetObjectRetention => _areas.ObjectLock.GetObjectRetentionAsync(call),
         S3Operation.PutObjectLegalHold => _areas.ObjectLock.PutObjectLegalHoldAsync(call),
         S3Operation.GetObjectLegalHold => _areas.ObjectLock.GetObjectLegalHoldAsync(call),
+        S3Operation.GetBucketAcl => _areas.Acl.GetBucketAclAsync(call),
+        S3Operation.PutBucketAcl => _areas.Acl.PutBucketAclAsync(call),
+        S3Operation.GetObjectAcl => _areas.Acl.GetObjectAclAsync(call),
+        S3Operation.PutObjectAcl => _areas.Acl.PutObjectAclAsync(call),
+        S3Operation.GetBucketOwnershipControls => _areas.Acl.GetBucketOwnershipControlsAsync(call),
+        S3Operation.PutBucketOwnershipControls => _areas.Acl.PutBucketOwnershipControlsAsync(call),
+        S3Operation.DeleteBucketOwnershipControls => _areas.Acl.DeleteBucketOwnershipControlsAsync(call),
         _ => throw new S3Exception(S3Errors.NotImplemented, $"The operation {operation} is not implemented.", call.ResourceName),
     };
 }

@@ -25,7 +25,7 @@ public sealed partial class InMemoryIndex
                 return Task.FromResult(ObjectWriteOutcome.Failed(IndexWriteResult.ConditionFailed));
             if (changed.Key != stored.Key || changed.VersionId != stored.VersionId || changed.ETag != stored.ETag || changed.Size != stored.Size
             || !ObjectLocks.SameLock(changed, stored))
-                throw new ArgumentException("A version update may change only its storage class, data layout, restore state and encryption key wrapping (never its Object Lock).", nameof(change));
+                throw new ArgumentException("A version update may change only its storage class, data layout, restore state, encryption key wrapping and ACL (never its Object Lock).", nameof(change));
             foreach (var layout in (unreferencedLayouts ?? []).Distinct())
             {
                 if (layout != changed.DataLayout && layout != changed.RestoreLayout && (layout == stored.DataLayout || layout == stored.RestoreLayout))
@@ -50,6 +50,7 @@ public sealed partial class InMemoryIndex
         UserMetadata = new Dictionary<string, string>(),
         Tags = new Dictionary<string, string>(),
         InlineData = null,
+        Acl = null,
     };
 
     /// <summary>The common prefix <paramref name="key"/> rolls up into, or null.</summary>
