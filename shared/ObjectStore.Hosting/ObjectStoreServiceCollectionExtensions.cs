@@ -39,6 +39,10 @@ public static class ObjectStoreServiceCollectionExtensions
         services.AddSingleton<IRestoreQueue>(sp => new RestoreQueue(sp.GetRequiredService<IMessageQueues>(), settings.RestoreQueue));
         services.AddSingleton<RestoreWorker>();
         services.AddRepair(configuration, settings);
+        services.AddUsage(configuration);
+        // Azure Monitor when asked for (or when the Functions platform gives a connection string); the local host adds Prometheus itself.
+        if (MetricsRegistrations.Read(configuration, MetricsExport.Off) is MetricsExport.AzureMonitor)
+            services.AddObjectStoreMetrics(configuration, MetricsExport.AzureMonitor);
         services.AddHostedService<StorageInitializer>();
         services.AddHostedService<EventQueueInitializer>();
         return services;
