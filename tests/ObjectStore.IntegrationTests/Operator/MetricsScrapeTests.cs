@@ -1,0 +1,126 @@
+using Amazon.S3.Model;
+using ObjectStore.IntegrationTests.Infrastructure;
+using ObjectStore.IntegrationTests.Notifications;
+using ObjectStore.Testing;
+
+namespace ObjectStore.IntegrationTests.Operator;
+
+/// <summary>
+/// The "done when": a scripted workload (PUTs, GETs, a degraded read after a zone directory is
+/// deleted, a webhook that refuses every event) moves the counters of the local host's Prometheus
+/// endpoint by exactly what the workload did.
+/// </summary>
+[Collection(LocalHostCollection.Name)]
+public sealed class MetricsScrapeTests(LocalHostFixture fixture)
+{
+    private const int Size = 4 * 1024 * 1024 + 5; // a full stripe (every data shard read) and a short one; far above the inline threshold
+
+    [Fact]
+    public async Task Scrape_after_puts_gets_a_degraded_read_and_a_refusing_webhook_shows_each_counter_moved_by_the_workload()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Respond = () => 503;
+        await using var host = await NotificationHosts.StartAsync(fixture,
+            NotificationHosts.Settings(receiver, maxAttempts: 2, backoffBaseSeconds: 0.1, backoffMaxSeconds: 0.2));
+        using var s3 = host.CreateS3Client(configure: c => c.MaxErrorRetry = 0);
+        using var http = new HttpClient();
+        var bucket = UniqueNames.Bucket("metrics");
+        await s3.PutBucketAsync(bucket);
+        await s3.PutBucketNotificationAsync(new PutBucketNotificationRequest
+        {
+            BucketName = bucket,
+            TopicConfigurations = [new TopicConfiguration { Id = "puts", Topic = NotificationHosts.WebhookArn, Events = [Amazon.S3.EventType.ObjectCreatedPut] }],
+        });
+        var before = await PrometheusScrape.GetAsync(http, host.Endpoint);
+
+        var data = new byte[Size];
+        new Random(21).NextBytes(data);
+        for (var i = 0; i < 3; i++)
+            await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = $"k{i}", InputStream = new MemoryStream(data) });
+        for (var i = 0; i < 3; i++)
+            for (var j = 0; j < 2; j++)
+                Assert.Equal(Size, await ReadAsync(s3, bucket, $"k{i}"));
+        var badBefore = host.Log.Entries.Count(e => e.EventId.Id == 2001);
+        Directory.Delete(host.ZoneDirectory("zone-b"), recursive: true);
+        Assert.Equal(Size, await ReadAsync(s3, bucket, "k0"));
+        var badShards = host.Log.Entries.Count(e => e.EventId.Id == 2001) - badBefore;
+        await Assert.ThrowsAsync<Amazon.S3.AmazonS3Exception>(() => s3.GetObjectAsync(bucket, "missing-key"));
+
+        // Every event (3 PUTs and the configuration's test event) is refused twice, then poisoned.
+        await receiver.WaitForAsync(r => r.Count >= 8, TimeSpan.FromSeconds(30));
+        var after = await WaitForAsync(http, host, s => s.Sum("objectstore_events_poisoned_total") - before.Sum("objectstore_events_poisoned_total") >= 4);
+
+        double Moved(string name, params string[] labels) => after.Sum(name, labels) - before.Sum(name, labels);
+        Assert.Equal(3, Moved("objectstore_s3_requests_total", "s3_operation=PutObject", "status_class=2xx"));
+        Assert.Equal(7, Moved("objectstore_s3_requests_total", "s3_operation=GetObject", "status_class=2xx"));
+        Assert.Equal(1, Moved("objectstore_s3_requests_total", "s3_operation=GetObject", "status_class=4xx"));
+        Assert.Equal(8, Moved("http_server_request_duration_seconds_count", "s3_operation=GetObject"));
+        Assert.Equal(3, Moved("http_server_request_duration_seconds_count", "s3_operation=PutObject", "http_request_method=PUT", "http_response_status_code=200"));
+        Assert.Equal(3.0 * Size, Moved("objectstore_s3_received_bytes_total", "s3_operation=PutObject"));
+        Assert.Equal(7.0 * Size, Moved("objectstore_s3_sent_bytes_total", "s3_operation=GetObject"), precision: 0);
+
+        // The degraded read: each shard it found missing counted once, in zone-b; the data rebuilt by the codec.
+        Assert.True(badShards > 0, "the read after deleting zone-b met no missing shard");
+        Assert.Equal(badShards, Moved("objectstore_read_bad_shards_total", "zone=zone-b", "problem=Missing"));
+        Assert.Equal(0, Moved("objectstore_read_bad_shards_total", "zone=zone-a"));
+        Assert.True(Moved("objectstore_erasure_bytes_total", "operation=reconstruct") > 0);
+        Assert.True(Moved("objectstore_erasure_bytes_total", "operation=encode") >= 3.0 * Size);
+        // Shard-store calls by zone: 3 PUTs of 4+2 shards over three zones write two shards per zone each.
+        foreach (var zone in new[] { "zone-a", "zone-b", "zone-c" })
+            Assert.Equal(6, Moved("objectstore_shard_store_call_duration_seconds_count", "zone=" + zone, "operation=commit", "outcome=ok"));
+        Assert.True(Moved("objectstore_shard_store_io_bytes_total", "zone=zone-a", "direction=write") >= 2.0 * 3 * Size / 4);
+        Assert.True(Moved("objectstore_index_call_duration_seconds_count", "table=Objects") > 0, "no index call on the Objects table was timed");
+
+        // Delivery: every request the webhook refused is one failed attempt; each event gave up once.
+        var refused = receiver.Requests.Count(r => !r.Accepted);
+        Assert.Equal(8, refused);
+        Assert.Equal(refused, Moved("objectstore_events_delivery_attempts_total", $"destination={NotificationHosts.WebhookName}", "outcome=failed"));
+        Assert.Equal(0, Moved("objectstore_events_delivery_attempts_total", "outcome=delivered"));
+        Assert.Equal(4, Moved("objectstore_events_poisoned_total", $"destination={NotificationHosts.WebhookName}"));
+    }
+
+    [Fact]
+    public async Task Metrics_path_under_a_virtual_hosted_bucket_name_is_that_buckets_object_key()
+    {
+        var bucket = UniqueNames.Bucket("vhost");
+        await using var host = await fixture.StartHostAsync(new LocalHostOptions { Background = false, Settings = new Dictionary<string, string?> { ["OBJECTSTORE_BASE_DOMAIN"] = "s3.test" } });
+        using var s3 = host.CreateS3Client();
+        await s3.PutBucketAsync(bucket);
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "_metrics", ContentBody = "an object, not metrics" });
+        using var http = new HttpClient();
+
+        using var pathStyle = await http.GetAsync(new Uri(host.Endpoint, "/_metrics"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(host.Endpoint, "/_metrics"));
+        request.Headers.Host = $"{bucket}.s3.test:{host.Port}";
+        using var virtualHosted = await http.SendAsync(request);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, pathStyle.StatusCode);
+        Assert.Contains("# TYPE", await pathStyle.Content.ReadAsStringAsync());
+        // Anonymous GET of a private object: S3's AccessDenied, never the scrape.
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, virtualHosted.StatusCode);
+        Assert.Contains("<Code>AccessDenied</Code>", await virtualHosted.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<long> ReadAsync(Amazon.S3.AmazonS3Client s3, string bucket, string key)
+    {
+        using var response = await s3.GetObjectAsync(bucket, key);
+        long total = 0;
+        var buffer = new byte[81920];
+        int n;
+        while ((n = await response.ResponseStream.ReadAsync(buffer)) > 0)
+            total += n;
+        return total;
+    }
+
+    private static async Task<PrometheusScrape> WaitForAsync(HttpClient http, LocalHostInstance host, Func<PrometheusScrape, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var scrape = await PrometheusScrape.GetAsync(http, host.Endpoint);
+            if (done(scrape) || DateTime.UtcNow > deadline)
+                return scrape;
+            await Task.Delay(200);
+        }
+    }
+}
