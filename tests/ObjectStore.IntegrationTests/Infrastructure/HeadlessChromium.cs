@@ -53,12 +53,13 @@ public sealed class HeadlessChromium : IAsyncDisposable
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
         };
-        foreach (var argument in new[]
-        {
+        string[] arguments =
+        [
             "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check", "--disable-extensions",
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--metrics-recording-only",
             "--user-data-dir=" + profile, "--virtual-time-budget=" + (long)budget.TotalMilliseconds, .. output, page.ToString(),
-        })
+        ];
+        foreach (var argument in arguments)
             info.ArgumentList.Add(argument);
         var process = new Process { StartInfo = info };
         var chromium = new HeadlessChromium(process, profile);
