@@ -27,7 +27,7 @@ const Charts = (() => {
       root.append(svg("rect", { x, y: 6, width: 12, height: 12, fill: s.color ?? palette[i % palette.length] }));
       const label = svg("text", { x: x + 16, y: 16, class: "legend" }, s.label);
       root.append(label);
-      x += 24 + s.label.length * 7;
+      x += 34 + s.label.length * 7.5;
     });
     const max = Math.max(1, ...rows.map(r => series.reduce((sum, s) => sum + (r.values[s.key] ?? 0), 0)));
     rows.forEach((row, index) => {

@@ -14,7 +14,11 @@
     return (i === 0 ? v.toFixed(0) : v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)) + " " + units[i];
   }
   const count = n => (Number(n) || 0).toLocaleString("en-US");
-  const money = (n, currency) => (Number(n) || 0).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 4 }) + " " + currency;
+  // Small amounts keep three significant digits (a test bucket costs fractions of a cent).
+  const money = (n, currency) => {
+    const v = Number(n) || 0;
+    return (v !== 0 && Math.abs(v) < 0.01 ? v.toPrecision(3) : v.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })) + " " + currency;
+  };
   const when = t => (t ? new Date(t).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z") : "never");
 
   function el(tag, attributes, ...children) {
