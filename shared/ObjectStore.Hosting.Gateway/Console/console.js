@@ -181,7 +181,7 @@
       el("tr", { "data-zone": zone }, el("td", {}, zone), el("td", {}, count(z.shards)), el("td", {}, count(z.badFound)), el("td", {}, count(z.repaired)),
         el("td", {}, count(z.stillBad)), el("td", {}, bytes(z.stillBadBytes)), el("td", { class: z.stillBad > 0 ? "bad" : "ok" }, z.stillBad > 0 ? "degraded" : "healthy"))), "zone-table"));
     if (zones.length)
-      view.append(el("div", { class: "panel" }, Charts.stackedBars(zones.map(([zone, z]) => ({ label: zone, values: { healthy: Math.max(0, z.shards - z.stillBad), repaired: z.repaired, bad: z.stillBad } })),
+      view.append(el("div", { class: "panel" }, Charts.stackedBars(zones.map(([zone, z]) => ({ label: zone, values: { healthy: Math.max(0, z.shards - z.stillBad - z.repaired), repaired: z.repaired, bad: z.stillBad } })),
         [{ key: "healthy", label: "healthy shards", color: "#58a55c" }, { key: "repaired", label: "repaired in the pass", color: "#2f6fb2" }, { key: "bad", label: "still bad", color: "#c8553d" }], count, { title: "Shards per zone" })));
 
     view.append(el("h3", {}, "Event backlog per destination"));
