@@ -1,15 +1,16 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using ObjectStore.S3;
+using ObjectStore.Hosting;
 
 namespace ObjectStore.Functions.Gateway;
 
 /// <summary>
 /// Every S3 request: one anonymous catch-all route (host.json sets routePrefix to ""), handed to
-/// the core handler, which authenticates (SigV4) and writes the whole response itself.
+/// the gateway's front door (the console's files, then the S3 handler, which authenticates (SigV4)
+/// and writes the whole response itself), which records the request metrics.
 /// </summary>
-internal sealed class GatewayFunction(S3RequestHandler handler)
+internal sealed class GatewayFunction(GatewayFrontDoor handler)
 {
     public const string Name = "Gateway";
 

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using ObjectStore.Hosting;
 using ObjectStore.S3;
 
 namespace ObjectStore.LocalHost;
@@ -36,7 +37,7 @@ internal sealed class ConnectionEdge
     }
 
     /// <summary>Runs <paramref name="handler"/> for one request, marking the connection as answering until the response is complete.</summary>
-    public static Task HandleAsync(HttpContext context, S3RequestHandler handler)
+    public static Task HandleAsync(HttpContext context, GatewayFrontDoor handler)
     {
         if (context.Features.Get<ConnectionEdge>() is { } edge)
         {

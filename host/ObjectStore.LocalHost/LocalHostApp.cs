@@ -5,6 +5,7 @@ using ObjectStore.Background.Notifications;
 using ObjectStore.Background.Restore;
 using ObjectStore.Hosting;
 using ObjectStore.S3;
+using OpenTelemetry.Metrics;
 
 namespace ObjectStore.LocalHost;
 
@@ -50,26 +51,33 @@ public static class LocalHostApp
         });
 
         builder.Services.AddObjectStoreGateway(configuration);
+        // Metrics: a Prometheus scrape endpoint by default here (docs/metrics.md); Azure Monitor or off by OBJECTSTORE_METRICS.
+        var metrics = MetricsRegistrations.Read(configuration, MetricsExport.Prometheus);
+        if (metrics == MetricsExport.Prometheus)
+            builder.Services.AddObjectStoreMetrics(configuration, metrics, m => m.AddPrometheusExporter());
         // Only this host has a local disk to watch: the function apps register no write admission.
         builder.Services.AddSingleton<IWriteAdmission>(sp => new DiskSpaceGuard(sp.GetRequiredService<ObjectStoreSettings>().DataDirectory,
             minFreeSpace, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DiskSpaceGuard>>()));
         if (!string.Equals(configuration[BackgroundSetting], "off", StringComparison.OrdinalIgnoreCase))
-            AddBackgroundWork(builder.Services);
+            AddBackgroundWork(builder.Services, configuration);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
-        var handler = app.Services.GetRequiredService<S3RequestHandler>();
+        if (metrics == MetricsExport.Prometheus)
+            app.UseOpenTelemetryPrometheusScrapingEndpoint(MetricsEndpoint.IsScrape(app.Services));
+        var handler = app.Services.GetRequiredService<GatewayFrontDoor>();
         app.Run(context => ConnectionEdge.HandleAsync(context, handler));
         return app;
     }
 
     /// <summary>The same schedules and queues the Lifecycle (timer and restore queue), Repair and Notify (queue and outbox sweep) functions bind to.</summary>
-    private static void AddBackgroundWork(IServiceCollection services)
+    private static void AddBackgroundWork(IServiceCollection services, IConfiguration configuration)
     {
         // Registered as plain IHostedService singletons: AddHostedService(factory) de-duplicates by the
         // factory's return type, so a second ScheduledPassRunner registered that way is silently dropped.
         AddPass(services, "Lifecycle", s => s.LifecycleSchedule, sp => sp.GetRequiredService<LifecycleService>().RunPassAsync);
         AddPass(services, "Repair", s => s.RepairSchedule, sp => sp.GetRequiredService<RepairService>().RunPassAsync);
+        AddPass(services, "Usage", _ => UsageRegistrations.Schedule(configuration), sp => sp.GetRequiredService<UsageService>().RunPassAsync);
         AddPass(services, "Outbox sweep", s => s.OutboxSweepSchedule, sp => async ct => await sp.GetRequiredService<OutboxRelay>().SweepAsync(ct));
         AddQueuePump(services, sp => sp.GetRequiredService<ObjectStoreSettings>().EventsQueue, sp => sp.GetRequiredService<NotificationDispatcher>().DispatchAsync);
         AddQueuePump(services, sp => sp.GetRequiredService<ObjectStoreSettings>().RestoreQueue, sp => sp.GetRequiredService<RestoreWorker>().HandleAsync);

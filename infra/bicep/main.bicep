@@ -62,6 +62,16 @@ param lifecycleSchedule string = '0 0 * * * *'
 @description('Six-field cron schedule of the repair scan.')
 param repairSchedule string = '0 */15 * * * *'
 
+@description('Six-field cron schedule of the usage pass (per-bucket usage and cost are at most one interval plus one pass old).')
+param usageSchedule string = '0 */15 * * * *'
+
+@description('Where the apps export their OpenTelemetry metrics: azuremonitor (the Application Insights component below) or off.')
+@allowed([
+  'azuremonitor'
+  'off'
+])
+param metricsExport string = 'azuremonitor'
+
 @description('Regions of the zones\' accounts, one per zone; empty puts every zone in location (separate regions make each zone a region).')
 param zoneLocations array = []
 
@@ -193,6 +203,9 @@ var objectStoreSettings = {
   OBJECTSTORE_STORAGE_CONNECTION_STRING__credential: 'managedidentity'
   OBJECTSTORE_LIFECYCLE_SCHEDULE: lifecycleSchedule
   OBJECTSTORE_REPAIR_SCHEDULE: repairSchedule
+  OBJECTSTORE_USAGE_SCHEDULE: usageSchedule
+  // Metrics go to the Application Insights component (APPLICATIONINSIGHTS_CONNECTION_STRING, set by functionApp.bicep): customMetrics.
+  OBJECTSTORE_METRICS: metricsExport
   OBJECTSTORE_EVENTS_QUEUE: eventsQueue
   OBJECTSTORE_OUTBOX_SWEEP_SCHEDULE: outboxSweepSchedule
   OBJECTSTORE_RESTORE_QUEUE: restoreQueue

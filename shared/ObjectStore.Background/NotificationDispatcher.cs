@@ -19,6 +19,7 @@ public sealed partial class NotificationDispatcher(
     EventDestinations destinations,
     NotificationOptions options,
     TimeProvider time,
+    NotificationMetrics metrics,
     ILogger<NotificationDispatcher> logger)
 {
     private readonly IMessageQueue _events = queues.Get(names.Events);
@@ -30,6 +31,7 @@ public sealed partial class NotificationDispatcher(
         var destination = destinations.Find(message.Destination);
         if (destination is null)
         {
+            metrics.Poisoned("(unknown)");
             await PoisonAsync(message with { Attempts = message.Attempts + 1, LastError = "No destination with this ARN is defined." }, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -37,6 +39,7 @@ public sealed partial class NotificationDispatcher(
         try
         {
             await destination.DeliverAsync(message, cancellationToken).ConfigureAwait(false);
+            metrics.Delivered(destination.Name, time.GetUtcNow() - message.EventTime);
             LogDelivered(message.EventId, destination.Name, message.Attempts + 1,
                 message.EventTime is { } t ? (time.GetUtcNow() - t).TotalMilliseconds : 0);
             return;
@@ -44,9 +47,11 @@ public sealed partial class NotificationDispatcher(
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var failed = message with { Attempts = message.Attempts + 1, LastError = e.Message };
+            metrics.Failed(destination.Name);
             if (failed.Attempts >= options.MaxAttempts)
             {
                 LogGaveUp(message.EventId, destination.Name, failed.Attempts, e.Message);
+                metrics.Poisoned(destination.Name);
                 await PoisonAsync(failed, cancellationToken).ConfigureAwait(false);
                 return;
             }

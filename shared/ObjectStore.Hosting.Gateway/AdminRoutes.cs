@@ -23,6 +23,7 @@ internal static partial class AdminRoutes
         services.AddNotifications();
         AddRepair(services);
         AddEncryption(services);
+        AddUsage(services);
         return services;
     }
 }

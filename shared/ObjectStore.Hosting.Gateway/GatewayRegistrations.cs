@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ObjectStore.Index;
@@ -22,6 +23,9 @@ public static class ObjectStoreGatewayServiceCollectionExtensions
         var settings = (ObjectStoreSettings)services.Last(d => d.ServiceType == typeof(ObjectStoreSettings)).ImplementationInstance!;
         services.AddGateway(settings);
         services.AddAdminApi(settings);
+        services.AddSingleton(sp => new GatewayMetrics(sp.GetService<IMeterFactory>()));
+        services.AddSingleton<ConsoleAssets>();
+        services.AddSingleton<GatewayFrontDoor>();
         return services;
     }
 

@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ObjectStore.Erasure;
 using ObjectStore.Index;
 using ObjectStore.Index.Identity;
 using ObjectStore.Index.Tables;
@@ -22,8 +24,14 @@ internal static class CoreRegistrations
 
     public static IServiceCollection AddDataPlane(this IServiceCollection services, ObjectStoreSettings settings)
     {
+        services.AddSingleton(sp => new StorageMetrics(sp.GetService<IMeterFactory>()));
+        services.AddSingleton<ErasureCodecFactory>(sp =>
+        {
+            var metrics = sp.GetRequiredService<StorageMetrics>();
+            return profile => new MeteredErasureCodec(ReedSolomonCodec.Create(profile), metrics);
+        });
         services.AddSingleton(sp => ShardZones.Create(settings, sp.GetRequiredService<IOptions<ErasureDataStoreOptions>>().Value,
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<StorageMetrics>()));
         return services.AddErasureDataStore(options =>
         {
             options.DataRoot = settings.DataDirectory;

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -98,6 +99,10 @@ internal static class LifecycleRegistrations
             o.Currency = settings.Currency;
             o.UsdRate = settings.UsdRate;
         });
+        // Every action the pass and the restore worker take is counted (the model's own actions behind it).
+        var model = services.Last(d => d.ServiceType == typeof(ILifecycleActions));
+        services.Remove(model);
+        services.AddSingleton<ILifecycleActions>(sp => new MeteredLifecycleActions((ILifecycleActions)model.ImplementationFactory!(sp), sp.GetService<IMeterFactory>()));
         services.AddSingleton<LifecycleService>();
         services.AddSingleton<LifecycleDryRun>();
         return services;

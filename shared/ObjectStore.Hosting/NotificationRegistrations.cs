@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ObjectStore.Background;
@@ -24,6 +25,7 @@ internal static class NotificationRegistrations
             (queue, base64, connection) => AzureMessageQueues.Destination(queue, base64, connection, settings.Storage.CreateQueueServiceClient)));
         services.AddSingleton<OutboxRelay>();
         services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<OutboxRelay>());
+        services.AddSingleton(sp => new NotificationMetrics(sp.GetService<IMeterFactory>()));
         services.AddSingleton<NotificationDispatcher>();
         services.AddSingleton<PoisonQueue>();
         return services;

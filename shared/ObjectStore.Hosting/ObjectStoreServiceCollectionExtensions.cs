@@ -1,9 +1,11 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ObjectStore.Background;
 using ObjectStore.Background.Restore;
 using ObjectStore.Lifecycle;
 using ObjectStore.Index;
+using ObjectStore.Index.Tables;
 using ObjectStore.Queues;
 using ObjectStore.Queues.Azure;
 
@@ -23,7 +25,9 @@ public static class ObjectStoreServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
 
         // Queue messages are base64, as the Functions queue trigger expects by default (AzureMessageQueues.ForStore).
-        services.AddSingleton(settings.Storage.CreateTableServiceClient());
+        // Every Table call (index, scan state, identities, outbox) is timed in the client's pipeline.
+        services.AddSingleton(sp => new TableCallMetrics(sp.GetService<IMeterFactory>(), settings.TablePrefix));
+        services.AddSingleton(sp => settings.Storage.CreateTableServiceClient(sp.GetRequiredService<TableCallMetrics>().ClientOptions()));
         services.AddSingleton<IMessageQueues>(AzureMessageQueues.ForStore(settings.Storage.CreateQueueServiceClient));
 
         services.AddObjectIndex(settings);
@@ -35,6 +39,10 @@ public static class ObjectStoreServiceCollectionExtensions
         services.AddSingleton<IRestoreQueue>(sp => new RestoreQueue(sp.GetRequiredService<IMessageQueues>(), settings.RestoreQueue));
         services.AddSingleton<RestoreWorker>();
         services.AddRepair(configuration, settings);
+        services.AddUsage(configuration);
+        // Azure Monitor when asked for (or when the Functions platform gives a connection string); the local host adds Prometheus itself.
+        if (MetricsRegistrations.Read(configuration, MetricsExport.Off) is MetricsExport.AzureMonitor)
+            services.AddObjectStoreMetrics(configuration, MetricsExport.AzureMonitor);
         services.AddHostedService<StorageInitializer>();
         services.AddHostedService<EventQueueInitializer>();
         return services;

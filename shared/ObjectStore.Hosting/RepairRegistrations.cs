@@ -23,7 +23,8 @@ internal static class RepairRegistrations
         services.AddSingleton(options);
         services.AddSingleton(sp => new RepairMetrics(sp.GetService<IMeterFactory>()));
         services.AddSingleton<RepairHealQueue>();
-        services.AddSingleton<IDegradedReadObserver>(sp => sp.GetRequiredService<RepairHealQueue>());
+        // Each bad shard a read meets is counted (StorageMetrics), then queued for heal-on-read.
+        services.AddSingleton<IDegradedReadObserver>(sp => new DegradedReadMetrics(sp.GetRequiredService<StorageMetrics>(), sp.GetRequiredService<RepairHealQueue>()));
         services.AddSingleton<RepairDataPlane>();
         services.AddSingleton<RepairWorkState>();
         services.AddSingleton<RepairService>();

@@ -15,7 +15,8 @@ internal sealed class ShardZones(IReadOnlyList<IShardStore> stores)
 {
     public IReadOnlyList<IShardStore> Stores { get; } = stores;
 
-    public static ShardZones Create(ObjectStoreSettings settings, ErasureDataStoreOptions dataOptions, ILoggerFactory loggers)
+    /// <summary>The stores of the configured zones, each behind a <see cref="MeteredShardStore"/>.</summary>
+    public static ShardZones Create(ObjectStoreSettings settings, ErasureDataStoreOptions dataOptions, ILoggerFactory loggers, StorageMetrics metrics)
     {
         var blobOptions = new BlobShardStoreOptions
         {
@@ -31,7 +32,7 @@ internal sealed class ShardZones(IReadOnlyList<IShardStore> stores)
                 : shared ??= settings.Storage.CreateBlobServiceClient();
             return (IShardStore)new BlobShardStore(zone.Name, service.GetBlobContainerClient(settings.BlobContainerPrefix + zone.Name),
                 blobOptions, loggers.CreateLogger<BlobShardStore>());
-        }).ToArray();
+        }).Select(store => (IShardStore)new MeteredShardStore(store, metrics)).ToArray();
         return new ShardZones(stores);
     }
 
@@ -41,7 +42,7 @@ internal sealed class ShardZones(IReadOnlyList<IShardStore> stores)
     /// like Notify, has no role on them) leaves it to the deployment.
     /// </summary>
     public Task EnsureContainersAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(Stores.OfType<BlobShardStore>().Select(async zone =>
+        Task.WhenAll(Stores.Select(MeteredShardStore.Unwrap).OfType<BlobShardStore>().Select(async zone =>
         {
             try
             {

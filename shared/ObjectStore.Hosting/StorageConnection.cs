@@ -65,8 +65,8 @@ public sealed record StorageConnection
         return connection;
     }
 
-    public TableServiceClient CreateTableServiceClient() =>
-        ConnectionString is not null ? new TableServiceClient(ConnectionString) : new TableServiceClient(TableServiceUri, Credential);
+    public TableServiceClient CreateTableServiceClient(TableClientOptions? options = null) =>
+        ConnectionString is not null ? new TableServiceClient(ConnectionString, options) : new TableServiceClient(TableServiceUri, Credential, options);
 
     public QueueServiceClient CreateQueueServiceClient(QueueClientOptions options) =>
         ConnectionString is not null ? new QueueServiceClient(ConnectionString, options) : new QueueServiceClient(QueueServiceUri, Credential, options);

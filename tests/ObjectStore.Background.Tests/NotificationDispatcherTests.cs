@@ -22,7 +22,7 @@ public sealed class NotificationDispatcherTests
     }
 
     private NotificationDispatcher Dispatcher(params EventDestination[] destinations) =>
-        new(_queues, _names, new EventDestinations(destinations), _options, _clock, NullLogger<NotificationDispatcher>.Instance);
+        new(_queues, _names, new EventDestinations(destinations), _options, _clock, new NotificationMetrics(), NullLogger<NotificationDispatcher>.Instance);
 
     private static EventMessage Message(string destination, int attempts = 0) =>
         new("event-1", EventDestinations.WebhookArn(destination), "{\"Records\":[]}") { Attempts = attempts, Bucket = "b", Key = "k" };

@@ -42,6 +42,17 @@ internal static class CommandLine
                 query.Add((args[i][2..], args[++i]));
         }
 
+        // "usage [bucket]": the usage of every bucket or of one (the same as "usage show [--bucket B]").
+        if (positional is ["usage", var onlyBucket] && onlyBucket is not ("show" or "run"))
+        {
+            positional = ["usage", "show"];
+            query.Add(("bucket", onlyBucket));
+        }
+        else if (positional is ["usage"])
+        {
+            positional = ["usage", "show"];
+        }
+
         string method, path;
         if (positional[0] == "call")
         {
@@ -98,6 +109,7 @@ internal static class CommandLine
             var args = string.Concat(Enumerable.Range(0, c.ArgumentCount).Select(i => $" <arg{i + 1}>"));
             text.AppendLine($"  {c.Noun} {c.Verb}{args}{(c.TakesBody ? $" [--{c.BodyOption ?? "body"} FILE]" : "")}    {c.Summary}");
         }
+        text.AppendLine("  usage [bucket]    The same as usage show [--bucket B]");
         text.AppendLine("  call METHOD PATH [--body FILE]    Call any admin route (PATH under /_admin/v1/)");
         return text.ToString();
     }

@@ -27,6 +27,8 @@ internal static class Commands
         new("lifecycle", "run", "POST", "lifecycle/run", "Run one lifecycle pass over every bucket now"),
         new("lifecycle", "dry-run", "POST", "lifecycle/dry-run?bucket={0}",
             "What the bucket's rules (or --rules FILE) would do and cost; --after-days N evaluates N rule days ahead", TakesBody: true, BodyOption: "rules"),
+        new("usage", "show", "GET", "usage", "Objects, bytes (logical and stored) and monthly cost of every bucket (--bucket B: one), as of the last usage pass"),
+        new("usage", "run", "POST", "usage/run", "Run the usage pass now (every bucket, or --bucket B) and print the usage"),
         new("users", "list", "GET", "users", "List users"),
         new("users", "create", "POST", "users/{0}", "Create a user (--admin true: it may call the admin API)"),
         new("users", "get", "GET", "users/{0}", "Show a user and the names of its policies"),

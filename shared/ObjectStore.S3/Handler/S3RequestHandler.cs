@@ -85,6 +85,9 @@ public sealed partial class S3RequestHandler
             response.Body = originalBody;
             var operation = call.Operation?.ToString() ?? "-";
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            // What the host's metrics record (ObjectStore.Hosting.Gateway): the operation and the bytes each way.
+            context.Features.Set(new S3RequestSummary(call.Operation?.ToString() ?? (AdminApi.IsAdminPath(RawPath(context)) ? "Admin" : "-"),
+                closedByClient ? ClientClosedRequest : response.StatusCode, call.Body?.BytesRead ?? 0, counted.BytesWritten));
             if (closedByClient)
                 Log.RequestClosedByClient(_logger, context.Request.Method, RawPath(context), operation, ClientClosedRequest,
                     call.Body?.BytesRead ?? 0, counted.BytesWritten, elapsedMs, call.RequestId);

@@ -14,7 +14,7 @@ public static class DataStoreServiceCollectionExtensions
     /// Registers <see cref="IObjectDataStore"/> as an <see cref="ErasureObjectDataStore"/> over disk
     /// zones <c>{DataRoot}/zones/{zone}</c>, creating the zone directories once at start-up (a zone
     /// directory that disappears later is then an unavailable zone, not a new empty one). An
-    /// <see cref="IDegradedReadObserver"/> in the container is picked up when present.
+    /// <see cref="IDegradedReadObserver"/> and an <see cref="ErasureCodecFactory"/> in the container are picked up when present.
     /// <paramref name="zones"/>, when given, builds the zones instead (zones on other backends,
     /// such as Blob containers, or a mix), in placement order.
     /// </summary>
@@ -32,6 +32,7 @@ public static class DataStoreServiceCollectionExtensions
             return new ErasureObjectDataStore(zones is null ? CreateDiskZones(o.Value) : zones(sp, o.Value), o,
                 sp.GetRequiredService<ILogger<ErasureObjectDataStore>>(),
                 sp.GetService<IDegradedReadObserver>(),
+                sp.GetService<ErasureCodecFactory>() is { } codecs ? profile => codecs(profile) : null,
                 timeProvider: sp.GetService<TimeProvider>());
         });
         // The repair service's view of the same store (verify and rebuild, list and collect shard files).

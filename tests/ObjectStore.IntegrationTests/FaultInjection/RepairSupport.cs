@@ -59,7 +59,7 @@ internal static class RepairSupport
                 return;
             for (var i = 0; i < layout.ShardZones.Count; i++)
             {
-                var zone = (DiskShardStore)store.Zones.Single(z => z.Zone == layout.ShardZones[i]);
+                var zone = (DiskShardStore)MeteredShardStore.Unwrap(store.Zones.Single(z => z.Zone == layout.ShardZones[i]));
                 live.Add(Path.GetRelativePath(host.DataDirectory, zone.ShardPath(new ShardId(layout.DataId, i))));
             }
         }

@@ -32,7 +32,17 @@ public sealed class HeadlessChromium : IAsyncDisposable
         return await chromium.WaitForDomAsync();
     }
 
-    public static HeadlessChromium Start(Uri page, TimeSpan budget)
+    /// <summary>Loads <paramref name="page"/>, lets its script run for <paramref name="budget"/> of virtual time, and saves a PNG of the window.</summary>
+    public static async Task ScreenshotAsync(Uri page, TimeSpan budget, string pngPath, int width = 1280, int height = 1000)
+    {
+        await using var chromium = Start(page, budget, ["--screenshot=" + pngPath, $"--window-size={width},{height}", "--hide-scrollbars"]);
+        await chromium.WaitForDomAsync();
+        Assert.True(File.Exists(pngPath), $"chromium wrote no screenshot to {pngPath}.");
+    }
+
+    public static HeadlessChromium Start(Uri page, TimeSpan budget) => Start(page, budget, ["--dump-dom"]);
+
+    private static HeadlessChromium Start(Uri page, TimeSpan budget, string[] output)
     {
         Assert.True(File.Exists(Binary), $"Chromium is not installed at {Binary}: the browser upload tests need Debian's chromium package (apt-get install chromium; ./test.sh installs it).");
         var profile = Directory.CreateTempSubdirectory("objectstore-chromium-").FullName;
@@ -43,12 +53,13 @@ public sealed class HeadlessChromium : IAsyncDisposable
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
         };
-        foreach (var argument in new[]
-        {
+        string[] arguments =
+        [
             "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check", "--disable-extensions",
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--metrics-recording-only",
-            "--user-data-dir=" + profile, "--virtual-time-budget=" + (long)budget.TotalMilliseconds, "--dump-dom", page.ToString(),
-        })
+            "--user-data-dir=" + profile, "--virtual-time-budget=" + (long)budget.TotalMilliseconds, .. output, page.ToString(),
+        ];
+        foreach (var argument in arguments)
             info.ArgumentList.Add(argument);
         var process = new Process { StartInfo = info };
         var chromium = new HeadlessChromium(process, profile);

@@ -74,8 +74,9 @@ public sealed class LocalHostInstance : IAsyncDisposable
     public ZoneLayout Zones { get; }
     public string BlobContainerPrefix { get; }
 
-    /// <summary>The shard store of each zone, in placement order.</summary>
-    public IReadOnlyList<IShardStore> ShardStores => ((ErasureObjectDataStore)Services.GetRequiredService<IObjectDataStore>()).Zones;
+    /// <summary>The shard store of each zone, in placement order (the real stores, without the metrics decorator).</summary>
+    public IReadOnlyList<IShardStore> ShardStores =>
+        ((ErasureObjectDataStore)Services.GetRequiredService<IObjectDataStore>()).Zones.Select(MeteredShardStore.Unwrap).ToArray();
 
     public int Port { get; }
     public Uri Endpoint => new($"http://127.0.0.1:{Port}");

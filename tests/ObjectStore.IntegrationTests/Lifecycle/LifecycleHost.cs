@@ -158,7 +158,7 @@ internal sealed class LifecycleHost : IAsyncDisposable
     {
         var store = (ErasureObjectDataStore)Host.Services.GetRequiredService<IObjectDataStore>();
         return Enumerable.Range(0, layout.ShardZones.Count)
-            .Select(i => ((DiskShardStore)store.Zones.Single(z => z.Zone == layout.ShardZones[i])).ShardPath(new ShardId(layout.DataId, i)))
+            .Select(i => ((DiskShardStore)MeteredShardStore.Unwrap(store.Zones.Single(z => z.Zone == layout.ShardZones[i]))).ShardPath(new ShardId(layout.DataId, i)))
             .ToList();
     }
 
