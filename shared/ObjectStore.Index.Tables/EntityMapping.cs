@@ -107,7 +107,7 @@ internal static partial class EntityMapping
             RestoreDays = entity.GetInt32("RestoreDays"),
             Encryption = entity.GetString("Encryption"),
             ConcurrencyToken = entity.ETag.ToString(),
-            InlineData = entity.GetBinary(InlineDataColumn) is { } inline ? new ReadOnlyMemory<byte>(inline) : null, // (a null array would convert to empty memory)
+            InlineData = entity.GetBinary(InlineDataColumn) is { } inline ? (ReadOnlyMemory<byte>?)inline : null, // typed: a null array would convert to empty memory
         };
 
     public static bool IsDeleteMarker(TableEntity entity) => entity.GetBoolean(DeleteMarkerColumn) == true;

@@ -59,7 +59,7 @@ internal sealed partial class ObjectService(
                 ChecksumValue = checksum?.Value,
                 Owner = _options.OwnerId,
                 Encryption = encryption?.Serialize(),
-                InlineData = written.Inline is { } inline ? new ReadOnlyMemory<byte>(inline) : null, // (a null array would convert to empty memory)
+                InlineData = written.Inline is { } inline ? (ReadOnlyMemory<byte>?)inline : null, // typed: a null array would convert to empty memory
             };
             return await CommitAsync(record, bucketRecord, written.Shards, condition, eventName, requester, cancellationToken);
         }
@@ -173,7 +173,7 @@ internal sealed partial class ObjectService(
                 ChecksumValue = source.ChecksumValue,
                 Owner = _options.OwnerId,
                 Encryption = encryption?.Serialize(),
-                InlineData = written.Inline is { } inline ? new ReadOnlyMemory<byte>(inline) : null, // (a null array would convert to empty memory)
+                InlineData = written.Inline is { } inline ? (ReadOnlyMemory<byte>?)inline : null, // typed: a null array would convert to empty memory
             };
             return await CommitAsync(record, bucket, written.Shards, spec.Condition, EventNames.ObjectCreatedCopy, requester, cancellationToken);
         }
