@@ -29,6 +29,7 @@ public sealed record ObjectStoreSettings
     public const string AccountIdSetting = "OBJECTSTORE_ACCOUNT_ID";
     public const string PublicAccessBlockSetting = "OBJECTSTORE_PUBLIC_ACCESS_BLOCK";
     public const string DefaultEncryptionSetting = "OBJECTSTORE_DEFAULT_ENCRYPTION";
+    public const string SignatureV2Setting = "OBJECTSTORE_SIGV2";
 
     public const string DefaultAccessKey = "objectstore";
     public const string DefaultSecretKey = "objectstore-secret";
@@ -66,6 +67,8 @@ public sealed record ObjectStoreSettings
     public required Objects.PublicAccessBlockMode PublicAccessBlock { get; init; }
     /// <summary>"off" (default) or "AES256": SSE-S3 for new objects in buckets without their own default encryption.</summary>
     public required bool DefaultEncryption { get; init; }
+    /// <summary>"on" (default) or "off": accept Signature Version 2 (header, presigned query, POST form) beside SigV4.</summary>
+    public bool SignatureV2 { get; init; } = true;
     public required string LifecycleSchedule { get; init; }
     public required string RepairSchedule { get; init; }
     /// <summary>The events queue (its poison queue is "&lt;name&gt;-poison").</summary>
@@ -109,6 +112,12 @@ public sealed record ObjectStoreSettings
                 "OFF" => false,
                 "AES256" => true,
                 var other => throw new InvalidOperationException($"{DefaultEncryptionSetting} must be off or AES256, not '{other}'."),
+            },
+            SignatureV2 = Get(SignatureV2Setting, "on").ToLowerInvariant() switch
+            {
+                "on" or "true" => true,
+                "off" or "false" => false,
+                var other => throw new InvalidOperationException($"{SignatureV2Setting} must be on or off, not '{other}'."),
             },
             LifecycleSchedule = Get(BackgroundSchedules.LifecycleScheduleSetting, BackgroundSchedules.DefaultLifecycleSchedule),
             RepairSchedule = Get(BackgroundSchedules.RepairScheduleSetting, BackgroundSchedules.DefaultRepairSchedule),
