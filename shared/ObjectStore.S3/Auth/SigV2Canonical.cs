@@ -101,7 +101,23 @@ internal static class SigV2Canonical
     {
         time = default;
         return !string.IsNullOrWhiteSpace(value)
-            && (SigV4AuthorizationParser.TryParseHttpDate(value.Trim(), out time) || SigV4AuthorizationParser.TryParseAmzDate(value.Trim(), out time));
+            && (SigV4AuthorizationParser.TryParseHttpDate(value.Trim(), out time) || SigV4AuthorizationParser.TryParseAmzDate(value.Trim(), out time)
+                || TryParseNumericZone(value.Trim(), out time));
+    }
+
+    /// <summary>RFC 822 numeric zones, as S3's own examples write dates: "Tue, 27 Mar 2007 19:36:42 +0000".</summary>
+    private static bool TryParseNumericZone(string value, out DateTimeOffset time)
+    {
+        time = default;
+        int n = value.Length;
+        if (n < 6 || value[n - 5] is not ('+' or '-') || value.AsSpan(n - 4).ContainsAnyExceptInRange('0', '9'))
+        {
+            return false;
+        }
+
+        string colon = value[..(n - 2)] + ":" + value[(n - 2)..];
+        return DateTimeOffset.TryParseExact(colon, ["ddd, d MMM yyyy HH:mm:ss zzz", "d MMM yyyy HH:mm:ss zzz"], CultureInfo.InvariantCulture,
+            DateTimeStyles.AdjustToUniversal, out time);
     }
 
     /// <summary>A presigned URL's Expires: seconds since the epoch.</summary>
