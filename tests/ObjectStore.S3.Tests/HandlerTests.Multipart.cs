@@ -349,7 +349,7 @@ public sealed class HandlerMultipartTests
         {
             ["x-amz-copy-source"] = "/bucket/src", ["x-amz-copy-source-range"] = "bytes=100-5000",
         });
-        Assert.Equal("InvalidArgument", bad.XmlValue("Code"));
+        Assert.Equal("InvalidRange", bad.XmlValue("Code"));
         var failed = await _h.SendAsync("PUT", $"/bucket/k2?partNumber=1&uploadId={id2}", [], new Dictionary<string, string>
         {
             ["x-amz-copy-source"] = "/bucket/src", ["x-amz-copy-source-if-match"] = "\"0123\"",

@@ -46,6 +46,10 @@ public sealed partial class S3RequestHandler
             return;
         if (!await IsAllowedAsync(call, action, bucket, key, versionId, cancellationToken))
         {
+            // Bucket names are not secret in S3: a bucket that does not exist is NoSuchBucket to anyone (but CreateBucket).
+            if (bucket is not null && call.Operation is not S3Operation.CreateBucket
+                && call.BucketAccess.TryGetValue(bucket, out var access) && access is { Bucket: null })
+                throw S3Errors.NoSuchBucketError(bucket);
             Log.AccessDenied(_logger, call.RequestId, call.Caller.UserName ?? "anonymous", action, S3Actions.ResourceArn(bucket, key));
             throw new S3Exception(S3Errors.AccessDenied, resource: key is null ? call.ResourceName : $"/{bucket}/{key}");
         }
