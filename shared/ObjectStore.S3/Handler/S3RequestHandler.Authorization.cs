@@ -105,8 +105,9 @@ public sealed partial class S3RequestHandler
             "s3:delimiter" => call.QueryValue("delimiter"),
             "s3:max-keys" => call.QueryValue("max-keys"),
             "s3:versionid" => call.QueryValue("versionId"),
-            "s3:signatureversion" => caller.Kind == PrincipalKind.Anonymous ? null : "AWS4-HMAC-SHA256",
-            "s3:authtype" => caller.Kind == PrincipalKind.Anonymous ? null : call.Query.ContainsKey("X-Amz-Signature") ? "REST-QUERY-STRING" : "REST-HEADER",
+            "s3:signatureversion" => caller.Kind == PrincipalKind.Anonymous ? null : IsSignatureV2(call) ? "AWS" : "AWS4-HMAC-SHA256",
+            "s3:authtype" => caller.Kind == PrincipalKind.Anonymous ? null
+                : call.Query.ContainsKey("X-Amz-Signature") || call.Query.ContainsKey("Signature") ? "REST-QUERY-STRING" : "REST-HEADER",
             _ when name.StartsWith(ExistingObjectTagKey, StringComparison.Ordinal) =>
                 tags?.FirstOrDefault(t => t.Key.Equals(name[ExistingObjectTagKey.Length..], StringComparison.OrdinalIgnoreCase)).Value,
             // s3:x-amz-server-side-encryption, s3:x-amz-acl, s3:x-amz-storage-class, s3:x-amz-copy-source ...: the request header.
@@ -115,6 +116,10 @@ public sealed partial class S3RequestHandler
         };
         return value is null ? null : [value];
     }
+
+    /// <summary>Signed with Signature Version 2 (header or presigned query): s3:signatureversion is then "AWS", as in S3.</summary>
+    private static bool IsSignatureV2(S3Call call) =>
+        call.Query.ContainsKey("AWSAccessKeyId") || (call.Header("Authorization")?.StartsWith("AWS ", StringComparison.Ordinal) ?? false);
 
     private static IReadOnlyList<PolicyDocument> IdentityPolicies(S3Call call) =>
         call.IdentityPolicies ??= call.Caller.Policies.Values.Select(p => PolicyParser.ParseStored(p, PolicyKind.Identity, null)).ToList();
