@@ -44,7 +44,8 @@ public static class ObjectStoreGatewayServiceCollectionExtensions
         services.AddSingleton<ICredentialStore>(sp => sp.GetRequiredService<IdentityService>());
         services.AddSingleton<IRequestAuthenticator>(sp =>
             new SigV4Authenticator(sp.GetRequiredService<ICredentialStore>(), sp.GetRequiredService<TimeProvider>(),
-                new SigV4AuthenticatorOptions { Region = settings.Region }));
+                new SigV4AuthenticatorOptions { Region = settings.Region, SignatureV2 = settings.SignatureV2, BaseDomain = settings.BaseDomain },
+                sp.GetService<Microsoft.Extensions.Logging.ILogger<SigV4Authenticator>>()));
         return services.AddS3Protocol();
     }
 }

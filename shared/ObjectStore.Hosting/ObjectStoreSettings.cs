@@ -32,6 +32,7 @@ public sealed record ObjectStoreSettings
     public const string InlineMaxBytesSetting = "OBJECTSTORE_INLINE_MAX_BYTES";
     public const string BucketCacheSecondsSetting = "OBJECTSTORE_BUCKET_CACHE_SECONDS";
     public const string DefaultObjectOwnershipSetting = "OBJECTSTORE_DEFAULT_OBJECT_OWNERSHIP";
+    public const string SignatureV2Setting = "OBJECTSTORE_SIGV2";
 
     public const string DefaultAccessKey = "objectstore";
     public const string DefaultSecretKey = "objectstore-secret";
@@ -71,6 +72,8 @@ public sealed record ObjectStoreSettings
     public required bool DefaultEncryption { get; init; }
     /// <summary>The Object Ownership of new buckets: ObjectWriter (default), BucketOwnerPreferred or BucketOwnerEnforced.</summary>
     public Objects.ObjectOwnership DefaultObjectOwnership { get; init; } = Objects.ObjectOwnership.ObjectWriter;
+    /// <summary>"on" (default) or "off": accept Signature Version 2 (header, presigned query, POST form) beside SigV4.</summary>
+    public bool SignatureV2 { get; init; } = true;
     public required string LifecycleSchedule { get; init; }
     public required string RepairSchedule { get; init; }
     /// <summary>The events queue (its poison queue is "&lt;name&gt;-poison").</summary>
@@ -123,6 +126,12 @@ public sealed record ObjectStoreSettings
                 && Enum.IsDefined(ownership)
                 ? ownership
                 : throw new InvalidOperationException($"{DefaultObjectOwnershipSetting} must be ObjectWriter, BucketOwnerPreferred or BucketOwnerEnforced, not '{configuration[DefaultObjectOwnershipSetting]}'."),
+            SignatureV2 = Get(SignatureV2Setting, "on").ToLowerInvariant() switch
+            {
+                "on" or "true" => true,
+                "off" or "false" => false,
+                var other => throw new InvalidOperationException($"{SignatureV2Setting} must be on or off, not '{other}'."),
+            },
             LifecycleSchedule = Get(BackgroundSchedules.LifecycleScheduleSetting, BackgroundSchedules.DefaultLifecycleSchedule),
             RepairSchedule = Get(BackgroundSchedules.RepairScheduleSetting, BackgroundSchedules.DefaultRepairSchedule),
             EventsQueue = Get(BackgroundSchedules.EventsQueueSetting, BackgroundSchedules.EventsQueueName),

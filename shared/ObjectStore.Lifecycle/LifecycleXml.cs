@@ -36,6 +36,30 @@ public static partial class LifecycleXml
         return new LifecycleConfiguration(rules);
     }
 
+    /// <summary>
+    /// The document with an ID given to every rule sent without one (or with an empty one), as S3 stores
+    /// and returns it; the document unchanged when every rule has one. Call after <see cref="Parse"/>
+    /// accepted it.
+    /// </summary>
+    public static string AssignMissingRuleIds(string xml, Func<string> newId)
+    {
+        ArgumentNullException.ThrowIfNull(newId);
+        var root = Load(xml);
+        var changed = false;
+        foreach (var rule in root.Elements().Where(e => e.Name.LocalName == "Rule"))
+        {
+            var id = rule.Elements().FirstOrDefault(e => e.Name.LocalName == "ID");
+            if (id is { Value.Length: > 0 })
+                continue;
+            if (id is null)
+                rule.AddFirst(new XElement(rule.Name.Namespace + "ID", newId()));
+            else
+                id.Value = newId();
+            changed = true;
+        }
+        return changed ? root.ToString(SaveOptions.DisableFormatting) : xml;
+    }
+
     private static XElement Load(string xml)
     {
         try

@@ -20,6 +20,8 @@ internal sealed partial class BucketService
     public async Task PutBucketLifecycleAsync(string bucket, string xml, CancellationToken cancellationToken)
     {
         ParseLifecycle(xml);
+        // S3 gives a rule sent without an ID a generated one, kept in the stored and returned document.
+        xml = LifecycleXml.AssignMissingRuleIds(xml, () => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(36)));
         await UpdateBucketAsync(bucket, b => b with { Configuration = WithConfiguration(b.Configuration, LifecycleConfiguration.ConfigurationName, xml) }, cancellationToken);
         _rulesCache.TryRemove(bucket, out _);
     }

@@ -23,6 +23,9 @@ internal sealed partial class BucketService(
 
     private readonly S3Options _options = options.Value;
 
+    /// <summary>The region where S3 answers a repeated CreateBucket of your own bucket with 200.</summary>
+    private const string LegacyRegion = "us-east-1";
+
     private readonly BucketCache _cache = new(options.Value.BucketCacheLifetime, time);
 
     /// <summary>
@@ -49,7 +52,17 @@ internal sealed partial class BucketService(
         record = WithAccessControl(record, acl, ownership ?? _options.DefaultObjectOwnership);
         _cache.Forget(name);
         if (!await index.TryCreateBucketAsync(record, cancellationToken))
-            throw new S3Exception(S3Errors.BucketAlreadyOwnedByYou, resource: "/" + name) { Details = new Dictionary<string, string> { ["BucketName"] = name } };
+        {
+            // S3: another owner's bucket is BucketAlreadyExists; your own is 409 BucketAlreadyOwnedByYou, except in
+            // us-east-1, where S3 keeps its legacy answer: 200, and the bucket stays as it was.
+            var existing = await index.GetBucketAsync(name, cancellationToken);
+            var details = new Dictionary<string, string> { ["BucketName"] = name };
+            if (existing is not null && existing.Owner != _options.OwnerId)
+                throw new S3Exception(S3Errors.BucketAlreadyExists, resource: "/" + name) { Details = details };
+            if (existing is not null && _options.Region == LegacyRegion)
+                return existing;
+            throw new S3Exception(S3Errors.BucketAlreadyOwnedByYou, resource: "/" + name) { Details = details };
+        }
         return record;
     }
 

@@ -236,6 +236,37 @@ internal sealed partial class MultipartService(
         throw new S3Exception(S3Errors.ServiceUnavailable, "The upload is being changed concurrently; please retry.");
     }
 
+    /// <summary>
+    /// For DeleteBucket: when the bucket holds no object version (delete markers count), aborts every
+    /// unfinished upload (their part data deleted as by AbortMultipartUpload) and returns true; false when
+    /// objects remain. An upload started meanwhile keeps the bucket, which then answers BucketNotEmpty.
+    /// </summary>
+    public async Task<bool> AbortUploadsOfObjectlessBucketAsync(string bucket, CancellationToken cancellationToken)
+    {
+        var versions = await index.ListVersionsAsync(new VersionListRequest(bucket, "", null, null, null, 1), cancellationToken);
+        if (versions.Entries.Count > 0 || versions.CommonPrefixes.Count > 0)
+            return false;
+        var aborted = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var page = await index.ListUploadsAsync(new UploadListRequest(bucket, "", null, null, null, 1000), cancellationToken);
+            var fresh = page.Uploads.Where(u => aborted.Add(u.UploadId)).ToList();
+            if (fresh.Count == 0)
+                return true;
+            foreach (var upload in fresh)
+            {
+                try
+                {
+                    await AbortMultipartUploadAsync(bucket, upload.Key, upload.UploadId, cancellationToken);
+                }
+                catch (S3Exception e) when (e.Code == S3Errors.NoSuchUpload)
+                {
+                    // completed or aborted meanwhile
+                }
+            }
+        }
+    }
+
     public async Task<PartsPage> ListPartsAsync(string bucket, string key, string uploadId, int partNumberMarker, int maxParts, CancellationToken cancellationToken)
     {
         var upload = await index.GetUploadAsync(bucket, key, uploadId, cancellationToken);

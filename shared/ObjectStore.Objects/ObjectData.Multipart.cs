@@ -81,4 +81,28 @@ internal sealed partial class ObjectData
         }
         throw new DataStoreException($"Multipart object of upload {layout.UploadId} in '{layout.Bucket}' is missing part {partNumber}.");
     }
+
+    /// <summary>
+    /// The parts of a multipart object after <paramref name="afterPartNumber"/>, at most <paramref name="maxParts"/>
+    /// plus one (so the caller sees whether more follow), with the object's part count; a simple object has no parts.
+    /// </summary>
+    public async Task<(IReadOnlyList<PartRecord> Parts, int PartCount)> ObjectPartsAsync(ObjectRecord record, int afterPartNumber, int maxParts, CancellationToken cancellationToken)
+    {
+        if (!MultipartLayout.IsMultipart(record.DataLayout))
+            return ([], 0);
+        var layout = MultipartLayout.Parse(record.DataLayout);
+        var selected = layout.PartNumbers?.ToHashSet();
+        var parts = new List<PartRecord>();
+        if (maxParts <= 0)
+            return (parts, layout.PartCount);
+        await foreach (var part in PartsOfAsync(layout, afterPartNumber, cancellationToken))
+        {
+            if (selected is not null && !selected.Contains(part.PartNumber))
+                continue;
+            parts.Add(part);
+            if (parts.Count > maxParts)
+                break;
+        }
+        return (parts, layout.PartCount);
+    }
 }

@@ -201,6 +201,10 @@ internal sealed partial class ObjectService(
     public Task<(long Offset, long Length, int PartCount)> PartRangeAsync(ObjectRecord record, int partNumber, CancellationToken cancellationToken) =>
         data.PartRangeAsync(record, partNumber, cancellationToken);
 
+    /// <summary>GetObjectAttributes' ObjectParts: see <see cref="ObjectData.ObjectPartsAsync"/>.</summary>
+    public Task<(IReadOnlyList<PartRecord> Parts, int PartCount)> ObjectPartsAsync(ObjectRecord record, int afterPartNumber, int maxParts, CancellationToken cancellationToken) =>
+        data.ObjectPartsAsync(record, afterPartNumber, maxParts, cancellationToken);
+
     /// <summary>The version as a reader may see it (an archived version reads from its restored copy).</summary>
     public ObjectRecord ReadableVersion(ObjectRecord record) => data.ReadableVersion(record);
 

@@ -37,6 +37,7 @@ public static class S3ServiceCollectionExtensions
             sp.GetRequiredService<IOptions<S3Options>>()));
         services.TryAddSingleton(sp => new BucketConfigurationHandler(
             sp.GetRequiredService<ObjectModel>().Buckets,
+            sp.GetRequiredService<ObjectModel>().Uploads,
             sp.GetRequiredService<IOptions<S3Options>>(),
             sp.GetRequiredService<ILogger<BucketConfigurationHandler>>()));
         services.TryAddSingleton(sp => new ListingHandler(sp.GetRequiredService<ObjectModel>().Objects, sp.GetRequiredService<IOptions<S3Options>>()));

@@ -164,6 +164,36 @@ public sealed class HandlerMultipartTests
     }
 
     [Fact]
+    public async Task Delete_bucket_holding_only_unfinished_uploads_aborts_them_and_leaves_no_part_data()
+    {
+        await _h.CreateBucketAsync();
+        var a = await CreateAsync("a");
+        await PartAsync("a", a, 1, Bytes(100, 1));
+        var b = await CreateAsync("dir/b");
+        await PartAsync("dir/b", b, 1, Bytes(100, 2));
+
+        Assert.Equal(204, (await _h.SendAsync("DELETE", "/bucket")).Status);
+
+        Assert.Equal("NoSuchBucket", (await _h.SendAsync("GET", "/bucket?uploads")).XmlValue("Code"));
+        Assert.Empty(_h.Data.Data);
+        Assert.Empty(_h.Index.AllParts);
+        Assert.Empty(_h.Index.AllUploads);
+    }
+
+    [Fact]
+    public async Task Delete_bucket_with_an_object_and_an_upload_is_BucketNotEmpty_and_keeps_the_upload()
+    {
+        await _h.CreateBucketAsync();
+        await _h.PutAsync("bucket", "kept", "data");
+        var id = await CreateAsync("k");
+        await PartAsync("k", id, 1, Bytes(100, 1));
+
+        Assert.Equal("BucketNotEmpty", (await _h.SendAsync("DELETE", "/bucket")).XmlValue("Code"));
+
+        Assert.Equal([id], (await _h.SendAsync("GET", "/bucket?uploads")).XmlValues("UploadId"));
+    }
+
+    [Fact]
     public async Task Abort_removes_every_part_and_row_and_unknown_uploads_are_NoSuchUpload()
     {
         await _h.CreateBucketAsync();
@@ -228,7 +258,7 @@ public sealed class HandlerMultipartTests
         Assert.Equal([z], afterKey.XmlValues("UploadId"));
         var prefixed = await _h.SendAsync("GET", "/bucket?uploads&prefix=dir/&encoding-type=url");
         Assert.Equal(["dir/b", "dir/c"], prefixed.XmlValues("Key"));
-        Assert.Equal(["z+z"], (await _h.SendAsync("GET", "/bucket?uploads&prefix=z&encoding-type=url")).XmlValues("Key"));
+        Assert.Equal(["z%20z"], (await _h.SendAsync("GET", "/bucket?uploads&prefix=z&encoding-type=url")).XmlValues("Key"));
     }
 
     [Fact]
@@ -319,7 +349,7 @@ public sealed class HandlerMultipartTests
         {
             ["x-amz-copy-source"] = "/bucket/src", ["x-amz-copy-source-range"] = "bytes=100-5000",
         });
-        Assert.Equal("InvalidArgument", bad.XmlValue("Code"));
+        Assert.Equal("InvalidRange", bad.XmlValue("Code"));
         var failed = await _h.SendAsync("PUT", $"/bucket/k2?partNumber=1&uploadId={id2}", [], new Dictionary<string, string>
         {
             ["x-amz-copy-source"] = "/bucket/src", ["x-amz-copy-source-if-match"] = "\"0123\"",

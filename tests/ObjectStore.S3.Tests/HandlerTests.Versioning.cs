@@ -114,7 +114,7 @@ public sealed class VersioningHandlerTests
         Assert.Equal("ListVersionsResult", r.Xml.Name.LocalName);
         var marker = Assert.Single(r.Xml.Elements(), e => e.Name.LocalName == "DeleteMarker");
         var version = Assert.Single(r.Xml.Elements(), e => e.Name.LocalName == "Version");
-        Assert.Equal("a+key", marker.Elements().First(e => e.Name.LocalName == "Key").Value);
+        Assert.Equal("a%20key", marker.Elements().First(e => e.Name.LocalName == "Key").Value);
         Assert.Equal("true", marker.Elements().First(e => e.Name.LocalName == "IsLatest").Value);
         Assert.Equal("false", version.Elements().First(e => e.Name.LocalName == "IsLatest").Value);
         Assert.Equal("\"f97c5d29941bfb1b2fdab0874906ab82\"", version.Elements().First(e => e.Name.LocalName == "ETag").Value);

@@ -98,10 +98,19 @@ public sealed class HandlerTests
     }
 
     [Fact]
-    public async Task Creating_an_existing_bucket_is_BucketAlreadyOwnedByYou()
+    public async Task Creating_your_own_bucket_again_is_200_in_us_east_1_as_S3s_legacy_answer()
     {
         await _h.CreateBucketAsync();
         var r = await _h.SendAsync("PUT", "/bucket");
+        Assert.Equal(200, r.Status);
+    }
+
+    [Fact]
+    public async Task Creating_your_own_bucket_again_outside_us_east_1_is_BucketAlreadyOwnedByYou()
+    {
+        var europe = new HandlerHarness(o => o.Region = "eu-west-1");
+        Assert.Equal(200, (await europe.SendAsync("PUT", "/bucket")).Status);
+        var r = await europe.SendAsync("PUT", "/bucket");
         Assert.Equal(409, r.Status);
         Assert.Equal("BucketAlreadyOwnedByYou", r.XmlValue("Code"));
     }

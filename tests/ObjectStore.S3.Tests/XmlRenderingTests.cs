@@ -62,12 +62,12 @@ public sealed class XmlRenderingTests
         var page = ListingHandler.BuildPage("bucket", query, listing, null);
         var root = XElement.Parse(await RenderAsync(s => S3XmlResponses.WriteListObjectsAsync(s, page)));
         XNamespace ns = S3XmlWriter.Namespace;
-        Assert.Equal("a+b/", root.Element(ns + "Prefix")!.Value);
+        Assert.Equal("a%20b/", root.Element(ns + "Prefix")!.Value);
         Assert.Equal("/%2B", root.Element(ns + "Delimiter")!.Value);
-        Assert.Equal("a+b/0", root.Element(ns + "StartAfter")!.Value);
+        Assert.Equal("a%20b/0", root.Element(ns + "StartAfter")!.Value);
         Assert.Equal("url", root.Element(ns + "EncodingType")!.Value);
-        Assert.Equal("a+b/c%2Bd%E2%82%AC", root.Element(ns + "Contents")!.Element(ns + "Key")!.Value);
-        Assert.Equal("a+b/x+y/%2B", root.Element(ns + "CommonPrefixes")!.Element(ns + "Prefix")!.Value);
+        Assert.Equal("a%20b/c%2Bd%E2%82%AC", root.Element(ns + "Contents")!.Element(ns + "Key")!.Value);
+        Assert.Equal("a%20b/x%20y/%2B", root.Element(ns + "CommonPrefixes")!.Element(ns + "Prefix")!.Value);
     }
 
     [Fact]
@@ -77,13 +77,13 @@ public sealed class XmlRenderingTests
         var truncated = new ObjectListing([Obj("x y")], [], true, "x y");
         var noDelimiter = XElement.Parse(await RenderAsync(s => S3XmlResponses.WriteListObjectsAsync(s, ListingHandler.BuildPage("bucket", v1, truncated, new S3Owner("id", "name")))));
         XNamespace ns = S3XmlWriter.Namespace;
-        Assert.Equal("m+n", noDelimiter.Element(ns + "Marker")!.Value);
+        Assert.Equal("m%20n", noDelimiter.Element(ns + "Marker")!.Value);
         Assert.Null(noDelimiter.Element(ns + "NextMarker"));
         Assert.Equal("id", noDelimiter.Element(ns + "Contents")!.Element(ns + "Owner")!.Element(ns + "ID")!.Value);
 
         var withDelimiter = v1 with { Delimiter = "/" };
         var root = XElement.Parse(await RenderAsync(s => S3XmlResponses.WriteListObjectsAsync(s, ListingHandler.BuildPage("bucket", withDelimiter, truncated, null))));
-        Assert.Equal("x+y", root.Element(ns + "NextMarker")!.Value);
+        Assert.Equal("x%20y", root.Element(ns + "NextMarker")!.Value);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using ObjectStore.Objects.Identity;
 namespace ObjectStore.S3.Auth;
 
 /// <summary>
-/// Verifies a request's SigV4 signature (Authorization header or presigned query) and returns
+/// Verifies a request's signature (SigV4 or V2; Authorization header or presigned query) and returns
 /// who sent it and how to read its body. Throws <see cref="Errors.S3Exception"/> on refusal.
 /// </summary>
 public interface IRequestAuthenticator
@@ -17,6 +17,12 @@ public interface IRequestAuthenticator
     /// SigV4 signing key of the credential's secret. Returns who signed; throws on refusal.
     /// </summary>
     ValueTask<CallerIdentity> AuthenticatePostPolicyAsync(PostPolicySignature form, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The Signature Version 2 form of <see cref="AuthenticatePostPolicyAsync"/>: base64 HMAC-SHA1 of the
+    /// base64 policy with the secret of AWSAccessKeyId. Returns who signed; throws on refusal.
+    /// </summary>
+    ValueTask<CallerIdentity> AuthenticatePostPolicyV2Async(PostPolicyV2Signature form, CancellationToken cancellationToken);
 }
 
 /// <param name="Credential">The form's x-amz-credential (<c>key/yyyyMMdd/region/s3/aws4_request</c>).</param>

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using ObjectStore.Objects.Errors;
 using ObjectStore.Objects.Identity;
 
@@ -10,20 +12,23 @@ namespace ObjectStore.S3.Auth;
 /// <summary>
 /// AWS Signature Version 4 for S3: the Authorization header and presigned query strings, with the
 /// payload modes of x-amz-content-sha256 (hex SHA-256, UNSIGNED-PAYLOAD, signed and unsigned
-/// aws-chunked with trailers). Requests without credentials come back anonymous; the handler decides.
+/// aws-chunked with trailers), and Signature Version 2 beside it (<c>SigV4Authenticator.SigV2.cs</c>).
+/// Requests without credentials come back anonymous; the handler decides.
 /// </summary>
 public sealed partial class SigV4Authenticator : IRequestAuthenticator
 {
     private readonly ICredentialStore _credentials;
     private readonly TimeProvider _time;
     private readonly SigV4AuthenticatorOptions _options;
+    private readonly ILogger _logger;
     private readonly SigningKeyCache _keys = new();
 
-    public SigV4Authenticator(ICredentialStore credentials, TimeProvider timeProvider, SigV4AuthenticatorOptions? options = null)
+    public SigV4Authenticator(ICredentialStore credentials, TimeProvider timeProvider, SigV4AuthenticatorOptions? options = null, ILogger<SigV4Authenticator>? logger = null)
     {
         _credentials = credentials ?? throw new ArgumentNullException(nameof(credentials));
         _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _options = options ?? new SigV4AuthenticatorOptions();
+        _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
     public async ValueTask<AuthenticatedRequest> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -39,7 +44,7 @@ public sealed partial class SigV4Authenticator : IRequestAuthenticator
         }
 
         string? header = authorization.Count == 1 ? authorization[0] : null;
-        if (!string.IsNullOrEmpty(header) && presigned)
+        if (!string.IsNullOrEmpty(header) && (presigned || IsV2Presigned(query)))
         {
             throw S3Errors.Error(S3Errors.InvalidArgument, "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified");
         }
@@ -54,9 +59,9 @@ public sealed partial class SigV4Authenticator : IRequestAuthenticator
             return await AuthenticatePresignedAsync(request, query, rawPath, rawQuery, cancellationToken).ConfigureAwait(false);
         }
 
-        if (query.Exists(p => p.Name == "AWSAccessKeyId") && query.Exists(p => p.Name == "Signature"))
+        if (IsV2Presigned(query))
         {
-            throw Unsupported();
+            return await AuthenticateV2PresignedAsync(request, query, rawPath, rawQuery, cancellationToken).ConfigureAwait(false);
         }
 
         return Anonymous(request);
@@ -64,9 +69,14 @@ public sealed partial class SigV4Authenticator : IRequestAuthenticator
 
     private async ValueTask<AuthenticatedRequest> AuthenticateHeaderAsync(HttpRequest request, string header, string rawPath, string rawQuery, CancellationToken cancellationToken)
     {
+        if (header.StartsWith(V2HeaderPrefix, StringComparison.Ordinal))
+        {
+            return await AuthenticateV2HeaderAsync(request, header, rawPath, rawQuery, cancellationToken).ConfigureAwait(false);
+        }
+
         if (!header.StartsWith(SigV4Crypto.Algorithm + " ", StringComparison.Ordinal))
         {
-            throw header.StartsWith("AWS ", StringComparison.Ordinal) || header.StartsWith("AWS4-ECDSA", StringComparison.Ordinal)
+            throw header.StartsWith("AWS4-ECDSA", StringComparison.Ordinal)
                 ? Unsupported()
                 : S3Errors.Error(S3Errors.AuthorizationHeaderMalformed, "The authorization header is malformed; the authorization mechanism is not supported.");
         }
@@ -112,9 +122,15 @@ public sealed partial class SigV4Authenticator : IRequestAuthenticator
             throw S3Errors.Error(S3Errors.AuthorizationQueryParametersError, error);
         }
 
+        if (expires < 0)
+        {
+            throw S3Errors.Error(S3Errors.ExpiredToken); // S3: a negative lifetime has already ended
+        }
+
         if (expires > (long)_options.MaxPresignedExpiry.TotalSeconds)
         {
-            throw S3Errors.Error(S3Errors.AuthorizationQueryParametersError, $"X-Amz-Expires must be less than a week (in seconds) that is {(long)_options.MaxPresignedExpiry.TotalSeconds}");
+            long max = (long)_options.MaxPresignedExpiry.TotalSeconds;
+            throw S3Errors.Error(S3Errors.AuthorizationQueryParametersError, $"X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than {max} seconds");
         }
 
         var credential = claim!.Credential;

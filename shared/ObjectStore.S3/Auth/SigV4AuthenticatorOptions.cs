@@ -14,4 +14,10 @@ public sealed record SigV4AuthenticatorOptions
 
     /// <summary>The longest X-Amz-Expires a presigned URL may ask for (S3: 7 days).</summary>
     public TimeSpan MaxPresignedExpiry { get; init; } = TimeSpan.FromSeconds(604800);
+
+    /// <summary>Accept Signature Version 2 (header, presigned query, POST form); false answers them as S3 answers an unsupported mechanism.</summary>
+    public bool SignatureV2 { get; init; } = true;
+
+    /// <summary>The virtual-host base domain: a V2 canonical resource starts with the bucket a Host header names.</summary>
+    public string? BaseDomain { get; init; }
 }

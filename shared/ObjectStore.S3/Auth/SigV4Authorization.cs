@@ -119,9 +119,9 @@ internal static class SigV4AuthorizationParser
             return false;
         }
 
-        if (!long.TryParse(expires, NumberStyles.None, CultureInfo.InvariantCulture, out expiresSeconds))
+        if (!long.TryParse(expires, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out expiresSeconds))
         {
-            error = expires.StartsWith('-') ? "X-Amz-Expires must be non-negative" : "X-Amz-Expires should be a number";
+            error = "X-Amz-Expires should be a number";
             return false;
         }
 

@@ -2,9 +2,12 @@ namespace ObjectStore.S3.Browser;
 
 internal sealed partial record PostPolicy
 {
-    /// <summary>Form fields a policy need not name: the signature, the file, the policy itself and x-ignore-*.</summary>
+    /// <summary>
+    /// Form fields a policy need not name: the signature (SigV4's x-amz-signature; V2's signature and
+    /// AWSAccessKeyId, which S3 exempts the same way), the file, the policy itself and x-ignore-*.
+    /// </summary>
     public static bool IsExempt(string field) =>
-        field is "x-amz-signature" or "file" or "policy" || field.StartsWith("x-ignore-", StringComparison.Ordinal);
+        field is "x-amz-signature" or "signature" or "awsaccesskeyid" or "file" or "policy" || field.StartsWith("x-ignore-", StringComparison.Ordinal);
 
     /// <summary>
     /// Checks the form against the policy at <paramref name="now"/>: not expired, every condition holds

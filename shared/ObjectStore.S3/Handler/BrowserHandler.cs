@@ -11,6 +11,7 @@ using ObjectStore.S3.Browser;
 using ObjectStore.Objects.Errors;
 using ObjectStore.S3.Protocol;
 using ObjectStore.Objects;
+using ObjectStore.Objects.Identity;
 using ObjectStore.S3.Xml;
 using static ObjectStore.S3.ObjectsHandler;
 
@@ -90,11 +91,29 @@ internal sealed class BrowserHandler(IRequestAuthenticator authenticator, Object
     /// </summary>
     private async Task<PostPolicy?> AuthenticatePostAsync(S3Call call, PostForm form)
     {
-        if (form.Field("awsaccesskeyid") is not null || form.Field("signature") is not null)
-            throw new S3Exception(S3Errors.InvalidRequest, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.");
+        var v2 = form.Field("awsaccesskeyid") is not null || form.Field("signature") is not null;
         if (form.Field("policy") is not { } encoded)
-            return null;
+            return v2 ? throw MissingField("policy") : null;
 
+        CallerIdentity caller;
+        if (v2)
+        {
+            // Signature Version 2: AWSAccessKeyId and signature = base64 HMAC-SHA1(secret, policy).
+            var accessKeyId = form.Field("awsaccesskeyid") ?? throw MissingField("AWSAccessKeyId");
+            var v2Signature = form.Field("signature") ?? throw MissingField("signature");
+            caller = await _authenticator.AuthenticatePostPolicyV2Async(new PostPolicyV2Signature(accessKeyId, encoded, v2Signature), call.Aborted);
+        }
+        else
+            caller = await AuthenticatePostV4Async(call, form, encoded);
+        call.Caller = caller;
+        call.IdentityPolicies = null;
+        if (!PostPolicy.TryParse(encoded, out var policy, out var error))
+            throw new S3Exception(S3Errors.InvalidPolicyDocument, error, call.ResourceName);
+        return policy;
+    }
+
+    private async Task<CallerIdentity> AuthenticatePostV4Async(S3Call call, PostForm form, string encoded)
+    {
         var algorithm = form.Field("x-amz-algorithm") ?? throw MissingField("x-amz-algorithm");
         if (algorithm != SigV4Crypto.Algorithm)
             throw new S3Exception(S3Errors.InvalidArgument, "Only AWS4-HMAC-SHA256 is supported.")
@@ -105,12 +124,7 @@ internal sealed class BrowserHandler(IRequestAuthenticator authenticator, Object
         _ = form.Field("x-amz-date") ?? throw MissingField("x-amz-date");
         var signature = form.Field("x-amz-signature") ?? throw MissingField("x-amz-signature");
 
-        var caller = await _authenticator.AuthenticatePostPolicyAsync(new PostPolicySignature(credential, encoded, signature), call.Aborted);
-        call.Caller = caller;
-        call.IdentityPolicies = null;
-        if (!PostPolicy.TryParse(encoded, out var policy, out var error))
-            throw new S3Exception(S3Errors.InvalidPolicyDocument, error, call.ResourceName);
-        return policy;
+        return await _authenticator.AuthenticatePostPolicyAsync(new PostPolicySignature(credential, encoded, signature), call.Aborted);
     }
 
     private static S3Exception MissingField(string name) =>

@@ -13,9 +13,10 @@ namespace ObjectStore.S3;
 /// notifications, default encryption and CORS rules (policies and the public access block are
 /// <see cref="AccessConfigurationHandler"/>'s).
 /// </summary>
-internal sealed partial class BucketConfigurationHandler(BucketService buckets, IOptions<S3Options> options, ILogger<BucketConfigurationHandler> logger)
+internal sealed partial class BucketConfigurationHandler(BucketService buckets, MultipartService uploads, IOptions<S3Options> options, ILogger<BucketConfigurationHandler> logger)
 {
     private readonly BucketService _buckets = buckets;
+    private readonly MultipartService _uploads = uploads;
     private readonly S3Owner _owner = new(options.Value.OwnerId, options.Value.OwnerDisplayName);
     private readonly ILogger _logger = logger;
 
@@ -45,7 +46,17 @@ internal sealed partial class BucketConfigurationHandler(BucketService buckets, 
 
     public async Task DeleteBucketAsync(S3Call call)
     {
-        await _buckets.DeleteBucketAsync(call.Bucket, call.Aborted);
+        try
+        {
+            await _buckets.DeleteBucketAsync(call.Bucket, call.Aborted);
+        }
+        catch (Objects.Errors.S3Exception e) when (e.Code == Objects.Errors.S3Errors.BucketNotEmpty)
+        {
+            // As S3 and radosgw: unfinished multipart uploads do not keep a bucket; they are aborted with it.
+            if (!await _uploads.AbortUploadsOfObjectlessBucketAsync(call.Bucket, call.Aborted))
+                throw;
+            await _buckets.DeleteBucketAsync(call.Bucket, call.Aborted);
+        }
         call.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 

@@ -126,11 +126,8 @@ internal sealed class ListingHandler(ObjectService objects, IOptions<S3Options> 
 
             var delimiter = Get("delimiter");
             var token = Get("continuation-token");
-            if (v2 && token is { Length: 0 })
-                throw new S3Exception(S3Errors.InvalidArgument, "The continuation token provided is incorrect")
-                {
-                    Details = new Dictionary<string, string> { ["ArgumentName"] = "continuation-token" },
-                };
+            if (token is { Length: 0 })
+                token = null; // S3 treats an empty continuation-token= as absent
             var query = new ListQuery(v2, Get("prefix") ?? "", string.IsNullOrEmpty(delimiter) ? null : delimiter, maxKeys,
                 encoding is not null, v2 && string.Equals(Get("fetch-owner"), "true", StringComparison.OrdinalIgnoreCase))
             {

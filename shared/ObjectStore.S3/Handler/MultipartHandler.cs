@@ -52,7 +52,7 @@ internal sealed class MultipartHandler(MultipartService uploads, BucketService b
     public async Task UploadPartAsync(S3Call call)
     {
         var partNumber = PartNumber(call);
-        var length = PayloadLength(call);
+        var length = PayloadLength(call, _options.MaxSinglePutSize);
         if (length > _options.MaxSinglePutSize)
             throw new S3Exception(S3Errors.EntityTooLarge, resource: call.ResourceName);
         var upload = await _uploads.GetOpenUploadAsync(call.Bucket, call.Key, UploadId(call), call.Aborted);
@@ -104,10 +104,15 @@ internal sealed class MultipartHandler(MultipartService uploads, BucketService b
             {
                 Details = new Dictionary<string, string> { ["ArgumentName"] = "x-amz-copy-source-range", ["ArgumentValue"] = header },
             };
-        if (first > last || last >= sourceSize)
+        if (first > last)
             throw new S3Exception(S3Errors.InvalidArgument, $"Range specified is not valid for source object of size: {sourceSize}")
             {
                 Details = new Dictionary<string, string> { ["ArgumentName"] = "x-amz-copy-source-range", ["ArgumentValue"] = header },
+            };
+        if (last >= sourceSize)
+            throw new S3Exception(S3Errors.InvalidRange) // S3: a range past the source's end is not satisfiable
+            {
+                Details = new Dictionary<string, string> { ["RangeRequested"] = value, ["ActualObjectSize"] = sourceSize.ToString(CultureInfo.InvariantCulture) },
             };
         return (first, last - first + 1);
     }

@@ -7,7 +7,7 @@ using static ObjectStore.S3.S3Answers;
 
 namespace ObjectStore.S3;
 
-/// <summary>An object's subresources: ?tagging (read, replace, delete) and ?restore (RestoreObject).</summary>
+/// <summary>An object's subresources: ?tagging (read, replace, delete), ?restore (RestoreObject) and ?torrent (refused).</summary>
 internal sealed class ObjectSubresourceHandler(TaggingService tagging, RestoreService restores, BucketService buckets)
 {
     private readonly TaggingService _tagging = tagging;
@@ -32,6 +32,16 @@ internal sealed class ObjectSubresourceHandler(TaggingService tagging, RestoreSe
     {
         await _tagging.DeleteObjectTaggingAsync(await call.AddressedBucketAsync(_buckets), call.Key, call.Route.VersionId, call.Requester, call.Aborted);
         call.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    /// <summary>
+    /// GET ?torrent: S3 discontinued BitTorrent (2021-2022) and answers InvalidRequest where it cannot make a
+    /// torrent; this store never makes one, so it gives that refusal (not 501) once the bucket is known.
+    /// </summary>
+    public async Task GetObjectTorrentAsync(S3Call call)
+    {
+        (await call.AddressedBucketAsync(_buckets)).Require();
+        throw new S3Exception(S3Errors.InvalidRequest, "Torrent creation is not supported: BitTorrent was discontinued by S3 and is not offered here.", call.ResourceName);
     }
 
     /// <summary>POST ?restore: RestoreRequest with Days and GlacierJobParameters/Tier.</summary>

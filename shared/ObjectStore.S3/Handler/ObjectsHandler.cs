@@ -44,7 +44,7 @@ internal sealed partial class ObjectsHandler(ObjectService objects, BucketServic
     public async Task PutObjectAsync(S3Call call)
     {
         var headers = call.Request.Headers;
-        var length = PayloadLength(call);
+        var length = PayloadLength(call, _options.MaxSinglePutSize);
         if (length > _options.MaxSinglePutSize)
             throw new S3Exception(S3Errors.EntityTooLarge, resource: call.ResourceName);
         var attributes = S3RequestHeaders.Attributes(headers) with { Encryption = RequestedEncryption(call) };
@@ -71,13 +71,23 @@ internal sealed partial class ObjectsHandler(ObjectService objects, BucketServic
             response.Headers["x-amz-version-id"] = versionId;
     }
 
-    /// <summary>The payload length: x-amz-decoded-content-length for aws-chunked, else Content-Length (411 without).</summary>
-    internal static long PayloadLength(S3Call call)
+    /// <summary>
+    /// The payload length: x-amz-decoded-content-length for aws-chunked, else Content-Length. A plain
+    /// <c>Transfer-Encoding: chunked</c> body without either is stored as S3 stores it: its length is
+    /// <see cref="ObjectBody.UnknownLength"/> and the body is capped at <paramref name="maxLength"/>.
+    /// Otherwise 411 MissingContentLength.
+    /// </summary>
+    internal static long PayloadLength(S3Call call, long maxLength)
     {
         if (call.Auth!.DecodedContentLength is { } decoded) return decoded;
         var isChunked = call.Request.Headers.ContentEncoding.ToString().Contains("aws-chunked", StringComparison.OrdinalIgnoreCase)
             || call.Request.Headers["x-amz-content-sha256"].ToString().StartsWith("STREAMING-", StringComparison.Ordinal);
         if (!isChunked && call.Request.ContentLength is { } contentLength) return contentLength;
+        if (!isChunked && call.Request.Headers.TransferEncoding.ToString().Contains("chunked", StringComparison.OrdinalIgnoreCase))
+        {
+            call.Body = new CountingStream(new MaxLengthStream(call.Body!, maxLength, call.ResourceName));
+            return ObjectBody.UnknownLength;
+        }
         throw new S3Exception(S3Errors.MissingContentLength, resource: call.ResourceName);
     }
 

@@ -49,6 +49,10 @@ public sealed partial class S3RequestHandler
             return;
         if (!await IsAllowedAsync(call, action, bucket, key, versionId, cancellationToken))
         {
+            // Bucket names are not secret in S3: a bucket that does not exist is NoSuchBucket to anyone (but CreateBucket).
+            if (bucket is not null && call.Operation is not S3Operation.CreateBucket
+                && call.BucketAccess.TryGetValue(bucket, out var access) && access is { Bucket: null })
+                throw S3Errors.NoSuchBucketError(bucket);
             Log.AccessDenied(_logger, call.RequestId, call.Caller.UserName ?? "anonymous", action, S3Actions.ResourceArn(bucket, key));
             throw new S3Exception(S3Errors.AccessDenied, resource: key is null ? call.ResourceName : $"/{bucket}/{key}");
         }
@@ -109,8 +113,9 @@ public sealed partial class S3RequestHandler
             "s3:delimiter" => call.QueryValue("delimiter"),
             "s3:max-keys" => call.QueryValue("max-keys"),
             "s3:versionid" => call.QueryValue("versionId"),
-            "s3:signatureversion" => caller.Kind == PrincipalKind.Anonymous ? null : "AWS4-HMAC-SHA256",
-            "s3:authtype" => caller.Kind == PrincipalKind.Anonymous ? null : call.Query.ContainsKey("X-Amz-Signature") ? "REST-QUERY-STRING" : "REST-HEADER",
+            "s3:signatureversion" => caller.Kind == PrincipalKind.Anonymous ? null : IsSignatureV2(call) ? "AWS" : "AWS4-HMAC-SHA256",
+            "s3:authtype" => caller.Kind == PrincipalKind.Anonymous ? null
+                : call.Query.ContainsKey("X-Amz-Signature") || call.Query.ContainsKey("Signature") ? "REST-QUERY-STRING" : "REST-HEADER",
             _ when name.StartsWith("s3:object-lock-", StringComparison.Ordinal) => ObjectLockConditionValue(call, name),
             _ when name.StartsWith(ExistingObjectTagKey, StringComparison.Ordinal) =>
                 tags?.FirstOrDefault(t => t.Key.Equals(name[ExistingObjectTagKey.Length..], StringComparison.OrdinalIgnoreCase)).Value,
@@ -120,6 +125,10 @@ public sealed partial class S3RequestHandler
         };
         return value is null ? null : [value];
     }
+
+    /// <summary>Signed with Signature Version 2 (header or presigned query): s3:signatureversion is then "AWS", as in S3.</summary>
+    private static bool IsSignatureV2(S3Call call) =>
+        call.Query.ContainsKey("AWSAccessKeyId") || (call.Header("Authorization")?.StartsWith("AWS ", StringComparison.Ordinal) ?? false);
 
     private static IReadOnlyList<PolicyDocument> IdentityPolicies(S3Call call) =>
         call.IdentityPolicies ??= call.Caller.Policies.Values.Select(p => PolicyParser.ParseStored(p, PolicyKind.Identity, null)).ToList();

@@ -75,6 +75,10 @@ public sealed partial class S3RequestHandler
         S3Operation.GetBucketOwnershipControls => _areas.Acl.GetBucketOwnershipControlsAsync(call),
         S3Operation.PutBucketOwnershipControls => _areas.Acl.PutBucketOwnershipControlsAsync(call),
         S3Operation.DeleteBucketOwnershipControls => _areas.Acl.DeleteBucketOwnershipControlsAsync(call),
+        S3Operation.GetBucketRequestPayment => _areas.BucketConfiguration.GetBucketRequestPaymentAsync(call),
+        S3Operation.PutBucketRequestPayment => _areas.BucketConfiguration.PutBucketRequestPaymentAsync(call),
+        S3Operation.GetObjectAttributes => _areas.Objects.GetObjectAttributesAsync(call),
+        S3Operation.GetObjectTorrent => _areas.Subresources.GetObjectTorrentAsync(call),
         _ => throw new S3Exception(S3Errors.NotImplemented, $"The operation {operation} is not implemented.", call.ResourceName),
     };
 }

@@ -4,7 +4,8 @@ namespace ObjectStore.S3.Protocol;
 
 /// <summary>
 /// <c>encoding-type=url</c> as S3 applies it to listing fields: UTF-8 percent-encoding of everything
-/// but unreserved characters and '/', with a space as '+' (clients decode with unquote_plus).
+/// but unreserved characters and '/': a space is %20 and '+' is %2B, as S3 answers (ceph's s3-tests
+/// check it against AWS); form decoders (unquote_plus) and plain percent-decoders read it the same.
 /// </summary>
 public static class S3UrlEncoding
 {
@@ -25,7 +26,6 @@ public static class S3UrlEncoding
         {
             var c = value[i];
             if (IsUnreserved(c)) { sb.Append(c); continue; }
-            if (c == ' ') { sb.Append('+'); continue; }
             var len = char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]) ? 2 : 1;
             var n = Encoding.UTF8.GetBytes(value.AsSpan(i, len), utf8);
             for (var j = 0; j < n; j++)

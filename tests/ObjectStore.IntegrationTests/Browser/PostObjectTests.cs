@@ -205,7 +205,7 @@ public sealed class PostObjectTests(LocalHostFixture host) : IDisposable
         Assert.Equal("PostResponse", xml.Name.LocalName);
         Assert.Equal(bucket, xml.Element("Bucket")!.Value);
         Assert.Equal("docs/report one.pdf", xml.Element("Key")!.Value);
-        Assert.Equal($"{host.Endpoint.ToString().TrimEnd('/')}/{bucket}/docs/report+one.pdf", xml.Element("Location")!.Value);
+        Assert.Equal($"{host.Endpoint.ToString().TrimEnd('/')}/{bucket}/docs/report%20one.pdf", xml.Element("Location")!.Value);
         Assert.Equal((await s3.GetObjectMetadataAsync(bucket, "docs/report one.pdf")).ETag, xml.Element("ETag")!.Value);
 
         var ok = await PostAsync(bucket, PresignedPost.Create(LocalHostFixture.AccessKey, LocalHostFixture.SecretKey, bucket, "docs/ok.bin",

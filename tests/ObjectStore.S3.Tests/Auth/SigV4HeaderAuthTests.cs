@@ -136,11 +136,11 @@ public sealed class SigV4HeaderAuthTests
     }
 
     [Fact]
-    public async Task Signature_version_2_header_is_refused_as_unsupported()
+    public async Task Signature_version_2_header_is_refused_as_unsupported_when_V2_is_off()
     {
         var request = Request("GET", "/bucket", new Dictionary<string, string> { ["Host"] = "localhost", ["Authorization"] = "AWS AKIAIOSFODNN7EXAMPLE:frJIUN8DYpKDtOLCwo//yllqDzg=" });
 
-        await ThrowsS3Async("InvalidRequest", async () => await Authenticator(Now).AuthenticateAsync(request, default));
+        await ThrowsS3Async("InvalidRequest", async () => await Authenticator(Now, new SigV4AuthenticatorOptions { SignatureV2 = false }).AuthenticateAsync(request, default));
     }
 
     [Fact]

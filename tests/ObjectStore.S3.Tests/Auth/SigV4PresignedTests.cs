@@ -1,3 +1,4 @@
+using ObjectStore.Objects.Errors;
 using static ObjectStore.S3.Tests.Auth.SigV4TestKit;
 
 namespace ObjectStore.S3.Tests.Auth;
@@ -74,6 +75,16 @@ public sealed class SigV4PresignedTests
         var request = Request("GET", "/bucket/key.txt?" + query, Host);
 
         await ThrowsS3Async("AuthorizationQueryParametersError", async () => await Authenticator(SignedAt).AuthenticateAsync(request, default));
+    }
+
+    [Fact]
+    public async Task Presigned_url_with_a_negative_lifetime_has_expired()
+    {
+        string query = PresignQuery("GET", "/bucket/key.txt", "localhost:9000", SignedAt, -1);
+        var request = Request("GET", "/bucket/key.txt?" + query, Host);
+
+        var error = await Assert.ThrowsAsync<S3Exception>(async () => await Authenticator(SignedAt).AuthenticateAsync(request, default));
+        Assert.Equal(("AccessDenied", 403, "Request has expired"), (error.Code.Code, error.Code.HttpStatus, error.Message));
     }
 
     [Theory]

@@ -37,4 +37,7 @@ internal sealed class FakeAuthenticator(IReadOnlyDictionary<string, CallerIdenti
 
     public ValueTask<CallerIdentity> AuthenticatePostPolicyAsync(PostPolicySignature form, CancellationToken cancellationToken) =>
         ValueTask.FromResult(CallerIdentity.Root("AKTEST"));
+
+    public ValueTask<CallerIdentity> AuthenticatePostPolicyV2Async(PostPolicyV2Signature form, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(CallerIdentity.Root("AKTEST"));
 }
