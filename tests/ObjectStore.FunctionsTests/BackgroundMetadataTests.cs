@@ -79,7 +79,10 @@ public sealed class BackgroundMetadataTests(FunctionAppBuilds builds)
         var functions = FunctionEntry.Read(output);
         var restore = Assert.Single(functions, f => f.Name == "Restore");
 
-        Assert.Equal(2, functions.Count);
+        Assert.Equal(3, functions.Count); // Lifecycle, Restore and the Usage timer
+        var usage = Assert.Single(functions, f => f.Name == "Usage");
+        Assert.Equal("timerTrigger", usage.Trigger.String("type"));
+        Assert.Equal($"%{ObjectStore.Hosting.UsageRegistrations.ScheduleSetting}%", usage.Trigger.String("schedule"));
         Assert.Equal("queueTrigger", restore.Trigger.String("type"));
         Assert.Equal($"%{BackgroundSchedules.RestoreQueueSetting}%", restore.Trigger.String("queueName"));
         Assert.Equal(BackgroundSchedules.StorageConnectionSetting, restore.Trigger.String("connection"));
