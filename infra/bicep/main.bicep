@@ -43,6 +43,23 @@ param accountId string = '000000000000'
 @allowed([ 'new-buckets', 'enforce', 'off' ])
 @description('Server-wide public access block: new buckets start blocked, every bucket is blocked, or neither.')
 param publicAccessBlock string = 'new-buckets'
+
+@description('Objects up to this many bytes are stored in their index row (0 turns it off; at most 65520).')
+@minValue(0)
+@maxValue(65520)
+param inlineMaxBytes int = 16384
+
+@description('Seconds a gateway instance caches a bucket record (0 turns the cache off).')
+@minValue(0)
+param bucketCacheSeconds int = 5
+
+@description('Object Ownership of new buckets.')
+@allowed(['ObjectWriter', 'BucketOwnerPreferred', 'BucketOwnerEnforced'])
+param defaultObjectOwnership string = 'ObjectWriter'
+
+@description('Accept Signature Version 2 (boto3\'s default presigned URLs) beside SigV4.')
+@allowed(['on', 'off'])
+param signatureV2 string = 'on'
 @allowed([ 'off', 'AES256' ])
 @description('Server-wide default encryption of new objects in buckets without their own (SSE-S3 when AES256); off by default, see docs/encryption.md.')
 param defaultEncryption string = 'off'
@@ -232,6 +249,12 @@ var objectStoreSettings = {
   // The one setting of storage-class profiles: STANDARD's, then any others over the built-in defaults.
   OBJECTSTORE_STORAGE_CLASSES: empty(storageClassProfiles) ? 'STANDARD=${erasureProfile}' : 'STANDARD=${erasureProfile},${storageClassProfiles}'
   OBJECTSTORE_DEFAULT_ENCRYPTION: defaultEncryption
+  // Objects up to this many bytes live in their index row (docs/index-schema.md, inline data).
+  OBJECTSTORE_INLINE_MAX_BYTES: string(inlineMaxBytes)
+  // Bucket records are cached per instance this long; other instances see a bucket change within it.
+  OBJECTSTORE_BUCKET_CACHE_SECONDS: string(bucketCacheSeconds)
+  OBJECTSTORE_DEFAULT_OBJECT_OWNERSHIP: defaultObjectOwnership
+  OBJECTSTORE_SIGV2: signatureV2
   OBJECTSTORE_LIFECYCLE_DAY: '1.00:00:00'
   OBJECTSTORE_LIFECYCLE_BATCH: '250'
   // A pass stops (keeping its cursors) well inside the Flex Consumption 30-minute default timeout.
