@@ -33,6 +33,8 @@ public sealed partial class ThrottlingTableProxy : IAsyncDisposable
     }
 
     public PartitionBudget Budget { get; }
+    /// <summary>False: every call passes (e.g. while a test sets up its buckets); true (the default): the budget applies.</summary>
+    public bool Enabled { get; set; } = true;
     public int Port { get; }
     /// <summary>The proxy's base address (path-style, as Azurite's: http://127.0.0.1:port/devstoreaccount1).</summary>
     public Uri Endpoint => new($"http://127.0.0.1:{Port}{_basePath}");
@@ -97,7 +99,7 @@ public sealed partial class ThrottlingTableProxy : IAsyncDisposable
             await request.InputStream.CopyToAsync(buffered).ConfigureAwait(false);
             var body = buffered.ToArray();
             var (partition, operations) = Describe(request.RawUrl ?? "", body);
-            if (partition is not null && !Budget.TryTake(partition, operations))
+            if (Enabled && partition is not null && !Budget.TryTake(partition, operations))
             {
                 await WriteServerBusyAsync(context.Response).ConfigureAwait(false);
                 return;
