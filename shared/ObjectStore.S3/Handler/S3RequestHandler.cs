@@ -73,6 +73,7 @@ public sealed partial class S3RequestHandler
         catch (IndexBusyException ex)
         {
             // Storage throttled past the retry budget: S3's answer to a request rate it cannot take, which clients retry.
+            Log.IndexBusy(_logger, call.RequestId, ex.Reason, ex.OutcomeUnknown);
             await WriteErrorAsync(call, SlowDown(ex, call.ResourceName));
         }
         catch (BadHttpRequestException ex)
@@ -174,7 +175,7 @@ public sealed partial class S3RequestHandler
             return;
         }
 
-        if (error.Code.HttpStatus >= 500 && error.Code != S3Errors.NotImplemented)
+        if (error.Code.HttpStatus >= 500 && error.Code != S3Errors.NotImplemented && error.Code != S3Errors.SlowDown)
             Log.ServerError(_logger, call.RequestId, error.Code.Code, error.Message);
 
         response.Clear();
