@@ -50,15 +50,45 @@ public sealed class TableRetryPolicy(TableRetrySettings settings)
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         message.SetProperty(typeof(TableRetryPolicy), Stopwatch.GetTimestamp());
-        await base.ProcessAsync(message, pipeline).ConfigureAwait(false);
+        for (var retry = 1; ; retry++)
+        {
+            await base.ProcessAsync(message, pipeline).ConfigureAwait(false);
+            if (ChangeSetDelay(message, retry) is not { } delay)
+                break;
+            await Task.Delay(delay, message.CancellationToken).ConfigureAwait(false);
+        }
         ThrowIfBusy(message);
     }
 
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         message.SetProperty(typeof(TableRetryPolicy), Stopwatch.GetTimestamp());
-        base.Process(message, pipeline);
+        for (var retry = 1; ; retry++)
+        {
+            base.Process(message, pipeline);
+            if (ChangeSetDelay(message, retry) is not { } delay)
+                break;
+            message.CancellationToken.WaitHandle.WaitOne(delay);
+            message.CancellationToken.ThrowIfCancellationRequested();
+        }
         ThrowIfBusy(message);
+    }
+
+    /// <summary>
+    /// The wait before re-sending a transaction answered 202 with a change set that failed 503 (the SDK's retry
+    /// policy never sees it: 202 is no error to it), or null when it is not one or the budget or retries are spent.
+    /// </summary>
+    private TimeSpan? ChangeSetDelay(HttpMessage message, int retry)
+    {
+        if (retry > Settings.MaxRetries || !message.HasResponse || message.Response.Status != 202 || !IsBatch(message.Request)
+            || ClassifyChangeSet(message.Response) != Outcome.NotApplied)
+            return null;
+        var remaining = Remaining(message);
+        if (remaining <= TimeSpan.Zero)
+            return null;
+        var delay = Settings.InitialDelay * Math.Pow(2, retry - 1) * (0.8 + 0.4 * Random.Shared.NextDouble());
+        delay = delay < Settings.MaxDelay ? delay : Settings.MaxDelay;
+        return delay < remaining ? delay : remaining;
     }
 
     protected override bool ShouldRetry(HttpMessage message, Exception? exception)

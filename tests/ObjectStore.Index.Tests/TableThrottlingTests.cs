@@ -75,6 +75,47 @@ public sealed class TableThrottlingTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_transaction_whose_change_set_failed_ServerBusy_is_retried_and_applied_once()
+    {
+        await using var proxy = ThrottlingTableProxy.Start(azurite.ConnectionString, new PartitionBudget(operationsPerSecond: 4, burst: 2));
+        proxy.BusyInChangeSet = true;
+        var (throttled, direct) = await TablesAsync(proxy, TableRetrySettings.WithBudget(5000));
+        await direct.AddEntityAsync(new TableEntity(Partition, "counter") { ["N"] = 0 });
+
+        for (var i = 1; i <= 3; i++)
+        {
+            var current = (await direct.GetEntityAsync<TableEntity>(Partition, "counter")).Value;
+            await throttled.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.UpdateReplace, new TableEntity(Partition, "counter") { ["N"] = current.GetInt32("N") + 1 }, current.ETag),
+                new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(Partition, $"added{i}")),
+            ]);
+        }
+
+        Assert.True(proxy.Budget.Refused > 0, "three two-change transactions back to back on a budget of two should have been refused");
+        Assert.Equal(3, (await direct.GetEntityAsync<TableEntity>(Partition, "counter")).Value.GetInt32("N"));
+        Assert.Equal(["added1", "added2", "added3", "counter"], await RowKeysAsync(direct));
+    }
+
+    [Fact]
+    public async Task A_change_set_still_busy_past_the_budget_is_IndexBusyException()
+    {
+        await using var proxy = ThrottlingTableProxy.Start(azurite.ConnectionString, new PartitionBudget(operationsPerSecond: 0.001, burst: 1));
+        proxy.BusyInChangeSet = true;
+        var (throttled, direct) = await TablesAsync(proxy, TableRetrySettings.WithBudget(200));
+        await throttled.AddEntityAsync(new TableEntity(Partition, "first"));
+
+        var busy = await Assert.ThrowsAsync<IndexBusyException>(() => throttled.SubmitTransactionAsync(
+        [
+            new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(Partition, "a")),
+            new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(Partition, "b")),
+        ]));
+        Assert.Equal("ServerBusy", busy.Reason);
+        Assert.True(proxy.Budget.Refused >= 4, "the refused transaction should have been retried before giving up");
+        Assert.Equal(["first"], await RowKeysAsync(direct));
+    }
+
+    [Fact]
     public void The_proxy_finds_the_partition_of_every_kind_of_Table_call()
     {
         Assert.Equal(("b'x", 1), ThrottlingTableProxy.Describe("/devstoreaccount1/t(PartitionKey='b%27%27x',RowKey='k')", []));

@@ -35,6 +35,11 @@ public sealed partial class ThrottlingTableProxy : IAsyncDisposable
     public PartitionBudget Budget { get; }
     /// <summary>False: every call passes (e.g. while a test sets up its buckets); true (the default): the budget applies.</summary>
     public bool Enabled { get; set; } = true;
+    /// <summary>
+    /// True: an over-budget entity-group transaction is answered as Azure answers a change set that failed,
+    /// 202 Accepted with the 503 ServerBusy inside the multipart body; false (the default): a plain 503.
+    /// </summary>
+    public bool BusyInChangeSet { get; set; }
     public int Port { get; }
     /// <summary>The proxy's base address (path-style, as Azurite's: http://127.0.0.1:port/devstoreaccount1).</summary>
     public Uri Endpoint => new($"http://127.0.0.1:{Port}{_basePath}");
@@ -101,7 +106,10 @@ public sealed partial class ThrottlingTableProxy : IAsyncDisposable
             var (partition, operations) = Describe(request.RawUrl ?? "", body);
             if (Enabled && partition is not null && !Budget.TryTake(partition, operations))
             {
-                await WriteServerBusyAsync(context.Response).ConfigureAwait(false);
+                if (BusyInChangeSet && (request.RawUrl ?? "").Contains("/$batch", StringComparison.Ordinal))
+                    await WriteChangeSetBusyAsync(context.Response).ConfigureAwait(false);
+                else
+                    await WriteServerBusyAsync(context.Response).ConfigureAwait(false);
                 return;
             }
             await ForwardAsync(context, body).ConfigureAwait(false);
@@ -164,13 +172,38 @@ public sealed partial class ThrottlingTableProxy : IAsyncDisposable
     [GeneratedRegex(@"Content-Type:\s*application/http", RegexOptions.IgnoreCase)]
     private static partial Regex ChangePattern();
 
+    private static string ErrorJson(string requestId) =>
+        "{\"odata.error\":{\"code\":\"ServerBusy\",\"message\":{\"lang\":\"en-US\",\"value\":\"The server is busy.\\nRequestId:" + requestId
+        + "\\nTime:" + DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture) + "\"}}}";
+
+    /// <summary>A transaction's answer when its change set failed: 202, the failed operation's status line inside.</summary>
+    private static async Task WriteChangeSetBusyAsync(HttpListenerResponse response)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        var batch = "batchresponse_" + Guid.NewGuid();
+        var changeSet = "changesetresponse_" + Guid.NewGuid();
+        var body = Encoding.UTF8.GetBytes(
+            $"--{batch}\r\nContent-Type: multipart/mixed; boundary={changeSet}\r\n\r\n" +
+            $"--{changeSet}\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n" +
+            "HTTP/1.1 503 Server Busy\r\nX-Content-Type-Options: nosniff\r\nCache-Control: no-cache\r\nDataServiceVersion: 3.0;\r\n" +
+            "Content-Type: application/json;odata=minimalmetadata;streaming=true;charset=utf-8\r\n\r\n" +
+            ErrorJson(requestId) + "\r\n" +
+            $"--{changeSet}--\r\n--{batch}--\r\n");
+        response.StatusCode = 202;
+        response.StatusDescription = "Accepted";
+        response.ContentType = "multipart/mixed; boundary=" + batch;
+        response.Headers["x-ms-request-id"] = requestId;
+        response.Headers["x-ms-version"] = "2019-02-02";
+        response.ContentLength64 = body.Length;
+        await response.OutputStream.WriteAsync(body).ConfigureAwait(false);
+        response.Close();
+    }
+
     /// <summary>What Azure Tables sends for a throttled call (JSON, the format the Tables SDK asks for).</summary>
     private static async Task WriteServerBusyAsync(HttpListenerResponse response)
     {
         var requestId = Guid.NewGuid().ToString();
-        var time = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
-        var body = Encoding.UTF8.GetBytes(
-            "{\"odata.error\":{\"code\":\"ServerBusy\",\"message\":{\"lang\":\"en-US\",\"value\":\"The server is busy.\\nRequestId:" + requestId + "\\nTime:" + time + "\"}}}");
+        var body = Encoding.UTF8.GetBytes(ErrorJson(requestId));
         response.StatusCode = 503;
         response.StatusDescription = "Server Busy";
         response.ContentType = "application/json;odata=minimalmetadata;streaming=true;charset=utf-8";
