@@ -144,6 +144,29 @@ public sealed class IndexThrottlingTests(LocalHostFixture fixture) : IAsyncLifet
         AssertNoServerErrorButSlowDown();
     }
 
+    [Fact]
+    public async Task A_PUT_whose_index_write_timed_out_after_applying_is_SlowDown_and_its_object_stays_readable()
+    {
+        var bucket = ClientTestData.BucketName("thr");
+        using var once = Host.CreateS3Client(configure: c => c.MaxErrorRetry = 0);
+        await once.PutBucketAsync(bucket);
+
+        // Azure may apply a write and still answer 500 OperationTimedOut: not retried (a retry would meet its own
+        // row), the client is told to slow down, and the data the row names is kept, not deleted as after a failure.
+        var content = string.Concat(Enumerable.Repeat("applied ", 64 * 1024)); // 512 KiB: shards, not inline in the row
+        Proxy.TimeOutAppliedWrites = true;
+        var slowDown = await Assert.ThrowsAsync<AmazonS3Exception>(() => once.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = content }));
+        Proxy.TimeOutAppliedWrites = false;
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, slowDown.StatusCode);
+        Assert.Equal("SlowDown", slowDown.ErrorCode);
+
+        using var got = await once.GetObjectAsync(bucket, "k");
+        using var reader = new StreamReader(got.ResponseStream);
+        Assert.Equal(content, await reader.ReadToEndAsync());
+        Assert.Contains(Host.Log.WithEventId(1480), e => Equals(e["OutcomeUnknown"], true));
+        AssertNoServerErrorButSlowDown();
+    }
+
     private void AssertNoServerErrorButSlowDown()
     {
         var completed = Host.Log.WithEventId(1000);

@@ -9,8 +9,8 @@ public sealed partial class ThrottlingTableProxy
         "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "Content-Length", "Expect", "Proxy-Connection", "TE", "Trailer", "Upgrade",
     };
 
-    /// <summary>Sends the call on to Azurite unchanged and copies its answer back.</summary>
-    private async Task ForwardAsync(HttpListenerContext context, byte[] body)
+    /// <summary>Sends the call on to Azurite unchanged and copies its answer back (or, <paramref name="timeOutIfApplied"/>, answers an applied write 500 OperationTimedOut).</summary>
+    private async Task ForwardAsync(HttpListenerContext context, byte[] body, bool timeOutIfApplied)
     {
         var request = context.Request;
         using var forward = new HttpRequestMessage(new HttpMethod(request.HttpMethod), new Uri(_target, request.RawUrl));
@@ -26,6 +26,11 @@ public sealed partial class ThrottlingTableProxy
         }
 
         using var answer = await _client.SendAsync(forward, HttpCompletionOption.ResponseContentRead).ConfigureAwait(false);
+        if (timeOutIfApplied && answer.IsSuccessStatusCode && !await HasFailedChangeSetAsync(answer).ConfigureAwait(false))
+        {
+            await WriteOperationTimedOutAsync(context.Response).ConfigureAwait(false);
+            return;
+        }
         var response = context.Response;
         response.StatusCode = (int)answer.StatusCode;
         if (answer.ReasonPhrase is { Length: > 0 } reason)
@@ -45,4 +50,8 @@ public sealed partial class ThrottlingTableProxy
             await response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
         response.Close();
     }
+
+    private static async Task<bool> HasFailedChangeSetAsync(HttpResponseMessage answer) =>
+        answer.StatusCode == HttpStatusCode.Accepted
+        && System.Text.RegularExpressions.Regex.IsMatch(await answer.Content.ReadAsStringAsync().ConfigureAwait(false), @"HTTP/1\.1 [45]\d\d ");
 }

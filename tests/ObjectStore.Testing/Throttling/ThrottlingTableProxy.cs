@@ -40,6 +40,11 @@ public sealed partial class ThrottlingTableProxy : IAsyncDisposable
     /// 202 Accepted with the 503 ServerBusy inside the multipart body; false (the default): a plain 503.
     /// </summary>
     public bool BusyInChangeSet { get; set; }
+    /// <summary>
+    /// True: every write (not GET or HEAD) to a partition is applied by Azurite and then answered 500
+    /// OperationTimedOut, the answer whose outcome a client cannot know.
+    /// </summary>
+    public bool TimeOutAppliedWrites { get; set; }
     public int Port { get; }
     /// <summary>The proxy's base address (path-style, as Azurite's: http://127.0.0.1:port/devstoreaccount1).</summary>
     public Uri Endpoint => new($"http://127.0.0.1:{Port}{_basePath}");
@@ -112,7 +117,7 @@ public sealed partial class ThrottlingTableProxy : IAsyncDisposable
                     await WriteServerBusyAsync(context.Response).ConfigureAwait(false);
                 return;
             }
-            await ForwardAsync(context, body).ConfigureAwait(false);
+            await ForwardAsync(context, body, TimeOutAppliedWrites && partition is not null && request.HttpMethod is not ("GET" or "HEAD")).ConfigureAwait(false);
         }
         catch (Exception) when (!_listener.IsListening)
         {
@@ -194,6 +199,21 @@ public sealed partial class ThrottlingTableProxy : IAsyncDisposable
         response.ContentType = "multipart/mixed; boundary=" + batch;
         response.Headers["x-ms-request-id"] = requestId;
         response.Headers["x-ms-version"] = "2019-02-02";
+        response.ContentLength64 = body.Length;
+        await response.OutputStream.WriteAsync(body).ConfigureAwait(false);
+        response.Close();
+    }
+
+    private static async Task WriteOperationTimedOutAsync(HttpListenerResponse response)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        var body = Encoding.UTF8.GetBytes(ErrorJson(requestId).Replace("ServerBusy", "OperationTimedOut", StringComparison.Ordinal)
+            .Replace("The server is busy.", "Operation could not be completed within the specified time.", StringComparison.Ordinal));
+        response.StatusCode = 500;
+        response.StatusDescription = "Operation could not be completed within the specified time.";
+        response.ContentType = "application/json;odata=minimalmetadata;streaming=true;charset=utf-8";
+        response.Headers["x-ms-request-id"] = requestId;
+        response.Headers["x-ms-error-code"] = "OperationTimedOut";
         response.ContentLength64 = body.Length;
         await response.OutputStream.WriteAsync(body).ConfigureAwait(false);
         response.Close();
