@@ -27,7 +27,7 @@ public static class ObjectStoreServiceCollectionExtensions
         // Queue messages are base64, as the Functions queue trigger expects by default (AzureMessageQueues.ForStore).
         // Every Table call (index, scan state, identities, outbox) is timed in the client's pipeline.
         services.AddSingleton(sp => new TableCallMetrics(sp.GetService<IMeterFactory>(), settings.TablePrefix));
-        services.AddSingleton(sp => settings.Storage.CreateTableServiceClient(sp.GetRequiredService<TableCallMetrics>().ClientOptions()));
+        services.AddSingleton(sp => settings.Storage.CreateTableServiceClient(sp.GetRequiredService<TableCallMetrics>().ClientOptions(settings.IndexRetry)));
         services.AddSingleton<IMessageQueues>(AzureMessageQueues.ForStore(settings.Storage.CreateQueueServiceClient));
 
         services.AddObjectIndex(settings);

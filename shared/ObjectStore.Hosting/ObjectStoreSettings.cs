@@ -85,6 +85,8 @@ public sealed record ObjectStoreSettings
     public int InlineMaxBytes { get; init; } = Objects.S3Options.DefaultInlineMaxBytes;
     /// <summary>How long an instance reuses a bucket record it read (0: no cache).</summary>
     public double BucketCacheSeconds { get; init; } = 5;
+    /// <summary>How a throttled Table call is retried (OBJECTSTORE_INDEX_RETRY_BUDGET_MS): docs/connections.md, "Throttling".</summary>
+    public Index.Tables.TableRetrySettings IndexRetry { get; init; } = Index.Tables.TableRetrySettings.Default;
 
     public static ObjectStoreSettings FromConfiguration(IConfiguration configuration)
     {
@@ -105,6 +107,10 @@ public sealed record ObjectStoreSettings
             Region = Get(RegionSetting, "us-east-1"),
             BaseDomain = configuration[BaseDomainSetting] is { Length: > 0 } domain ? domain : null,
             TablePrefix = Get(TablePrefixSetting, "objectstore"),
+            IndexRetry = Index.Tables.TableRetrySettings.WithBudget(configuration[Index.Tables.TableRetrySettings.BudgetSetting] is { Length: > 0 } budget
+                ? int.TryParse(budget, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms) ? ms
+                    : throw new InvalidOperationException($"{Index.Tables.TableRetrySettings.BudgetSetting} must be a number of milliseconds, not '{budget}'.")
+                : null),
             MasterKey = configuration[MasterKeySetting] is { Length: > 0 } masterKey ? masterKey : null,
             MasterKeyFile = Path.GetFullPath(Get(MasterKeyFileSetting, Path.Combine(data, "keys", "master.key"))),
             PreviousMasterKeys = Get(PreviousMasterKeysSetting, "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),

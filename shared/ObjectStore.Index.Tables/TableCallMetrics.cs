@@ -31,10 +31,10 @@ public sealed class TableCallMetrics : HttpPipelinePolicy, IDisposable
         _errors = _meter.CreateCounter<long>("objectstore.index.call.errors", "{error}", "Table storage calls that failed (5xx, 429 or no answer), by table and operation");
     }
 
-    /// <summary>Client options with this policy in the pipeline.</summary>
-    public TableClientOptions ClientOptions()
+    /// <summary>Client options with this policy in the pipeline and the index's retry policy (<see cref="TableRetryPolicy"/>).</summary>
+    public TableClientOptions ClientOptions(TableRetrySettings? retry = null)
     {
-        var options = new TableClientOptions();
+        var options = new TableClientOptions { RetryPolicy = new TableRetryPolicy(retry ?? TableRetrySettings.Default) };
         options.AddPolicy(this, HttpPipelinePosition.PerCall);
         return options;
     }

@@ -189,6 +189,12 @@ internal sealed partial class MultipartService(
         {
             outcome = await index.CommitPartAsync(part, cancellationToken);
         }
+        catch (IndexBusyException busy) when (busy.OutcomeUnknown)
+        {
+            // The row may have been committed (Table 500 OperationTimedOut): its data must stay. If it was not,
+            // the data is unreferenced and the repair scan collects it (docs/connections.md, "Throttling").
+            throw;
+        }
         catch
         {
             await DeleteDataQuietlyAsync(written);

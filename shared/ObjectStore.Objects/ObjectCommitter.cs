@@ -34,6 +34,12 @@ internal sealed partial class ObjectCommitter(
         {
             outcome = await index.PutObjectAsync(record, condition, bucket.VersioningState(), cancellationToken, EventsFor(bucket, eventName, record.Key, requester));
         }
+        catch (IndexBusyException busy) when (busy.OutcomeUnknown)
+        {
+            // The row may have been committed (Table 500 OperationTimedOut): its data must stay. If it was not,
+            // the data is unreferenced and the repair scan collects it (docs/connections.md, "Throttling").
+            throw;
+        }
         catch
         {
             await DeleteDataQuietlyAsync(written);

@@ -45,6 +45,8 @@ public static class S3Errors
     public static readonly S3ErrorCode NotImplemented = new("NotImplemented", 501, "A header you provided implies functionality that is not implemented.");
     public static readonly S3ErrorCode InvalidURI = new("InvalidURI", 400, "Couldn't parse the specified URI.");
     public static readonly S3ErrorCode ServiceUnavailable = new("ServiceUnavailable", 503, "Please reduce your request rate.");
+    /// <summary>The index's storage throttled past the call's retry budget (<see cref="Index.IndexBusyException"/>); sent with Retry-After. Every SDK retries it.</summary>
+    public static readonly S3ErrorCode SlowDown = new("SlowDown", 503, "Please reduce your request rate.");
     /// <summary>Not an AWS code (S3 has none for a full disk; MinIO answers 507 XMinioStorageFull): 507, which SDKs do not retry.</summary>
     public static readonly S3ErrorCode InsufficientStorage = new("InsufficientStorage", 507, "The local storage is full: free space on the data directory's filesystem is below the reserve this server keeps. Reads and deletes are still served; free space, then retry.");
     public static readonly S3ErrorCode NoSuchVersion = new("NoSuchVersion", 404, "The specified version does not exist.");

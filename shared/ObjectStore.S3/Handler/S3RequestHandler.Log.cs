@@ -23,6 +23,10 @@ public sealed partial class S3RequestHandler
         [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Request {RequestId} answered {Code}: {Message}")]
         public static partial void ServerError(ILogger logger, string requestId, string code, string message);
 
+        /// <summary>Throttling (1480-1489): the index's storage stayed busy past the call's retry budget; the client was told to slow down.</summary>
+        [LoggerMessage(EventId = 1480, Level = LogLevel.Warning, Message = "Request {RequestId} answered 503 SlowDown: the index stayed busy ({Reason}) past its retry budget; outcome unknown: {OutcomeUnknown}")]
+        public static partial void IndexBusy(ILogger logger, string requestId, string reason, bool outcomeUnknown);
+
         /// <summary>The completion line (as 1000) of a request whose client reset or closed the connection before its answer: 499, as nginx logs it.</summary>
         [LoggerMessage(EventId = 1005, Level = LogLevel.Information,
             Message = "{Method} {Path} {Operation} -> {Status} client closed request in={BytesIn} out={BytesOut} {ElapsedMs:0.0} ms id={RequestId}")]

@@ -9,6 +9,7 @@ using ObjectStore.Objects;
 using ObjectStore.S3.Admin;
 using ObjectStore.S3.Auth;
 using ObjectStore.Objects.Errors;
+using ObjectStore.Index;
 using ObjectStore.S3.Protocol;
 using ObjectStore.S3.Xml;
 
@@ -68,6 +69,12 @@ public sealed partial class S3RequestHandler
             closedByClient = true;
             Log.RequestAborted(_logger, call.RequestId, ex.GetType().Name, ex.Message);
             context.Abort();
+        }
+        catch (IndexBusyException ex)
+        {
+            // Storage throttled past the retry budget: S3's answer to a request rate it cannot take, which clients retry.
+            Log.IndexBusy(_logger, call.RequestId, ex.Reason, ex.OutcomeUnknown);
+            await WriteErrorAsync(call, SlowDown(ex, call.ResourceName));
         }
         catch (BadHttpRequestException ex)
         {
@@ -150,6 +157,12 @@ public sealed partial class S3RequestHandler
     /// </summary>
     private ValueTask<KnownBucket> AddressedBucketAsync(S3Call call) => call.AddressedBucketAsync(_buckets);
 
+    private static S3Exception SlowDown(IndexBusyException busy, string? resource) =>
+        new(S3Errors.SlowDown, resource: resource)
+        {
+            Headers = new Dictionary<string, string> { ["Retry-After"] = Math.Max(1, (int)Math.Ceiling(busy.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        };
+
     /// <summary>Renders an S3 error: the only place error responses are written.</summary>
     private async Task WriteErrorAsync(S3Call call, S3Exception error)
     {
@@ -162,7 +175,7 @@ public sealed partial class S3RequestHandler
             return;
         }
 
-        if (error.Code.HttpStatus >= 500 && error.Code != S3Errors.NotImplemented)
+        if (error.Code.HttpStatus >= 500 && error.Code != S3Errors.NotImplemented && error.Code != S3Errors.SlowDown)
             Log.ServerError(_logger, call.RequestId, error.Code.Code, error.Message);
 
         response.Clear();
