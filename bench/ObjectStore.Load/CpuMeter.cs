@@ -24,6 +24,14 @@ internal sealed class CpuMeter(IReadOnlyList<(string Label, int Pid)> processes)
             $"{p.Label} {(after[i] - before[i]) * 1000 / operations:F2} ms"));
     }
 
+    /// <summary>CPU milliseconds per operation since <paramref name="before"/>, by label.</summary>
+    public Dictionary<string, double> PerOperationMs(double[] before, double operations)
+    {
+        var after = Snapshot();
+        return processes.Select((p, i) => (p.Label, Ms: (after[i] - before[i]) * 1000 / operations))
+            .ToDictionary(p => p.Label, p => Math.Round(p.Ms, 3));
+    }
+
     public static IReadOnlyList<(string Label, int Pid)> Parse(string? text) =>
         string.IsNullOrEmpty(text)
             ? []

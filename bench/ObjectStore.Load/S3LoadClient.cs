@@ -12,6 +12,7 @@ internal sealed class S3LoadClient(LoadOptions options) : IDisposable
         Timeout = Timeout.InfiniteTimeSpan,
     };
     private readonly S3Signer signer = new(options.AccessKey, options.SecretKey, options.Region);
+    private int next = -1;
 
     public async Task CreateBucketAsync(string bucket)
     {
@@ -100,9 +101,10 @@ internal sealed class S3LoadClient(LoadOptions options) : IDisposable
     }
 
     /// <summary>One ListObjectsV2 page: returns (keys on the page, next continuation token or null).</summary>
-    public async Task<(int Keys, string? Next)> ListPageAsync(string bucket, string? continuation)
+    public async Task<(int Keys, string? Next)> ListPageAsync(string bucket, string? continuation, string? prefix = null)
     {
-        var query = "?list-type=2&max-keys=1000" + (continuation is null ? "" : "&continuation-token=" + Uri.EscapeDataString(continuation));
+        var query = "?list-type=2&max-keys=1000" + (continuation is null ? "" : "&continuation-token=" + Uri.EscapeDataString(continuation))
+            + (prefix is null ? "" : "&prefix=" + Uri.EscapeDataString(prefix));
         using var response = await SendAsync(HttpMethod.Get, $"/{bucket}{query}", null);
         if (response.StatusCode != HttpStatusCode.OK)
             await FailAsync(response);
@@ -113,10 +115,47 @@ internal sealed class S3LoadClient(LoadOptions options) : IDisposable
         return (keys, next);
     }
 
+    /// <summary>
+    /// Sends one request and returns its status, the body read and discarded (the scale scenarios count
+    /// 503 SlowDown instead of failing on it); any other unexpected status fails.
+    /// </summary>
+    public async Task<HttpStatusCode> SendCountedAsync(HttpMethod method, string pathAndQuery, HttpContent? body)
+    {
+        using var response = await SendAsync(method, pathAndQuery, body, HttpCompletionOption.ResponseHeadersRead);
+        await using var stream = await response.Content.ReadAsStreamAsync();
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (await stream.ReadAsync(buffer) > 0)
+            {
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+        if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable))
+            throw new InvalidOperationException($"{method} {pathAndQuery} → {(int)response.StatusCode}");
+        return response.StatusCode;
+    }
+
+    /// <summary>GET of any URL (the throttling proxy's counts), as text.</summary>
+    public Task<string> GetTextAsync(Uri url) => http.GetStringAsync(url);
+
+    /// <summary>POST of any URL without a body (the throttling proxy's control).</summary>
+    public async Task PostAsync(Uri url)
+    {
+        using var response = await http.PostAsync(url, null);
+        response.EnsureSuccessStatusCode();
+    }
+
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, HttpContent? body,
         HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
-        var request = new HttpRequestMessage(method, new Uri(options.Endpoint, pathAndQuery)) { Content = body };
+        // Several endpoints (host instances): each request goes to the next one.
+        var endpoint = options.Endpoints.Count <= 1 ? options.Endpoint
+            : options.Endpoints[(int)((uint)Interlocked.Increment(ref next) % (uint)options.Endpoints.Count)];
+        var request = new HttpRequestMessage(method, new Uri(endpoint, pathAndQuery)) { Content = body };
         signer.Sign(request);
         return await http.SendAsync(request, completion);
     }

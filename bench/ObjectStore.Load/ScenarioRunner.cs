@@ -15,7 +15,7 @@ internal sealed partial class ScenarioRunner(S3LoadClient client, LoadOptions op
 
     public async Task RunAsync()
     {
-        Console.WriteLine($"Endpoint {options.Endpoint}, {Environment.ProcessorCount} cores, run {runId}");
+        Console.WriteLine($"Endpoint {string.Join(", ", options.Endpoints)}, {Environment.ProcessorCount} cores, run {runId}");
         Console.WriteLine();
         Console.WriteLine(cpu.IsEmpty ? "| Measurement | Result |" : "| Measurement | Result | CPU per operation |");
         Console.WriteLine(cpu.IsEmpty ? "|---|---|" : "|---|---|---|");
@@ -30,6 +30,11 @@ internal sealed partial class ScenarioRunner(S3LoadClient client, LoadOptions op
                 case "list": await ListingAsync(); break;
                 case "multipart": await MultipartAsync(); break;
                 case "stream": await StreamAsync(); break;
+                case "preload": await PreloadAsync(); break;
+                case "unthrottle": await ThrottleAsync(false); break;
+                case "put": await ScalePutAsync(); break;
+                case "get": await ScaleGetAsync(); break;
+                case "listpages": await ListPagesAsync(); break;
                 default: throw new ArgumentException($"Unknown scenario '{scenario}'.");
             }
         }

@@ -39,12 +39,21 @@ public sealed class PartitionBudget(double operationsPerSecond, double? burst = 
                 bucket.Tokens -= cost;
         }
         Interlocked.Add(ref taken ? ref _granted : ref _refused, operations);
+        Interlocked.Add(ref taken ? ref bucket.Granted : ref bucket.Refused, operations);
         return taken;
     }
+
+    /// <summary>Operations let through and refused so far, per partition (in ordinal order of the partition key).</summary>
+    public IReadOnlyList<(string Partition, long Granted, long Refused)> ByPartition() =>
+        _buckets.OrderBy(pair => pair.Key, StringComparer.Ordinal)
+            .Select(pair => (pair.Key, Interlocked.Read(ref pair.Value.Granted), Interlocked.Read(ref pair.Value.Refused)))
+            .ToArray();
 
     private sealed class Bucket(double tokens)
     {
         public double Tokens = tokens;
         public long Stamp = Stopwatch.GetTimestamp();
+        public long Granted;
+        public long Refused;
     }
 }

@@ -9,8 +9,11 @@ public sealed partial class ThrottlingTableProxy
         "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "Content-Length", "Expect", "Proxy-Connection", "TE", "Trailer", "Upgrade",
     };
 
-    /// <summary>Sends the call on to Azurite unchanged and copies its answer back (or, <paramref name="timeOutIfApplied"/>, answers an applied write 500 OperationTimedOut).</summary>
-    private async Task ForwardAsync(HttpListenerContext context, byte[] body, bool timeOutIfApplied)
+    /// <summary>
+    /// Sends the call on to Azurite unchanged and copies its answer back (or, <paramref name="timeOutIfApplied"/>, answers an
+    /// applied write 500 OperationTimedOut); returns Azurite's status and body.
+    /// </summary>
+    private async Task<(int Status, byte[] Body)> ForwardAsync(HttpListenerContext context, byte[] body, bool timeOutIfApplied)
     {
         var request = context.Request;
         using var forward = new HttpRequestMessage(new HttpMethod(request.HttpMethod), new Uri(_target, request.RawUrl));
@@ -29,7 +32,7 @@ public sealed partial class ThrottlingTableProxy
         if (timeOutIfApplied && answer.IsSuccessStatusCode && !await HasFailedChangeSetAsync(answer).ConfigureAwait(false))
         {
             await WriteOperationTimedOutAsync(context.Response).ConfigureAwait(false);
-            return;
+            return ((int)answer.StatusCode, []);
         }
         var response = context.Response;
         response.StatusCode = (int)answer.StatusCode;
@@ -49,6 +52,7 @@ public sealed partial class ThrottlingTableProxy
         if (bytes.Length > 0)
             await response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
         response.Close();
+        return ((int)answer.StatusCode, bytes);
     }
 
     private static async Task<bool> HasFailedChangeSetAsync(HttpResponseMessage answer) =>

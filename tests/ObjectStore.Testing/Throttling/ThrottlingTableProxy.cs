@@ -45,6 +45,8 @@ public sealed partial class ThrottlingTableProxy : IAsyncDisposable
     /// OperationTimedOut, the answer whose outcome a client cannot know.
     /// </summary>
     public bool TimeOutAppliedWrites { get; set; }
+    /// <summary>When set, every forwarded call with a PartitionKey is counted in it (for benchmarks; null by default).</summary>
+    public TableCallCounters? Calls { get; set; }
     public int Port { get; }
     /// <summary>The proxy's base address (path-style, as Azurite's: http://127.0.0.1:port/devstoreaccount1).</summary>
     public Uri Endpoint => new($"http://127.0.0.1:{Port}{_basePath}");
@@ -117,7 +119,9 @@ public sealed partial class ThrottlingTableProxy : IAsyncDisposable
                     await WriteServerBusyAsync(context.Response).ConfigureAwait(false);
                 return;
             }
-            await ForwardAsync(context, body, TimeOutAppliedWrites && partition is not null && request.HttpMethod is not ("GET" or "HEAD")).ConfigureAwait(false);
+            var (status, answer) = await ForwardAsync(context, body, TimeOutAppliedWrites && partition is not null && request.HttpMethod is not ("GET" or "HEAD")).ConfigureAwait(false);
+            if (partition is not null)
+                Calls?.Record(partition, request.HttpMethod, request.RawUrl ?? "", operations, status is >= 200 and < 300, answer);
         }
         catch (Exception) when (!_listener.IsListening)
         {

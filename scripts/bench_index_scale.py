@@ -1,0 +1,56 @@
+"""Renders scripts/bench-index-scale.sh's results (one JSON line per measurement, per partition count) as markdown."""
+import json
+import os
+import sys
+
+data, budget, hosts, clients, keys, started, load_end, commit = sys.argv[1:9]
+partitions = sys.argv[9:]
+budget = float(budget)
+
+
+def rows(p):
+    path = os.path.join(data, f"results-{p}.jsonl")
+    found = {}
+    if os.path.exists(path):
+        for line in open(path):
+            row = json.loads(line)
+            found[row["phase"]] = row
+    return found
+
+
+def cpu(row):
+    ms = row.get("cpuMsPerOperation", {})
+    host = sum(v for k, v in ms.items() if k.startswith("host"))
+    return f"{host:.2f} / {ms.get('azurite', float('nan')):.2f} / {ms.get('proxy', float('nan')):.2f}"
+
+
+def table(row, name):
+    return row.get("tablePerOperation", {}).get(name, float("nan"))
+
+
+def load(p, when):
+    path = os.path.join(data, f"load-{when}-{p}")
+    return open(path).read().strip() if os.path.exists(path) else "?"
+
+
+print(f"Commit {commit}, {started}; budget {budget:g} entity operations/s per partition; {hosts} local hosts; "
+      f"{clients} clients; {keys} preloaded keys; load average at the end {load_end}\n")
+print("| Partitions | PUT/s | GET/s | Budget ceiling PUT / GET | SlowDowns PUT / GET | Table operations per PUT / GET "
+      "| CPU ms per PUT, hosts / Azurite / proxy | CPU ms per GET | Listing: ms per page | Queries per page | Rows read per page "
+      "| Load average before / after |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+for p in partitions:
+    r = rows(p)
+    put, get, lst = r.get("put"), r.get("get"), r.get("list")
+    if not put or not get:
+        print(f"| {p} | (no result) |||||||||||")
+        continue
+    ceiling = [int(p) * budget / table(x, "granted") if table(x, "granted") > 0 else float("nan") for x in (put, get)]
+    listing = (f"{lst['msPerPage']:.0f} | {table(lst, 'queries'):.1f} | {table(lst, 'queryRows'):.0f}" if lst else "- | - | -")
+    print(f"| {p} | {put['rate']:.0f} | {get['rate']:.0f} | {ceiling[0]:.0f} / {ceiling[1]:.0f} "
+          f"| {put['slowDowns']} / {get['slowDowns']} | {table(put, 'granted'):.2f} / {table(get, 'granted'):.2f} "
+          f"| {cpu(put)} | {cpu(get)} | {listing} | {load(p, 'before')} / {load(p, 'after')} |")
+print()
+print("Budget ceiling: partitions × budget ÷ the Table operations one request cost (measured at the proxy). "
+      "Partitions the bucket's rows used, per phase: "
+      + ", ".join(f"P={p}: {rows(p).get('put', {}).get('partitionsUsed', '?')}" for p in partitions) + ".")
