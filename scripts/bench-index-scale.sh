@@ -5,7 +5,7 @@
 # 2,000; scaled down so this machine can exceed it), and what a 1000-key listing page costs.
 #
 #   scripts/bench-index-scale.sh [--partitions "1 2 4 8 16"] [--hosts 3] [--budget 100] [--seconds 20]
-#                                [--clients 64] [--keys 5000] [--list-seconds 5]
+#                                [--clients 64] [--keys 5000] [--list-seconds 5] [--no-reference]
 #
 # Starts, on free 127.0.0.1 ports with their state in one temporary directory: Azurite (in memory;
 # BENCH_AZURITE=disk keeps its files), bench/ObjectStore.ThrottleProxy in front of its Table endpoint
@@ -16,6 +16,8 @@
 # objects with the budget lifted; PUTs new keys for --seconds; GETs preloaded keys for --seconds
 # (--clients at a time; a 503 SlowDown is counted and retried after a short jittered back-off); lists
 # the preloaded keys in pages of 1000 for --list-seconds. The instances are stopped before the next P.
+# A last reference run (unless --no-reference) does the same at one partition with the budget lifted:
+# what the machine itself sustains through the same hosts and proxy.
 # Prints one markdown table: requests/s, SlowDowns, Table operations and CPU (hosts + Azurite + proxy)
 # per request, and per listing page its time, Table queries and rows read. Every run is bounded
 # (timeout); only processes this script started are stopped, by PID.
@@ -30,7 +32,8 @@ seconds=20
 clients=64
 keys=5000
 list_seconds=5
-usage="usage: scripts/bench-index-scale.sh [--partitions \"1 2 4 8 16\"] [--hosts N] [--budget OPS] [--seconds N] [--clients N] [--keys N] [--list-seconds N]"
+reference=1
+usage="usage: scripts/bench-index-scale.sh [--partitions \"1 2 4 8 16\"] [--hosts N] [--budget OPS] [--seconds N] [--clients N] [--keys N] [--list-seconds N] [--no-reference]"
 while [ $# -gt 0 ]; do
   case "$1" in
     --partitions) partitions=$2; shift 2 ;;
@@ -40,6 +43,7 @@ while [ $# -gt 0 ]; do
     --clients) clients=$2; shift 2 ;;
     --keys) keys=$2; shift 2 ;;
     --list-seconds) list_seconds=$2; shift 2 ;;
+    --no-reference) reference=0; shift ;;
     *) log "$usage"; exit 2 ;;
   esac
 done
@@ -111,13 +115,18 @@ stop_instances() {
 }
 
 started_at=$(date -u '+%Y-%m-%d %H:%M UTC')
-for p in $partitions; do
-  log "P=$p: starting $hosts local hosts (OBJECTSTORE_INDEX_PARTITIONS=$p); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+runs="$partitions"
+[ "$reference" = 1 ] && runs+=" none"
+for p in $runs; do
+  count=$p; scenarios=preload,put,get
+  # The reference run: one partition, the budget lifted after the preload (and through the listing).
+  [ "$p" = none ] && { count=1; scenarios=preload,unthrottle,put,get; }
+  log "P=$p: starting $hosts local hosts (OBJECTSTORE_INDEX_PARTITIONS=$count); load average $(cut -d' ' -f1-3 /proc/loadavg)"
   cut -d' ' -f1 /proc/loadavg >"$data/load-before-$p"
-  start_instances "$p"
+  start_instances "$count"
   common=(--endpoint "$endpoints" --access-key bench --secret-key bench-secret --bucket "scale-p$p" --keys "$keys"
     --clients "$clients" --proxy "$proxy_control" --results "$data/results-$p.jsonl" --cpu "$cpu_labels")
-  timeout $((3 * seconds + keys / 20 + 300)) dotnet "$load_tool" "${common[@]}" --scenarios preload,put,get --seconds "$seconds" >&2
+  timeout $((3 * seconds + keys / 20 + 300)) dotnet "$load_tool" "${common[@]}" --scenarios "$scenarios" --seconds "$seconds" >&2
   timeout $((list_seconds + 300)) dotnet "$load_tool" "${common[@]}" --scenarios listpages --seconds "$list_seconds" >&2
   cut -d' ' -f1 /proc/loadavg >"$data/load-after-$p"
   log "P=$p: 'fail:' lines in the hosts' logs: $(cat "$data"/host-p"$p"-*.log | grep -c 'fail:' || true)"
@@ -126,7 +135,7 @@ done
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 python3 scripts/bench_index_scale.py "$data" "$budget" "$hosts" "$clients" "$keys" "$started_at" "$load_end" \
-  "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" $partitions
+  "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" $runs
 kill "$proxy_pid" 2>/dev/null || true
 for ((i = 0; i < 100; i++)); do kill -0 "$proxy_pid" 2>/dev/null || break; sleep 0.1; done
 log "the proxy's counts per partition (every bucket of the run):"

@@ -116,6 +116,26 @@ public sealed class TableThrottlingTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task The_proxy_counts_each_partitions_point_reads_queries_rows_writes_and_transactions()
+    {
+        await using var proxy = ThrottlingTableProxy.Start(azurite.ConnectionString, new PartitionBudget(operationsPerSecond: 1000));
+        proxy.Calls = new TableCallCounters();
+        var (throttled, _) = await TablesAsync(proxy, TableRetrySettings.WithBudget(5000));
+
+        await throttled.SubmitTransactionAsync(new[] { "1", "2", "3" }.Select(row => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("a", row))));
+        await throttled.AddEntityAsync(new TableEntity("b|1", "1"));
+        await throttled.GetEntityAsync<TableEntity>("a", "2");
+        var rows = 0;
+        await foreach (var _ in throttled.QueryAsync<TableEntity>("PartitionKey eq 'a' and RowKey ge '2'"))
+            rows++;
+
+        Assert.Equal(2, rows);
+        Assert.Equal<PartitionCalls>([new PartitionCalls("a", PointReads: 1, Queries: 1, QueryRows: 2, Writes: 0, Transactions: 1, TransactionChanges: 3),
+            new PartitionCalls("b|1", PointReads: 0, Queries: 0, QueryRows: 0, Writes: 1, Transactions: 0, TransactionChanges: 0)], proxy.Calls.Snapshot());
+        Assert.Equal<(string, long, long)>([("a", 5L, 0L), ("b|1", 1L, 0L)], proxy.Budget.ByPartition());
+    }
+
+    [Fact]
     public void The_proxy_finds_the_partition_of_every_kind_of_Table_call()
     {
         Assert.Equal(("b'x", 1), ThrottlingTableProxy.Describe("/devstoreaccount1/t(PartitionKey='b%27%27x',RowKey='k')", []));
