@@ -4,8 +4,8 @@
 # partitions when every Table partition has a budget of --budget entity operations/s (Azure: about
 # 2,000; scaled down so this machine can exceed it), and what a 1000-key listing page costs.
 #
-#   scripts/bench-index-scale.sh [--partitions "1 2 4 8 16"] [--hosts 3] [--budget 100] [--seconds 20]
-#                                [--clients 64] [--keys 5000] [--list-seconds 5] [--no-reference]
+#   scripts/bench-index-scale.sh [--partitions "1 2 4 8 16"] [--hosts 3] [--budget 100] [--seconds 15]
+#                                [--clients 64] [--keys 3000] [--list-seconds 5] [--no-reference]
 #
 # Starts, on free 127.0.0.1 ports with their state in one temporary directory: Azurite (in memory;
 # BENCH_AZURITE=disk keeps its files), bench/ObjectStore.ThrottleProxy in front of its Table endpoint
@@ -28,9 +28,9 @@ source scripts/common.sh
 partitions="1 2 4 8 16"
 hosts=3
 budget=100
-seconds=20
+seconds=15
 clients=64
-keys=5000
+keys=3000
 list_seconds=5
 reference=1
 usage="usage: scripts/bench-index-scale.sh [--partitions \"1 2 4 8 16\"] [--hosts N] [--budget OPS] [--seconds N] [--clients N] [--keys N] [--list-seconds N] [--no-reference]"
@@ -79,22 +79,25 @@ proxy_control=$(sed -n 2p "$data/proxy.ready")
 table_connection="$(printf '%s' "$storage_connection" | sed "s#TableEndpoint=[^;]*#TableEndpoint=$proxy_table#")"
 master_key="$(head -c 32 /dev/urandom | base64)"
 
-# start_instances P: --hosts local hosts sharing $data/hosts (zones) and the proxy; sets endpoints, cpu_labels, host_pids.
+# start_instances P LABEL: --hosts local hosts sharing $data/hosts (zones) and the proxy, started together; logs
+# $data/host-pLABEL-k.log; sets endpoints, cpu_labels, host_pids.
 start_instances() {
-  local p=$1 k port
+  local p=$1 label=$2 k ports=()
   host_pids=(); endpoints=""; cpu_labels=""
   for ((k = 1; k <= hosts; k++)); do
-    port=$(free_port)
-    env OBJECTSTORE_PORT="$port" OBJECTSTORE_BIND_ADDRESS=127.0.0.1 OBJECTSTORE_DATA="$data/hosts" \
+    ports+=("$(free_port)")
+    env OBJECTSTORE_PORT="${ports[-1]}" OBJECTSTORE_BIND_ADDRESS=127.0.0.1 OBJECTSTORE_DATA="$data/hosts" \
       OBJECTSTORE_STORAGE_CONNECTION_STRING="$table_connection" OBJECTSTORE_MASTER_KEY="$master_key" \
       OBJECTSTORE_INDEX_PARTITIONS="$p" OBJECTSTORE_BACKGROUND=off \
       OBJECTSTORE_ACCESS_KEY=bench OBJECTSTORE_SECRET_KEY=bench-secret \
-      dotnet host/ObjectStore.LocalHost/bin/Release/net10.0/ObjectStore.LocalHost.dll >"$data/host-p$p-$k.log" 2>&1 &
+      dotnet host/ObjectStore.LocalHost/bin/Release/net10.0/ObjectStore.LocalHost.dll >"$data/host-p$label-$k.log" 2>&1 &
     host_pids+=($!)
     pids+=($!)
-    wait_for_port "$port" 120 "local host $k" "$!"
-    endpoints+="${endpoints:+,}http://127.0.0.1:$port"
-    cpu_labels+="${cpu_labels:+,}host$k=$!"
+  done
+  for ((k = 1; k <= hosts; k++)); do
+    wait_for_port "${ports[k - 1]}" 120 "local host $k" "${host_pids[k - 1]}"
+    endpoints+="${endpoints:+,}http://127.0.0.1:${ports[k - 1]}"
+    cpu_labels+="${cpu_labels:+,}host$k=${host_pids[k - 1]}"
   done
   cpu_labels+=",azurite=$azurite_pid,proxy=$proxy_pid"
 }
@@ -121,9 +124,9 @@ for p in $runs; do
   count=$p; scenarios=preload,put,get
   # The reference run: one partition, the budget lifted after the preload (and through the listing).
   [ "$p" = none ] && { count=1; scenarios=preload,unthrottle,put,get; }
-  log "P=$p: starting $hosts local hosts (OBJECTSTORE_INDEX_PARTITIONS=$count); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  log "$(date -u +%T) P=$p: starting $hosts local hosts (OBJECTSTORE_INDEX_PARTITIONS=$count); load average $(cut -d' ' -f1-3 /proc/loadavg)"
   cut -d' ' -f1 /proc/loadavg >"$data/load-before-$p"
-  start_instances "$count"
+  start_instances "$count" "$p"
   common=(--endpoint "$endpoints" --access-key bench --secret-key bench-secret --bucket "scale-p$p" --keys "$keys"
     --clients "$clients" --proxy "$proxy_control" --results "$data/results-$p.jsonl" --cpu "$cpu_labels")
   timeout $((3 * seconds + keys / 20 + 300)) dotnet "$load_tool" "${common[@]}" --scenarios "$scenarios" --seconds "$seconds" >&2
