@@ -20,7 +20,8 @@
 # what the machine itself sustains through the same hosts and proxy.
 # Prints one markdown table: requests/s, SlowDowns, Table operations and CPU (hosts + Azurite + proxy)
 # per request, and per listing page its time, Table queries and rows read. Every run is bounded
-# (timeout); only processes this script started are stopped, by PID.
+# (timeout); only processes this script started are stopped, by PID. BENCH_OUT=DIR keeps the raw
+# results (a JSON line per measurement), the hosts' logs and the proxy's per-partition counts there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
@@ -143,3 +144,8 @@ kill "$proxy_pid" 2>/dev/null || true
 for ((i = 0; i < 100; i++)); do kill -0 "$proxy_pid" 2>/dev/null || break; sleep 0.1; done
 log "the proxy's counts per partition (every bucket of the run):"
 sed -n '/^Budget/,$p' "$data/proxy.log" >&2
+if [ -n "${BENCH_OUT:-}" ]; then
+  mkdir -p "$BENCH_OUT"
+  cp "$data"/results-*.jsonl "$data"/host-p*.log "$data"/load-*-* "$data/proxy.log" "$BENCH_OUT"/ 2>/dev/null || true
+  log "results kept in $BENCH_OUT"
+fi
