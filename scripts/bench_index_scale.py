@@ -57,7 +57,8 @@ for p in partitions:
         continue
     reference = p == "none"
     ceiling = "-" if reference else " / ".join(f"{int(p) * budget / operations(x):.0f}" if operations(x) > 0 else "?" for x in (put, get))
-    listing = (f"{lst['msPerPage']:.0f} | {lst['keys'] / lst['operations']:.0f} | {table(lst, 'queries'):.1f} | {table(lst, 'queryRows'):.0f}"
+    wrong = f" ({lst['wrongListings']} of {lst['listings']} listings wrong: {lst['keys'] / lst['listings']:.0f} keys each, not {keys})" if lst and lst.get("wrongListings") else ""
+    listing = (f"{lst['msPerPage']:.0f} | {lst['keys'] / lst['operations']:.0f}{wrong} | {table(lst, 'queries'):.1f} | {table(lst, 'queryRows'):.0f}"
                if lst else "- | - | - | -")
     label = "1, no budget" if reference else p
     print(f"| {label} | {put['rate']:.0f} | {get['rate']:.0f} | {ceiling} "

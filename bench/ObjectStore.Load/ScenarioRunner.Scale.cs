@@ -72,15 +72,26 @@ internal sealed partial class ScenarioRunner
         StartMeasuring();
         var pages = 0;
         var keys = 0L;
+        var listings = 0;
+        var incomplete = 0;
         var watch = Stopwatch.StartNew();
         do
         {
             var (listed, listedPages) = await ListAllAsync(options.Bucket, PreloadPrefix);
             keys += listed;
             pages += listedPages;
+            listings++;
+            // The preload wrote exactly --keys keys under the prefix: a listing that finds another count is wrong.
+            if (listed != options.Keys)
+                incomplete++;
         } while (watch.Elapsed < TimeSpan.FromSeconds(options.Seconds));
         await ScaleRowAsync("list", $"ListObjectsV2 pages of ≤ 1000 of {options.Keys} keys ({keys} keys listed)", pages, watch.Elapsed, 0, before,
-            new Dictionary<string, object> { ["keys"] = keys, ["msPerPage"] = watch.Elapsed.TotalMilliseconds / pages });
+            new Dictionary<string, object>
+            {
+                ["keys"] = keys, ["msPerPage"] = watch.Elapsed.TotalMilliseconds / pages, ["listings"] = listings, ["wrongListings"] = incomplete,
+            });
+        if (incomplete > 0)
+            Console.WriteLine($"WARNING: {incomplete} of {listings} listings of {options.Bucket} did not return the {options.Keys} preloaded keys ({keys} keys listed in all).");
     }
 
     /// <summary>Lists every key under <paramref name="prefix"/>, pages of 1000: returns the keys and pages.</summary>
