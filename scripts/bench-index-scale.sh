@@ -130,8 +130,11 @@ for p in $runs; do
   start_instances "$count" "$p"
   common=(--endpoint "$endpoints" --access-key bench --secret-key bench-secret --bucket "scale-p$p" --keys "$keys"
     --clients "$clients" --proxy "$proxy_control" --results "$data/results-$p.jsonl" --cpu "$cpu_labels")
-  timeout $((3 * seconds + keys / 20 + 300)) dotnet "$load_tool" "${common[@]}" --scenarios "$scenarios" --seconds "$seconds" >&2
-  timeout $((list_seconds + 300)) dotnet "$load_tool" "${common[@]}" --scenarios listpages --seconds "$list_seconds" >&2
+  # A failed or timed-out run leaves its rows out ("no result") and the sweep goes on.
+  timeout $((3 * seconds + keys / 20 + 300)) dotnet "$load_tool" "${common[@]}" --scenarios "$scenarios" --seconds "$seconds" >&2 \
+    || log "P=$p: the load tool failed (exit $?)"
+  timeout $((list_seconds + 300)) dotnet "$load_tool" "${common[@]}" --scenarios listpages --seconds "$list_seconds" >&2 \
+    || log "P=$p: the listing run failed (exit $?)"
   cut -d' ' -f1 /proc/loadavg >"$data/load-after-$p"
   log "P=$p: 'fail:' lines in the hosts' logs: $(cat "$data"/host-p"$p"-*.log | grep -c 'fail:' || true)"
   stop_instances
