@@ -26,7 +26,10 @@ public sealed partial class S3RequestHandler
         {
             if (key is null)
                 return false;
-            acl = await _objects.FindObjectAclAsync(bucket.Name, key, versionId, cancellationToken);
+            var version = await _objects.FindVersionForAclAsync(bucket.Name, key, versionId, cancellationToken);
+            if (version is not null)
+                call.VersionRead = new VersionRead(bucket.Name, key, versionId, version); // GET/HEAD of this version serve it
+            acl = version is null ? null : AclRules.OfObject(version);
         }
         else
         {
