@@ -18,11 +18,11 @@ internal sealed partial class ObjectService
     }
 
     /// <summary>
-    /// The version whose ACL authorization checks (the latest or <paramref name="versionId"/>); null when there is
-    /// no such version (or it is a delete marker, or the key is invalid). A GET or HEAD of that same version may
-    /// serve this record instead of reading it again: it is what <see cref="GetObjectAsync"/> would return.
+    /// The version whose ACL or tags (s3:ExistingObjectTag) authorization checks (the latest or <paramref name="versionId"/>);
+    /// null when there is no such version (or it is a delete marker, or the key is invalid). A GET or HEAD of that same
+    /// version may serve this record instead of reading it again: it is what <see cref="GetObjectAsync"/> would return.
     /// </summary>
-    public async Task<ObjectRecord?> FindVersionForAclAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
+    public async Task<ObjectRecord?> FindVersionForAuthorizationAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
     {
         try
         {

@@ -13,20 +13,6 @@ internal sealed class TaggingService(IObjectIndex index, ObjectService objects, 
     public async Task<IReadOnlyDictionary<string, string>> GetObjectTaggingAsync(KnownBucket target, string key, string? versionId, CancellationToken cancellationToken) =>
         (await objects.GetObjectAsync(target.Name, key, versionId, cancellationToken, target)).Tags;
 
-    /// <summary>The tags of a version for a policy's s3:ExistingObjectTag condition; null when there is no such object.</summary>
-    public async Task<IReadOnlyDictionary<string, string>?> FindObjectTagsAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var record = await index.GetObjectAsync(bucket, key, versionId, cancellationToken);
-            return record is null || record.IsDeleteMarker ? null : record.Tags;
-        }
-        catch (Exception e) when (e is S3Exception or ArgumentException or FormatException)
-        {
-            return null; // an unusable version id: the operation itself reports it
-        }
-    }
-
     public Task<ObjectRecord> PutObjectTaggingAsync(KnownBucket target, string key, string? versionId, IReadOnlyList<KeyValuePair<string, string>> tags,
         Requester? requester, CancellationToken cancellationToken)
     {

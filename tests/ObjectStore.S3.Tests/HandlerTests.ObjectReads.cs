@@ -1,10 +1,12 @@
+using ObjectStore.Objects.Identity;
 using ObjectStore.S3.Tests.Fakes;
 
 namespace ObjectStore.S3.Tests;
 
 /// <summary>
-/// A GET or HEAD that only an object ACL allows reads the version's index row once: the record the ACL
-/// check read is the one served when it is the version requested.
+/// A GET or HEAD that authorization had to look into the object for (an object ACL, a policy's
+/// s3:ExistingObjectTag condition) reads the version's index row once: the record authorization read is
+/// the one served when it is the version requested.
 /// </summary>
 public sealed class ObjectReadTests
 {
@@ -25,7 +27,20 @@ public sealed class ObjectReadTests
             return index;
         });
         _counter = counter!;
+        _h.Users[UserKey] = new CallerIdentity(PrincipalKind.User, UserKey)
+        {
+            UserName = "trainer",
+            UserId = "AIDTRAINER",
+            Policies = new Dictionary<string, string> { ["tagged"] = TaggedOnly },
+        };
     }
+
+    private const string UserKey = "AKUSER";
+
+    private const string TaggedOnly = """
+        {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/*",
+          "Condition":{"StringEquals":{"s3:ExistingObjectTag/team":"ml"}}}]}
+        """;
 
     private async Task SetUpBucketAsync(bool versioned)
     {
@@ -75,5 +90,21 @@ public sealed class ObjectReadTests
 
         Assert.Equal(403, (await _h.SendAsync("GET", "/bucket/k", anonymous: true)).Status);
         Assert.Equal("one", (await _h.SendAsync("GET", $"/bucket/k?versionId={first.Header("x-amz-version-id")}", anonymous: true)).Text);
+    }
+
+    [Fact]
+    public async Task Read_allowed_by_an_existing_object_tag_condition_reads_the_object_row_once()
+    {
+        await SetUpBucketAsync(versioned: false);
+        Assert.Equal(200, (await _h.PutAsync("bucket", "ml.csv", "a,b", new Dictionary<string, string> { ["x-amz-tagging"] = "team=ml" })).Status);
+        Assert.Equal(200, (await _h.PutAsync("bucket", "ops.csv", "c,d", new Dictionary<string, string> { ["x-amz-tagging"] = "team=ops" })).Status);
+        var asUser = new Dictionary<string, string> { ["Authorization"] = HandlerHarness.SignedBy(UserKey) };
+        _counter.Reset();
+
+        var r = await _h.SendAsync("GET", "/bucket/ml.csv", (byte[]?)null, asUser);
+
+        Assert.Equal((200, "a,b"), (r.Status, r.Text));
+        Assert.Equal(1, _counter.CountOf("GetObjectAsync"));
+        Assert.Equal(403, (await _h.SendAsync("GET", "/bucket/ops.csv", (byte[]?)null, asUser)).Status);
     }
 }
