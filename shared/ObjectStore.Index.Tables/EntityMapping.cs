@@ -118,7 +118,7 @@ internal static partial class EntityMapping
             ObjectLockMode = entity.GetString("ObjectLockMode"),
             ObjectLockRetainUntil = entity.GetDateTimeOffset("ObjectLockRetainUntil"),
             ObjectLockLegalHold = entity.GetBoolean("ObjectLockLegalHold") == true,
-            InlineData = entity.GetBinary(InlineDataColumn) is { } inline ? new ReadOnlyMemory<byte>(inline) : (ReadOnlyMemory<byte>?)null, // (a bare null would convert to empty memory through byte[])
+            InlineData = entity.GetBinary(InlineDataColumn).AsNullableMemory(),
             Acl = entity.GetString("Acl"),
         };
 

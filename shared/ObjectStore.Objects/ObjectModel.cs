@@ -81,14 +81,19 @@ public static class ObjectModelServiceCollectionExtensions
             sp.GetRequiredService<IRestoreQueue>(),
             sp.GetRequiredService<IOptions<LifecycleOptions>>(),
             sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(sp => new LifecycleActions(
+        services.TryAddSingleton(sp => new LifecycleDataMoves(
             sp.GetRequiredService<IObjectIndex>(),
             sp.GetRequiredService<ObjectData>(),
             sp.GetRequiredService<ObjectCommitter>(),
-            sp.GetRequiredService<MultipartService>(),
+            sp.GetRequiredService<BucketService>(),
             sp.GetRequiredService<IOptions<LifecycleOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<LifecycleActions>>()));
+            sp.GetRequiredService<ILogger<LifecycleDataMoves>>()));
+        services.TryAddSingleton(sp => new LifecycleActions(
+            sp.GetRequiredService<IObjectIndex>(),
+            sp.GetRequiredService<ObjectCommitter>(),
+            sp.GetRequiredService<MultipartService>(),
+            sp.GetRequiredService<LifecycleDataMoves>()));
         services.TryAddSingleton<ILifecycleActions>(sp => sp.GetRequiredService<LifecycleActions>());
         services.TryAddSingleton(sp => new ObjectLockService(sp.GetRequiredService<IObjectIndex>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new ObjectModel(

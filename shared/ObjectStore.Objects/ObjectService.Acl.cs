@@ -17,13 +17,17 @@ internal sealed partial class ObjectService
         return (record, ObjectOwnerships.AclsDisabled(bucket.Configuration) ? AccessControlList.Private(record.Owner) : AclRules.OfObject(record));
     }
 
-    /// <summary>The ACL of a version for authorization; null when there is no such version (or it is a delete marker, or the key is invalid).</summary>
-    public async Task<AccessControlList?> FindObjectAclAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The version whose ACL or tags (s3:ExistingObjectTag) authorization checks (the latest or <paramref name="versionId"/>);
+    /// null when there is no such version (or it is a delete marker, or the key is invalid). A GET or HEAD of that same
+    /// version may serve this record instead of reading it again: it is what <see cref="GetObjectAsync"/> would return.
+    /// </summary>
+    public async Task<ObjectRecord?> FindVersionForAuthorizationAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
     {
         try
         {
             var record = await index.GetObjectAsync(bucket, key, versionId, cancellationToken);
-            return record is null || record.IsDeleteMarker ? null : AclRules.OfObject(record);
+            return record is null || record.IsDeleteMarker ? null : record;
         }
         catch (Exception e) when (e is S3Exception or ArgumentException or FormatException)
         {

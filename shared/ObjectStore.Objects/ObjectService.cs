@@ -61,7 +61,7 @@ internal sealed partial class ObjectService(
                 ChecksumValue = checksum?.Value,
                 Owner = _options.OwnerId,
                 Encryption = encryption?.Serialize(),
-                InlineData = written.Inline is { } inline ? new ReadOnlyMemory<byte>(inline) : (ReadOnlyMemory<byte>?)null, // (a bare null would convert to empty memory through byte[])
+                InlineData = written.Inline.AsNullableMemory(),
                 Acl = acl,
             };
             record = ObjectLockRules.ForNewVersion(record, attributes.ObjectLock, bucketRecord, record.LastModified);
@@ -184,7 +184,7 @@ internal sealed partial class ObjectService(
                 ChecksumValue = source.ChecksumValue,
                 Owner = _options.OwnerId,
                 Encryption = encryption?.Serialize(),
-                InlineData = written.Inline is { } inline ? new ReadOnlyMemory<byte>(inline) : (ReadOnlyMemory<byte>?)null, // (a bare null would convert to empty memory through byte[])
+                InlineData = written.Inline.AsNullableMemory(),
                 Acl = acl,
             };
             record = ObjectLockRules.ForNewVersion(record, spec.Attributes.ObjectLock, bucket, record.LastModified);

@@ -112,10 +112,5 @@ internal sealed class RestoreService(
     }
 
     // The shared helpers, by the names the method bodies above use.
-    private Task<BucketRecord> RequireBucketAsync(string bucket, CancellationToken cancellationToken) => index.RequireBucketAsync(bucket, cancellationToken);
-
-    private Task<ObjectRecord> GetObjectAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken) =>
-        objects.GetObjectAsync(bucket, key, versionId, cancellationToken);
-
     private Task PublishAsync(ObjectWriteOutcome outcome) => commits.PublishAsync(outcome);
 }

@@ -8,22 +8,10 @@ namespace ObjectStore.Objects;
 /// <summary>Object tagging: the tags of a version, read, replaced and deleted (the data is shared, so nothing is deleted).</summary>
 internal sealed class TaggingService(IObjectIndex index, ObjectService objects, ObjectCommitter commits)
 {
-    public async Task<IReadOnlyDictionary<string, string>> GetObjectTaggingAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken) =>
-        (await GetObjectAsync(bucket, key, versionId, cancellationToken)).Tags;
-
-    /// <summary>The tags of a version for a policy's s3:ExistingObjectTag condition; null when there is no such object.</summary>
-    public async Task<IReadOnlyDictionary<string, string>?> FindObjectTagsAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var record = await index.GetObjectAsync(bucket, key, versionId, cancellationToken);
-            return record is null || record.IsDeleteMarker ? null : record.Tags;
-        }
-        catch (Exception e) when (e is S3Exception or ArgumentException or FormatException)
-        {
-            return null; // an unusable version id: the operation itself reports it
-        }
-    }
+    /// <param name="target">The bucket as the request read it (through the bucket cache): a missing key tells NoSuchKey
+    /// from NoSuchBucket with it, without reading the bucket's row again.</param>
+    public async Task<IReadOnlyDictionary<string, string>> GetObjectTaggingAsync(KnownBucket target, string key, string? versionId, CancellationToken cancellationToken) =>
+        (await objects.GetObjectAsync(target.Name, key, versionId, cancellationToken, target)).Tags;
 
     public Task<ObjectRecord> PutObjectTaggingAsync(KnownBucket target, string key, string? versionId, IReadOnlyList<KeyValuePair<string, string>> tags,
         Requester? requester, CancellationToken cancellationToken)
@@ -53,8 +41,5 @@ internal sealed class TaggingService(IObjectIndex index, ObjectService objects, 
     }
 
     // The shared helpers, by the names the method bodies above use.
-    private Task<ObjectRecord> GetObjectAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken) =>
-        objects.GetObjectAsync(bucket, key, versionId, cancellationToken);
-
     private Task PublishAsync(ObjectWriteOutcome outcome) => commits.PublishAsync(outcome);
 }

@@ -65,7 +65,7 @@ public sealed class HandlerTests
     public async Task Operation_not_built_yet_is_NotImplemented_in_s3_xml()
     {
         await _h.CreateBucketAsync();
-        var r = await _h.SendAsync("GET", "/bucket?website");
+        var r = await _h.SendAsync("PUT", "/bucket?website", "<WebsiteConfiguration/>");
         Assert.Equal(501, r.Status);
         Assert.Equal("NotImplemented", r.XmlValue("Code"));
         Assert.Equal("application/xml", r.Header("Content-Type"));

@@ -123,6 +123,31 @@ public sealed class RouterTests
         Assert.Equal(S3Errors.MethodNotAllowed, route.Error);
     }
 
+    [Theory]
+    [InlineData("GET", "analytics")]
+    [InlineData("GET", "analytics&id=a")]
+    [InlineData("PUT", "analytics&id=a")]
+    [InlineData("DELETE", "analytics&id=a")]
+    [InlineData("GET", "metrics")]
+    [InlineData("PUT", "metrics&id=m")]
+    [InlineData("DELETE", "metrics&id=m")]
+    [InlineData("GET", "inventory")]
+    [InlineData("PUT", "inventory&id=i")]
+    [InlineData("DELETE", "inventory&id=i")]
+    [InlineData("GET", "intelligent-tiering")]
+    [InlineData("PUT", "intelligent-tiering&id=t")]
+    [InlineData("DELETE", "intelligent-tiering&id=t")]
+    [InlineData("DELETE", "logging")]
+    [InlineData("DELETE", "accelerate")]
+    [InlineData("DELETE", "requestPayment")]
+    [InlineData("DELETE", "acl")]
+    [InlineData("POST", "metrics")]
+    public void Bucket_subresource_without_a_route_is_NotImplemented_not_the_plain_operation(string method, string query)
+    {
+        var route = Route(method, "b", null, query);
+        Assert.Equal(S3Errors.NotImplemented, route.Error);
+    }
+
     [Fact]
     public void Post_to_an_object_without_a_keyword_is_InvalidRequest()
     {

@@ -16,7 +16,7 @@ internal sealed class ObjectSubresourceHandler(TaggingService tagging, RestoreSe
 
     public async Task GetObjectTaggingAsync(S3Call call)
     {
-        var tags = await _tagging.GetObjectTaggingAsync(call.Bucket, call.Key, call.Route.VersionId, call.Aborted);
+        var tags = await _tagging.GetObjectTaggingAsync(await call.AddressedBucketAsync(_buckets), call.Key, call.Route.VersionId, call.Aborted);
         await WriteXmlAsync(call, body => Xml.S3XmlResponses.WriteTaggingAsync(body, tags));
     }
 

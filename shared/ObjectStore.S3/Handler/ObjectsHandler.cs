@@ -123,7 +123,9 @@ internal sealed partial class ObjectsHandler(ObjectService objects, BucketServic
     public async Task GetObjectAsync(S3Call call)
     {
         var versionId = call.Route.VersionId;
-        var record = await _objects.GetObjectAsync(call.Bucket, call.Key, versionId, call.Aborted, call.AddressedBucket);
+        // An ACL check of this version already read it (an anonymous or other caller allowed by the object's ACL).
+        var record = call.VersionReadFor(call.Bucket, call.Key, versionId)
+            ?? await _objects.GetObjectAsync(call.Bucket, call.Key, versionId, call.Aborted, call.AddressedBucket);
         for (var attempt = 1; ; attempt++)
         {
             try

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using ObjectStore.Index;
 using ObjectStore.Objects;
 using ObjectStore.Objects.Identity;
 using ObjectStore.S3.Auth;
@@ -43,6 +44,8 @@ internal sealed class S3Call(HttpContext context, string requestId, string hostI
     public ObjectLockConditions? ObjectLockConditions { get; set; }
     /// <summary>The addressed bucket as this request read it (its record or its known absence); null until first needed.</summary>
     public KnownBucket? AddressedBucket { get; set; }
+    /// <summary>The object version authorization read to check its ACL; null when it read none.</summary>
+    public VersionRead? VersionRead { get; set; }
     /// <summary>
     /// Authorizes an action the operation discovers itself (a browser form's key and signer): the entry point,
     /// which owns authorization, sets it after authentication. Throws AccessDenied when refused.
@@ -69,6 +72,13 @@ internal sealed class S3Call(HttpContext context, string requestId, string hostI
         return known;
     }
 
+    /// <summary>
+    /// The record authorization already read for exactly this bucket, key and requested version id (null: the
+    /// latest), so the operation need not read it again; null when it read no such live version.
+    /// </summary>
+    public ObjectRecord? VersionReadFor(string bucket, string key, string? versionId) =>
+        VersionRead is { } read && read.Bucket == bucket && read.Key == key && read.VersionId == versionId ? read.Record : null;
+
     public string? QueryValue(string name) => Query.TryGetValue(name, out var v) ? v : null;
 
     public string? Header(string name)
@@ -77,3 +87,6 @@ internal sealed class S3Call(HttpContext context, string requestId, string hostI
         return v.Count == 0 ? null : v.ToString();
     }
 }
+
+/// <summary>An object version read during this request, with what was asked for: the key and the version id (null: the latest).</summary>
+internal sealed record VersionRead(string Bucket, string Key, string? VersionId, ObjectRecord Record);

@@ -26,7 +26,8 @@ public sealed partial class S3RequestHandler
         {
             if (key is null)
                 return false;
-            acl = await _objects.FindObjectAclAsync(bucket.Name, key, versionId, cancellationToken);
+            var version = await VersionForAuthorizationAsync(call, bucket.Name, key, versionId, cancellationToken);
+            acl = version is null ? null : AclRules.OfObject(version);
         }
         else
         {
@@ -37,6 +38,20 @@ public sealed partial class S3RequestHandler
         if (access.Block.IgnorePublicAcls)
             acl = acl.WithoutPublicGrants();
         return acl.Allows(needed, authenticated: call.Caller.Kind != PrincipalKind.Anonymous, canonicalId: null);
+    }
+
+    /// <summary>
+    /// The live version whose ACL or tags authorization checks, read at most once per request: kept in the call
+    /// (<see cref="S3Call.VersionRead"/>), where a GET or HEAD of that same version serves it without reading it again.
+    /// </summary>
+    private async Task<Index.ObjectRecord?> VersionForAuthorizationAsync(S3Call call, string bucket, string key, string? versionId, CancellationToken cancellationToken)
+    {
+        if (call.VersionReadFor(bucket, key, versionId) is { } read)
+            return read;
+        var version = await _objects.FindVersionForAuthorizationAsync(bucket, key, versionId, cancellationToken);
+        if (version is not null)
+            call.VersionRead = new VersionRead(bucket, key, versionId, version);
+        return version;
     }
 
     /// <summary>The ACL permission that grants an action, and whether the object's ACL (else the bucket's) holds it.</summary>

@@ -70,7 +70,7 @@ public sealed partial class S3RequestHandler
         var documents = access?.Policy is { } bucketPolicy ? identity.Append(bucketPolicy) : identity;
         if (key is not null && bucket is not null
             && documents.Any(d => d.ConditionKeys.Any(k => k.StartsWith(ExistingObjectTagKey, StringComparison.Ordinal))))
-            tags = await _tagging.FindObjectTagsAsync(bucket, key, versionId, cancellationToken);
+            tags = (await VersionForAuthorizationAsync(call, bucket, key, versionId, cancellationToken))?.Tags;
 
         var principal = new PolicyPrincipal(caller.Kind, _options.AccountId, caller.UserName, caller.UserId);
         var request = new PolicyRequest(action, S3Actions.ResourceArn(bucket, key), principal, name => ConditionValue(call, name, tags));

@@ -24,7 +24,6 @@ public sealed partial class S3RequestHandler
 {
     private readonly BucketService _buckets;
     private readonly ObjectService _objects;
-    private readonly TaggingService _tagging;
     private readonly IRequestAuthenticator _authenticator;
     /// <summary>The handlers by area the operations dispatch to.</summary>
     private readonly S3Areas _areas;
@@ -34,7 +33,7 @@ public sealed partial class S3RequestHandler
 
     internal S3RequestHandler(ObjectModel model, IRequestAuthenticator authenticator, S3Areas areas, IOptions<S3Options> options, TimeProvider time, ILogger<S3RequestHandler> logger)
     {
-        (_buckets, _objects, _tagging) = (model.Buckets, model.Objects, model.Tagging);
+        (_buckets, _objects) = (model.Buckets, model.Objects);
         _authenticator = authenticator;
         _areas = areas;
         _options = options.Value;

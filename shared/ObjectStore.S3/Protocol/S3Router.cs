@@ -161,6 +161,19 @@ public static class S3Router
 
     private static readonly HashSet<string> KnownMethods = ["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"];
 
+    /// <summary>
+    /// Bucket subresources S3 has: a bucket request naming one is never the plain operation of its method (a GET
+    /// ?metrics is not a listing, a DELETE ?logging not DeleteBucket). Those the table has no row for
+    /// (analytics, metrics, inventory and Intelligent-Tiering configurations; DELETE of logging, accelerate
+    /// and requestPayment) answer NotImplemented.
+    /// </summary>
+    private static readonly string[] BucketSubresources =
+    [
+        "accelerate", "acl", "analytics", "cors", "encryption", "intelligent-tiering", "inventory", "lifecycle", "logging",
+        "metrics", "notification", "object-lock", "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
+        "replication", "requestPayment", "tagging", "versioning", "website",
+    ];
+
     /// <summary>Every operation that appears in the table (for tests and documentation).</summary>
     public static IEnumerable<S3Operation> RoutedOperations => Table.Select(r => r.Operation).Distinct();
 
@@ -171,13 +184,17 @@ public static class S3Router
         if (!KnownMethods.Contains(method))
             return new S3Route(default, S3Errors.MethodNotAllowed);
 
+        var subresource = level == Level.Bucket && BucketSubresources.Any(request.Query.ContainsKey);
         foreach (var row in Table)
         {
             if (row.Level != level || row.Method != method) continue;
             if (row.CopySource is { } wantCopy && wantCopy != request.HasCopySource) continue;
+            if (subresource && !row.Keywords.Any(k => BucketSubresources.Contains(k))) continue; // not the plain operation
             if (row.Keywords.All(k => HasKeyword(request.Query, k)))
                 return new S3Route(row.Operation, null) { Parameters = S3RouteParameters.Of(request) };
         }
+        if (subresource)
+            return new S3Route(default, S3Errors.NotImplemented);
 
         // A POST to an object without a known keyword, or a verb the resource does not take.
         if (method == "POST" && level == Level.Object)

@@ -13,6 +13,14 @@ internal static partial class S3XmlResponses
         await EndAsync(w);
     }
 
+    /// <summary>An empty document of a bucket configuration never set: AccelerateConfiguration, BucketLoggingStatus.</summary>
+    public static async Task WriteEmptyAsync(Stream destination, string rootElement)
+    {
+        await using var w = Create(destination);
+        await StartAsync(w, rootElement);
+        await EndAsync(w);
+    }
+
     /// <summary>GetObjectAttributesResponse with the asked attributes; the ETag without quotes, as S3 writes it there.</summary>
     public static async Task WriteObjectAttributesAsync(Stream destination, IReadOnlySet<string> wanted, ObjectStore.Index.ObjectRecord record, ObjectPartsPage? parts)
     {

@@ -245,4 +245,44 @@ public sealed class S3AnswersTests(LocalHostFixture host) : IDisposable
         Assert.Equal(200, outcome.GetProperty("put")[0].GetInt32());
         Assert.Equal("chunked body", outcome.GetProperty("body").GetString());
     }
+
+    [Fact]
+    public async Task Bucket_configurations_not_kept_here_answer_as_for_a_bucket_without_them_through_boto3()
+    {
+        var outcome = await RunAsync("""
+            s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+            def err(call):
+                try:
+                    call()
+                    return None
+                except ClientError as e:
+                    return [e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Code"]]
+            accelerate = s3.get_bucket_accelerate_configuration(Bucket=bucket)
+            out["accelerate"] = [accelerate["ResponseMetadata"]["HTTPStatusCode"], accelerate.get("Status")]
+            logging = s3.get_bucket_logging(Bucket=bucket)
+            out["logging"] = [logging["ResponseMetadata"]["HTTPStatusCode"], "LoggingEnabled" in logging]
+            out["payer"] = s3.get_bucket_request_payment(Bucket=bucket)["Payer"]
+            out["website"] = err(lambda: s3.get_bucket_website(Bucket=bucket))
+            out["replication"] = err(lambda: s3.get_bucket_replication(Bucket=bucket))
+            out["deleteWebsite"] = s3.delete_bucket_website(Bucket=bucket)["ResponseMetadata"]["HTTPStatusCode"]
+            out["putAccelerate"] = err(lambda: s3.put_bucket_accelerate_configuration(Bucket=bucket, AccelerateConfiguration={"Status": "Enabled"}))
+            out["metrics"] = err(lambda: s3.list_bucket_metrics_configurations(Bucket=bucket))
+            out["analytics"] = err(lambda: s3.get_bucket_analytics_configuration(Bucket=bucket, Id="a"))
+            out["inventory"] = err(lambda: s3.delete_bucket_inventory_configuration(Bucket=bucket, Id="i"))
+            out["tiering"] = err(lambda: s3.list_bucket_intelligent_tiering_configurations(Bucket=bucket))
+            out["keys"] = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+            """, "unkept");
+
+        Assert.Equal(200, outcome.GetProperty("accelerate")[0].GetInt32());
+        Assert.Equal(JsonValueKind.Null, outcome.GetProperty("accelerate")[1].ValueKind);
+        Assert.Equal(200, outcome.GetProperty("logging")[0].GetInt32());
+        Assert.False(outcome.GetProperty("logging")[1].GetBoolean());
+        Assert.Equal("BucketOwner", outcome.GetProperty("payer").GetString());
+        Assert.Equal((404, "NoSuchWebsiteConfiguration"), Code(outcome, "website"));
+        Assert.Equal((404, "ReplicationConfigurationNotFoundError"), Code(outcome, "replication"));
+        Assert.Equal(204, outcome.GetProperty("deleteWebsite").GetInt32());
+        foreach (var refused in new[] { "putAccelerate", "metrics", "analytics", "inventory", "tiering" })
+            Assert.Equal((501, "NotImplemented"), Code(outcome, refused));
+        Assert.Equal(["k"], outcome.GetProperty("keys").EnumerateArray().Select(k => k.GetString()));
+    }
 }
