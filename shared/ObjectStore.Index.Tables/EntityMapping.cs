@@ -93,7 +93,7 @@ internal static partial class EntityMapping
 
     public static ObjectRecord ToObjectRecord(TableEntity entity) =>
         new(
-            entity.PartitionKey,
+            IndexPartitions.BucketOf(entity.PartitionKey),
             entity.GetString("Key") ?? throw new InvalidDataException($"Row {entity.RowKey} has no Key."),
             entity.GetString("VersionId") ?? "null",
             entity.GetInt64("Size") ?? 0,
