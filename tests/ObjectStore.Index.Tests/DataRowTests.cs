@@ -44,7 +44,6 @@ public abstract class DataRowTests : IndexContract
             Assert.Equal(new[] { "a", "a", "b", "c/d", "\U0001F600" }.Order(StringComparer.Ordinal), versions); // the marker has no data
             Assert.Equal(rows.Count, rows.Select(r => r.Position).Distinct().Count());
             Assert.All(rows, r => Assert.Equal(bucket, r.Bucket));
-            Assert.True(rows.FindLastIndex(r => r.Kind == DataRowKind.Part) < rows.FindIndex(r => r.Kind == DataRowKind.Version)); // parts first
         }
     }
 
