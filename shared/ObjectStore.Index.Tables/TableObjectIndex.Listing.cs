@@ -6,11 +6,12 @@ public sealed partial class TableObjectIndex
     /// <summary>Statistics of the last listing on this instance (for tests and diagnostics; not synchronized).</summary>
     internal ListingStatistics LastListingStatistics => _listings.LastListingStatistics;
 
+    // One partition per bucket until buckets are partitioned (issue 22): then the bucket's partition keys.
     public Task<ObjectListing> ListObjectsAsync(ListRequest request, CancellationToken cancellationToken) =>
-        _listings.ListObjectsAsync(request, cancellationToken);
+        _listings.ListObjectsAsync(request, [request.Bucket], resolveStub: null, cancellationToken);
 
     public Task<VersionListing> ListVersionsAsync(VersionListRequest request, CancellationToken cancellationToken) =>
-        _listings.ListVersionsAsync(request, cancellationToken);
+        _listings.ListVersionsAsync(request, [request.Bucket], cancellationToken);
 
     public Task<DataRowPage> ListDataRowsAsync(string bucket, string? after, int maxRows, CancellationToken cancellationToken) =>
         _dataRows.ListDataRowsAsync(bucket, after, maxRows, cancellationToken);

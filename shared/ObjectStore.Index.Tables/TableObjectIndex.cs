@@ -47,7 +47,7 @@ public sealed partial class TableObjectIndex : IObjectIndex
         _outbox = new TableOutbox(_objects, _time);
         _deletions = new TableDataDeletions(_objects, _buckets, _time);
         _dataRows = new TableDataRows(_objects);
-        _listings = new TableListings(_objects, ReadVersionAsync);
+        _listings = new TableListings(_objects);
         _commits = new TableGroupCommit((actions, ct) => _objects.SubmitTransactionAsync(actions, ct));
         _deleteReads = new TableReadCoalescer(_objects);
     }
