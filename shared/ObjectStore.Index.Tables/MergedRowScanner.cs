@@ -29,7 +29,6 @@ internal sealed class MergedRowScanner
     private readonly bool[] _pending;
     private readonly bool[] _exhausted;
     private readonly int[] _refills;
-    private readonly bool[] _readSinceSeek;
     private readonly Head?[] _heads;
     private readonly PriorityQueue<Head, Head> _queue = new(HeadOrder.Instance);
     private int _pageSizeLimit = ObjectRowScanner.MaxPageSize;
@@ -47,7 +46,6 @@ internal sealed class MergedRowScanner
         _pending = Enumerable.Repeat(true, _scanners.Length).ToArray();
         _exhausted = new bool[_scanners.Length];
         _refills = new int[_scanners.Length];
-        _readSinceSeek = new bool[_scanners.Length];
         _heads = new Head?[_scanners.Length];
         _live = _scanners.Length;
     }
@@ -93,8 +91,6 @@ internal sealed class MergedRowScanner
         var dropped = false;
         for (var i = 0; i < _scanners.Length; i++)
         {
-            _refills[i] = 0;
-            _readSinceSeek[i] = false;
             if (_exhausted[i])
                 continue;
             if (_heads[i] is { } head)
@@ -170,10 +166,11 @@ internal sealed class MergedRowScanner
             scanner.PageSizeLimit = remaining;
             return;
         }
-        // A partition that used up a page (not one restarted by a seek) before the others holds more than its share.
-        if (_readSinceSeek[partition])
+        // Each further page doubles the bound: a partition that runs dry before the others holds more than its
+        // share, and a delimiter listing uses up rows faster than entries (the scanner's own page size, which
+        // shrinks after skipping a big common prefix, still applies below this bound).
+        if (scanner.PagesRead > 0)
             _refills[partition]++;
-        _readSinceSeek[partition] = true;
         var share = (double)remaining / _live;
         var size = (share + 3 * Math.Sqrt(share) + 2) * (1 << Math.Min(_refills[partition], 10));
         scanner.PageSizeLimit = (int)Math.Min(remaining, Math.Ceiling(size));
