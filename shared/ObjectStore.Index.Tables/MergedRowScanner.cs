@@ -19,6 +19,12 @@ namespace ObjectStore.Index.Tables;
 /// doubles its next page. One partition reads R rows, exactly as a lone scanner did.
 /// </para>
 /// <para>
+/// A delimiter listing's pages adapt to the common prefixes it skips (<see cref="ObjectRowScanner"/>): there each
+/// partition starts at 1/N of a lone scanner's first page and counts a skipped run of 1/N of the rows a round trip
+/// is worth, since a common prefix is spread over every partition. A round over all partitions then reads as many
+/// rows as one page of a lone scanner, in N concurrent queries.
+/// </para>
+/// <para>
 /// Among rows of one key (a key moved by a partition split: a stub in the old partition, the live row
 /// in the new), live rows come first and moved-key stubs after, then by partition order.
 /// </para>
@@ -36,13 +42,20 @@ internal sealed class MergedRowScanner
     private int _live;
 
     /// <param name="partitionKeys">The bucket's partition keys (at least one).</param>
+    /// <param name="initialPageSize">
+    /// A lone scanner's first page: below <see cref="ObjectRowScanner.MaxPageSize"/> (adapting pages of a delimiter
+    /// listing) it is split over the partitions; a full page is bounded by each partition's share instead.
+    /// </param>
     public MergedRowScanner(TableClient table, IReadOnlyList<string> partitionKeys, string rowPrefix, string upperRowKey, IEnumerable<string> select, int initialPageSize)
     {
         ArgumentNullException.ThrowIfNull(partitionKeys);
         if (partitionKeys.Count == 0)
             throw new ArgumentException("A bucket has at least one index partition.", nameof(partitionKeys));
         var columns = select.ToArray();
-        _scanners = partitionKeys.Select(p => new ObjectRowScanner(table, p, rowPrefix, upperRowKey, columns, initialPageSize)).ToArray();
+        var n = partitionKeys.Count;
+        var firstPage = initialPageSize >= ObjectRowScanner.MaxPageSize ? initialPageSize : initialPageSize / n;
+        var skipRunWorthAQuery = Math.Max(1, ObjectRowScanner.RowsWorthARoundTrip / n);
+        _scanners = partitionKeys.Select(p => new ObjectRowScanner(table, p, rowPrefix, upperRowKey, columns, firstPage, skipRunWorthAQuery)).ToArray();
         _pending = Enumerable.Repeat(true, _scanners.Length).ToArray();
         _exhausted = new bool[_scanners.Length];
         _refills = new int[_scanners.Length];
