@@ -138,34 +138,57 @@ internal sealed class MergedRowScanner
 
     private async ValueTask ReadPendingHeadsAsync(CancellationToken cancellationToken)
     {
-        var pending = new List<int>(1);
-        for (var i = 0; i < _scanners.Length; i++)
-            if (_pending[i] && !_exhausted[i])
-                pending.Add(i);
-        if (pending.Count == 0)
-            return;
         // Page sizes are decided before any read changes the live count.
-        foreach (var i in pending)
-            SizeNextPage(i);
-        TableEntity?[] rows;
-        if (pending.Count == 1)
-            rows = [await _scanners[pending[0]].NextAsync(cancellationToken).ConfigureAwait(false)];
-        else
-            rows = await Task.WhenAll(pending.Select(i => _scanners[i].NextAsync(cancellationToken).AsTask())).ConfigureAwait(false);
-        for (var n = 0; n < pending.Count; n++)
+        int first = -1, count = 0;
+        for (var i = 0; i < _scanners.Length; i++)
         {
-            var i = pending[n];
-            _pending[i] = false;
-            if (rows[n] is not { } row)
-            {
-                _exhausted[i] = true;
-                _live--;
+            if (!_pending[i] || _exhausted[i])
                 continue;
-            }
-            var head = new Head(row, Encoding.UTF8.GetBytes(row.GetString("Key") ?? ""), EntityMapping.IsMovedStub(row), i);
-            _heads[i] = head;
-            _queue.Enqueue(head, head);
+            if (count++ == 0)
+                first = i;
+            SizeNextPage(i);
         }
+        if (count == 0)
+            return;
+        if (count == 1)
+        {
+            Accept(first, await _scanners[first].NextAsync(cancellationToken).ConfigureAwait(false));
+            return;
+        }
+        // Start every read, then wait for those that went to the table (the rest came from fetched pages).
+        var queries = new Task<TableEntity?>?[_scanners.Length];
+        List<Task>? waits = null;
+        for (var i = first; i < _scanners.Length; i++)
+        {
+            if (!_pending[i] || _exhausted[i])
+                continue;
+            var read = _scanners[i].NextAsync(cancellationToken);
+            if (read.IsCompletedSuccessfully)
+                Accept(i, read.Result);
+            else
+                (waits ??= []).Add(queries[i] = read.AsTask());
+        }
+        if (waits is null)
+            return;
+        await Task.WhenAll(waits).ConfigureAwait(false);
+        for (var i = first; i < _scanners.Length; i++)
+            if (queries[i] is { } query)
+                Accept(i, await query.ConfigureAwait(false));
+    }
+
+    /// <summary>Takes a partition's next row as its head (null: the partition's range is done).</summary>
+    private void Accept(int partition, TableEntity? row)
+    {
+        _pending[partition] = false;
+        if (row is null)
+        {
+            _exhausted[partition] = true;
+            _live--;
+            return;
+        }
+        var head = new Head(row, Encoding.UTF8.GetBytes(row.GetString("Key") ?? ""), EntityMapping.IsMovedStub(row), partition);
+        _heads[partition] = head;
+        _queue.Enqueue(head, head);
     }
 
     private void SizeNextPage(int partition)

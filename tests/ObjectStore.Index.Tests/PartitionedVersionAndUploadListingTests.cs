@@ -97,13 +97,15 @@ public sealed class PartitionedVersionAndUploadListingTests(AzuriteFixture azuri
                     continue; // one to three versions a key
                 var written = (round == 2 && i % 2 == 0)
                     ? await bucket.Context.Index.DeleteObjectAsync(bucket.PartitionOf(key), key, null, WriteCondition.None, BucketVersioning.Enabled, None)
-                    : await bucket.Context.Index.PutObjectAsync(bucket.Record(key, $"\"{round}\""), WriteCondition.None, BucketVersioning.Enabled, None);
+                    : await bucket.Context.Index.PutObjectAsync(bucket.Record(key, $"\"{round}\""), WriteCondition.None,
+                        round == 0 && i % 4 == 0 ? BucketVersioning.Unversioned : BucketVersioning.Enabled, None); // some "null" versions
                 Assert.Equal(IndexWriteResult.Success, written.Result);
                 versions.TryAdd(key, []);
                 versions[key].Insert(0, new Entry(key, written.Committed!.VersionId, false));
             }
         var all = keys.SelectMany(k => versions[k].Select((v, n) => v with { IsLatest = n == 0 })).ToList();
         Assert.Contains(all, e => e.Key.StartsWith('x') && versions[e.Key].Count == 3);
+        Assert.Contains(all, e => e.Id == VersionIds.Null && !e.IsLatest);
 
         foreach (var prefix in new[] { "", "dir1/", "a", new string('x', 400) })
         foreach (var delimiter in new[] { null, "/", "x/" })
