@@ -168,4 +168,31 @@ public sealed class TableListingCostTests(AzuriteFixture azurite, ITestOutputHel
         output.WriteLine($"the same in {partitions} partitions, one entry a page: {ctx.Counter.Queries} round trips, {ctx.Counter.Entities} rows");
         Assert.True(ctx.Counter.Entities < 200 * partitions, $"read {ctx.Counter.Entities} rows paging one at a time");
     }
+    [Fact]
+    public async Task A_partition_holding_more_than_its_share_doubles_its_pages_until_the_page_is_full()
+    {
+        var ctx = await TableIndexContext.CreateAsync(azurite);
+        var bucket = new PartitionedBucket(ctx, "b", 4);
+        // Not spread by the hash: 1,500 keys in the first partition, 30 in each of the others, interleaved.
+        var dense = Enumerable.Range(0, 1500).Select(i => $"k{i:D5}").ToList();
+        await ctx.BulkInsertAsync(bucket.Keys[0], dense);
+        var sparse = new List<string>();
+        for (var p = 1; p < 4; p++)
+        {
+            var keys = Enumerable.Range(0, 30).Select(i => $"k{i * 50 + p * 10:D5}x").ToList();
+            await ctx.BulkInsertAsync(bucket.Keys[p], keys);
+            sparse.AddRange(keys);
+        }
+        var sorted = Utf8Sorted(dense.Concat(sparse));
+
+        var first = await bucket.ListAsync("", null, null, 1000);
+        var stats = bucket.Listings.LastListingStatistics;
+        output.WriteLine($"1000-key page, 4 partitions, one holding 94% of the keys: {stats.Rows} rows, {stats.Queries} queries, {stats.Pages} round trips");
+        Assert.Equal(sorted.Take(first.Objects.Count), first.Objects.Select(o => o.Key));
+        Assert.True(first.Objects.Count >= 999 && first.IsTruncated);
+        // The dense partition's pages double (about 300, 600, then what the page still needs), not 1000 one-row steps.
+        Assert.True(stats.Pages <= 4 + 3, $"{stats.Pages} round trips");
+        Assert.True(stats.Rows <= 1001 + 3 * 300, $"{stats.Rows} rows");
+        Assert.Equal(sorted, await bucket.ListAllAsync("", null, 1000));
+    }
 }
