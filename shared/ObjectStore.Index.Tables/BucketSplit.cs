@@ -130,7 +130,7 @@ internal sealed class BucketSplit(TableClient objects, TableClient buckets, Part
             return false;
         for (var attempt = 0; attempt < 20; attempt++)
         {
-            if (KeyMoves.IsStub(current))
+            if (EntityMapping.IsMovedStub(current))
             {
                 // Moved or created during the split; a move cut short by a crash is finished here.
                 await moves.PublishAsync(current, IndexPartitions.PartitionKey(bucket, KeyMoves.TargetOf(current)), cancellationToken).ConfigureAwait(false);
@@ -173,12 +173,12 @@ internal sealed class BucketSplit(TableClient objects, TableClient buckets, Part
             var key = staged.GetString("Key") ?? "";
             var source = IndexPartitions.PartitionKey(bucket, IndexPartitions.IndexOf(KeySpreading.HashOf(TableObjectIndex.KeyBytes(key)), oldCount));
             var stub = await objects.GetEntityIfExistsAsync<TableEntity>(source, EntityMapping.ObjectRowKey(TableObjectIndex.TokenOf(key)), cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (stub.HasValue && KeyMoves.IsStub(stub.Value!) && KeyMoves.MoveIdOf(stub.Value!) == staged.GetString("MoveId"))
+            if (stub.HasValue && EntityMapping.IsMovedStub(stub.Value!) && KeyMoves.MoveIdOf(stub.Value!) == staged.GetString("MoveId"))
                 await moves.PublishAsync(stub.Value!, partitionKey, cancellationToken).ConfigureAwait(false);
             else
                 stale.Add(staged);
         }
-        await TableObjectIndex.DeleteRowsAsync(objects, stale, cancellationToken).ConfigureAwait(false);
+        await TableBatches.DeleteRowsAsync(objects, stale, cancellationToken).ConfigureAwait(false);
         row["Cursor"] = page.Count < PageSize
             ? IndexPartitions.Position(index + 1 < count ? index + 1 : count, index + 1 < count ? KeyMoves.StagingPrefix : EntityMapping.ObjectRowPrefix)
             : IndexPartitions.Position(index, page[^1].RowKey);
@@ -192,7 +192,7 @@ internal sealed class BucketSplit(TableClient objects, TableClient buckets, Part
         var source = IndexPartitions.PartitionKey(bucket, sourceIndex);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {source} and RowKey gt {after} and RowKey lt {EntityMapping.ObjectRowsEnd}");
         var page = await PageAsync(filter, ["RowKey", "Key", "Moved", "MovedTo", "MoveId"], cancellationToken).ConfigureAwait(false);
-        foreach (var stub in page.Where(KeyMoves.IsStub))
+        foreach (var stub in page.Where(EntityMapping.IsMovedStub))
         {
             await moves.PublishAsync(stub, IndexPartitions.PartitionKey(bucket, KeyMoves.TargetOf(stub)), cancellationToken).ConfigureAwait(false);
             try

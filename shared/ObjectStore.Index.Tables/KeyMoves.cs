@@ -19,22 +19,22 @@ namespace ObjectStore.Index.Tables;
 /// current row last, so a key whose target has a current row is fully there.</item>
 /// </list>
 /// </summary>
-internal sealed class KeyMoves(TableClient objects, TimeProvider time, TimeSpan lease)
+internal sealed class KeyMoves(TableClient objects, TimeProvider time, TableIndexOptions options)
 {
     public const string StagingPrefix = "m";
-    private const string MovedColumn = "Moved";
     private const string MovedToColumn = "MovedTo";
     private const string MoveIdColumn = "MoveId";
     private const string MoveUntilColumn = "MoveUntil";
     /// <summary>Pairs (a real row added, its staging row deleted) per transaction.</summary>
     private const int PairsPerBatch = TableObjectIndex.MaxBatch / 2;
 
-    public static bool IsStub(TableEntity row) => row.GetBoolean(MovedColumn) == true;
-
     public static int TargetOf(TableEntity stub) => stub.GetInt32(MovedToColumn) ?? throw new InvalidDataException($"Stub {stub.RowKey} names no partition.");
 
     /// <summary>The move that wrote a stub ("" for a key created during the split).</summary>
     public static string MoveIdOf(TableEntity row) => row.GetString(MoveIdColumn) ?? "";
+
+    /// <summary>How long a writer waits for a key being moved before the client is told to retry.</summary>
+    public TimeSpan WaitBudget => options.MoveWaitBudget;
 
     public static bool IsLeased(TableEntity row, DateTimeOffset now) => row.GetDateTimeOffset(MoveUntilColumn) is { } until && until > now;
 
@@ -42,7 +42,7 @@ internal sealed class KeyMoves(TableClient objects, TimeProvider time, TimeSpan 
     public static TableEntity Stub(string partitionKey, string rowKey, string key, int targetIndex, string moveId) => new(partitionKey, rowKey)
     {
         ["Key"] = key,
-        [MovedColumn] = true,
+        [EntityMapping.MovedColumn] = true,
         [MovedToColumn] = targetIndex,
         [MoveIdColumn] = moveId,
     };
@@ -53,7 +53,7 @@ internal sealed class KeyMoves(TableClient objects, TimeProvider time, TimeSpan 
         var moveId = Guid.NewGuid().ToString("N");
         var leased = CopyOf(current, current.PartitionKey, current.RowKey);
         leased[MoveIdColumn] = moveId;
-        leased[MoveUntilColumn] = time.GetUtcNow() + lease;
+        leased[MoveUntilColumn] = time.GetUtcNow() + options.MoveLease;
         ETag leaseTag;
         try
         {
@@ -107,7 +107,7 @@ internal sealed class KeyMoves(TableClient objects, TimeProvider time, TimeSpan 
     private async Task PublishAsync(TableEntity stub, string target, IReadOnlyList<TableEntity> staged, IReadOnlyList<TableEntity> sourceVersions, CancellationToken cancellationToken)
     {
         // The source's version rows go first: a version listing never shows a version in both partitions.
-        await TableObjectIndex.DeleteRowsAsync(objects, sourceVersions.Select(v => new TableEntity(stub.PartitionKey, v.RowKey)), cancellationToken).ConfigureAwait(false);
+        await TableBatches.DeleteRowsAsync(objects, sourceVersions.Select(v => new TableEntity(stub.PartitionKey, v.RowKey)), cancellationToken).ConfigureAwait(false);
 
         var versionsFirst = staged.OrderBy(s => s.RowKey.StartsWith(StagingPrefix + EntityMapping.ObjectRowPrefix, StringComparison.Ordinal) ? 1 : 0);
         foreach (var chunk in versionsFirst.Chunk(PairsPerBatch))

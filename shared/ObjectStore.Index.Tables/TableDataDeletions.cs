@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
-using static ObjectStore.Index.Tables.TableObjectIndex;
+using static ObjectStore.Index.Tables.TableBatches;
 
 namespace ObjectStore.Index.Tables;
 

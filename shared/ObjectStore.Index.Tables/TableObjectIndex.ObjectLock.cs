@@ -17,7 +17,7 @@ public sealed partial class TableObjectIndex
         var token = TokenOf(key);
         for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
         {
-            var (partitionKey, current) = await LocateAsync(bucket, key, token, forWrite: true, coalesced: false, cancellationToken).ConfigureAwait(false);
+            var (partitionKey, current) = await _locator.LocateAsync(bucket, key, token, forWrite: true, coalesced: false, cancellationToken).ConfigureAwait(false);
             if (current is null)
                 return ObjectWriteOutcome.Failed(IndexWriteResult.NotFound);
             var isLatest = versionId is null || current.GetString("VersionId") == versionId;

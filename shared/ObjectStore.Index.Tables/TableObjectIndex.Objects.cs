@@ -18,7 +18,7 @@ public sealed partial class TableObjectIndex
     public async Task<ObjectRecord?> GetObjectAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
     {
         var token = TokenOf(key);
-        var (partitionKey, current) = await LocateAsync(bucket, key, token, cancellationToken).ConfigureAwait(false);
+        var (partitionKey, current) = await _locator.LocateAsync(bucket, key, token, cancellationToken).ConfigureAwait(false);
         if (versionId is null || (current is not null && current.GetString("VersionId") == versionId))
             return current is null ? null : EntityMapping.ToObjectRecord(current);
         var version = await ReadVersionAsync(partitionKey, key, token, versionId, cancellationToken).ConfigureAwait(false);
@@ -36,7 +36,7 @@ public sealed partial class TableObjectIndex
         // an existing key answers 409 and takes the read-compare-write path below.
         // A key a split is moving takes the path below, which finds where it is first.
         if (condition.Kind is not (WriteConditionKind.ETagMatches or WriteConditionKind.RowUnchanged)
-            && await RouteAsync(record.Bucket, record.Key, cancellationToken).ConfigureAwait(false) is { IsMoving: false } route)
+            && await _locator.RouteAsync(record.Bucket, record.Key, cancellationToken).ConfigureAwait(false) is { IsMoving: false } route)
         {
             var (committed, actions, recorded) = NewLatest(record, token, versioning, current: null, events, route.Home);
             if (await TrySubmitAsync(actions, route.Home, cancellationToken).ConfigureAwait(false))
@@ -45,7 +45,7 @@ public sealed partial class TableObjectIndex
 
         for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
         {
-            var (partitionKey, current) = await LocateAsync(record.Bucket, record.Key, token, forWrite: true, coalesced: false, cancellationToken).ConfigureAwait(false);
+            var (partitionKey, current) = await _locator.LocateAsync(record.Bucket, record.Key, token, forWrite: true, coalesced: false, cancellationToken).ConfigureAwait(false);
             var failed = CheckCondition(current, condition);
             if (failed is not null)
                 return ObjectWriteOutcome.Failed(failed.Value);
@@ -93,7 +93,7 @@ public sealed partial class TableObjectIndex
         for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
         {
             // Concurrent deletes of one partition (a DeleteObjects) share their reads: TableReadCoalescer.
-            var (partitionKey, current) = await LocateAsync(bucket, key, token, forWrite: true, coalesced: true, cancellationToken).ConfigureAwait(false);
+            var (partitionKey, current) = await _locator.LocateAsync(bucket, key, token, forWrite: true, coalesced: true, cancellationToken).ConfigureAwait(false);
             var outcome = versionId is not null
                 ? await TryDeleteVersionAsync(partitionKey, key, token, versionId, current, condition, events, bypassGovernance, cancellationToken).ConfigureAwait(false)
                 : versioning == BucketVersioning.Unversioned
@@ -210,7 +210,7 @@ public sealed partial class TableObjectIndex
         var token = TokenOf(key);
         for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
         {
-            var (partitionKey, current) = await LocateAsync(bucket, key, token, forWrite: true, coalesced: false, cancellationToken).ConfigureAwait(false);
+            var (partitionKey, current) = await _locator.LocateAsync(bucket, key, token, forWrite: true, coalesced: false, cancellationToken).ConfigureAwait(false);
             var isLatest = current is not null && (versionId is null || current.GetString("VersionId") == versionId);
             var target = isLatest || versionId is null ? current : await ReadVersionAsync(partitionKey, key, token, versionId, cancellationToken).ConfigureAwait(false);
             if (target is null || EntityMapping.IsDeleteMarker(target))
@@ -350,7 +350,7 @@ public sealed partial class TableObjectIndex
     }
 
     /// <summary>Overflow tokens carry 96 bits of SHA-256: a clash is not expected, but never serve the wrong key.</summary>
-    private static TableEntity CheckKey(TableEntity entity, string key) =>
+    internal static TableEntity CheckKey(TableEntity entity, string key) =>
         string.Equals(entity.GetString("Key"), key, StringComparison.Ordinal)
             ? entity
             : throw new InvalidOperationException($"Row {entity.RowKey} in '{entity.PartitionKey}' holds another key (token clash).");
@@ -372,5 +372,16 @@ public sealed partial class TableObjectIndex
         if (bytes.Length is 0 or > KeyEncoding.MaxKeyBytes)
             throw new ArgumentException($"An object key is 1 to {KeyEncoding.MaxKeyBytes} bytes of UTF-8; this one is {bytes.Length}.", nameof(key));
         return bytes;
+    }
+
+    /// <summary>
+    /// Every entity of a key's transaction goes to the key's partition: the actions are built with the bucket
+    /// name (records name their bucket) and moved to <paramref name="partitionKey"/> here.
+    /// </summary>
+    private static IReadOnlyList<TableTransactionAction> InPartition(IReadOnlyList<TableTransactionAction> actions, string partitionKey)
+    {
+        foreach (var action in actions)
+            action.Entity.PartitionKey = partitionKey;
+        return actions;
     }
 }

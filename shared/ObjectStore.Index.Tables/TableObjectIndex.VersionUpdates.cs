@@ -19,7 +19,7 @@ public sealed partial class TableObjectIndex
     {
         ArgumentNullException.ThrowIfNull(change);
         var token = TokenOf(key);
-        var (partitionKey, current) = await LocateAsync(bucket, key, token, forWrite: true, coalesced: false, cancellationToken).ConfigureAwait(false);
+        var (partitionKey, current) = await _locator.LocateAsync(bucket, key, token, forWrite: true, coalesced: false, cancellationToken).ConfigureAwait(false);
         if (current is null)
             return ObjectWriteOutcome.Failed(IndexWriteResult.NotFound);
         var isLatest = current.GetString("VersionId") == versionId;

@@ -30,6 +30,7 @@ public sealed partial class TableObjectIndex : IObjectIndex
     private readonly TableIndexOptions _options;
     private readonly PartitionRouter _router;
     private readonly KeyMoves _moves;
+    private readonly KeyLocator _locator;
 
     /// <param name="serviceClient">The storage account's table service.</param>
     /// <param name="tableNamePrefix">Prepended to the table names, so instances and tests can isolate: letters and digits, starting with a letter (or empty).</param>
@@ -51,14 +52,15 @@ public sealed partial class TableObjectIndex : IObjectIndex
         _buckets = serviceClient.GetTableClient(BucketsTableName);
         _objects = serviceClient.GetTableClient(ObjectsTableName);
         _router = new PartitionRouter(_buckets, _time, _options.RoutingCacheLifetime);
-        _moves = new KeyMoves(_objects, _time, _options.MoveLease);
+        _moves = new KeyMoves(_objects, _time, _options);
         _uploads = new TableUploads(_objects, _router);
         _outbox = new TableOutbox(_objects, _time, _router);
         _deletions = new TableDataDeletions(_objects, _buckets, _time, _router);
         _dataRows = new TableDataRows(_objects, _router);
-        _listings = new TableListings(_objects, ReadVersionInBucketAsync);
+        _listings = new TableListings(_objects);
         _commits = new TableGroupCommit((actions, ct) => _objects.SubmitTransactionAsync(actions, ct));
         _deleteReads = new TableReadCoalescer(_objects);
+        _locator = new KeyLocator(_objects, _router, _moves, _deleteReads, _time);
     }
 
     public string BucketsTableName { get; }
@@ -106,58 +108,8 @@ public sealed partial class TableObjectIndex : IObjectIndex
     {
         // No token means "replace whatever is there", but the bucket must exist (ETag * never inserts).
         var etag = bucket.ConcurrencyToken is null ? ETag.All : new ETag(bucket.ConcurrencyToken);
-        return await ConditionalWriteAsync(() => _buckets.UpdateEntityAsync(EntityMapping.ToEntity(bucket), etag, TableUpdateMode.Replace, cancellationToken))
+        return await TableBatches.ConditionalWriteAsync(() => _buckets.UpdateEntityAsync(EntityMapping.ToEntity(bucket), etag, TableUpdateMode.Replace, cancellationToken))
             .ConfigureAwait(false);
-    }
-
-    /// <summary>Runs a write conditioned on an entity's ETag: 404 is NotFound, 412 ConditionFailed.</summary>
-    /// <summary>
-    /// Deletes rows, a transaction per partition and <see cref="MaxBatch"/> rows (a transaction may name a
-    /// row once only); a row already gone (a concurrent cleanup) is no error: the rest go one by one.
-    /// </summary>
-    internal static async Task DeleteRowsAsync(TableClient table, IEnumerable<TableEntity> rows, CancellationToken cancellationToken)
-    {
-        foreach (var partition in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
-        {
-            foreach (var chunk in partition.DistinctBy(r => r.RowKey, StringComparer.Ordinal).Chunk(MaxBatch))
-            {
-                var actions = chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)).ToList();
-                try
-                {
-                    await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-                }
-                catch (RequestFailedException e) when (e.Status == 404)
-                {
-                    foreach (var row in chunk)
-                    {
-                        try
-                        {
-                            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
-                        }
-                        catch (RequestFailedException gone) when (gone.Status == 404)
-                        {
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    internal static async Task<IndexWriteResult> ConditionalWriteAsync(Func<Task> write)
-    {
-        try
-        {
-            await write().ConfigureAwait(false);
-            return IndexWriteResult.Success;
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return IndexWriteResult.NotFound;
-        }
-        catch (RequestFailedException e) when (e.Status == 412)
-        {
-            return IndexWriteResult.ConditionFailed;
-        }
     }
 
     /// <summary>
@@ -223,7 +175,7 @@ public sealed partial class TableObjectIndex : IObjectIndex
             $"PartitionKey eq {partitionKey} and ((RowKey ge {"o"} and RowKey lt {"p"}) or (RowKey ge {"u"} and RowKey lt {"w"}))"), pageSize: 16, ["RowKey", "Moved"], cancellationToken);
         await foreach (var row in rows.ConfigureAwait(false))
         {
-            if (!KeyMoves.IsStub(row))
+            if (!EntityMapping.IsMovedStub(row))
                 return true;
         }
         return false;

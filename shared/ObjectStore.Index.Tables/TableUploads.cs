@@ -3,13 +3,14 @@ using System.Text;
 using Azure;
 using Azure.Data.Tables;
 
+using static ObjectStore.Index.Tables.TableBatches;
 using static ObjectStore.Index.Tables.TableObjectIndex;
 
 namespace ObjectStore.Index.Tables;
 
 /// <summary>
 /// Multipart uploads in the objects table for <see cref="TableObjectIndex"/> (which delegates its upload
-/// and part members here): upload rows, part commits under the upload row's ETag, part deletions, listings.
+/// and part members here): upload rows, part commits under the upload row's ETag, part deletions (upload listings: <see cref="TableListings"/>).
 /// An upload's rows go to the partition its key had when it started (the id carries the key's spreading
 /// bits, <see cref="UploadIds"/>) and stay there: a split moves keys, not uploads, so a lookup tries the
 /// partitions the key had under each smaller count too (<see cref="IndexRouting.UploadPartitions"/>).
@@ -166,73 +167,6 @@ internal sealed class TableUploads(TableClient objects, PartitionRouter router)
                 return partitionKey;
         }
         return null;
-    }
-
-    /// <summary>
-    /// Upload rows in S3 order through the same scanner as object listings (overflow groups sorted by key,
-    /// then RowKey, i.e. initiation), skipping uploads being aborted. A delimiter rolls keys up into
-    /// common prefixes and seeks past them.
-    /// </summary>
-    public async Task<UploadListing> ListUploadsAsync(UploadListRequest request, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.MaxUploads <= 0)
-            return new UploadListing([], [], false, null, null);
-
-        var prefix = request.Prefix ?? "";
-        var prefixBytes = Encoding.UTF8.GetBytes(prefix);
-        var delimiter = string.IsNullOrEmpty(request.Delimiter) ? null : request.Delimiter;
-        var keyMarker = string.IsNullOrEmpty(request.KeyMarker) ? null : request.KeyMarker;
-        var uploadIdMarker = keyMarker is null || string.IsNullOrEmpty(request.UploadIdMarker) ? null : request.UploadIdMarker;
-        var markerBytes = keyMarker is null ? null : Encoding.UTF8.GetBytes(keyMarker);
-
-        // With an upload-id marker the marker key's later uploads still follow; without one, the key is done.
-        var resumeAt = markerBytes is null ? null : uploadIdMarker is null ? KeyEncoding.Following(markerBytes) : markerBytes;
-        var (lowerKey, upperKey, upperRowKey) = ListingRange.Of(prefixBytes, resumeAt, EntityMapping.UploadRowPrefix, EntityMapping.UploadRowsEnd);
-
-        var uploads = new List<UploadRecord>();
-        string? lastKey = null, lastUploadId = null;
-        var truncated = false;
-        var scanner = new ObjectRowScanner(_objects, request.Bucket, EntityMapping.UploadRowPrefix, upperRowKey, EntityMapping.UploadListingColumns, initialPageSize: 200)
-        {
-            PageSizeLimit = request.MaxUploads + 1,
-        };
-        scanner.Seek(lowerKey);
-        var rollUp = new PrefixRollUp(scanner, prefix, delimiter, markerBytes, request.MaxUploads);
-        var commonPrefixes = rollUp.CommonPrefixes;
-        while (await scanner.NextAsync(cancellationToken).ConfigureAwait(false) is { } row)
-        {
-            var upload = EntityMapping.ToUploadRecord(row);
-            var keyBytes = Encoding.UTF8.GetBytes(upload.Key);
-            if (keyBytes.AsSpan().SequenceCompareTo(lowerKey) < 0)
-                continue;
-            if (upperKey is not null && keyBytes.AsSpan().SequenceCompareTo(upperKey) >= 0)
-                break;
-            if (uploadIdMarker is not null && upload.Key == keyMarker && string.CompareOrdinal(upload.UploadId, uploadIdMarker) <= 0)
-                continue;
-
-            var rolled = rollUp.Offer(upload.Key, uploads.Count, ref lowerKey);
-            if (rolled == RollUpOutcome.Full)
-            {
-                truncated = true;
-                break;
-            }
-            if (rolled == RollUpOutcome.Added)
-                (lastKey, lastUploadId) = (commonPrefixes[^1], null);
-            if (rolled != RollUpOutcome.None)
-                continue;
-
-            if (upload.State == UploadState.Aborting)
-                continue;
-            if (uploads.Count + commonPrefixes.Count == request.MaxUploads)
-            {
-                truncated = true;
-                break;
-            }
-            uploads.Add(upload);
-            (lastKey, lastUploadId) = (upload.Key, upload.UploadId);
-        }
-        return new UploadListing(uploads, commonPrefixes, truncated, truncated ? lastKey : null, truncated ? lastUploadId : null);
     }
 
     private async Task<TableEntity?> ReadUploadAsync(string bucket, string key, string uploadId, CancellationToken cancellationToken) =>

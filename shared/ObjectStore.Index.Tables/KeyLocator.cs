@@ -11,26 +11,26 @@ namespace ObjectStore.Index.Tables;
 /// a moving key first puts a stub in the source, so "nothing in the source" always means "no key", for
 /// every instance, whatever routing it has cached.
 /// </summary>
-public sealed partial class TableObjectIndex
+internal sealed class KeyLocator(TableClient objects, PartitionRouter router, KeyMoves moves, TableReadCoalescer coalescedReads, TimeProvider time)
 {
-    /// <summary>A key's partition and its current row there (null: no current row).</summary>
-    private readonly record struct KeyPlace(string PartitionKey, TableEntity? Current);
+    private readonly TableClient _objects = objects;
+    private readonly TimeProvider _time = time;
 
-    private async ValueTask<KeyRoute> RouteAsync(string bucket, string key, CancellationToken cancellationToken)
+    public async ValueTask<KeyRoute> RouteAsync(string bucket, string key, CancellationToken cancellationToken)
     {
-        var routing = await _router.GetAsync(bucket, cancellationToken).ConfigureAwait(false);
-        return routing.Route(bucket, KeySpreading.HashOf(KeyBytes(key)));
+        var routing = await router.GetAsync(bucket, cancellationToken).ConfigureAwait(false);
+        return routing.Route(bucket, KeySpreading.HashOf(TableObjectIndex.KeyBytes(key)));
     }
 
     /// <summary>Where a reader finds the key.</summary>
-    private Task<KeyPlace> LocateAsync(string bucket, string key, string token, CancellationToken cancellationToken) =>
+    public Task<KeyPlace> LocateAsync(string bucket, string key, string token, CancellationToken cancellationToken) =>
         LocateAsync(bucket, key, token, forWrite: false, coalesced: false, cancellationToken);
 
     /// <summary>
     /// Where a writer changes the key. A writer waits while a split holds the key's lease (it is being copied),
     /// and a writer of a key the split is moving that has no row yet puts a stub in the source first.
     /// </summary>
-    private async Task<KeyPlace> LocateAsync(string bucket, string key, string token, bool forWrite, bool coalesced, CancellationToken cancellationToken)
+    public async Task<KeyPlace> LocateAsync(string bucket, string key, string token, bool forWrite, bool coalesced, CancellationToken cancellationToken)
     {
         var route = await RouteAsync(bucket, key, cancellationToken).ConfigureAwait(false);
         var waitedSince = _time.GetTimestamp();
@@ -45,35 +45,35 @@ public sealed partial class TableObjectIndex
                     continue; // someone created the key in the source meanwhile
                 return new KeyPlace(route.Target!, await ReadCurrentRowAsync(route.Target!, key, token, coalesced: false, cancellationToken).ConfigureAwait(false));
             }
-            if (KeyMoves.IsStub(row))
+            if (EntityMapping.IsMovedStub(row))
             {
                 var target = IndexPartitions.PartitionKey(bucket, KeyMoves.TargetOf(row));
-                await _moves.PublishAsync(row, target, cancellationToken).ConfigureAwait(false);
+                await moves.PublishAsync(row, target, cancellationToken).ConfigureAwait(false);
                 return new KeyPlace(target, await ReadCurrentRowAsync(target, key, token, coalesced: false, cancellationToken).ConfigureAwait(false));
             }
             if (!forWrite || !KeyMoves.IsLeased(row, _time.GetUtcNow()))
                 return new KeyPlace(route.Home, row);
             // A split is copying the key: it takes a few round trips. Past the retry budget, the client retries (503 SlowDown).
-            if (_time.GetElapsedTime(waitedSince) > _options.MoveWaitBudget)
+            if (_time.GetElapsedTime(waitedSince) > moves.WaitBudget)
                 throw new IndexBusyException("KeyMoving", TimeSpan.FromSeconds(1));
             await Task.Delay(TimeSpan.FromMilliseconds(25), _time, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<TableEntity?> ReadCurrentRowAsync(string partitionKey, string key, string token, bool coalesced, CancellationToken cancellationToken)
+    public async Task<TableEntity?> ReadCurrentRowAsync(string partitionKey, string key, string token, bool coalesced, CancellationToken cancellationToken)
     {
         TableEntity? row;
         if (coalesced)
         {
             // Concurrent deletes of one partition (a DeleteObjects) share their reads: TableReadCoalescer.
-            row = await _deleteReads.ReadAsync(partitionKey, EntityMapping.ObjectRowKey(token), cancellationToken).ConfigureAwait(false);
+            row = await coalescedReads.ReadAsync(partitionKey, EntityMapping.ObjectRowKey(token), cancellationToken).ConfigureAwait(false);
         }
         else
         {
             var response = await _objects.GetEntityIfExistsAsync<TableEntity>(partitionKey, EntityMapping.ObjectRowKey(token), cancellationToken: cancellationToken).ConfigureAwait(false);
             row = response.HasValue ? response.Value : null;
         }
-        return row is null ? null : CheckKey(row, key);
+        return row is null ? null : TableObjectIndex.CheckKey(row, key);
     }
 
     /// <summary>A stub that routes the key to <paramref name="targetIndex"/>; false when the source has a row of the key already.</summary>
@@ -90,21 +90,24 @@ public sealed partial class TableObjectIndex
         }
     }
 
-    /// <summary>A version row of a key, wherever the key lives (the version listing resumes at a version-id marker).</summary>
-    private async Task<TableEntity?> ReadVersionInBucketAsync(string bucket, string key, string token, string versionId, CancellationToken cancellationToken)
-    {
-        var (partitionKey, _) = await LocateAsync(bucket, key, token, cancellationToken).ConfigureAwait(false);
-        return await ReadVersionAsync(partitionKey, key, token, versionId, cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>
-    /// Every entity of a key's transaction goes to the key's partition: the actions are built with the bucket
-    /// name (records name their bucket) and moved to <paramref name="partitionKey"/> here.
+    /// The live current row of a key a listing met only as a split's stub (its move not published yet, or it was
+    /// deleted after moving): finish the move, then read the target. The listing reads only some columns: reread the stub.
     /// </summary>
-    private static IReadOnlyList<TableTransactionAction> InPartition(IReadOnlyList<TableTransactionAction> actions, string partitionKey)
+    public async Task<TableEntity?> ResolveStubAsync(TableEntity listed, CancellationToken cancellationToken)
     {
-        foreach (var action in actions)
-            action.Entity.PartitionKey = partitionKey;
-        return actions;
+        var stored = await _objects.GetEntityIfExistsAsync<TableEntity>(listed.PartitionKey, listed.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!stored.HasValue)
+            return null;
+        var stub = stored.Value!;
+        if (!EntityMapping.IsMovedStub(stub))
+            return stub;
+        var key = stub.GetString("Key") ?? "";
+        var target = IndexPartitions.PartitionKey(IndexPartitions.BucketOf(stub.PartitionKey), KeyMoves.TargetOf(stub));
+        await moves.PublishAsync(stub, target, cancellationToken).ConfigureAwait(false);
+        return await ReadCurrentRowAsync(target, key, TableObjectIndex.TokenOf(key), coalesced: false, cancellationToken).ConfigureAwait(false);
     }
 }
+
+/// <summary>A key's partition and its current row there (null: no current row).</summary>
+internal readonly record struct KeyPlace(string PartitionKey, TableEntity? Current);
