@@ -160,7 +160,12 @@ internal sealed class BucketSplit(TableClient objects, TableClient buckets, Part
         }
         if (index >= count)
         {
-            var done = new TableEntity(bucket, PartitionRouter.RoutingRowKey) { ["Count"] = count };
+            var done = new TableEntity(bucket, PartitionRouter.RoutingRowKey)
+            {
+                ["Count"] = count,
+                ["Scanned"] = row.GetInt64("Scanned") ?? 0,
+                ["Moved"] = row.GetInt64("Moved") ?? 0,
+            };
             await WriteAsync(done, row, cancellationToken).ConfigureAwait(false);
             return;
         }

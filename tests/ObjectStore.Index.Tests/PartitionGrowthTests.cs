@@ -76,32 +76,45 @@ public sealed class PartitionGrowthTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task An_instance_still_routing_by_the_old_count_reads_and_writes_through_the_stubs()
+    public async Task Instances_that_have_not_reread_the_routing_read_and_write_through_the_stubs()
     {
         var ctx = await TableIndexContext.CreateAsync(azurite, indexOptions: Fast);
         var bucket = await ctx.CreateBucketAsync();
         await FillAsync(ctx.Index, bucket, keys: 40);
-        // A second instance that read the routing (one partition) before the split and trusts it for an hour.
-        var stale = ctx.Sibling(Fast with { RoutingCacheLifetime = TimeSpan.FromHours(1) });
-        Assert.NotNull(await stale.GetObjectAsync(bucket, "k/000", null, None));
-
-        // Move every key (phase "moving" done) but stop before the stubs are removed.
-        var status = await ctx.Table.GrowPartitionsAsync(bucket, 8, TimeSpan.FromSeconds(60), None);
-        while (status!.Phase == "moving")
-            status = await ctx.Table.GrowPartitionsAsync(bucket, 8, TimeSpan.FromMilliseconds(100), None);
-        Assert.Equal(("cleanup", 8), (status.Phase, status.Count));
-
-        for (var i = 0; i < 40; i++)
+        // Short calls, and a cleanup wait of 5 s: the test acts while the stubs are still there.
+        var splitter = ctx.Sibling(Fast with { SplitFenceMargin = TimeSpan.FromSeconds(5) });
+        // One instance keeps the routing it read before the split (one partition), one what it read while keys moved.
+        var before = ctx.Sibling(Fast with { RoutingCacheLifetime = TimeSpan.FromHours(1) });
+        Assert.NotNull(await before.GetObjectAsync(bucket, KeyOf(0), null, None));
+        var during = ctx.Sibling(Fast with { RoutingCacheLifetime = TimeSpan.FromHours(1) });
+        IndexPartitionStatus? status;
+        do
         {
-            var key = $"k/{i:000}";
-            Assert.Equal(key, (await stale.GetObjectAsync(bucket, key, null, None))?.Key);
-            var put = await stale.PutObjectAsync(IndexTestContext.Record(bucket, key, "\"stale\""), WriteCondition.None, BucketVersioning.Enabled, None);
-            Assert.Equal(IndexWriteResult.Success, put.Result);
-            Assert.Equal("\"stale\"", (await ctx.Index.GetObjectAsync(bucket, key, null, None))?.ETag);
+            status = await splitter.GrowPartitionsAsync(bucket, 8, TimeSpan.FromMilliseconds(100), None);
+            if (status!.Phase == "moving")
+                await during.GetObjectAsync(bucket, KeyOf(0), null, None);
         }
-        var created = await stale.PutObjectAsync(IndexTestContext.Record(bucket, "new/after-move"), WriteCondition.MustNotExist, BucketVersioning.Enabled, None);
+        while (status.Phase != "cleanup");
+        Assert.Equal(8, status.Count);
+
+        foreach (var (instance, name) in new[] { (before, "before"), (during, "during") })
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                var key = KeyOf(i);
+                Assert.Equal(key, (await instance.GetObjectAsync(bucket, key, null, None))?.Key);
+                var put = await instance.PutObjectAsync(IndexTestContext.Record(bucket, key, $"\"{name}\""), WriteCondition.None, BucketVersioning.Enabled, None);
+                Assert.Equal(IndexWriteResult.Success, put.Result);
+                Assert.Equal($"\"{name}\"", (await ctx.Index.GetObjectAsync(bucket, key, null, None))?.ETag);
+            }
+        }
+        // A key created by an instance that knows of the split (through a stub in its source partition) is where every instance looks.
+        var created = await during.PutObjectAsync(IndexTestContext.Record(bucket, "new/after-move"), WriteCondition.MustNotExist, BucketVersioning.Enabled, None);
         Assert.Equal(IndexWriteResult.Success, created.Result);
         Assert.NotNull(await ctx.Index.GetObjectAsync(bucket, "new/after-move", null, None));
+        Assert.NotNull(await before.GetObjectAsync(bucket, "new/after-move", null, None));
+        Assert.Equal(IndexWriteResult.ConditionFailed,
+            (await before.PutObjectAsync(IndexTestContext.Record(bucket, "new/after-move"), WriteCondition.MustNotExist, BucketVersioning.Enabled, None)).Result);
     }
 
     [Fact]
@@ -188,12 +201,15 @@ public sealed class PartitionGrowthTests(AzuriteFixture azurite)
         return status!;
     }
 
+    /// <summary>Key number i of <see cref="FillAsync"/>: k/000, k/001 ..., and one past 357 bytes (an overflow token).</summary>
+    private static string KeyOf(int i) => i == 7 ? "k/007-" + new string('x', 400) : $"k/{i:000}";
+
     /// <summary>Keys k/000.. (some versioned twice, some deleted to a marker, some inline, one past 357 bytes), and two uploads with a part.</summary>
     private static async Task<List<UploadRecord>> FillAsync(IObjectIndex index, string bucket, int keys)
     {
         for (var i = 0; i < keys; i++)
         {
-            var key = i == 7 ? "k/007-" + new string('x', 400) : $"k/{i:000}";
+            var key = KeyOf(i);
             var record = IndexTestContext.Record(bucket, key) with { Tags = new Dictionary<string, string> { ["n"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) } };
             if (i % 10 == 3)
                 record = record with { DataLayout = InlineLayout.Of("d" + i, 3), InlineData = new byte[] { 1, 2, (byte)i } };
