@@ -39,8 +39,12 @@ internal sealed class KeyLocator(TableClient objects, PartitionRouter router, Ke
             var row = await ReadCurrentRowAsync(route.Home, key, token, coalesced, cancellationToken).ConfigureAwait(false);
             if (row is null)
             {
-                if (!forWrite || !route.IsMoving)
+                if (!route.IsMoving)
                     return new KeyPlace(route.Home, null);
+                // A reader also looks in the target: the split may have finished and removed its stubs since this
+                // instance read the routing (one more read, only for a key absent from its source during a split).
+                if (!forWrite)
+                    return new KeyPlace(route.Target!, await ReadCurrentRowAsync(route.Target!, key, token, coalesced: false, cancellationToken).ConfigureAwait(false));
                 if (!await TryAddStubAsync(route.Home, key, token, route.TargetIndex, moveId: "", cancellationToken).ConfigureAwait(false))
                     continue; // someone created the key in the source meanwhile
                 return new KeyPlace(route.Target!, await ReadCurrentRowAsync(route.Target!, key, token, coalesced: false, cancellationToken).ConfigureAwait(false));
