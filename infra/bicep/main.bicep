@@ -49,6 +49,10 @@ param publicAccessBlock string = 'new-buckets'
 @maxValue(65520)
 param inlineMaxBytes int = 16384
 
+@description('Index (Table) partitions of each new bucket: a power of two from 1 to 64. More partitions raise one bucket\'s request ceiling (about 2,000 index operations/s each on Azure) and make listings merge more partitions; a bucket can grow online later (objectstore-admin index grow).')
+@allowed([1, 2, 4, 8, 16, 32, 64])
+param indexPartitions int = 1
+
 @description('Seconds a gateway instance caches a bucket record (0 turns the cache off).')
 @minValue(0)
 param bucketCacheSeconds int = 5
@@ -251,6 +255,10 @@ var objectStoreSettings = {
   OBJECTSTORE_DEFAULT_ENCRYPTION: defaultEncryption
   // Objects up to this many bytes live in their index row (docs/index-schema.md, inline data).
   OBJECTSTORE_INLINE_MAX_BYTES: string(inlineMaxBytes)
+  // Index partitions of new buckets (a power of two, 1-64; docs/index-schema.md, "Partitioned buckets"), and how
+  // long an instance trusts a bucket's routing (a split waits that long plus a margin before moving keys).
+  OBJECTSTORE_INDEX_PARTITIONS: string(indexPartitions)
+  OBJECTSTORE_INDEX_ROUTING_CACHE_SECONDS: '5'
   // Bucket records are cached per instance this long; other instances see a bucket change within it.
   OBJECTSTORE_BUCKET_CACHE_SECONDS: string(bucketCacheSeconds)
   OBJECTSTORE_DEFAULT_OBJECT_OWNERSHIP: defaultObjectOwnership

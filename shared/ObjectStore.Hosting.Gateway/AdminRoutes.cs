@@ -24,6 +24,7 @@ internal static partial class AdminRoutes
         AddRepair(services);
         AddEncryption(services);
         AddUsage(services);
+        AddIndex(services);
         return services;
     }
 }

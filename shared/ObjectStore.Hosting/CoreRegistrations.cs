@@ -19,7 +19,8 @@ internal static class CoreRegistrations
 {
     public static IServiceCollection AddObjectIndex(this IServiceCollection services, ObjectStoreSettings settings) =>
         services
-            .AddSingleton<IObjectIndex>(sp => new TableObjectIndex(sp.GetRequiredService<TableServiceClient>(), settings.TablePrefix, sp.GetRequiredService<TimeProvider>()))
+            .AddSingleton(sp => new TableObjectIndex(sp.GetRequiredService<TableServiceClient>(), settings.TablePrefix, sp.GetRequiredService<TimeProvider>(), settings.IndexOptions))
+            .AddSingleton<IObjectIndex>(sp => sp.GetRequiredService<TableObjectIndex>())
             .AddSingleton<IScanStateStore>(sp => new TableScanStateStore(sp.GetRequiredService<TableServiceClient>(), settings.TablePrefix, sp.GetRequiredService<TimeProvider>()));
 
     public static IServiceCollection AddDataPlane(this IServiceCollection services, ObjectStoreSettings settings)

@@ -31,6 +31,8 @@ public sealed record ObjectStoreSettings
     public const string DefaultEncryptionSetting = "OBJECTSTORE_DEFAULT_ENCRYPTION";
     public const string InlineMaxBytesSetting = "OBJECTSTORE_INLINE_MAX_BYTES";
     public const string BucketCacheSecondsSetting = "OBJECTSTORE_BUCKET_CACHE_SECONDS";
+    public const string IndexPartitionsSetting = "OBJECTSTORE_INDEX_PARTITIONS";
+    public const string IndexRoutingCacheSecondsSetting = "OBJECTSTORE_INDEX_ROUTING_CACHE_SECONDS";
     public const string DefaultObjectOwnershipSetting = "OBJECTSTORE_DEFAULT_OBJECT_OWNERSHIP";
     public const string SignatureV2Setting = "OBJECTSTORE_SIGV2";
 
@@ -87,6 +89,8 @@ public sealed record ObjectStoreSettings
     public double BucketCacheSeconds { get; init; } = 5;
     /// <summary>How a throttled Table call is retried (OBJECTSTORE_INDEX_RETRY_BUDGET_MS): docs/connections.md, "Throttling".</summary>
     public Index.Tables.TableRetrySettings IndexRetry { get; init; } = Index.Tables.TableRetrySettings.Default;
+    /// <summary>Partitions of new buckets' index and routing (OBJECTSTORE_INDEX_PARTITIONS, OBJECTSTORE_INDEX_ROUTING_CACHE_SECONDS): docs/index-schema.md.</summary>
+    public Index.Tables.TableIndexOptions IndexOptions { get; init; } = new();
 
     public static ObjectStoreSettings FromConfiguration(IConfiguration configuration)
     {
@@ -147,6 +151,17 @@ public sealed record ObjectStoreSettings
                 System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var inline) && inline <= Objects.S3Options.MaxInlineMaxBytes
                 ? inline
                 : throw new InvalidOperationException($"{InlineMaxBytesSetting} must be a number of bytes from 0 to {Objects.S3Options.MaxInlineMaxBytes}."),
+            IndexOptions = new Index.Tables.TableIndexOptions
+            {
+                DefaultPartitions = int.TryParse(Get(IndexPartitionsSetting, "1"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
+                    out var partitions) && partitions is >= 1 and <= 64 && (partitions & (partitions - 1)) == 0
+                    ? partitions
+                    : throw new InvalidOperationException($"{IndexPartitionsSetting} must be a power of two from 1 to 64."),
+                RoutingCacheLifetime = TimeSpan.FromSeconds(double.TryParse(Get(IndexRoutingCacheSecondsSetting, "5"), System.Globalization.NumberStyles.AllowDecimalPoint,
+                    System.Globalization.CultureInfo.InvariantCulture, out var routingSeconds) && routingSeconds is >= 0 and <= 300
+                    ? routingSeconds
+                    : throw new InvalidOperationException($"{IndexRoutingCacheSecondsSetting} must be a number of seconds from 0 to 300.")),
+            },
             BucketCacheSeconds = double.TryParse(Get(BucketCacheSecondsSetting, "5"), System.Globalization.NumberStyles.AllowDecimalPoint,
                 System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds <= 3600
                 ? seconds

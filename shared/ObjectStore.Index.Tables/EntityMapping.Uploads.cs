@@ -51,7 +51,7 @@ internal static partial class EntityMapping
 
     public static UploadRecord ToUploadRecord(TableEntity entity) =>
         new(
-            entity.PartitionKey,
+            IndexPartitions.BucketOf(entity.PartitionKey),
             entity.GetString("Key") ?? throw new InvalidDataException($"Row {entity.RowKey} has no Key."),
             entity.GetString("UploadId") ?? "",
             entity.GetDateTimeOffset("Initiated") ?? DateTimeOffset.MinValue,
@@ -91,7 +91,7 @@ internal static partial class EntityMapping
 
     public static PartRecord ToPartRecord(TableEntity entity) =>
         new(
-            entity.PartitionKey,
+            IndexPartitions.BucketOf(entity.PartitionKey),
             entity.GetString("Key") ?? "",
             entity.GetString("UploadId") ?? "",
             entity.GetInt32("PartNumber") ?? 0,

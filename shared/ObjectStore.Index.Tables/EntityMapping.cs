@@ -38,10 +38,18 @@ internal static partial class EntityMapping
     /// <summary>Object Lock columns (listed too: lifecycle judges locks from its listing).</summary>
     public static readonly string[] ObjectLockColumns = ["ObjectLockMode", "ObjectLockRetainUntil", "ObjectLockLegalHold"];
 
+    /// <summary>
+    /// Boolean column of a moved-key stub: a current row a partition split left behind when it moved the
+    /// key to another partition of the bucket. Listings never list a stub (docs/index-schema.md, Listing).
+    /// </summary>
+    public const string MovedColumn = "Moved";
+
     /// <summary>What a listing reads: everything but headers, user metadata and tags.</summary>
     public static readonly string[] ListingColumns =
         ["RowKey", "Key", "VersionId", "Size", "ETag", "LastModified", "StorageClass", "Owner", "ChecksumAlgorithm", "ChecksumValue", DeleteMarkerColumn, "RestoreExpiry", "RestoreLayout", "RestoreRequestedAt", "RestoreDays", "Encryption", .. DataLayoutColumns,
-            .. ObjectLockColumns];
+            .. ObjectLockColumns, MovedColumn];
+
+    public static bool IsMovedStub(TableEntity entity) => entity.GetBoolean(MovedColumn) == true;
 
     public static string ObjectRowKey(string token) => ObjectRowPrefix + token;
 
@@ -93,7 +101,7 @@ internal static partial class EntityMapping
 
     public static ObjectRecord ToObjectRecord(TableEntity entity) =>
         new(
-            entity.PartitionKey,
+            IndexPartitions.BucketOf(entity.PartitionKey),
             entity.GetString("Key") ?? throw new InvalidDataException($"Row {entity.RowKey} has no Key."),
             entity.GetString("VersionId") ?? "null",
             entity.GetInt64("Size") ?? 0,

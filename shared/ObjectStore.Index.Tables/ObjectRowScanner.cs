@@ -7,16 +7,19 @@ namespace ObjectStore.Index.Tables;
 /// moves forward (<see cref="Seek"/>) to a fixed upper RowKey. Overflow groups (keys sharing
 /// their first <see cref="KeyEncoding.MaxDirectBytes"/> bytes) are read whole and sorted by key.
 /// A seek past the rows already fetched starts a new range query instead of paging through the
-/// rows in between; that is how a delimiter listing skips a common prefix.
+/// rows in between; that is how a delimiter listing skips a common prefix. One scanner reads one partition
+/// (<see cref="MergedRowScanner"/> merges the partitions of a bucket).
 /// </summary>
-internal sealed class ObjectRowScanner(TableClient table, string partitionKey, string rowPrefix, string upperRowKey, IEnumerable<string> select, int initialPageSize)
+/// <param name="skipRunWorthAQuery">A page that ended inside a skipped run this long halves the next page.</param>
+internal sealed class ObjectRowScanner(TableClient table, string partitionKey, string rowPrefix, string upperRowKey, IEnumerable<string> select, int initialPageSize,
+    int skipRunWorthAQuery = ObjectRowScanner.RowsWorthARoundTrip)
 {
     private const int MinPageSize = 16;
     /// <summary>
     /// A round trip costs about as much as reading this many rows (measured on Azurite under load: ~60 ms vs ~0.3 ms
     /// per row). A common prefix longer than this is cheaper to skip with a new query than to read.
     /// </summary>
-    private const int RowsWorthARoundTrip = 200;
+    public const int RowsWorthARoundTrip = 200;
     /// <summary>The most rows one Table query returns.</summary>
     public const int MaxPageSize = 1000;
 
@@ -160,7 +163,7 @@ internal sealed class ObjectRowScanner(TableClient table, string partitionKey, s
     {
         if (_page.Count == 0)
             return;
-        _pageSize = _skipRunAtPageEnd >= RowsWorthARoundTrip
+        _pageSize = _skipRunAtPageEnd >= skipRunWorthAQuery
             ? Math.Max(MinPageSize, _pageSize / 2)
             : Math.Min(MaxPageSize, _pageSize * 2);
     }

@@ -17,9 +17,9 @@ internal enum RollUpOutcome
 /// <summary>
 /// The delimiter roll-up the object, version and upload listings share: a key holding the delimiter
 /// after the prefix becomes its common prefix (unless a marker at or inside it says an earlier page
-/// returned it), and the scanner seeks past the prefix instead of reading every key under it.
+/// returned it), and the scanner seeks past the prefix (in every partition) instead of reading every key under it.
 /// </summary>
-internal sealed class PrefixRollUp(ObjectRowScanner scanner, string prefix, string? delimiter, byte[]? markerBytes, int maxEntries)
+internal sealed class PrefixRollUp(MergedRowScanner scanner, string prefix, string? delimiter, byte[]? markerBytes, int maxEntries)
 {
     public List<string> CommonPrefixes { get; } = [];
 

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
-using static ObjectStore.Index.Tables.TableObjectIndex;
+using static ObjectStore.Index.Tables.TableBatches;
 
 namespace ObjectStore.Index.Tables;
 
@@ -14,7 +14,7 @@ namespace ObjectStore.Index.Tables;
 /// deletions list oldest first. A bucket deleted while it still has some is noted in the buckets
 /// table (its partition, RowKey "retired"), so the collector still reaches its partition.
 /// </summary>
-internal sealed class TableDataDeletions(TableClient objects, TableClient buckets, TimeProvider time)
+internal sealed class TableDataDeletions(TableClient objects, TableClient buckets, TimeProvider time, PartitionRouter router)
 {
     private readonly TableClient _objects = objects;
     private readonly TableClient _buckets = buckets;
@@ -64,15 +64,18 @@ internal sealed class TableDataDeletions(TableClient objects, TableClient bucket
     {
         ArgumentException.ThrowIfNullOrEmpty(bucket);
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {bucket} and RowKey gt {after ?? DeletionRowPrefix} and RowKey lt {DeletionRowsEnd}");
+        var routing = await router.GetAsync(bucket, cancellationToken).ConfigureAwait(false);
         var page = new List<DataDeletion>(Math.Min(max, MaxDeletionPage));
-        await foreach (var entity in _objects.QueryAsync<TableEntity>(filter, Math.Min(max, MaxDeletionPage), cancellationToken: cancellationToken).ConfigureAwait(false))
+        // Oldest first within each partition, partition after partition (the id is the position).
+        var scan = PartitionScan.RowsAsync(_objects, bucket, routing.ScanCount, after, (partitionKey, start) => TableClient.CreateQueryFilter(
+            $"PartitionKey eq {partitionKey} and RowKey gt {start ?? DeletionRowPrefix} and RowKey lt {DeletionRowsEnd}"), Math.Min(max, MaxDeletionPage), null, cancellationToken);
+        await foreach (var entity in scan.ConfigureAwait(false))
         {
-            page.Add(new DataDeletion(bucket, entity.RowKey, EntityMapping.ReadChunked(entity, "DataLayout"), entity.GetInt64("Size") ?? 0,
+            var id = IndexPartitions.PositionOf(entity);
+            page.Add(new DataDeletion(bucket, id, EntityMapping.ReadChunked(entity, "DataLayout"), entity.GetInt64("Size") ?? 0,
                 entity.GetDateTimeOffset("UnreferencedAt") ?? default, entity.GetString("Key") ?? "", entity.GetString("VersionId")));
             if (page.Count == max)
-                return new DataDeletionPage(page, entity.RowKey);
+                return new DataDeletionPage(page, id);
         }
         return new DataDeletionPage(page, null);
     }
@@ -80,7 +83,11 @@ internal sealed class TableDataDeletions(TableClient objects, TableClient bucket
     public Task DeleteDataDeletionsAsync(IReadOnlyList<DataDeletion> deletions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(deletions);
-        return DeleteRowsAsync(_objects, deletions.Select(d => new TableEntity(d.Bucket, d.Id)), cancellationToken);
+        return DeleteRowsAsync(_objects, deletions.Select(d =>
+        {
+            var (partitionKey, rowKey) = IndexPartitions.Address(d.Bucket, d.Id);
+            return new TableEntity(partitionKey, rowKey);
+        }), cancellationToken);
     }
 
     public async IAsyncEnumerable<string> ListRetiredBucketsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -113,8 +120,10 @@ internal sealed class TableDataDeletions(TableClient objects, TableClient bucket
     /// </summary>
     public async Task RetireIfPendingAsync(string bucket, CancellationToken cancellationToken)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {bucket} and RowKey ge {DeletionRowPrefix} and RowKey lt {DeletionRowsEnd}");
-        await foreach (var _ in _objects.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken).ConfigureAwait(false))
+        var routing = await router.GetAsync(bucket, cancellationToken).ConfigureAwait(false);
+        var scan = PartitionScan.RowsAsync(_objects, bucket, routing.ScanCount, after: null, (partitionKey, _) => TableClient.CreateQueryFilter(
+            $"PartitionKey eq {partitionKey} and RowKey ge {DeletionRowPrefix} and RowKey lt {DeletionRowsEnd}"), pageSize: 1, ["RowKey"], cancellationToken);
+        await foreach (var _ in scan.ConfigureAwait(false))
         {
             await _buckets.UpsertEntityAsync(new TableEntity(bucket, RetiredBucketRowKey) { ["RetiredAt"] = _time.GetUtcNow() }, TableUpdateMode.Replace,
                 cancellationToken).ConfigureAwait(false);

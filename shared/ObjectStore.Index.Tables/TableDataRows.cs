@@ -7,29 +7,30 @@ namespace ObjectStore.Index.Tables;
 /// The data scan over part ("p") and version ("v") rows for <see cref="TableObjectIndex"/> (which delegates
 /// here): pages of the rows that reference data, and repair's layout updates of part rows.
 /// </summary>
-internal sealed class TableDataRows(TableClient objects)
+internal sealed class TableDataRows(TableClient objects, PartitionRouter router)
 {
     private readonly TableClient _objects = objects;
 
     /// <summary>Columns a data scan reads from part ("p") and version ("v") rows.</summary>
     private static readonly string[] DataRowColumns =
-        ["RowKey", "Key", "VersionId", "UploadId", "PartNumber", "Size", "StorageClass", EntityMapping.DeleteMarkerColumn, .. EntityMapping.DataLayoutColumns];
+        ["PartitionKey", "RowKey", "Key", "VersionId", "UploadId", "PartNumber", "Size", "StorageClass", EntityMapping.DeleteMarkerColumn, .. EntityMapping.DataLayoutColumns];
 
     public async Task<DataRowPage> ListDataRowsAsync(string bucket, string? after, int maxRows, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(bucket);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
-        // Part rows ("p...") sort before upload rows ("u...") and version rows ("v..."); the RowKey is the position.
-        var start = after ?? EntityMapping.PartRowPrefix;
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {bucket} and RowKey gt {start} and RowKey lt {EntityMapping.VersionRowsEnd} and (RowKey lt {EntityMapping.UploadRowPrefix} or RowKey ge {EntityMapping.VersionRowPrefix})");
+        // Part rows ("p...") sort before upload rows ("u...") and version rows ("v..."), partition after partition.
+        var routing = await router.GetAsync(bucket, cancellationToken).ConfigureAwait(false);
         var rows = new List<DataRow>(Math.Min(maxRows, 1000));
         string? last = null;
-        await foreach (var entity in _objects.QueryAsync<TableEntity>(filter, Math.Min(maxRows, 1000), DataRowColumns, cancellationToken).ConfigureAwait(false))
+        var scan = PartitionScan.RowsAsync(_objects, bucket, routing.ScanCount, after, (partitionKey, start) => TableClient.CreateQueryFilter(
+            $"PartitionKey eq {partitionKey} and RowKey gt {start ?? EntityMapping.PartRowPrefix} and RowKey lt {EntityMapping.VersionRowsEnd} and (RowKey lt {EntityMapping.UploadRowPrefix} or RowKey ge {EntityMapping.VersionRowPrefix})"),
+            Math.Min(maxRows, 1000), DataRowColumns, cancellationToken);
+        await foreach (var entity in scan.ConfigureAwait(false))
         {
-            last = entity.RowKey;
+            last = IndexPartitions.PositionOf(entity);
             if (EntityMapping.ToDataRow(bucket, entity) is { } row)
-                rows.Add(row);
+                rows.Add(row with { Position = last });
             if (rows.Count == maxRows)
                 return new DataRowPage(rows, last);
         }
@@ -43,14 +44,15 @@ internal sealed class TableDataRows(TableClient objects)
         ArgumentException.ThrowIfNullOrEmpty(dataLayout);
         if (part.Kind != DataRowKind.Part)
             throw new ArgumentException("Only part rows change here; versions change through UpdateVersionAsync.", nameof(part));
-        var stored = await _objects.GetEntityIfExistsAsync<TableEntity>(part.Bucket, part.Position, ["DataLayout"], cancellationToken).ConfigureAwait(false);
+        var (partitionKey, rowKey) = IndexPartitions.Address(part.Bucket, part.Position);
+        var stored = await _objects.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, ["DataLayout"], cancellationToken).ConfigureAwait(false);
         if (!stored.HasValue)
             return IndexWriteResult.NotFound;
         if (stored.Value!.GetString("DataLayout") != part.DataLayout)
             return IndexWriteResult.ConditionFailed;
         try
         {
-            await _objects.UpdateEntityAsync(new TableEntity(part.Bucket, part.Position) { ["DataLayout"] = dataLayout }, stored.Value.ETag,
+            await _objects.UpdateEntityAsync(new TableEntity(partitionKey, rowKey) { ["DataLayout"] = dataLayout }, stored.Value.ETag,
                 TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
             return IndexWriteResult.Success;
         }

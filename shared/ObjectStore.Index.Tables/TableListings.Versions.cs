@@ -1,17 +1,18 @@
 using System.Text;
 using Azure.Data.Tables;
-using static ObjectStore.Index.Tables.TableObjectIndex;
 
 namespace ObjectStore.Index.Tables;
 
 internal sealed partial class TableListings
 {
     /// <summary>
-    /// ListObjectVersions over the version rows: the same scanner as the current-object listing (key
-    /// order, overflow groups, skipping common prefixes with a new range query), newest first per key.
-    /// A key's first version row is its latest version, because stamps only grow (<see cref="VersionStamp"/>).
+    /// ListObjectVersions over the version rows of every partition: the same merged scanner as the current-object
+    /// listing (key order, overflow groups, skipping common prefixes with new range queries), newest first per key.
+    /// A key's first version row is its latest version, because stamps only grow (<see cref="VersionStamp"/>);
+    /// all of a key's version rows live in one partition.
     /// </summary>
-    public async Task<VersionListing> ListVersionsAsync(VersionListRequest request, CancellationToken cancellationToken)
+    /// <param name="partitionKeys">The bucket's index partitions, the bucket name first.</param>
+    public async Task<VersionListing> ListVersionsAsync(VersionListRequest request, IReadOnlyList<string> partitionKeys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.MaxKeys <= 0)
@@ -21,15 +22,13 @@ internal sealed partial class TableListings
         var prefixBytes = Encoding.UTF8.GetBytes(prefix);
         var delimiter = string.IsNullOrEmpty(request.Delimiter) ? null : request.Delimiter;
         var markerBytes = string.IsNullOrEmpty(request.KeyMarker) ? null : Encoding.UTF8.GetBytes(request.KeyMarker);
+        // With a version-id marker, the marker key's versions up to and including that version were returned
+        // already (all of them when it no longer exists): they are skipped as the scan passes them, in row
+        // order (newest first), wherever the key's partition is.
         var resumeInsideKey = markerBytes is not null && !string.IsNullOrEmpty(request.VersionIdMarker);
-        // Versions of the marker key up to and including this RowKey were returned already.
-        string? resumeAfterRowKey = null;
-        if (resumeInsideKey)
-        {
-            var marker = await ReadVersionAsync(request.Bucket, request.KeyMarker!, TokenOf(request.KeyMarker!), request.VersionIdMarker!, cancellationToken).ConfigureAwait(false);
-            resumeAfterRowKey = marker?.RowKey ?? EntityMapping.VersionRowRange(TokenOf(request.KeyMarker!)).Upper;
-        }
+        var markerVersionPassed = false;
 
+        // The key marker is a key, not a position in one partition: the same lower bound resumes every partition.
         var resumeAt = markerBytes is null ? null : resumeInsideKey ? markerBytes : KeyEncoding.Following(markerBytes);
         var (lowerKey, upperKey, upperRowKey) = ListingRange.Of(prefixBytes, resumeAt, EntityMapping.VersionRowPrefix, EntityMapping.VersionRowsEnd);
 
@@ -37,7 +36,7 @@ internal sealed partial class TableListings
         string? lastKey = null, lastVersion = null, previousRowKey = null;
         var truncated = false;
 
-        var scanner = new ObjectRowScanner(_objects, request.Bucket, EntityMapping.VersionRowPrefix, upperRowKey, EntityMapping.ListingColumns,
+        var scanner = new MergedRowScanner(_objects, partitionKeys, EntityMapping.VersionRowPrefix, upperRowKey, EntityMapping.ListingColumns,
             initialPageSize: delimiter is null ? 1000 : DelimiterInitialPageSize);
         scanner.PageSizeLimit = request.MaxKeys + 1;
         scanner.Seek(lowerKey);
@@ -53,11 +52,14 @@ internal sealed partial class TableListings
                 continue;
             if (upperKey is not null && keyBytes.AsSpan().SequenceCompareTo(upperKey) >= 0)
                 break;
-            if (resumeAfterRowKey is not null && key == request.KeyMarker)
+            if (resumeInsideKey && key == request.KeyMarker)
             {
                 isLatest = false; // the latest version of the marker key came before the marker
-                if (string.CompareOrdinal(row.RowKey, resumeAfterRowKey) <= 0)
+                if (!markerVersionPassed)
+                {
+                    markerVersionPassed = (row.GetString("VersionId") ?? VersionIds.Null) == request.VersionIdMarker;
                     continue;
+                }
             }
 
             var rolled = rollUp.Offer(key, entries.Count, ref lowerKey);
@@ -79,7 +81,7 @@ internal sealed partial class TableListings
                 truncated = true;
                 break;
             }
-            var version = EntityMapping.ToObjectRecord(row);
+            var version = ToObjectRecord(row, partitionKeys[0]);
             entries.Add(new VersionEntry(version, isLatest));
             (lastKey, lastVersion) = (key, version.VersionId);
         }
@@ -92,7 +94,4 @@ internal sealed partial class TableListings
     /// <summary>The token part of a version RowKey (kind prefix and stamp removed).</summary>
     private static string KeyOfRow(string versionRowKey) =>
         versionRowKey[EntityMapping.VersionRowPrefix.Length..versionRowKey.LastIndexOf(EntityMapping.VersionSeparator)];
-
-    private Task<TableEntity?> ReadVersionAsync(string bucket, string key, string token, string versionId, CancellationToken cancellationToken) =>
-        readVersion(bucket, key, token, versionId, cancellationToken);
 }

@@ -4,11 +4,13 @@ using Azure.Data.Tables;
 namespace ObjectStore.Index.Tables;
 
 /// <summary>
-/// ListObjects and ListObjectVersions for <see cref="TableObjectIndex"/> (which delegates here): key-order
-/// scans over the current and version rows with <see cref="ObjectRowScanner"/>. A version marker is read
-/// through the index's own version lookup.
+/// ListObjects, ListObjectVersions and ListMultipartUploads for <see cref="TableObjectIndex"/> (which delegates
+/// here): key-order scans over the current, version and upload rows of every index partition of the bucket,
+/// merged by <see cref="MergedRowScanner"/>. Markers are keys, so one marker resumes every partition.
+/// Staging rows of a partition split (RowKeys starting with <c>m</c>) sort below every listed row kind
+/// (<c>o</c>, <c>u</c>, <c>v</c>), so no listed range reaches them.
 /// </summary>
-internal sealed partial class TableListings(TableClient objects, Func<string, string, string, string, CancellationToken, Task<TableEntity?>> readVersion)
+internal sealed partial class TableListings(TableClient objects)
 {
     private readonly TableClient _objects = objects;
 
@@ -17,7 +19,14 @@ internal sealed partial class TableListings(TableClient objects, Func<string, st
     /// <summary>Statistics of the last listing on this instance (for tests and diagnostics; not synchronized).</summary>
     internal ListingStatistics LastListingStatistics { get; private set; } = new(0, 0, 0);
 
-    public async Task<ObjectListing> ListObjectsAsync(ListRequest request, CancellationToken cancellationToken)
+    /// <param name="partitionKeys">The bucket's index partitions, the bucket name first.</param>
+    /// <param name="resolveStub">
+    /// Reads the live current row of a moved-key stub's key (or null), for a stub met with no live row of its
+    /// key in any partition at that point of the merge (the split moved it after that partition was read).
+    /// Null: such stubs are skipped.
+    /// </param>
+    public async Task<ObjectListing> ListObjectsAsync(ListRequest request, IReadOnlyList<string> partitionKeys,
+        Func<TableEntity, CancellationToken, Task<TableEntity?>>? resolveStub, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.MaxKeys <= 0)
@@ -28,15 +37,16 @@ internal sealed partial class TableListings(TableClient objects, Func<string, st
         var delimiter = string.IsNullOrEmpty(request.Delimiter) ? null : request.Delimiter;
         var startAfterBytes = request.StartAfter is null ? null : Encoding.UTF8.GetBytes(request.StartAfter);
 
+        // StartAfter is a key, not a position in one partition: the same lower bound resumes every partition.
         var (lowerKey, upperKey, upperRowKey) = ListingRange.Of(prefixBytes,
             startAfterBytes is null ? null : KeyEncoding.Following(startAfterBytes), EntityMapping.ObjectRowPrefix, EntityMapping.ObjectRowsEnd);
 
         var objects = new List<ObjectRecord>();
-        string? last = null;
+        string? last = null, previousKey = null;
         var truncated = false;
 
         // With a delimiter, big common prefixes would fill large pages with rows to skip; start small and adapt.
-        var scanner = new ObjectRowScanner(_objects, request.Bucket, EntityMapping.ObjectRowPrefix, upperRowKey, EntityMapping.ListingColumns,
+        var scanner = new MergedRowScanner(_objects, partitionKeys, EntityMapping.ObjectRowPrefix, upperRowKey, EntityMapping.ListingColumns,
             initialPageSize: delimiter is null ? 1000 : DelimiterInitialPageSize);
         scanner.PageSizeLimit = request.MaxKeys + 1;
         scanner.Seek(lowerKey);
@@ -46,8 +56,9 @@ internal sealed partial class TableListings(TableClient objects, Func<string, st
         // at a query boundary (PrefixRollUp.EndShortAtQueryBoundary), as S3 allows ("up to max-keys").
         var rollUp = new PrefixRollUp(scanner, prefix, delimiter, startAfterBytes, request.MaxKeys) { EndShortAtQueryBoundary = true };
         var commonPrefixes = rollUp.CommonPrefixes;
-        while (await scanner.NextAsync(cancellationToken).ConfigureAwait(false) is { } row)
+        while (await scanner.NextAsync(cancellationToken).ConfigureAwait(false) is { } scanned)
         {
+            var row = scanned;
             var key = row.GetString("Key") ?? "";
             var keyBytes = Encoding.UTF8.GetBytes(key);
             // Rows of an overflow group straddle the bounds; the byte comparisons are the truth.
@@ -55,6 +66,17 @@ internal sealed partial class TableListings(TableClient objects, Func<string, st
                 continue;
             if (upperKey is not null && keyBytes.AsSpan().SequenceCompareTo(upperKey) >= 0)
                 break;
+            var sameKeyAsPrevious = key == previousKey;
+            previousKey = key;
+            if (EntityMapping.IsMovedStub(row))
+            {
+                // The merge puts a key's live row before its stubs: a stub right after its key was met is done with.
+                if (sameKeyAsPrevious || resolveStub is null)
+                    continue;
+                if (await resolveStub(row, cancellationToken).ConfigureAwait(false) is not { } live || live.GetString("Key") != key || EntityMapping.IsMovedStub(live))
+                    continue;
+                row = live;
+            }
             // A key whose latest version is a delete marker is not listed (nor is its common prefix, on its own).
             if (EntityMapping.IsDeleteMarker(row))
                 continue;
@@ -76,11 +98,18 @@ internal sealed partial class TableListings(TableClient objects, Func<string, st
                 truncated = true;
                 break;
             }
-            objects.Add(EntityMapping.ToObjectRecord(row));
+            objects.Add(ToObjectRecord(row, partitionKeys[0]));
             last = key;
         }
         LastListingStatistics = new ListingStatistics(scanner.QueriesStarted, scanner.PagesRead, scanner.RowsRead);
         return new ObjectListing(objects, commonPrefixes, truncated, truncated ? last : null);
+    }
+
+    /// <summary>A listed row as a record of the bucket (not of the partition the row lives in).</summary>
+    private static ObjectRecord ToObjectRecord(TableEntity row, string bucket)
+    {
+        var record = EntityMapping.ToObjectRecord(row);
+        return record.Bucket == bucket ? record : record with { Bucket = bucket };
     }
 }
 

@@ -1,3 +1,5 @@
+using Azure.Data.Tables;
+
 namespace ObjectStore.Index.Tables;
 
 /// <summary>Listings (<see cref="TableListings"/>) and the data scan (<see cref="TableDataRows"/>).</summary>
@@ -6,11 +8,14 @@ public sealed partial class TableObjectIndex
     /// <summary>Statistics of the last listing on this instance (for tests and diagnostics; not synchronized).</summary>
     internal ListingStatistics LastListingStatistics => _listings.LastListingStatistics;
 
-    public Task<ObjectListing> ListObjectsAsync(ListRequest request, CancellationToken cancellationToken) =>
-        _listings.ListObjectsAsync(request, cancellationToken);
+    // One partition per bucket until buckets are partitioned (issue 22): then the bucket's partition keys.
+    public async Task<ObjectListing> ListObjectsAsync(ListRequest request, CancellationToken cancellationToken) =>
+        await _listings.ListObjectsAsync(request, await ListedPartitionsAsync(request.Bucket, cancellationToken).ConfigureAwait(false), _locator.ResolveStubAsync, cancellationToken)
+            .ConfigureAwait(false);
 
-    public Task<VersionListing> ListVersionsAsync(VersionListRequest request, CancellationToken cancellationToken) =>
-        _listings.ListVersionsAsync(request, cancellationToken);
+    public async Task<VersionListing> ListVersionsAsync(VersionListRequest request, CancellationToken cancellationToken) =>
+        await _listings.ListVersionsAsync(request, await ListedPartitionsAsync(request.Bucket, cancellationToken).ConfigureAwait(false), cancellationToken)
+            .ConfigureAwait(false);
 
     public Task<DataRowPage> ListDataRowsAsync(string bucket, string? after, int maxRows, CancellationToken cancellationToken) =>
         _dataRows.ListDataRowsAsync(bucket, after, maxRows, cancellationToken);

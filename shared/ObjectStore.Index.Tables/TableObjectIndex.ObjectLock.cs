@@ -17,11 +17,11 @@ public sealed partial class TableObjectIndex
         var token = TokenOf(key);
         for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
         {
-            var current = await ReadCurrentAsync(bucket, key, token, cancellationToken).ConfigureAwait(false);
+            var (partitionKey, current) = await _locator.LocateAsync(bucket, key, token, forWrite: true, coalesced: false, cancellationToken).ConfigureAwait(false);
             if (current is null)
                 return ObjectWriteOutcome.Failed(IndexWriteResult.NotFound);
             var isLatest = versionId is null || current.GetString("VersionId") == versionId;
-            var target = isLatest ? current : await ReadVersionAsync(bucket, key, token, versionId!, cancellationToken).ConfigureAwait(false);
+            var target = isLatest ? current : await ReadVersionAsync(partitionKey, key, token, versionId!, cancellationToken).ConfigureAwait(false);
             if (target is null || EntityMapping.IsDeleteMarker(target))
                 return ObjectWriteOutcome.Failed(IndexWriteResult.NotFound);
             var stored = EntityMapping.ToObjectRecord(target);
@@ -41,9 +41,9 @@ public sealed partial class TableObjectIndex
             else
             {
                 actions.Add(new(TableTransactionActionType.UpdateReplace, EntityMapping.ToEntity(changed, target.RowKey, target.RowKey[^VersionStamp.Length..]), target.ETag));
-                actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(bucket, current.RowKey) { ["VersionId"] = current.GetString("VersionId") }, current.ETag));
+                actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(partitionKey, current.RowKey) { ["VersionId"] = current.GetString("VersionId") }, current.ETag));
             }
-            if (await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false))
+            if (await TrySubmitAsync(actions, partitionKey, cancellationToken).ConfigureAwait(false))
                 return new ObjectWriteOutcome(IndexWriteResult.Success, changed, []);
         }
         throw new InvalidOperationException($"Key '{key}' in '{bucket}' changed {MaxRaceRetries} times while changing its lock.");

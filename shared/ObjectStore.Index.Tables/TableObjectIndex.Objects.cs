@@ -18,10 +18,10 @@ public sealed partial class TableObjectIndex
     public async Task<ObjectRecord?> GetObjectAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
     {
         var token = TokenOf(key);
-        var current = await ReadCurrentAsync(bucket, key, token, cancellationToken).ConfigureAwait(false);
+        var (partitionKey, current) = await _locator.LocateAsync(bucket, key, token, cancellationToken).ConfigureAwait(false);
         if (versionId is null || (current is not null && current.GetString("VersionId") == versionId))
             return current is null ? null : EntityMapping.ToObjectRecord(current);
-        var version = await ReadVersionAsync(bucket, key, token, versionId, cancellationToken).ConfigureAwait(false);
+        var version = await ReadVersionAsync(partitionKey, key, token, versionId, cancellationToken).ConfigureAwait(false);
         return version is null ? null : EntityMapping.ToObjectRecord(version);
     }
 
@@ -34,28 +34,30 @@ public sealed partial class TableObjectIndex
         // Most writes create a key: try the insert alone first (one round trip instead of read, then
         // write). A key without a current row has no versions at all, so nothing else can be at stake;
         // an existing key answers 409 and takes the read-compare-write path below.
-        if (condition.Kind is not (WriteConditionKind.ETagMatches or WriteConditionKind.RowUnchanged))
+        // A key a split is moving takes the path below, which finds where it is first.
+        if (condition.Kind is not (WriteConditionKind.ETagMatches or WriteConditionKind.RowUnchanged)
+            && await _locator.RouteAsync(record.Bucket, record.Key, cancellationToken).ConfigureAwait(false) is { IsMoving: false } route)
         {
-            var (committed, actions, recorded) = NewLatest(record, token, versioning, current: null, events);
-            if (await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false))
+            var (committed, actions, recorded) = NewLatest(record, token, versioning, current: null, events, route.Home);
+            if (await TrySubmitAsync(actions, route.Home, cancellationToken).ConfigureAwait(false))
                 return new ObjectWriteOutcome(IndexWriteResult.Success, committed, []) { Events = recorded };
         }
 
         for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
         {
-            var current = await ReadCurrentAsync(record.Bucket, record.Key, token, cancellationToken).ConfigureAwait(false);
+            var (partitionKey, current) = await _locator.LocateAsync(record.Bucket, record.Key, token, forWrite: true, coalesced: false, cancellationToken).ConfigureAwait(false);
             var failed = CheckCondition(current, condition);
             if (failed is not null)
                 return ObjectWriteOutcome.Failed(failed.Value);
 
-            var (committed, actions, recorded) = NewLatest(record, token, versioning, current, events);
+            var (committed, actions, recorded) = NewLatest(record, token, versioning, current, events, partitionKey);
             var removed = new List<ObjectRecord>();
             if (versioning != BucketVersioning.Enabled
-                && !await ReplaceNullVersionAsync(actions, removed, record.Bucket, record.Key, token, current, cancellationToken).ConfigureAwait(false))
+                && !await ReplaceNullVersionAsync(actions, removed, partitionKey, record.Key, token, current, cancellationToken).ConfigureAwait(false))
                 return ObjectWriteOutcome.Failed(IndexWriteResult.Locked);
             AddDeletionRows(actions, removed, keptLayout: record.DataLayout);
 
-            if (await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false))
+            if (await TrySubmitAsync(actions, partitionKey, cancellationToken).ConfigureAwait(false))
                 return new ObjectWriteOutcome(IndexWriteResult.Success, committed, removed) { Events = recorded };
             // Lost a race. A condition was about the state we read, which is gone now.
             if (condition.Kind != WriteConditionKind.None)
@@ -69,7 +71,7 @@ public sealed partial class TableObjectIndex
     /// latest version, and the outbox rows of <paramref name="events"/> that join them.
     /// </summary>
     private (ObjectRecord Committed, List<TableTransactionAction> Actions, List<OutboxEvent> Recorded) NewLatest(ObjectRecord record, string token,
-        BucketVersioning versioning, TableEntity? current, IReadOnlyList<ObjectEvent>? events)
+        BucketVersioning versioning, TableEntity? current, IReadOnlyList<ObjectEvent>? events, string partitionKey)
     {
         var stamp = VersionStamp.Next(_time.GetUtcNow(), current is null ? null : EntityMapping.VersionRowOf(current));
         var committed = record with
@@ -80,7 +82,7 @@ public sealed partial class TableObjectIndex
         var actions = new List<TableTransactionAction>();
         AddLatest(actions, committed, token, stamp, current);
         VersionStamp.TryGetTicks(stamp, out var ticks);
-        var recorded = AddOutboxRows(actions, events, record.Bucket, record.Key, committed, EventVersionId(committed, versioning), ticks);
+        var recorded = AddOutboxRows(actions, events, partitionKey, record.Key, committed, EventVersionId(committed, versioning), ticks);
         return (committed, actions, recorded);
     }
 
@@ -90,13 +92,13 @@ public sealed partial class TableObjectIndex
         var token = TokenOf(key);
         for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
         {
-            // Concurrent deletes of one bucket (a DeleteObjects) share their reads: TableReadCoalescer.
-            var current = await ReadCurrentCoalescedAsync(bucket, key, token, cancellationToken).ConfigureAwait(false);
+            // Concurrent deletes of one partition (a DeleteObjects) share their reads: TableReadCoalescer.
+            var (partitionKey, current) = await _locator.LocateAsync(bucket, key, token, forWrite: true, coalesced: true, cancellationToken).ConfigureAwait(false);
             var outcome = versionId is not null
-                ? await TryDeleteVersionAsync(bucket, key, token, versionId, current, condition, events, bypassGovernance, cancellationToken).ConfigureAwait(false)
+                ? await TryDeleteVersionAsync(partitionKey, key, token, versionId, current, condition, events, bypassGovernance, cancellationToken).ConfigureAwait(false)
                 : versioning == BucketVersioning.Unversioned
                     ? await TryRemoveKeyAsync(key, token, current, condition, events, cancellationToken).ConfigureAwait(false)
-                    : await TryAddDeleteMarkerAsync(bucket, key, token, current, condition, versioning, events, cancellationToken).ConfigureAwait(false);
+                    : await TryAddDeleteMarkerAsync(partitionKey, key, token, current, condition, versioning, events, cancellationToken).ConfigureAwait(false);
             if (outcome is not null)
                 return outcome;
             if (condition.Kind != WriteConditionKind.None)
@@ -121,15 +123,16 @@ public sealed partial class TableObjectIndex
         var removed = EntityMapping.ToObjectRecord(current);
         AddDeletionRows(actions, [removed]);
         var recorded = AddOutboxRows(actions, events, current.PartitionKey, key, null, null, SequencerTicks(current));
-        return await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false)
+        return await TrySubmitAsync(actions, current.PartitionKey, cancellationToken).ConfigureAwait(false)
             ? new ObjectWriteOutcome(IndexWriteResult.Success, null, [removed]) { Events = recorded }
             : null;
     }
 
     /// <summary>Versioned delete without a version id: a delete marker becomes the latest version.</summary>
-    private async Task<ObjectWriteOutcome?> TryAddDeleteMarkerAsync(string bucket, string key, string token, TableEntity? current, WriteCondition condition,
+    private async Task<ObjectWriteOutcome?> TryAddDeleteMarkerAsync(string partitionKey, string key, string token, TableEntity? current, WriteCondition condition,
         BucketVersioning versioning, IReadOnlyList<ObjectEvent>? events, CancellationToken cancellationToken)
     {
+        var bucket = IndexPartitions.BucketOf(partitionKey);
         if (CheckCondition(current, condition) is { } failed)
             return ObjectWriteOutcome.Failed(failed);
         var now = _time.GetUtcNow();
@@ -143,22 +146,22 @@ public sealed partial class TableObjectIndex
         AddLatest(actions, marker, token, stamp, current);
         var removed = new List<ObjectRecord>();
         if (versioning == BucketVersioning.Suspended
-            && !await ReplaceNullVersionAsync(actions, removed, bucket, key, token, current, cancellationToken).ConfigureAwait(false))
+            && !await ReplaceNullVersionAsync(actions, removed, partitionKey, key, token, current, cancellationToken).ConfigureAwait(false))
             return ObjectWriteOutcome.Failed(IndexWriteResult.Locked);
         AddDeletionRows(actions, removed);
         VersionStamp.TryGetTicks(stamp, out var ticks);
-        var recorded = AddOutboxRows(actions, events, bucket, key, marker, marker.VersionId, ticks);
-        return await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false)
+        var recorded = AddOutboxRows(actions, events, partitionKey, key, marker, marker.VersionId, ticks);
+        return await TrySubmitAsync(actions, partitionKey, cancellationToken).ConfigureAwait(false)
             ? new ObjectWriteOutcome(IndexWriteResult.Success, marker, removed) { Events = recorded }
             : null;
     }
 
     /// <summary>Removes one version; when it was the latest, the next newer one becomes the current row.</summary>
-    private async Task<ObjectWriteOutcome?> TryDeleteVersionAsync(string bucket, string key, string token, string versionId, TableEntity? current,
+    private async Task<ObjectWriteOutcome?> TryDeleteVersionAsync(string partitionKey, string key, string token, string versionId, TableEntity? current,
         WriteCondition condition, IReadOnlyList<ObjectEvent>? events, bool bypassGovernance, CancellationToken cancellationToken)
     {
         var isLatest = current is not null && current.GetString("VersionId") == versionId;
-        var target = isLatest ? current : await ReadVersionAsync(bucket, key, token, versionId, cancellationToken).ConfigureAwait(false);
+        var target = isLatest ? current : await ReadVersionAsync(partitionKey, key, token, versionId, cancellationToken).ConfigureAwait(false);
         if (target is null)
             return ObjectWriteOutcome.Failed(IndexWriteResult.NotFound);
         if (CheckCondition(target, condition) is { } failed)
@@ -173,16 +176,16 @@ public sealed partial class TableObjectIndex
             : target.RowKey;
         var actions = new List<TableTransactionAction>();
         if (targetRowKey is not null)
-            actions.Add(new(TableTransactionActionType.Delete, new TableEntity(bucket, targetRowKey), isLatest ? ETag.All : target.ETag));
+            actions.Add(new(TableTransactionActionType.Delete, new TableEntity(partitionKey, targetRowKey), isLatest ? ETag.All : target.ETag));
         if (!isLatest && current is not null)
         {
             // An empty merge changes nothing but the current row's ETag: every version delete of a key
             // commits against that row, so one racing to promote the version deleted here fails and re-reads.
-            actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(bucket, current.RowKey), current.ETag));
+            actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(partitionKey, current.RowKey), current.ETag));
         }
         if (isLatest)
         {
-            var next = await NewestVersionExceptAsync(bucket, token, targetRowKey, cancellationToken).ConfigureAwait(false);
+            var next = await NewestVersionExceptAsync(partitionKey, token, targetRowKey, cancellationToken).ConfigureAwait(false);
             if (next is null)
             {
                 actions.Add(new(TableTransactionActionType.Delete, current!, current!.ETag));
@@ -195,8 +198,8 @@ public sealed partial class TableObjectIndex
         }
         var removedVersion = EntityMapping.ToObjectRecord(target);
         AddDeletionRows(actions, [removedVersion]);
-        var recorded = AddOutboxRows(actions, events, bucket, key, null, versionId, SequencerTicks(current));
-        return await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false)
+        var recorded = AddOutboxRows(actions, events, partitionKey, key, null, versionId, SequencerTicks(current));
+        return await TrySubmitAsync(actions, partitionKey, cancellationToken).ConfigureAwait(false)
             ? new ObjectWriteOutcome(IndexWriteResult.Success, null, [removedVersion]) { Events = recorded }
             : null;
     }
@@ -207,9 +210,9 @@ public sealed partial class TableObjectIndex
         var token = TokenOf(key);
         for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
         {
-            var current = await ReadCurrentAsync(bucket, key, token, cancellationToken).ConfigureAwait(false);
+            var (partitionKey, current) = await _locator.LocateAsync(bucket, key, token, forWrite: true, coalesced: false, cancellationToken).ConfigureAwait(false);
             var isLatest = current is not null && (versionId is null || current.GetString("VersionId") == versionId);
-            var target = isLatest || versionId is null ? current : await ReadVersionAsync(bucket, key, token, versionId, cancellationToken).ConfigureAwait(false);
+            var target = isLatest || versionId is null ? current : await ReadVersionAsync(partitionKey, key, token, versionId, cancellationToken).ConfigureAwait(false);
             if (target is null || EntityMapping.IsDeleteMarker(target))
                 return ObjectWriteOutcome.Failed(IndexWriteResult.NotFound);
 
@@ -219,12 +222,16 @@ public sealed partial class TableObjectIndex
                 ? EntityMapping.VersionRowOf(target) is { } stamp ? EntityMapping.VersionRowKey(token, stamp) : null
                 : target.RowKey;
             if (versionRowKey is not null)
-                actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(bucket, versionRowKey) { ["Tags"] = tagsJson }, isLatest ? ETag.All : target.ETag));
+                actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(partitionKey, versionRowKey) { ["Tags"] = tagsJson }, isLatest ? ETag.All : target.ETag));
             if (isLatest)
-                actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(bucket, target.RowKey) { ["Tags"] = tagsJson }, target.ETag));
+                actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(partitionKey, target.RowKey) { ["Tags"] = tagsJson }, target.ETag));
+            else
+                // An older version's tags commit against the current row too: a split's lease or a concurrent
+                // promotion of versions makes the transaction fail and re-read, as every version change does.
+                actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(partitionKey, current!.RowKey) { ["VersionId"] = current.GetString("VersionId") }, current.ETag));
             var tagged = EntityMapping.ToObjectRecord(target) with { Tags = tags };
-            var recorded = AddOutboxRows(actions, events, bucket, key, tagged, tagged.VersionId == VersionIds.Null ? null : tagged.VersionId, SequencerTicks(current));
-            if (await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false))
+            var recorded = AddOutboxRows(actions, events, partitionKey, key, tagged, tagged.VersionId == VersionIds.Null ? null : tagged.VersionId, SequencerTicks(current));
+            if (await TrySubmitAsync(actions, partitionKey, cancellationToken).ConfigureAwait(false))
                 return new ObjectWriteOutcome(IndexWriteResult.Success, tagged, []) { Events = recorded };
         }
         throw new InvalidOperationException($"Key '{key}' in '{bucket}' changed {MaxRaceRetries} times while tagging it.");
@@ -248,7 +255,7 @@ public sealed partial class TableObjectIndex
     /// Outside Enabled, a write replaces the key's null version: its row goes in the same transaction and its record is reported removed.
     /// False (nothing added) when Object Lock holds that version.
     /// </summary>
-    private async Task<bool> ReplaceNullVersionAsync(List<TableTransactionAction> actions, List<ObjectRecord> removed, string bucket, string key, string token,
+    private async Task<bool> ReplaceNullVersionAsync(List<TableTransactionAction> actions, List<ObjectRecord> removed, string partitionKey, string key, string token,
         TableEntity? current, CancellationToken cancellationToken)
     {
         TableEntity? nullVersion;
@@ -260,7 +267,7 @@ public sealed partial class TableObjectIndex
         }
         else
         {
-            nullVersion = current is null ? null : await ReadVersionAsync(bucket, key, token, VersionIds.Null, cancellationToken).ConfigureAwait(false);
+            nullVersion = current is null ? null : await ReadVersionAsync(partitionKey, key, token, VersionIds.Null, cancellationToken).ConfigureAwait(false);
             rowKey = nullVersion?.RowKey;
         }
         if (nullVersion is null)
@@ -270,7 +277,7 @@ public sealed partial class TableObjectIndex
             return false;
         // An older null version's row is deleted under its ETag: a lock set on it meanwhile fails the transaction.
         if (rowKey is not null)
-            actions.Add(new(TableTransactionActionType.Delete, new TableEntity(bucket, rowKey), ReferenceEquals(nullVersion, current) ? ETag.All : nullVersion.ETag));
+            actions.Add(new(TableTransactionActionType.Delete, new TableEntity(partitionKey, rowKey), ReferenceEquals(nullVersion, current) ? ETag.All : nullVersion.ETag));
         removed.Add(replaced);
         return true;
     }
@@ -311,41 +318,29 @@ public sealed partial class TableObjectIndex
         return value.Trim('"');
     }
 
-    private async Task<TableEntity?> ReadCurrentAsync(string bucket, string key, string token, CancellationToken cancellationToken)
-    {
-        var response = await _objects.GetEntityIfExistsAsync<TableEntity>(bucket, EntityMapping.ObjectRowKey(token), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return response.HasValue ? CheckKey(response.Value!, key) : null;
-    }
-
-    private async Task<TableEntity?> ReadCurrentCoalescedAsync(string bucket, string key, string token, CancellationToken cancellationToken)
-    {
-        var row = await _deleteReads.ReadAsync(bucket, EntityMapping.ObjectRowKey(token), cancellationToken).ConfigureAwait(false);
-        return row is null ? null : CheckKey(row, key);
-    }
-
     /// <summary>A version row by id; "null" is found by a query over the key's versions (there is at most one).</summary>
-    private async Task<TableEntity?> ReadVersionAsync(string bucket, string key, string token, string versionId, CancellationToken cancellationToken)
+    private async Task<TableEntity?> ReadVersionAsync(string partitionKey, string key, string token, string versionId, CancellationToken cancellationToken)
     {
         if (versionId == VersionIds.Null)
         {
             var (lower, upper) = EntityMapping.VersionRowRange(token);
             var filter = TableClient.CreateQueryFilter(
-                $"PartitionKey eq {bucket} and RowKey ge {lower} and RowKey lt {upper} and VersionId eq {VersionIds.Null}");
+                $"PartitionKey eq {partitionKey} and RowKey ge {lower} and RowKey lt {upper} and VersionId eq {VersionIds.Null}");
             await foreach (var row in _objects.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
                 return CheckKey(row, key);
             return null;
         }
         if (!VersionStamp.IsWellFormed(versionId))
             return null;
-        var response = await _objects.GetEntityIfExistsAsync<TableEntity>(bucket, EntityMapping.VersionRowKey(token, versionId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var response = await _objects.GetEntityIfExistsAsync<TableEntity>(partitionKey, EntityMapping.VersionRowKey(token, versionId), cancellationToken: cancellationToken).ConfigureAwait(false);
         return response.HasValue ? CheckKey(response.Value!, key) : null;
     }
 
     /// <summary>The newest version row of a key other than <paramref name="exceptRowKey"/>.</summary>
-    private async Task<TableEntity?> NewestVersionExceptAsync(string bucket, string token, string? exceptRowKey, CancellationToken cancellationToken)
+    private async Task<TableEntity?> NewestVersionExceptAsync(string partitionKey, string token, string? exceptRowKey, CancellationToken cancellationToken)
     {
         var (lower, upper) = EntityMapping.VersionRowRange(token);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {bucket} and RowKey ge {lower} and RowKey lt {upper}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {lower} and RowKey lt {upper}");
         await foreach (var row in _objects.QueryAsync<TableEntity>(filter, maxPerPage: 2, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (row.RowKey != exceptRowKey)
@@ -355,7 +350,7 @@ public sealed partial class TableObjectIndex
     }
 
     /// <summary>Overflow tokens carry 96 bits of SHA-256: a clash is not expected, but never serve the wrong key.</summary>
-    private static TableEntity CheckKey(TableEntity entity, string key) =>
+    internal static TableEntity CheckKey(TableEntity entity, string key) =>
         string.Equals(entity.GetString("Key"), key, StringComparison.Ordinal)
             ? entity
             : throw new InvalidOperationException($"Row {entity.RowKey} in '{entity.PartitionKey}' holds another key (token clash).");
@@ -364,8 +359,8 @@ public sealed partial class TableObjectIndex
     /// Commits the actions as one transaction, grouped with concurrent writers of the same bucket
     /// (<see cref="TableGroupCommit"/>); false when a concurrent write got in first (409/412/404).
     /// </summary>
-    private Task<bool> TrySubmitAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken) =>
-        _commits.TrySubmitAsync(actions, cancellationToken);
+    private Task<bool> TrySubmitAsync(IReadOnlyList<TableTransactionAction> actions, string partitionKey, CancellationToken cancellationToken) =>
+        _commits.TrySubmitAsync(InPartition(actions, partitionKey), cancellationToken);
 
     internal static string TokenOf(string key) => KeyEncoding.Token(KeyBytes(key));
 
@@ -377,5 +372,16 @@ public sealed partial class TableObjectIndex
         if (bytes.Length is 0 or > KeyEncoding.MaxKeyBytes)
             throw new ArgumentException($"An object key is 1 to {KeyEncoding.MaxKeyBytes} bytes of UTF-8; this one is {bytes.Length}.", nameof(key));
         return bytes;
+    }
+
+    /// <summary>
+    /// Every entity of a key's transaction goes to the key's partition: the actions are built with the bucket
+    /// name (records name their bucket) and moved to <paramref name="partitionKey"/> here.
+    /// </summary>
+    private static IReadOnlyList<TableTransactionAction> InPartition(IReadOnlyList<TableTransactionAction> actions, string partitionKey)
+    {
+        foreach (var action in actions)
+            action.Entity.PartitionKey = partitionKey;
+        return actions;
     }
 }

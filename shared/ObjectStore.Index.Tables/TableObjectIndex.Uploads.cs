@@ -1,6 +1,6 @@
 namespace ObjectStore.Index.Tables;
 
-/// <summary>Multipart uploads and their parts: <see cref="TableUploads"/>.</summary>
+/// <summary>Multipart uploads and their parts: <see cref="TableUploads"/>; their listing: <see cref="TableListings"/>.</summary>
 public sealed partial class TableObjectIndex
 {
     public Task<IndexWriteResult> CreateUploadAsync(UploadRecord upload, CancellationToken cancellationToken) =>
@@ -24,6 +24,8 @@ public sealed partial class TableObjectIndex
     public Task DeletePartsAsync(IReadOnlyList<PartRecord> parts, CancellationToken cancellationToken) =>
         _uploads.DeletePartsAsync(parts, cancellationToken);
 
-    public Task<UploadListing> ListUploadsAsync(UploadListRequest request, CancellationToken cancellationToken) =>
-        _uploads.ListUploadsAsync(request, cancellationToken);
+    // One partition per bucket until buckets are partitioned (issue 22): then the bucket's partition keys.
+    public async Task<UploadListing> ListUploadsAsync(UploadListRequest request, CancellationToken cancellationToken) =>
+        await _listings.ListUploadsAsync(request, await ListedPartitionsAsync(request.Bucket, cancellationToken).ConfigureAwait(false), cancellationToken)
+            .ConfigureAwait(false);
 }

@@ -19,11 +19,11 @@ public sealed partial class TableObjectIndex
     {
         ArgumentNullException.ThrowIfNull(change);
         var token = TokenOf(key);
-        var current = await ReadCurrentAsync(bucket, key, token, cancellationToken).ConfigureAwait(false);
+        var (partitionKey, current) = await _locator.LocateAsync(bucket, key, token, forWrite: true, coalesced: false, cancellationToken).ConfigureAwait(false);
         if (current is null)
             return ObjectWriteOutcome.Failed(IndexWriteResult.NotFound);
         var isLatest = current.GetString("VersionId") == versionId;
-        var target = isLatest ? current : await ReadVersionAsync(bucket, key, token, versionId, cancellationToken).ConfigureAwait(false);
+        var target = isLatest ? current : await ReadVersionAsync(partitionKey, key, token, versionId, cancellationToken).ConfigureAwait(false);
         if (target is null)
             return ObjectWriteOutcome.Failed(IndexWriteResult.NotFound);
 
@@ -51,7 +51,7 @@ public sealed partial class TableObjectIndex
         else
         {
             actions.Add(new(TableTransactionActionType.UpdateReplace, EntityMapping.ToEntity(changed, target.RowKey, stamp!), target.ETag));
-            actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(bucket, current.RowKey) { ["VersionId"] = current.GetString("VersionId") }, current.ETag));
+            actions.Add(new(TableTransactionActionType.UpdateMerge, new TableEntity(partitionKey, current.RowKey) { ["VersionId"] = current.GetString("VersionId") }, current.ETag));
         }
         foreach (var layout in (unreferencedLayouts ?? []).Distinct(StringComparer.Ordinal))
         {
@@ -59,8 +59,8 @@ public sealed partial class TableObjectIndex
             if (layout != changed.DataLayout && layout != changed.RestoreLayout && (layout == stored.DataLayout || layout == stored.RestoreLayout))
                 AddDeletionRow(actions, bucket, key, versionId, layout, stored.Size);
         }
-        var recorded = AddOutboxRows(actions, events, bucket, key, changed, changed.VersionId == VersionIds.Null ? null : changed.VersionId, SequencerTicks(current));
-        return await TrySubmitAsync(actions, cancellationToken).ConfigureAwait(false)
+        var recorded = AddOutboxRows(actions, events, partitionKey, key, changed, changed.VersionId == VersionIds.Null ? null : changed.VersionId, SequencerTicks(current));
+        return await TrySubmitAsync(actions, partitionKey, cancellationToken).ConfigureAwait(false)
             ? new ObjectWriteOutcome(IndexWriteResult.Success, changed with { ConcurrencyToken = null }, []) { Events = recorded }
             : ObjectWriteOutcome.Failed(IndexWriteResult.ConditionFailed);
     }

@@ -27,13 +27,21 @@ public sealed partial class TableObjectIndex : IObjectIndex
     private readonly TableListings _listings;
     private readonly TableGroupCommit _commits;
     private readonly TableReadCoalescer _deleteReads;
+    private readonly TableIndexOptions _options;
+    private readonly PartitionRouter _router;
+    private readonly KeyMoves _moves;
+    private readonly KeyLocator _locator;
 
     /// <param name="serviceClient">The storage account's table service.</param>
     /// <param name="tableNamePrefix">Prepended to the table names, so instances and tests can isolate: letters and digits, starting with a letter (or empty).</param>
     /// <param name="time">Clock of delete markers and version stamps.</param>
-    public TableObjectIndex(TableServiceClient serviceClient, string tableNamePrefix, TimeProvider? time = null)
+    /// <param name="options">Partitions of new buckets and routing (defaults: one partition).</param>
+    public TableObjectIndex(TableServiceClient serviceClient, string tableNamePrefix, TimeProvider? time = null, TableIndexOptions? options = null)
     {
         _time = time ?? TimeProvider.System;
+        _options = options ?? new TableIndexOptions();
+        if (!IndexPartitions.IsValidCount(_options.DefaultPartitions))
+            throw new ArgumentException($"The partition count of new buckets must be a power of two from 1 to {IndexPartitions.MaxCount}.", nameof(options));
         ArgumentNullException.ThrowIfNull(serviceClient);
         ArgumentNullException.ThrowIfNull(tableNamePrefix);
         if (!tableNamePrefix.All(char.IsAsciiLetterOrDigit) || (tableNamePrefix.Length > 0 && !char.IsAsciiLetter(tableNamePrefix[0])) || tableNamePrefix.Length > 50)
@@ -43,13 +51,16 @@ public sealed partial class TableObjectIndex : IObjectIndex
         ObjectsTableName = tableNamePrefix + "Objects";
         _buckets = serviceClient.GetTableClient(BucketsTableName);
         _objects = serviceClient.GetTableClient(ObjectsTableName);
-        _uploads = new TableUploads(_objects);
-        _outbox = new TableOutbox(_objects, _time);
-        _deletions = new TableDataDeletions(_objects, _buckets, _time);
-        _dataRows = new TableDataRows(_objects);
-        _listings = new TableListings(_objects, ReadVersionAsync);
+        _router = new PartitionRouter(_buckets, _time, _options.RoutingCacheLifetime);
+        _moves = new KeyMoves(_objects, _time, _options);
+        _uploads = new TableUploads(_objects, _router);
+        _outbox = new TableOutbox(_objects, _time, _router);
+        _deletions = new TableDataDeletions(_objects, _buckets, _time, _router);
+        _dataRows = new TableDataRows(_objects, _router);
+        _listings = new TableListings(_objects);
         _commits = new TableGroupCommit((actions, ct) => _objects.SubmitTransactionAsync(actions, ct));
         _deleteReads = new TableReadCoalescer(_objects);
+        _locator = new KeyLocator(_objects, _router, _moves, _deleteReads, _time);
     }
 
     public string BucketsTableName { get; }
@@ -67,16 +78,29 @@ public sealed partial class TableObjectIndex : IObjectIndex
         return response.HasValue ? EntityMapping.ToBucketRecord(response.Value!) : null;
     }
 
+    /// <summary>
+    /// Adds the bucket row and, when the bucket gets more than one partition (<see cref="TableIndexOptions.DefaultPartitions"/>),
+    /// its routing row in the same transaction: no instance ever sees the bucket without its partition count.
+    /// </summary>
     public async Task<bool> TryCreateBucketAsync(BucketRecord bucket, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(bucket);
+        var existingRouting = await _router.ReadRowAsync(bucket.Name, cancellationToken).ConfigureAwait(false);
+        List<TableTransactionAction> actions = [new(TableTransactionActionType.Add, EntityMapping.ToEntity(bucket))];
+        if (PartitionRouter.CreateAction(bucket.Name, existingRouting, _options.DefaultPartitions) is { } routing)
+            actions.Add(routing);
         try
         {
-            await _buckets.AddEntityAsync(EntityMapping.ToEntity(bucket), cancellationToken).ConfigureAwait(false);
+            await _buckets.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (RequestFailedException e) when (e.Status == 409)
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
         {
             return false;
+        }
+        finally
+        {
+            _router.Forget(bucket.Name);
         }
     }
 
@@ -84,58 +108,8 @@ public sealed partial class TableObjectIndex : IObjectIndex
     {
         // No token means "replace whatever is there", but the bucket must exist (ETag * never inserts).
         var etag = bucket.ConcurrencyToken is null ? ETag.All : new ETag(bucket.ConcurrencyToken);
-        return await ConditionalWriteAsync(() => _buckets.UpdateEntityAsync(EntityMapping.ToEntity(bucket), etag, TableUpdateMode.Replace, cancellationToken))
+        return await TableBatches.ConditionalWriteAsync(() => _buckets.UpdateEntityAsync(EntityMapping.ToEntity(bucket), etag, TableUpdateMode.Replace, cancellationToken))
             .ConfigureAwait(false);
-    }
-
-    /// <summary>Runs a write conditioned on an entity's ETag: 404 is NotFound, 412 ConditionFailed.</summary>
-    /// <summary>
-    /// Deletes rows, a transaction per partition and <see cref="MaxBatch"/> rows (a transaction may name a
-    /// row once only); a row already gone (a concurrent cleanup) is no error: the rest go one by one.
-    /// </summary>
-    internal static async Task DeleteRowsAsync(TableClient table, IEnumerable<TableEntity> rows, CancellationToken cancellationToken)
-    {
-        foreach (var partition in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
-        {
-            foreach (var chunk in partition.DistinctBy(r => r.RowKey, StringComparer.Ordinal).Chunk(MaxBatch))
-            {
-                var actions = chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)).ToList();
-                try
-                {
-                    await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-                }
-                catch (RequestFailedException e) when (e.Status == 404)
-                {
-                    foreach (var row in chunk)
-                    {
-                        try
-                        {
-                            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
-                        }
-                        catch (RequestFailedException gone) when (gone.Status == 404)
-                        {
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    internal static async Task<IndexWriteResult> ConditionalWriteAsync(Func<Task> write)
-    {
-        try
-        {
-            await write().ConfigureAwait(false);
-            return IndexWriteResult.Success;
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return IndexWriteResult.NotFound;
-        }
-        catch (RequestFailedException e) when (e.Status == 412)
-        {
-            return IndexWriteResult.ConditionFailed;
-        }
     }
 
     /// <summary>
@@ -169,6 +143,8 @@ public sealed partial class TableObjectIndex : IObjectIndex
             await _buckets.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             return IndexWriteResult.NotEmpty;
         }
+        // The routing row stays: a bucket name's partition count never shrinks (PartitionRouter.CreateAction).
+        _router.Forget(bucket);
         return IndexWriteResult.Success;
     }
 
@@ -188,15 +164,20 @@ public sealed partial class TableObjectIndex : IObjectIndex
     /// Any row of a kind that keeps a bucket from being deleted: current versions ("o"), uploads ("u")
     /// and versions ("v"). Outbox rows ("e") and pending deletions ("g") do not count, nor do part rows
     /// ("p"): a live part always has its upload row or a completed object, and the parts of a multipart
-    /// object pending deletion stay until the collector takes them.
+    /// object pending deletion stay until the collector takes them. Nor do a split's stubs: they name a key
+    /// that, if it exists, has rows in another partition.
     /// </summary>
     private async Task<bool> HasObjectRowsAsync(string bucket, CancellationToken cancellationToken)
     {
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {bucket} and ((RowKey ge {"o"} and RowKey lt {"p"}) or (RowKey ge {"u"} and RowKey lt {"w"}))");
+        var routing = await _router.GetAsync(bucket, cancellationToken).ConfigureAwait(false);
         // Table may answer with empty pages plus a continuation; the enumerator follows them.
-        await foreach (var _ in _objects.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken).ConfigureAwait(false))
-            return true;
+        var rows = PartitionScan.RowsAsync(_objects, bucket, routing.ScanCount, after: null, (partitionKey, _) => TableClient.CreateQueryFilter(
+            $"PartitionKey eq {partitionKey} and ((RowKey ge {"o"} and RowKey lt {"p"}) or (RowKey ge {"u"} and RowKey lt {"w"}))"), pageSize: 16, ["RowKey", "Moved"], cancellationToken);
+        await foreach (var row in rows.ConfigureAwait(false))
+        {
+            if (!EntityMapping.IsMovedStub(row))
+                return true;
+        }
         return false;
     }
 }

@@ -12,7 +12,7 @@ namespace ObjectStore.Index.Tables;
 /// as the object rows they describe. RowKey = "e" + 16 hex digits of UTC ticks + "-" + 12 random hex
 /// digits, so a bucket's pending events list oldest first; the part after "e" is the event id.
 /// </summary>
-internal sealed class TableOutbox(TableClient objects, TimeProvider time)
+internal sealed class TableOutbox(TableClient objects, TimeProvider time, PartitionRouter router)
 {
     private readonly TableClient _objects = objects;
     private readonly TimeProvider _time = time;
@@ -24,9 +24,11 @@ internal sealed class TableOutbox(TableClient objects, TimeProvider time)
     /// <paramref name="subject"/> is the version the event is about (size, ETag) or null for a removed key;
     /// <paramref name="ticks"/> orders the key's events (the sequencer).
     /// </summary>
-    public List<OutboxEvent> AddOutboxRows(List<TableTransactionAction> actions, IReadOnlyList<ObjectEvent>? events, string bucket, string key,
+    public List<OutboxEvent> AddOutboxRows(List<TableTransactionAction> actions, IReadOnlyList<ObjectEvent>? events, string partitionKey, string key,
         ObjectRecord? subject, string? versionId, long ticks)
     {
+        var bucket = IndexPartitions.BucketOf(partitionKey);
+        var index = IndexPartitions.IndexOfPartitionKey(partitionKey);
         var recorded = new List<OutboxEvent>();
         if (events is null)
             return recorded;
@@ -34,7 +36,7 @@ internal sealed class TableOutbox(TableClient objects, TimeProvider time)
         foreach (var e in events)
         {
             var eventId = now.UtcTicks.ToString("x16", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-            var row = new OutboxEvent(bucket, OutboxRowPrefix + eventId, eventId, e.EventName, now, key,
+            var row = new OutboxEvent(bucket, IndexPartitions.Position(index, OutboxRowPrefix + eventId), eventId, e.EventName, now, key,
                 subject is null || subject.IsDeleteMarker ? 0 : subject.Size,
                 subject is null || subject.IsDeleteMarker ? "" : subject.ETag,
                 versionId, ticks.ToString("X16", CultureInfo.InvariantCulture), e.Targets)
@@ -65,18 +67,24 @@ internal sealed class TableOutbox(TableClient objects, TimeProvider time)
     public async Task<IReadOnlyList<OutboxEvent>> ListOutboxAsync(string bucket, DateTimeOffset recordedBefore, DateTimeOffset now, int max, CancellationToken cancellationToken)
     {
         var upper = OutboxRowPrefix + recordedBefore.UtcTicks.ToString("x16", CultureInfo.InvariantCulture);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {bucket} and RowKey ge {OutboxRowPrefix} and RowKey lt {upper}");
+        var routing = await router.GetAsync(bucket, cancellationToken).ConfigureAwait(false);
         var rows = new List<OutboxEvent>();
-        await foreach (var entity in _objects.QueryAsync<TableEntity>(filter, maxPerPage: Math.Clamp(max, 1, 1000), cancellationToken: cancellationToken).ConfigureAwait(false))
+        // Each partition's oldest, then the oldest of those: a bucket's events leave roughly in order.
+        foreach (var partitionKey in IndexPartitions.PartitionKeys(bucket, routing.ScanCount))
         {
-            var row = ToOutboxEvent(entity);
-            if (row.ClaimedUntil is { } until && until > now)
-                continue;
-            rows.Add(row);
-            if (rows.Count >= max)
-                break;
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {OutboxRowPrefix} and RowKey lt {upper}");
+            var taken = 0;
+            await foreach (var entity in _objects.QueryAsync<TableEntity>(filter, maxPerPage: Math.Clamp(max, 1, 1000), cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                var row = ToOutboxEvent(entity);
+                if (row.ClaimedUntil is { } until && until > now)
+                    continue;
+                rows.Add(row);
+                if (++taken >= max)
+                    break;
+            }
         }
-        return rows;
+        return rows.OrderBy(r => r.EventId, StringComparer.Ordinal).Take(max).ToList();
     }
 
     public async Task<OutboxEvent?> ClaimOutboxAsync(OutboxEvent outboxEvent, DateTimeOffset until, CancellationToken cancellationToken)
@@ -85,7 +93,8 @@ internal sealed class TableOutbox(TableClient objects, TimeProvider time)
         var etag = outboxEvent.ConcurrencyToken is null ? ETag.All : new ETag(outboxEvent.ConcurrencyToken);
         try
         {
-            var response = await _objects.UpdateEntityAsync(new TableEntity(outboxEvent.Bucket, outboxEvent.RowKey) { ["ClaimedUntil"] = until }, etag,
+            var (partitionKey, rowKey) = IndexPartitions.Address(outboxEvent.Bucket, outboxEvent.RowKey);
+            var response = await _objects.UpdateEntityAsync(new TableEntity(partitionKey, rowKey) { ["ClaimedUntil"] = until }, etag,
                 TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
             return outboxEvent with { ClaimedUntil = until, ConcurrencyToken = response.Headers.ETag?.ToString() };
         }
@@ -102,7 +111,8 @@ internal sealed class TableOutbox(TableClient objects, TimeProvider time)
         {
             try
             {
-                await _objects.DeleteEntityAsync(e.Bucket, e.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+                var (partitionKey, rowKey) = IndexPartitions.Address(e.Bucket, e.RowKey);
+                await _objects.DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken).ConfigureAwait(false);
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
@@ -110,7 +120,7 @@ internal sealed class TableOutbox(TableClient objects, TimeProvider time)
         }
     }
 
-    private static TableEntity ToEntity(OutboxEvent e) => new(e.Bucket, e.RowKey)
+    private static TableEntity ToEntity(OutboxEvent e) => new(IndexPartitions.Address(e.Bucket, e.RowKey).PartitionKey, IndexPartitions.Address(e.Bucket, e.RowKey).RowKey)
     {
         ["EventId"] = e.EventId,
         ["EventName"] = e.EventName,
@@ -133,7 +143,7 @@ internal sealed class TableOutbox(TableClient objects, TimeProvider time)
     private static OutboxEvent ToOutboxEvent(TableEntity entity)
     {
         var targets = JsonSerializer.Deserialize<string[][]>(entity.GetString("Targets") ?? "[]") ?? [];
-        return new OutboxEvent(entity.PartitionKey, entity.RowKey, entity.GetString("EventId") ?? entity.RowKey[1..], entity.GetString("EventName") ?? "",
+        return new OutboxEvent(IndexPartitions.BucketOf(entity.PartitionKey), IndexPartitions.PositionOf(entity), entity.GetString("EventId") ?? entity.RowKey[1..], entity.GetString("EventName") ?? "",
             entity.GetDateTimeOffset("EventTime") ?? default, entity.GetString("Key") ?? "", entity.GetInt64("Size") ?? 0, entity.GetString("ETag") ?? "",
             entity.GetString("VersionId"), entity.GetString("Sequencer") ?? "",
             targets.Where(t => t.Length == 2).Select(t => new EventTarget(t[0], t[1])).ToList())

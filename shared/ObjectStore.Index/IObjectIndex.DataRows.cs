@@ -9,7 +9,7 @@ public partial interface IObjectIndex
     /// <summary>
     /// Up to <paramref name="maxRows"/> data-owning rows of <paramref name="bucket"/> after position
     /// <paramref name="after"/> (null: from the start): part rows (of open, completing and completed
-    /// uploads alike), then version rows. Delete markers have no data and inline versions
+    /// uploads alike) and version rows, each once, in an order that does not change between pages. Delete markers have no data and inline versions
     /// (<see cref="InlineLayout"/>) none outside their row: both are skipped. Rows read carry
     /// only what a scan needs (no headers, metadata or tags).
     /// </summary>

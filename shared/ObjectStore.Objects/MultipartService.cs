@@ -51,7 +51,7 @@ internal sealed partial class MultipartService(
         ObjectLockRules.Check(attributes.ObjectLock, bucketRecord, now);
         for (var attempt = 0; ; attempt++)
         {
-            var uploadId = UploadIds.New(now);
+            var uploadId = UploadIds.New(now, key);
             ObjectEncryption? encryption = null;
             if (sse is not null)
             {

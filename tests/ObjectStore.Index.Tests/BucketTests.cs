@@ -91,7 +91,7 @@ public abstract class BucketTests : IndexContract
     {
         var ctx = await CreateContextAsync();
         var name = await ctx.CreateBucketAsync();
-        var upload = new UploadRecord(name, "big", UploadIds.New(DateTimeOffset.UtcNow), DateTimeOffset.UtcNow, "STANDARD");
+        var upload = new UploadRecord(name, "big", UploadIds.New(DateTimeOffset.UtcNow, "big"), DateTimeOffset.UtcNow, "STANDARD");
         Assert.Equal(IndexWriteResult.Success, await ctx.Index.CreateUploadAsync(upload, None));
 
         Assert.Equal(IndexWriteResult.NotEmpty, await ctx.Index.DeleteBucketAsync(name, None));

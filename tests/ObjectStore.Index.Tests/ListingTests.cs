@@ -4,7 +4,7 @@ namespace ObjectStore.Index.Tests;
 
 public abstract class ListingTests : IndexContract
 {
-    private static readonly string[] AwkwardKeys =
+    internal static readonly string[] AwkwardKeys =
     [
         "a", "a/", "a/b", "a\\b", "a#b", "a?b", "a\tb", "a\u0001b", "a\u007Fb", "a b", "a'b", "a%2Fb", "a+b", "a~b", "a-b", "a_b",
         "😀", "a😀", "a\uE000", "a\uFFFD", "a\uFFFF", "\uE000", "\uFFFD", "é", "日本/データ", "a//b", "/leading", "trailing/",
@@ -31,25 +31,42 @@ public abstract class ListingTests : IndexContract
         Assert.Equal(Utf8Sorted(AwkwardKeys), (await ctx.ListAllAsync(bucket, "", null, 1)).Entries);
     }
 
-    [Fact]
-    public async Task Every_listing_matches_a_reference_model_page_by_page()
+    /// <summary>Prefixes the reference-model tests list under: empty, short, multi-byte, inside and past overflow groups, absent.</summary>
+    internal static readonly string[] ReferencePrefixes = ["", "a", "a/", "x", "ab/", "😀", new string('p', 200), new string('p', 400), new string('x', 400), "zz"];
+
+    /// <summary>Delimiters of the reference-model tests: none, one character, multi-character, emoji.</summary>
+    internal static readonly string?[] ReferenceDelimiters = [null, "/", "a", "p/", "😀"];
+
+    /// <summary>
+    /// <see cref="AwkwardKeys"/> and random keys built of short, odd and long (200 and 180 byte) parts up to
+    /// <paramref name="count"/>: many keys share prefixes and delimiters, and many pass 357 bytes with long
+    /// shared prefixes (overflow groups).
+    /// </summary>
+    internal static HashSet<string> GeneratedKeys(int count = 400, int seed = 11)
     {
-        var ctx = await CreateContextAsync();
-        var bucket = await ctx.CreateBucketAsync();
-        var random = new Random(11);
+        var random = new Random(seed);
         string[] parts = ["a", "b", "/", "x/", "é", "😀", "\uE000", "#", "?", "\\", "\t", "ab/", new string('p', 200), new string('q', 180)];
         var keys = new HashSet<string>(AwkwardKeys);
-        while (keys.Count < 400)
+        while (keys.Count < count)
         {
             var key = string.Concat(Enumerable.Range(0, random.Next(1, 6)).Select(_ => parts[random.Next(parts.Length)]));
             if (Encoding.UTF8.GetByteCount(key) <= 1024)
                 keys.Add(key);
         }
+        return keys;
+    }
+
+    [Fact]
+    public async Task Every_listing_matches_a_reference_model_page_by_page()
+    {
+        var ctx = await CreateContextAsync();
+        var bucket = await ctx.CreateBucketAsync();
+        var keys = GeneratedKeys();
         await ctx.BulkInsertAsync(bucket, keys);
         var sorted = Utf8Sorted(keys);
 
-        string[] prefixes = ["", "a", "a/", "x", "ab/", "😀", new string('p', 200), new string('p', 400), new string('x', 400), "zz"];
-        string?[] delimiters = [null, "/", "a", "p/", "😀"];
+        string[] prefixes = ReferencePrefixes;
+        string?[] delimiters = ReferenceDelimiters;
         foreach (var prefix in prefixes)
         foreach (var delimiter in delimiters)
         foreach (var maxKeys in new[] { 1, 3, 1000 })
@@ -96,7 +113,7 @@ public abstract class ListingTests : IndexContract
     }
 
     /// <summary>What S3 returns: keys after start-after under the prefix, rolled up at the delimiter, in UTF-8 order.</summary>
-    private static List<string> Reference(List<string> sortedKeys, string prefix, string? delimiter, string? startAfter)
+    internal static List<string> Reference(List<string> sortedKeys, string prefix, string? delimiter, string? startAfter)
     {
         var entries = new List<string>();
         foreach (var key in sortedKeys)

@@ -8,7 +8,7 @@ public abstract class UploadTests : IndexContract
     private static readonly DateTimeOffset T0 = new(2026, 3, 4, 5, 6, 7, TimeSpan.Zero);
 
     private static UploadRecord Upload(string bucket, string key, string? id = null) =>
-        new(bucket, key, id ?? UploadIds.New(DateTimeOffset.UtcNow), T0, "STANDARD")
+        new(bucket, key, id ?? UploadIds.New(DateTimeOffset.UtcNow, key), T0, "STANDARD")
         {
             StateChanged = T0,
             Headers = new Dictionary<string, string> { ["Content-Type"] = "text/plain" },
@@ -34,7 +34,7 @@ public abstract class UploadTests : IndexContract
     [Fact]
     public void Upload_ids_are_16_key_digits_and_sort_by_initiation()
     {
-        var ids = Enumerable.Range(0, 200).Select(i => UploadIds.New(T0.AddMilliseconds(i / 50))).ToList();
+        var ids = Enumerable.Range(0, 200).Select(i => UploadIds.New(T0.AddMilliseconds(i / 50), "k")).ToList();
         Assert.All(ids, id => Assert.True(UploadIds.IsValid(id), id));
         Assert.Equal(ids, ids.Order(StringComparer.Ordinal));
         Assert.Equal(ids.Count, ids.Distinct().Count());
