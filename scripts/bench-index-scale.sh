@@ -6,6 +6,7 @@
 #
 #   scripts/bench-index-scale.sh [--partitions "1 2 4 8 16"] [--hosts 3] [--budget 100] [--seconds 15]
 #                                [--clients 64] [--keys 3000] [--list-seconds 5] [--no-reference]
+#                                [--split-to 8] [--split-keys 5000]
 #
 # Starts, on free 127.0.0.1 ports with their state in one temporary directory: Azurite (in memory;
 # BENCH_AZURITE=disk keeps its files), bench/ObjectStore.ThrottleProxy in front of its Table endpoint
@@ -17,7 +18,10 @@
 # (--clients at a time; a 503 SlowDown is counted and retried after a short jittered back-off); lists
 # the preloaded keys in pages of 1000 for --list-seconds. The instances are stopped before the next P.
 # A last reference run (unless --no-reference) does the same at one partition with the budget lifted:
-# what the machine itself sustains through the same hosts and proxy.
+# what the machine itself sustains through the same hosts and proxy. Last, the split speed (unless
+# --split-to 0): one host, a bucket of --split-keys keys at one partition grown online to --split-to
+# partitions with `objectstore-admin index grow` (budget lifted): its time and the Table operations
+# each moved key cost the source partition and the targets.
 # Prints one markdown table: requests/s, SlowDowns, Table operations and CPU (hosts + Azurite + proxy)
 # per request, and per listing page its time, Table queries and rows read. Every run is bounded
 # (timeout); only processes this script started are stopped, by PID. BENCH_OUT=DIR keeps the raw
@@ -34,7 +38,9 @@ clients=64
 keys=3000
 list_seconds=5
 reference=1
-usage="usage: scripts/bench-index-scale.sh [--partitions \"1 2 4 8 16\"] [--hosts N] [--budget OPS] [--seconds N] [--clients N] [--keys N] [--list-seconds N] [--no-reference]"
+split_to=8
+split_keys=5000
+usage="usage: scripts/bench-index-scale.sh [--partitions \"1 2 4 8 16\"] [--hosts N] [--budget OPS] [--seconds N] [--clients N] [--keys N] [--list-seconds N] [--no-reference] [--split-to N] [--split-keys N]"
 while [ $# -gt 0 ]; do
   case "$1" in
     --partitions) partitions=$2; shift 2 ;;
@@ -45,6 +51,8 @@ while [ $# -gt 0 ]; do
     --keys) keys=$2; shift 2 ;;
     --list-seconds) list_seconds=$2; shift 2 ;;
     --no-reference) reference=0; shift ;;
+    --split-to) split_to=$2; shift 2 ;;
+    --split-keys) split_keys=$2; shift 2 ;;
     *) log "$usage"; exit 2 ;;
   esac
 done
@@ -54,7 +62,7 @@ case "$mode" in disk|memory) ;; *) log "BENCH_AZURITE must be disk or memory"; e
 ensure_node_modules
 log "building the local host, the load tool and the throttling proxy (Release)"
 for project in host/ObjectStore.LocalHost/ObjectStore.LocalHost.csproj bench/ObjectStore.Load/ObjectStore.Load.csproj \
-  bench/ObjectStore.ThrottleProxy/ObjectStore.ThrottleProxy.csproj; do
+  bench/ObjectStore.ThrottleProxy/ObjectStore.ThrottleProxy.csproj tools/ObjectStore.Admin/ObjectStore.Admin.csproj; do
   dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly >&2
 done
 load_tool=bench/ObjectStore.Load/bin/Release/net10.0/ObjectStore.Load.dll
@@ -139,16 +147,42 @@ for p in $runs; do
   log "P=$p: 'fail:' lines in the hosts' logs: $(cat "$data"/host-p"$p"-*.log | grep -c 'fail:' || true)"
   stop_instances
 done
+
+# proxy_stats FILE: the proxy's per-partition counts, saved.
+proxy_stats() { python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1] + "stats").read().decode())' "$proxy_control" >"$1"; }
+
+if [ "$split_to" -gt 1 ]; then
+  log "$(date -u +%T) split: one local host, $split_keys keys grown from 1 to $split_to partitions (budget lifted)"
+  hosts_sweep=$hosts; hosts=1
+  start_instances 1 split
+  hosts=$hosts_sweep
+  timeout $((split_keys / 20 + 300)) dotnet "$load_tool" --endpoint "$endpoints" --access-key bench --secret-key bench-secret \
+    --bucket scale-split --keys "$split_keys" --clients "$clients" --proxy "$proxy_control" --scenarios preload,unthrottle >&2 \
+    || log "split: the preload failed (exit $?)"
+  proxy_stats "$data/split-before.json"
+  split_start=$(date +%s.%N)
+  for ((i = 0; i < 10; i++)); do
+    OBJECTSTORE_ENDPOINT="$endpoints" OBJECTSTORE_ACCESS_KEY=bench OBJECTSTORE_SECRET_KEY=bench-secret timeout 300 \
+      dotnet tools/ObjectStore.Admin/bin/Release/net10.0/objectstore-admin.dll index grow scale-split "$split_to" >"$data/split-answer.json" \
+      || { log "split: index grow failed: $(cat "$data/split-answer.json")"; break; }
+    grep -q '"done": *true' "$data/split-answer.json" && break
+  done
+  split_end=$(date +%s.%N)
+  proxy_stats "$data/split-after.json"
+  echo "$split_start $split_end" >"$data/split-time"
+  stop_instances
+fi
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 python3 scripts/bench_index_scale.py "$data" "$budget" "$hosts" "$clients" "$keys" "$started_at" "$load_end" \
   "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" $runs
+[ "$split_to" -gt 1 ] && python3 scripts/bench_index_scale_split.py "$data" scale-split "$split_keys" "$split_to"
 kill "$proxy_pid" 2>/dev/null || true
 for ((i = 0; i < 100; i++)); do kill -0 "$proxy_pid" 2>/dev/null || break; sleep 0.1; done
 log "the proxy's counts per partition (every bucket of the run):"
 sed -n '/^Budget/,$p' "$data/proxy.log" >&2
 if [ -n "${BENCH_OUT:-}" ]; then
   mkdir -p "$BENCH_OUT"
-  cp "$data"/results-*.jsonl "$data"/host-p*.log "$data"/load-*-* "$data/proxy.log" "$BENCH_OUT"/ 2>/dev/null || true
+  cp "$data"/results-*.jsonl "$data"/host-p*.log "$data"/load-*-* "$data"/split-* "$data/proxy.log" "$BENCH_OUT"/ 2>/dev/null || true
   log "results kept in $BENCH_OUT"
 fi
