@@ -18,7 +18,7 @@
 # (--clients at a time; a 503 SlowDown is counted and retried after a short jittered back-off); lists
 # the preloaded keys in pages of 1000 for --list-seconds. The instances are stopped before the next P.
 # A last reference run (unless --no-reference) does the same at one partition with the budget lifted:
-# what the machine itself sustains through the same hosts and proxy. Last, the split speed (unless
+# the same path without throttling (one partition still keeps one group-commit transaction in flight). Last, the split speed (unless
 # --split-to 0): one host, a bucket of --split-keys keys at one partition grown online to --split-to
 # partitions with `objectstore-admin index grow` (budget lifted): its time and the Table operations
 # each moved key cost the source partition and the targets.

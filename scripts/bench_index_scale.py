@@ -70,5 +70,5 @@ print("Table operations: entity operations the proxy forwarded per request (poin
       "Budget ceiling: partitions × budget ÷ those operations. "
       "Partitions the bucket's rows used, per phase: "
       + ", ".join(f"P={p}: {rows(p).get('put', {}).get('partitionsUsed', '?')}" for p in partitions if p != "none") + "."
-      + (" \"1, no budget\": one partition with the budget lifted after the preload, what the machine sustains through the same path."
+      + (" \"1, no budget\": one partition with the budget lifted after the preload, the same path without throttling (one partition still keeps one group-commit transaction in flight)."
          if "none" in partitions else ""))
