@@ -25,14 +25,15 @@ internal sealed class CpuMeter(IReadOnlyList<(string Label, int Pid)> processes)
     }
 
     /// <summary>
-    /// Waits (at most <paramref name="limit"/>) until the measured processes other than the client
-    /// together use under a tenth of a core over half a second: Azurite saves its database a few
-    /// seconds after writes, and that work belongs to the row that caused it, not to the next one.
-    /// Returns how long it waited.
+    /// Waits <paramref name="minimum"/>, then (at most <paramref name="limit"/> in all) until the measured
+    /// processes other than the client together use under a tenth of a core over half a second:
+    /// Azurite saves a changed table database every 5 s (LokiJS autosave), and that work belongs to
+    /// the row whose writes caused it, not to the next one. Returns how long it waited.
     /// </summary>
-    public async Task<TimeSpan> SettleAsync(TimeSpan limit)
+    public async Task<TimeSpan> SettleAsync(TimeSpan minimum, TimeSpan limit)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
+        await Task.Delay(minimum);
         var window = TimeSpan.FromMilliseconds(500);
         var servers = processes.Select((p, i) => (p.Label, i)).Where(p => p.Label != "client").Select(p => p.i).ToArray();
         if (servers.Length == 0)

@@ -201,11 +201,11 @@ internal sealed partial class ScenarioRunner(S3LoadClient client, LoadOptions op
         return watch.Elapsed;
     }
 
-    /// <summary>Lets the previous row's leftover work finish (up to 15 s), then takes the CPU snapshot the row is measured from.</summary>
+    /// <summary>Lets the previous row's leftover work finish (6 s, then until idle, up to 20 s), then takes the CPU snapshot the row is measured from.</summary>
     private async Task StartMeasuringAsync()
     {
         if (!cpu.IsEmpty)
-            await cpu.SettleAsync(TimeSpan.FromSeconds(15));
+            await cpu.SettleAsync(TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(20));
         cpuStart = cpu.Snapshot();
     }
 
