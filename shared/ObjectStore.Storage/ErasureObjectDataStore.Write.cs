@@ -19,7 +19,7 @@ public sealed partial class ErasureObjectDataStore
         for (var i = 0; i < n; i++)
             shards[i] = new ShardSlot(new ShardId(request.DataId, i), _zones[placement[i]]);
 
-        // Two stripe buffers: one being filled from the source and encoded while the other is written.
+        // Two stripe buffers: one being filled from the source while the other is hashed, encoded and written.
         var stripeBytes = n * blockSize + n * ShardGeometry.ChecksumSize;
         var buffers = new[] { ArrayPool<byte>.Shared.Rent(stripeBytes), ArrayPool<byte>.Shared.Rent(stripeBytes) };
         var headers = ArrayPool<byte>.Shared.Rent(n * ShardHeader.Size);
