@@ -87,6 +87,7 @@ proxy_table=$(sed -n 1p "$data/proxy.ready")
 proxy_control=$(sed -n 2p "$data/proxy.ready")
 table_connection="$(printf '%s' "$storage_connection" | sed "s#TableEndpoint=[^;]*#TableEndpoint=$proxy_table#")"
 master_key="$(head -c 32 /dev/urandom | base64)"
+mapfile -t schedules < <(far_schedules)
 
 # start_instances P LABEL: --hosts local hosts sharing $data/hosts (zones) and the proxy, started together; logs
 # $data/host-pLABEL-k.log; sets endpoints, cpu_labels, host_pids.
@@ -97,7 +98,7 @@ start_instances() {
     ports+=("$(free_port)")
     env OBJECTSTORE_PORT="${ports[-1]}" OBJECTSTORE_BIND_ADDRESS=127.0.0.1 OBJECTSTORE_DATA="$data/hosts" \
       OBJECTSTORE_STORAGE_CONNECTION_STRING="$table_connection" OBJECTSTORE_MASTER_KEY="$master_key" \
-      OBJECTSTORE_INDEX_PARTITIONS="$p" OBJECTSTORE_BACKGROUND=off \
+      OBJECTSTORE_INDEX_PARTITIONS="$p" OBJECTSTORE_BACKGROUND=off "${schedules[@]}" \
       OBJECTSTORE_ACCESS_KEY=bench OBJECTSTORE_SECRET_KEY=bench-secret \
       dotnet host/ObjectStore.LocalHost/bin/Release/net10.0/ObjectStore.LocalHost.dll >"$data/host-p$label-$k.log" 2>&1 &
     host_pids+=($!)

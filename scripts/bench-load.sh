@@ -10,7 +10,8 @@
 # memory (--inMemoryPersistence). OBJECTSTORE_* settings in the environment reach the host, e.g.
 # OBJECTSTORE_ZONE_BACKEND=blob puts every zone in a container of the same Azurite. BENCH_DATA=DIR puts the temporary directory under DIR (default
 # $TMPDIR or /tmp). The host runs with OBJECTSTORE_BACKGROUND=off (the gateway alone: no timer
-# passes or queue polling during the measurement) and logs to $data/host.log. BENCH_SMALL_KIB=N makes the small
+# passes or queue polling during the measurement) and every pass's schedule a year away
+# (far_schedules in scripts/common.sh), and logs to $data/host.log. BENCH_SMALL_KIB=N makes the small
 # scenario's objects N KiB (4 by default; for measuring OBJECTSTORE_INLINE_MAX_BYTES). Each row also gives
 # the CPU time one operation cost the host, Azurite and the load tool (client): steadier than the
 # throughput on a machine other work shares.
@@ -29,7 +30,8 @@ dotnet build bench/ObjectStore.Load/ObjectStore.Load.csproj -c Release -nologo -
 scratch_data objectstore-bench
 
 start_scratch_azurite "$mode"
-start_scratch_host OBJECTSTORE_BACKGROUND=off OBJECTSTORE_ACCESS_KEY=bench OBJECTSTORE_SECRET_KEY=bench-secret
+mapfile -t schedules < <(far_schedules)
+start_scratch_host OBJECTSTORE_BACKGROUND=off OBJECTSTORE_ACCESS_KEY=bench OBJECTSTORE_SECRET_KEY=bench-secret "${schedules[@]}"
 
 log "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 dotnet bench/ObjectStore.Load/bin/Release/net10.0/ObjectStore.Load.dll \

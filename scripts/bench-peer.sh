@@ -9,7 +9,10 @@
 #
 # RADOSGW_SH=PATH names the peer's start script (default: the first bench/radosgw.sh found in
 # ../shared, ../../shared or /work/shared). BENCH_PEER_TIMEOUT (default 900) bounds each load run in
-# seconds. OBJECTSTORE_* settings in the environment reach the host, as with scripts/bench-load.sh.
+# seconds. OBJECTSTORE_* settings in the environment reach the host, as with scripts/bench-load.sh; the
+# host runs with OBJECTSTORE_BACKGROUND=off and every background pass's schedule a year away
+# (far_schedules in scripts/common.sh), and the load tool waits before each row until the measured
+# processes are idle, so neither a pass nor the previous row's leftover work lands in a row.
 # Workloads: 4 KiB PUT, GET, HEAD and DELETE at 8 clients; ListObjectsV2 of 10,000 keys at 8 clients;
 # 64 MiB PUT and GET at 1 client (4 objects); 256 MiB multipart in 16 MiB parts at 8 clients (2 objects).
 set -euo pipefail
@@ -76,7 +79,8 @@ timeout "$run_timeout" dotnet "$load_tool" --endpoint "http://127.0.0.1:$peer_po
 stop_peer
 
 start_scratch_azurite disk
-start_scratch_host OBJECTSTORE_BACKGROUND=off OBJECTSTORE_ACCESS_KEY=bench OBJECTSTORE_SECRET_KEY=bench-secret
+mapfile -t schedules < <(far_schedules)
+start_scratch_host OBJECTSTORE_BACKGROUND=off OBJECTSTORE_ACCESS_KEY=bench OBJECTSTORE_SECRET_KEY=bench-secret "${schedules[@]}"
 log "load tool against the local host"
 timeout "$run_timeout" dotnet "$load_tool" --endpoint "http://127.0.0.1:$host_port" \
   --access-key bench --secret-key bench-secret --cpu "host=$host_pid,azurite=${pids[0]}" "${load_args[@]}" | tee "$data/host.md" >&2

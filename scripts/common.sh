@@ -92,6 +92,20 @@ start_scratch_azurite() {
   storage_connection="$(azurite_connection_string "$blob_port" "$queue_port" "$table_port")"
 }
 
+# far_schedules: prints NAME=VALUE settings that move every background pass (usage, lifecycle,
+# repair, outbox sweep) about a year away: a six-field cron of the minute that just passed. The
+# bench scripts run the host with OBJECTSTORE_BACKGROUND=off as well; these keep a run with the
+# background on (or a later default that starts a pass anyway) from landing a pass in a measured
+# row. A schedule already set in the environment wins.
+far_schedules() {
+  local cron
+  cron="$(date -u -d '-1 minute' '+%-S %-M %-H %-d %-m *')"
+  printf '%s\n' "OBJECTSTORE_USAGE_SCHEDULE=${OBJECTSTORE_USAGE_SCHEDULE:-$cron}" \
+    "OBJECTSTORE_LIFECYCLE_SCHEDULE=${OBJECTSTORE_LIFECYCLE_SCHEDULE:-$cron}" \
+    "OBJECTSTORE_REPAIR_SCHEDULE=${OBJECTSTORE_REPAIR_SCHEDULE:-$cron}" \
+    "OBJECTSTORE_OUTBOX_SWEEP_SCHEDULE=${OBJECTSTORE_OUTBOX_SWEEP_SCHEDULE:-$cron}"
+}
+
 # start_scratch_host [NAME=VALUE...]: the Release local host (build it first) on a free 127.0.0.1
 # port over $data and the scratch Azurite, with these settings over the environment's; sets
 # host_port and host_pid, adds the pid to "pids"; its log is $data/host.log.

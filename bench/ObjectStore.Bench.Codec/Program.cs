@@ -15,6 +15,13 @@ if (args.Length > 0 && args[0] is "quick" or "quick-all")
     return;
 }
 
+// `write-path [rounds] [directory]`: the data store's write of 64 MiB objects next to its floor (WritePathRun).
+if (args.Length > 0 && args[0] == "write-path")
+{
+    await WritePathRun.RunAsync(args.Length > 2 ? args[2] : null, args.Length > 1 ? int.Parse(args[1]) : 8);
+    return;
+}
+
 // Short job, in process (no per-benchmark project build): the full matrix runs in a few minutes.
 var config = DefaultConfig.Instance
     .AddJob(Job.Default

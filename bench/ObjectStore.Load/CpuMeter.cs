@@ -32,6 +32,33 @@ internal sealed class CpuMeter(IReadOnlyList<(string Label, int Pid)> processes)
             .ToDictionary(p => p.Label, p => Math.Round(p.Ms, 3));
     }
 
+    /// <summary>
+    /// Waits <paramref name="minimum"/>, then (at most <paramref name="limit"/> in all) until the measured
+    /// processes other than the client together use under a tenth of a core over half a second:
+    /// Azurite saves a changed table database every 5 s (LokiJS autosave), and that work belongs to
+    /// the row whose writes caused it, not to the next one. Returns how long it waited.
+    /// </summary>
+    public async Task<TimeSpan> SettleAsync(TimeSpan minimum, TimeSpan limit)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        await Task.Delay(minimum);
+        var window = TimeSpan.FromMilliseconds(500);
+        var servers = processes.Select((p, i) => (p.Label, i)).Where(p => p.Label != "client").Select(p => p.i).ToArray();
+        if (servers.Length == 0)
+            return TimeSpan.Zero;
+        var before = Snapshot();
+        while (waited.Elapsed < limit)
+        {
+            await Task.Delay(window);
+            var after = Snapshot();
+            var busy = servers.Sum(i => after[i] - before[i]);
+            if (double.IsNaN(busy) || busy < window.TotalSeconds * 0.1)
+                break;
+            before = after;
+        }
+        return waited.Elapsed;
+    }
+
     public static IReadOnlyList<(string Label, int Pid)> Parse(string? text) =>
         string.IsNullOrEmpty(text)
             ? []

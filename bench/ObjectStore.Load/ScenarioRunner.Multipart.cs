@@ -14,7 +14,7 @@ internal sealed partial class ScenarioRunner
         await client.CreateBucketAsync(bucket);
         var size = options.MultipartMiB * 1024L * 1024;
         var parts = (int)((size + PartSize - 1) / PartSize);
-        StartMeasuring();
+        await StartMeasuringAsync();
         var watch = System.Diagnostics.Stopwatch.StartNew();
         for (var o = 0; o < options.MultipartObjects; o++)
         {

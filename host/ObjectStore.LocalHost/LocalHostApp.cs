@@ -50,6 +50,8 @@ public static class LocalHostApp
             kestrel.Limits.MinRequestBodyDataRate = minBodyRate;
         });
 
+        // Larger receive blocks: fewer socket reads per large body (ReceiveBlockPool).
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, ReceiveBlockPool.Factory>();
         builder.Services.AddObjectStoreGateway(configuration);
         // Metrics: a Prometheus scrape endpoint by default here (docs/metrics.md); Azure Monitor or off by OBJECTSTORE_METRICS.
         var metrics = MetricsRegistrations.Read(configuration, MetricsExport.Prometheus);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using ObjectStore.Index.Tables;
+using ObjectStore.Index;
 using ObjectStore.Objects.Errors;
 using ObjectStore.S3;
 using ObjectStore.S3.Admin;
@@ -22,7 +22,7 @@ internal static partial class AdminRoutes
         services.AddAdminRoute("GET", "index/partitions", sp => async (request, ct) =>
         {
             var bucket = RequiredBucket(request);
-            return AdminResult.Ok(await sp.GetRequiredService<TableObjectIndex>().GetPartitionStatusAsync(bucket, ct).ConfigureAwait(false)
+            return AdminResult.Ok(await sp.GetRequiredService<IIndexPartitioning>().GetPartitionStatusAsync(bucket, ct).ConfigureAwait(false)
                 ?? throw S3Errors.NoSuchBucketError(bucket));
         });
         services.AddAdminRoute("POST", "index/partitions", sp => async (request, ct) =>
@@ -32,7 +32,7 @@ internal static partial class AdminRoutes
             if ((count & (count - 1)) != 0)
                 throw InvalidArgument("count", "count must be a power of two from 1 to 64.");
             var seconds = IntArgument(request, "seconds", MaxGrowSeconds, 1, MaxGrowSeconds);
-            return AdminResult.Ok(await sp.GetRequiredService<TableObjectIndex>().GrowPartitionsAsync(bucket, count, TimeSpan.FromSeconds(seconds), ct).ConfigureAwait(false)
+            return AdminResult.Ok(await sp.GetRequiredService<IIndexPartitioning>().GrowPartitionsAsync(bucket, count, TimeSpan.FromSeconds(seconds), ct).ConfigureAwait(false)
                 ?? throw S3Errors.NoSuchBucketError(bucket));
         });
     }

@@ -21,6 +21,7 @@ internal static class CoreRegistrations
         services
             .AddSingleton(sp => new TableObjectIndex(sp.GetRequiredService<TableServiceClient>(), settings.TablePrefix, sp.GetRequiredService<TimeProvider>(), settings.IndexOptions))
             .AddSingleton<IObjectIndex>(sp => sp.GetRequiredService<TableObjectIndex>())
+            .AddSingleton<IIndexPartitioning>(sp => sp.GetRequiredService<TableObjectIndex>())
             .AddSingleton<IScanStateStore>(sp => new TableScanStateStore(sp.GetRequiredService<TableServiceClient>(), settings.TablePrefix, sp.GetRequiredService<TimeProvider>()));
 
     public static IServiceCollection AddDataPlane(this IServiceCollection services, ObjectStoreSettings settings)

@@ -243,13 +243,3 @@ internal sealed class BucketSplit(TableClient objects, TableClient buckets, Part
         }
     }
 }
-
-/// <summary>A bucket's index partitions and the split growing them, as the routing row says.</summary>
-/// <param name="Count">Partitions keys are routed by.</param>
-/// <param name="SplitTo">The count a running split grows to, or null.</param>
-/// <param name="Phase">"" (none), "moving" or "cleanup".</param>
-/// <param name="WaitUntil">When the phase's wait for every instance to reroute ends.</param>
-/// <param name="Scanned">Current rows the split has read.</param>
-/// <param name="Moved">Keys it moved.</param>
-/// <param name="Done">The bucket has the asked count and no split runs.</param>
-public sealed record IndexPartitionStatus(string Bucket, int Count, int? SplitTo, string Phase, DateTimeOffset? WaitUntil, long Scanned, long Moved, bool Done);

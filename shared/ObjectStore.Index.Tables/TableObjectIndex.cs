@@ -9,7 +9,7 @@ namespace ObjectStore.Index.Tables;
 /// <c>{prefix}Buckets</c> (one partition per bucket) and <c>{prefix}Objects</c> (one partition per
 /// bucket; RowKeys are order-preserving key tokens). Schema and trade-offs: docs/index-schema.md.
 /// </summary>
-public sealed partial class TableObjectIndex : IObjectIndex
+public sealed partial class TableObjectIndex : IObjectIndex, IIndexPartitioning
 {
     private const int MaxRaceRetries = 20;
 

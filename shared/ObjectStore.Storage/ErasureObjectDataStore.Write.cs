@@ -19,7 +19,7 @@ public sealed partial class ErasureObjectDataStore
         for (var i = 0; i < n; i++)
             shards[i] = new ShardSlot(new ShardId(request.DataId, i), _zones[placement[i]]);
 
-        // Two stripe buffers: one being filled from the source and encoded while the other is written.
+        // Two stripe buffers: one being filled from the source while the other is hashed, encoded and written.
         var stripeBytes = n * blockSize + n * ShardGeometry.ChecksumSize;
         var buffers = new[] { ArrayPool<byte>.Shared.Rent(stripeBytes), ArrayPool<byte>.Shared.Rent(stripeBytes) };
         var headers = ArrayPool<byte>.Shared.Rent(n * ShardHeader.Size);
@@ -41,22 +41,18 @@ public sealed partial class ErasureObjectDataStore
                     break;
                 if (length == 0)
                     await OpenShardsAsync(shards, request.DataId, request.StorageClass, quorum, cancellationToken).ConfigureAwait(false);
-                md5?.AppendData(buffer, 0, filled);
                 length += filled;
-                var blockLength = new ShardGeometry(k, m, blockSize, filled).LastBlockLength;
-                EncodeStripe(codec, buffer, filled, blockLength, blockSize, stripe, dataViews, parityViews);
-
-                await pending.ConfigureAwait(false); // frees the other buffer and keeps one stripe in flight
+                await pending.ConfigureAwait(false); // the previous stripe's hashing and writes: frees the other buffer
                 EnsureQuorum(shards, request.DataId, quorum);
-                var offset = stripe == 0 ? 0 : ShardGeometry.BlockOffset(stripe, blockSize);
-                for (var i = 0; i < n; i++)
-                {
-                    shards[i].SetBlock(stripe == 0 ? ProvisionalHeader(headers, request.DataId, i, profile, blockSize) : default,
-                        buffer.AsMemory(i * blockLength, blockLength),
-                        buffer.AsMemory(n * blockSize + i * ShardGeometry.ChecksumSize, ShardGeometry.ChecksumSize));
-                    pendingWrites[i] = WriteShardAsync(shards[i], offset, cancellationToken);
-                }
-                pending = Task.WhenAll(pendingWrites);
+                var work = new StripeWork(codec, md5, shards, buffer, filled, stripe, blockSize,
+                    stripe == 0 ? i => ProvisionalHeader(headers, request.DataId, i, profile, blockSize) : null,
+                    dataViews, parityViews, pendingWrites);
+                // A full stripe is hashed and encoded on other threads while this one receives the next:
+                // the body's MD5 and the codec then overlap with the network instead of following it.
+                pending = filled >= ParallelStripeBytes
+                    ? Task.WhenAll(md5 is null ? Task.CompletedTask : Task.Run(work.Hash, CancellationToken.None),
+                        Task.Run(() => work.EncodeAndWrite(WriteShardAsync, cancellationToken), CancellationToken.None))
+                    : work.HashEncodeAndWrite(WriteShardAsync, cancellationToken);
                 stripe++;
                 if (filled < k * blockSize)
                     break;
@@ -87,6 +83,9 @@ public sealed partial class ErasureObjectDataStore
         }
     }
 
+    /// <summary>Stripes of at least this many bytes are hashed and encoded off the receiving thread.</summary>
+    private const int ParallelStripeBytes = 1024 * 1024;
+
     /// <summary>Reads until the buffer is full or the source ends; sources may return short reads.</summary>
     private static async ValueTask<int> FillAsync(Stream source, Memory<byte> buffer, CancellationToken cancellationToken)
     {
@@ -99,25 +98,6 @@ public sealed partial class ErasureObjectDataStore
             filled += read;
         }
         return filled;
-    }
-
-    /// <summary>
-    /// The k data blocks already sit back to back at the start of the buffer (block i at
-    /// i * blockLength); parity follows them the same way and the n checksums sit at n * blockSize.
-    /// </summary>
-    private static void EncodeStripe(Erasure.IErasureCodec codec, byte[] buffer, int filled, int blockLength, int blockSize, long stripe,
-        ReadOnlyMemory<byte>[] data, Memory<byte>[] parity)
-    {
-        int k = codec.Profile.DataShards, n = codec.Profile.TotalShards;
-        buffer.AsSpan(filled, k * blockLength - filled).Clear(); // zero padding of a short last stripe
-        for (var i = 0; i < k; i++)
-            data[i] = buffer.AsMemory(i * blockLength, blockLength);
-        for (var j = 0; j < n - k; j++)
-            parity[j] = buffer.AsMemory((k + j) * blockLength, blockLength);
-        codec.Encode(data, parity);
-        for (var i = 0; i < n; i++)
-            BlockChecksum.Compute(buffer.AsSpan(i * blockLength, blockLength), stripe,
-                buffer.AsSpan(n * blockSize + i * ShardGeometry.ChecksumSize, ShardGeometry.ChecksumSize));
     }
 
     /// <summary>Names the data in the temporary file from its first write on, so a crash leaves an identifiable orphan.</summary>
