@@ -196,19 +196,21 @@ internal sealed class BucketSplit(TableClient objects, TableClient buckets, Part
         var count = row.GetInt32("Count") ?? 1;
         var source = IndexPartitions.PartitionKey(bucket, sourceIndex);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {source} and RowKey gt {after} and RowKey lt {EntityMapping.ObjectRowsEnd}");
-        var page = await PageAsync(filter, ["RowKey", "Key", "Moved", "MovedTo", "MoveId"], cancellationToken).ConfigureAwait(false);
-        foreach (var stub in page.Where(EntityMapping.IsMovedStub))
-        {
-            await moves.PublishAsync(stub, IndexPartitions.PartitionKey(bucket, KeyMoves.TargetOf(stub)), cancellationToken).ConfigureAwait(false);
-            try
+        var page = await PageAsync(filter, ["RowKey", "Moved"], cancellationToken).ConfigureAwait(false);
+        // The staging sweep before this published or deleted every staging row, and no key moves any more: a stub
+        // is one delete, several at once.
+        await Parallel.ForEachAsync(page.Where(EntityMapping.IsMovedStub),
+            new ParallelOptions { MaxDegreeOfParallelism = options.SplitParallelism, CancellationToken = cancellationToken }, async (stub, ct) =>
             {
-                await objects.DeleteEntityAsync(source, stub.RowKey, stub.ETag, cancellationToken).ConfigureAwait(false);
-            }
-            catch (RequestFailedException e) when (e.Status is 404 or 412)
-            {
-                // gone, or (412) no longer a stub: a stale writer's row, left for a later run to find
-            }
-        }
+                try
+                {
+                    await objects.DeleteEntityAsync(source, stub.RowKey, stub.ETag, ct).ConfigureAwait(false);
+                }
+                catch (RequestFailedException e) when (e.Status is 404 or 412)
+                {
+                    // gone, or (412) no longer a stub: a stale writer's row, left for a later run to find
+                }
+            }).ConfigureAwait(false);
         row["Cursor"] = page.Count < PageSize
             ? IndexPartitions.Position(count + sourceIndex + 1, EntityMapping.ObjectRowPrefix)
             : IndexPartitions.Position(count + sourceIndex, page[^1].RowKey);
