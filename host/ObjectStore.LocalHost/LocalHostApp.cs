@@ -56,7 +56,10 @@ public static class LocalHostApp
         // Metrics: a Prometheus scrape endpoint by default here (docs/metrics.md); Azure Monitor or off by OBJECTSTORE_METRICS.
         var metrics = MetricsRegistrations.Read(configuration, MetricsExport.Prometheus);
         if (metrics == MetricsExport.Prometheus)
-            builder.Services.AddObjectStoreMetrics(configuration, metrics, m => m.AddPrometheusExporter());
+        {
+            // The exporter's default keeps an answer for 300 ms: a scrape right after a pass would show the counts before it.
+            builder.Services.AddObjectStoreMetrics(configuration, metrics, m => m.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+        }
         // Only this host has a local disk to watch: the function apps register no write admission.
         builder.Services.AddSingleton<IWriteAdmission>(sp => new DiskSpaceGuard(sp.GetRequiredService<ObjectStoreSettings>().DataDirectory,
             minFreeSpace, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DiskSpaceGuard>>()));
