@@ -130,8 +130,8 @@ internal sealed class KeyMoves(TableClient objects, TimeProvider time, TableInde
         }
     }
 
-    /// <summary>Staging rows of the key with this token in <paramref name="partitionKey"/> (of one move, or of any).</summary>
-    public async Task<List<TableEntity>> ReadStagingAsync(string partitionKey, string token, string? moveId, CancellationToken cancellationToken)
+    /// <summary>Staging rows of one move of the key with this token in <paramref name="partitionKey"/>.</summary>
+    private async Task<List<TableEntity>> ReadStagingAsync(string partitionKey, string token, string moveId, CancellationToken cancellationToken)
     {
         var current = StagingPrefix + EntityMapping.ObjectRowKey(token);
         var (lower, upper) = EntityMapping.VersionRowRange(token);
@@ -140,7 +140,7 @@ internal sealed class KeyMoves(TableClient objects, TimeProvider time, TableInde
         var rows = new List<TableEntity>();
         await foreach (var row in objects.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (moveId is null || row.GetString(MoveIdColumn) == moveId)
+            if (row.GetString(MoveIdColumn) == moveId)
                 rows.Add(row);
         }
         return rows;
