@@ -15,13 +15,15 @@ namespace ObjectStore.Index.Tables;
 /// bits, <see cref="UploadIds"/>) and stay there: a split moves keys, not uploads, so a lookup tries the
 /// partitions the key had under each smaller count too (<see cref="IndexRouting.UploadPartitions"/>).
 /// </summary>
-internal sealed class TableUploads(TableClient objects, PartitionRouter router)
+internal sealed class TableUploads(TableClient objects, PartitionRouter router, TimeProvider? time = null)
 {
     private readonly TableClient _objects = objects;
+    private readonly OpenUploadRows _openUploads = new(time ?? TimeProvider.System);
 
     /// <summary>
-    /// Part commits of one upload contend on its upload row (each touches it); every round one of
-    /// them wins, so this bounds the parallelism a single upload can use without errors.
+    /// Part commits of one upload on several instances contend on its upload row (each touches it; on one
+    /// instance they take turns); every round one of them wins, so this bounds the parallelism a single
+    /// upload can use without errors.
     /// </summary>
     private const int MaxPartCommitAttempts = 200;
 
@@ -32,7 +34,9 @@ internal sealed class TableUploads(TableClient objects, PartitionRouter router)
         entity.PartitionKey = (await CandidatesAsync(upload.Bucket, upload.UploadId, cancellationToken).ConfigureAwait(false))[0];
         try
         {
-            await _objects.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            var added = await _objects.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            _openUploads.Saw(upload.Bucket, upload.UploadId,
+                upload.State == UploadState.Open && added.Headers.ETag is { } etag ? new(upload.Key, entity.PartitionKey, etag) : null);
             return IndexWriteResult.Success;
         }
         catch (RequestFailedException e) when (e.Status == 409)
@@ -44,7 +48,11 @@ internal sealed class TableUploads(TableClient objects, PartitionRouter router)
     public async Task<UploadRecord?> GetUploadAsync(string bucket, string key, string uploadId, CancellationToken cancellationToken)
     {
         var entity = await ReadUploadAsync(bucket, key, uploadId, cancellationToken).ConfigureAwait(false);
-        return entity is null ? null : EntityMapping.ToUploadRecord(entity);
+        if (entity is null)
+            return null;
+        var upload = EntityMapping.ToUploadRecord(entity);
+        _openUploads.Saw(bucket, uploadId, upload.State == UploadState.Open ? new(key, entity.PartitionKey, entity.ETag) : null);
+        return upload;
     }
 
     public async Task<(IndexWriteResult Result, UploadRecord? Stored)> UpdateUploadAsync(UploadRecord upload, CancellationToken cancellationToken)
@@ -59,12 +67,15 @@ internal sealed class TableUploads(TableClient objects, PartitionRouter router)
         var result = await ConditionalWriteAsync(async () =>
             newToken = (await _objects.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false)).Headers.ETag?.ToString())
             .ConfigureAwait(false);
+        if (result == IndexWriteResult.Success)
+            _openUploads.Saw(upload.Bucket, upload.UploadId, upload.State == UploadState.Open && newToken is not null ? new(upload.Key, partitionKey, new ETag(newToken)) : null);
         return (result, result == IndexWriteResult.Success ? upload with { ConcurrencyToken = newToken } : null);
     }
 
     public async Task<IndexWriteResult> DeleteUploadAsync(UploadRecord upload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(upload);
+        _openUploads.Saw(upload.Bucket, upload.UploadId, null);
         if (await PartitionOfAsync(upload, cancellationToken).ConfigureAwait(false) is not { } partitionKey)
             return IndexWriteResult.NotFound;
         return await ConditionalWriteAsync(() => _objects.DeleteEntityAsync(partitionKey, UploadRowKeyOf(upload.Key, upload.UploadId),
@@ -72,47 +83,77 @@ internal sealed class TableUploads(TableClient objects, PartitionRouter router)
     }
 
     /// <summary>
-    /// One transaction: merge a touch into the upload row under If-Match (its ETag as read, state Open),
-    /// and add the part row (or replace the one read, under its ETag). Either conditional failing means
-    /// a concurrent change: re-read and retry while the upload is still open.
+    /// One transaction: merge a touch into the upload row under If-Match (its ETag as last seen, state Open),
+    /// and add the part row (or replace the existing one under its ETag). The part commits of one upload take
+    /// turns on this instance, each starting from the upload row the one before left (<see cref="OpenUploadRows"/>),
+    /// and the part row is assumed new until the transaction says otherwise: the usual part costs this one
+    /// transaction. The action that failed says what changed: the upload row (re-read it; sealed or gone is
+    /// NotFound) or the part row (read it, then replace it under its ETag).
     /// </summary>
     public async Task<PartWriteOutcome> CommitPartAsync(PartRecord part, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(part);
         var partEntity = EntityMapping.ToEntity(part);
         var candidates = await CandidatesAsync(part.Bucket, part.UploadId, cancellationToken).ConfigureAwait(false);
+        using var turn = await _openUploads.EnterAsync(part.Bucket, part.UploadId, cancellationToken).ConfigureAwait(false);
+        var upload = turn.Row is { } remembered && remembered.Key == part.Key ? remembered : null;
+        TableEntity? existing = null;
+        var partRowKnown = true; // assumed absent until an Add says it exists
         for (var attempt = 0; attempt < MaxPartCommitAttempts; attempt++)
         {
-            // One partition to look in (the usual case): both reads at once.
-            var uploadRead = ReadUploadAsync(candidates, part.Key, part.UploadId, cancellationToken);
-            var partRead = candidates.Count == 1 ? _objects.GetEntityIfExistsAsync<TableEntity>(candidates[0], partEntity.RowKey, cancellationToken: cancellationToken) : null;
-            var upload = await uploadRead.ConfigureAwait(false);
-            if (upload is null || EntityMapping.ToUploadRecord(upload).State != UploadState.Open)
-                return new PartWriteOutcome(IndexWriteResult.NotFound, null);
-            partEntity.PartitionKey = upload.PartitionKey;
-            var existing = await (partRead ?? _objects.GetEntityIfExistsAsync<TableEntity>(upload.PartitionKey, partEntity.RowKey, cancellationToken: cancellationToken))
-                .ConfigureAwait(false);
+            if (upload is null)
+            {
+                // One partition to look in (the usual case): a part row to read is read at the same time.
+                var partRead = !partRowKnown && candidates.Count == 1 ? ReadPartAsync(candidates[0], partEntity.RowKey, cancellationToken) : null;
+                upload = turn.Row = OpenRowOf(await ReadUploadAsync(candidates, part.Key, part.UploadId, cancellationToken).ConfigureAwait(false));
+                if (upload is null)
+                    return new PartWriteOutcome(IndexWriteResult.NotFound, null);
+                if (partRead is not null)
+                    (existing, partRowKnown) = (await partRead.ConfigureAwait(false), true);
+            }
+            if (!partRowKnown)
+                (existing, partRowKnown) = (await ReadPartAsync(upload.PartitionKey, partEntity.RowKey, cancellationToken).ConfigureAwait(false), true);
 
-            var touch = new TableEntity(upload.PartitionKey, upload.RowKey) { ["PartCommitted"] = part.LastModified };
+            partEntity.PartitionKey = upload.PartitionKey;
+            var touch = new TableEntity(upload.PartitionKey, UploadRowKeyOf(part.Key, part.UploadId)) { ["PartCommitted"] = part.LastModified };
             List<TableTransactionAction> actions =
             [
                 new(TableTransactionActionType.UpdateMerge, touch, upload.ETag),
-                existing.HasValue
-                    ? new(TableTransactionActionType.UpdateReplace, partEntity, existing.Value!.ETag)
+                existing is not null
+                    ? new(TableTransactionActionType.UpdateReplace, partEntity, existing.ETag)
                     : new(TableTransactionActionType.Add, partEntity),
             ];
             try
             {
-                await _objects.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-                return new PartWriteOutcome(IndexWriteResult.Success, existing.HasValue ? EntityMapping.ToPartRecord(existing.Value!) : null);
+                var responses = (await _objects.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false)).Value;
+                // The touch's answer carries the upload row's new ETag: the next part of this upload starts from it.
+                turn.Row = responses.Count > 0 && responses[0].Headers.ETag is { } touched ? upload with { ETag = touched } : null;
+                return new PartWriteOutcome(IndexWriteResult.Success, existing is null ? null : EntityMapping.ToPartRecord(existing));
             }
             catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
             {
-                // Another part (or a seal) changed the upload row, or another upload of this part number won.
+                // Another instance's part (or a seal) changed the upload row, or another upload of this part number won.
+                var failedAction = (e as TableTransactionFailedException)?.FailedTransactionActionIndex;
+                if (failedAction != 1)
+                    upload = turn.Row = null;
+                if (failedAction != 0)
+                    partRowKnown = false;
             }
         }
         throw new InvalidOperationException($"Part {part.PartNumber} of upload {part.UploadId} lost {MaxPartCommitAttempts} commit races.");
     }
+
+    private async Task<TableEntity?> ReadPartAsync(string partitionKey, string rowKey, CancellationToken cancellationToken)
+    {
+        var response = await _objects.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.HasValue ? response.Value : null;
+    }
+
+    /// <summary>What a part commit needs of an upload row: its partition and ETag, when it is Open.</summary>
+    private static OpenUploadRows.Row? OpenRowOf(TableEntity? upload) =>
+        upload is not null && EntityMapping.ToUploadRecord(upload) is { State: UploadState.Open } record
+            ? new OpenUploadRows.Row(record.Key, upload.PartitionKey, upload.ETag)
+            : null;
 
     public async IAsyncEnumerable<PartRecord> ListPartsAsync(string bucket, string uploadId, int afterPartNumber,
         [EnumeratorCancellation] CancellationToken cancellationToken)
