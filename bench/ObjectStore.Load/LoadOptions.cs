@@ -12,6 +12,8 @@ internal sealed record LoadOptions(
     public int MultipartClients { get; init; } = 8;
     public int MultipartMiB { get; init; } = 256;
     public int MultipartObjects { get; init; } = 2;
+    /// <summary>Seconds the warm-up runs each small request type (PUT, GET, HEAD, DELETE) before any row is measured.</summary>
+    public int WarmUpSeconds { get; init; } = 8;
     /// <summary>Every endpoint given (comma-separated --endpoint): requests go to them in turn, one host instance each.</summary>
     public IReadOnlyList<Uri> Endpoints { get; init; } = [Endpoint];
     /// <summary>The scale scenarios' bucket (preload, put, get, listpages), created by preload.</summary>
@@ -32,6 +34,7 @@ internal sealed record LoadOptions(
                                 [--small-clients 1,8] [--large-clients 2] [--list-clients 1]
                                 [--multipart-clients 8] [--multipart-mib 256] [--multipart-objects 2]
                                 [--bucket B] [--keys 5000] [--clients 64] [--proxy URL] [--results FILE]
+                                [--warmup-seconds 8]
           small      4 KiB PUT (--seconds), GET and HEAD (--seconds each) of the written keys, then DELETE of
                      every written key, ops/s, at each of --small-clients
           large      64 MiB PUT and GET MB/s (--large-objects objects, --large-clients at a time)
@@ -50,6 +53,8 @@ internal sealed record LoadOptions(
           --endpoint URL[,URL...]  several host instances: requests go to each in turn
           --proxy    control address of bench/ObjectStore.ThrottleProxy; --results FILE appends a JSON line per row
           --cpu   processes whose CPU time per operation each row reports (Linux /proc), e.g. host=123,azurite=456
+          --warmup-seconds  how long the unmeasured warm-up runs each small request type at 8 clients (0: a token
+                     warm-up of 50 each); large and multipart scenarios also warm up with 6 large PUT/GETs and a 16-part upload
         """;
 
     public static LoadOptions? Parse(string[] args)
@@ -81,6 +86,7 @@ internal sealed record LoadOptions(
             MultipartClients = int.Parse(Get("multipart-clients", "8")),
             MultipartMiB = int.Parse(Get("multipart-mib", "256")),
             MultipartObjects = int.Parse(Get("multipart-objects", "2")),
+            WarmUpSeconds = int.Parse(Get("warmup-seconds", "8")),
             Endpoints = endpoints,
             Bucket = Get("bucket", "load-scale"),
             Keys = int.Parse(Get("keys", "5000")),

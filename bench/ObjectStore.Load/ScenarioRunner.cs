@@ -41,32 +41,43 @@ internal sealed partial class ScenarioRunner(S3LoadClient client, LoadOptions op
     }
 
     /// <summary>
-    /// Not measured: a freshly started server spends its first thousand requests compiling (tiered
-    /// JIT), which would land on whichever row ran first; so do its first large PUTs and parts.
+    /// Not measured: the rows compare servers in their steady state. A freshly started host compiles its request
+    /// paths in tiers (tier 0, then instrumented for dynamic PGO, then optimized), and until the hot ones reach the
+    /// last tier a 4 KiB PUT costs it about twice its steady CPU (docs/benchmarks.md "Warm-up"); a few hundred
+    /// requests are far from enough. So each small request type runs for --warmup-seconds at 8 clients, and the
+    /// large-object paths (which compile other code) run 6 large PUTs and GETs and a 16-part upload.
     /// </summary>
     private async Task WarmUpAsync()
     {
         var bucket = $"load-warmup-{runId}";
         await client.CreateBucketAsync(bucket);
         var payload = new byte[SmallSize];
-        await TimeAsync(8, 500, i => client.PutAsync(bucket, $"w/{i:D4}", new ByteArrayContent(payload)));
-        await TimeAsync(8, 1000, i => client.GetAsync(bucket, $"w/{i % 500:D4}"));
+        var warmUp = TimeSpan.FromSeconds(options.WarmUpSeconds);
+        var written = new List<string>();
+        await ForDurationAsync(8, warmUp, async (worker, i) =>
+        {
+            var key = $"w/{worker}/{i:D7}";
+            await client.PutAsync(bucket, key, new ByteArrayContent(payload));
+            lock (written) written.Add(key);
+        }, minimum: 50);
+        var keys = written.ToArray();
+        await ForDurationAsync(8, warmUp, (_, _) => client.GetAsync(bucket, keys[Random.Shared.Next(keys.Length)]), minimum: 50);
+        await ForDurationAsync(8, warmUp, (_, _) => client.HeadAsync(bucket, keys[Random.Shared.Next(keys.Length)]), minimum: 50);
         await client.ListPageAsync(bucket, null);
-        // The large-object paths compile (and recompile, tiered) other code than small requests do:
-        // without this, the first rows of 64 MiB objects carry a share of that JIT work.
+        await TimeAsync(8, keys.Length, i => client.DeleteAsync(bucket, keys[i]));
         if (options.Scenarios.Any(s => s is "large" or "multipart"))
         {
-            for (var i = 0; i < 3; i++)
+            for (var i = 0; i < 6; i++)
             {
-                await client.PutAsync(bucket, $"large/{i}", GeneratedContent.Of(LargeSize, (byte)i));
-                await client.GetAsync(bucket, $"large/{i}");
+                await client.PutAsync(bucket, $"large/{i % 3}", GeneratedContent.Of(LargeSize, (byte)i));
+                await client.GetAsync(bucket, $"large/{i % 3}");
             }
         }
         if (options.Scenarios.Contains("multipart"))
         {
             var uploadId = await client.CreateMultipartAsync(bucket, "multipart");
-            var etags = new string[4];
-            await TimeAsync(4, etags.Length, async p => etags[p] = await client.UploadPartAsync(bucket, "multipart", uploadId, p + 1, GeneratedContent.Of(PartSize, (byte)p)));
+            var etags = new string[16];
+            await TimeAsync(8, etags.Length, async p => etags[p] = await client.UploadPartAsync(bucket, "multipart", uploadId, p + 1, GeneratedContent.Of(PartSize, (byte)p)));
             await client.CompleteMultipartAsync(bucket, "multipart", uploadId, etags);
         }
     }
@@ -176,13 +187,20 @@ internal sealed partial class ScenarioRunner(S3LoadClient client, LoadOptions op
     }
 
     /// <summary>Runs <paramref name="operation"/> in <paramref name="concurrency"/> loops for the configured time; returns ops/s and ops.</summary>
-    private async Task<(double Rate, int Count)> ForDurationAsync(int concurrency, Func<int, int, Task> operation)
+    private Task<(double Rate, int Count)> ForDurationAsync(int concurrency, Func<int, int, Task> operation) =>
+        ForDurationAsync(concurrency, TimeSpan.FromSeconds(options.Seconds), operation);
+
+    /// <summary>
+    /// Runs <paramref name="operation"/>(worker, i) in <paramref name="concurrency"/> loops for <paramref name="duration"/>
+    /// and at least <paramref name="minimum"/> operations in all; returns ops/s and ops.
+    /// </summary>
+    private static async Task<(double Rate, int Count)> ForDurationAsync(int concurrency, TimeSpan duration, Func<int, int, Task> operation, int minimum = 0)
     {
         var deadline = Stopwatch.StartNew();
         var total = 0;
         var workers = Enumerable.Range(0, concurrency).Select(async worker =>
         {
-            for (var i = 0; deadline.Elapsed.TotalSeconds < options.Seconds; i++)
+            for (var i = 0; deadline.Elapsed < duration || Volatile.Read(ref total) < minimum; i++)
             {
                 await operation(worker, i);
                 Interlocked.Increment(ref total);
