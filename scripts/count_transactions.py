@@ -152,7 +152,7 @@ for notify in (False, True):
     measure("DeleteObjects of 100 keys", notify, lambda: s3.delete_objects(Bucket="count-list", Delete={"Objects": [{"Key": f"k/{i:04d}"} for i in range(first, first + 100)]}))
 
 def cell(c):
-    return " | ".join(f"{c[k]:.3g}" for k in ("Table", "Blob", "Queue"))
+    return " | ".join(f"{round(c[k], 2):g}" for k in ("Table", "Blob", "Queue"))
 
 print("| S3 operation | Table | Blob | Queue | Table | Blob | Queue (with notification) |")
 print("|---|---|---|---|---|---|---|")
