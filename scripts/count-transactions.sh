@@ -2,9 +2,11 @@
 # Storage transactions per S3 operation (docs/benchmarks.md "Cost on Azure"): starts Azurite (in
 # memory, with --debug: every request it receives is logged) and the local host with every zone in a
 # blob container (OBJECTSTORE_ZONE_BACKEND=blob, as on Azure) and the background passes off, runs
-# scripts/count_transactions.py (boto3), and prints the requests each operation caused per service.
+# scripts/count_transactions.py (boto3), and prints the requests each operation caused per service, in a
+# bucket without and in one with a notification configuration.
 #
-#   scripts/count-transactions.sh [--verbose]     --verbose lists each request on stderr
+#   scripts/count-transactions.sh [--verbose]     --verbose lists each run's requests on stderr, named
+#                                                 (bucket record, routing query, current row, $batch...)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
