@@ -37,14 +37,15 @@ internal sealed partial class MultipartService(
     internal static readonly TimeSpan StaleCompletion = TimeSpan.FromMinutes(15);
     private const int MaxUploadRaceRetries = 50;
 
-    public async Task<UploadRecord> CreateMultipartUploadAsync(string bucket, string key, ObjectAttributes attributes,
+    public async Task<UploadRecord> CreateMultipartUploadAsync(KnownBucket known, string key, ObjectAttributes attributes,
         ChecksumAlgorithm? checksumAlgorithm, string? checksumType, CancellationToken cancellationToken)
     {
+        var bucket = known.Name;
         var storageClass = ObjectRules.StorageClass(attributes.StorageClass);
         ObjectRules.CheckUserMetadata(attributes.UserMetadata);
         var tags = ObjectRules.Tags(attributes.Tags, ObjectRules.MaxObjectTags);
         var type = MultipartChecksumType(checksumAlgorithm, checksumType);
-        var bucketRecord = await RequireBucketAsync(bucket, cancellationToken);
+        var bucketRecord = known.Require();
         var sse = EffectiveEncryption(attributes.Encryption, bucketRecord);
         var acl = AccessControlList.ToStored(AclRules.Resolve(attributes.Acl, _options.OwnerId, bucketRecord, _options, $"/{bucket}/{key}"), _options.OwnerId);
         var now = time.GetUtcNow();
@@ -294,9 +295,10 @@ internal sealed partial class MultipartService(
         return new PartsPage(upload, truncated ? parts[..maxParts] : parts, truncated);
     }
 
-    public async Task<UploadListing> ListMultipartUploadsAsync(UploadListRequest request, CancellationToken cancellationToken)
+    /// <summary>One page of ListMultipartUploads; NoSuchBucket when the bucket (as the request read it) does not exist.</summary>
+    public async Task<UploadListing> ListMultipartUploadsAsync(KnownBucket bucket, UploadListRequest request, CancellationToken cancellationToken)
     {
-        await RequireBucketAsync(request.Bucket, cancellationToken);
+        bucket.Require();
         return await index.ListUploadsAsync(request, cancellationToken);
     }
 

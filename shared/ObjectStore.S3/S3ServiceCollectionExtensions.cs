@@ -40,7 +40,7 @@ public static class S3ServiceCollectionExtensions
             sp.GetRequiredService<ObjectModel>().Uploads,
             sp.GetRequiredService<IOptions<S3Options>>(),
             sp.GetRequiredService<ILogger<BucketConfigurationHandler>>()));
-        services.TryAddSingleton(sp => new ListingHandler(sp.GetRequiredService<ObjectModel>().Objects, sp.GetRequiredService<IOptions<S3Options>>()));
+        services.TryAddSingleton(sp => new ListingHandler(sp.GetRequiredService<ObjectModel>().Objects, sp.GetRequiredService<ObjectModel>().Buckets, sp.GetRequiredService<IOptions<S3Options>>()));
         services.TryAddSingleton(sp => new ObjectsHandler(
             sp.GetRequiredService<ObjectModel>().Objects,
             sp.GetRequiredService<ObjectModel>().Buckets,

@@ -89,4 +89,34 @@ public sealed class BucketReadTests
         Assert.Equal(403, r.Status);
         Assert.Equal(Origin, r.Header("Access-Control-Allow-Origin"));
     }
+
+    [Theory]
+    [InlineData("GET", "/bucket?list-type=2", 200)]
+    [InlineData("GET", "/bucket", 200)]
+    [InlineData("GET", "/bucket?versions", 200)]
+    [InlineData("GET", "/bucket?uploads", 200)]
+    [InlineData("POST", "/bucket/new.bin?uploads", 200)]
+    public async Task Listings_and_upload_creation_use_the_request_s_read_of_the_bucket(string method, string target, int status)
+    {
+        await SetUpBucketAsync();
+        await _h.PutAsync("bucket", "data.csv", "a,b\n1,2\n"); // its read fills this instance's bucket cache
+        _counter.Reset();
+
+        var r = await _h.SendAsync(method, target);
+
+        Assert.Equal(status, r.Status);
+        Assert.Equal(0, _counter.CountOf("GetBucketAsync")); // authorization's (cached) read serves the operation too
+    }
+
+    [Theory]
+    [InlineData("/missing?list-type=2")]
+    [InlineData("/missing?versions")]
+    [InlineData("/missing?uploads")]
+    public async Task Listing_a_missing_bucket_still_answers_NoSuchBucket(string target)
+    {
+        var r = await _h.SendAsync("GET", target);
+
+        Assert.Equal(404, r.Status);
+        Assert.Contains("<Code>NoSuchBucket</Code>", r.Text);
+    }
 }

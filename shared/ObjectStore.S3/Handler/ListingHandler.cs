@@ -11,9 +11,10 @@ using static ObjectStore.S3.S3Answers;
 namespace ObjectStore.S3;
 
 /// <summary>ListObjects, ListObjectsV2 and ListObjectVersions: parse the query, ask the object service, render a page.</summary>
-internal sealed class ListingHandler(ObjectService objects, IOptions<S3Options> options)
+internal sealed class ListingHandler(ObjectService objects, BucketService buckets, IOptions<S3Options> options)
 {
     private readonly ObjectService _objects = objects;
+    private readonly BucketService _buckets = buckets;
     private readonly S3Owner _owner = new(options.Value.OwnerId, options.Value.OwnerDisplayName);
 
     private const int MaxListKeys = 1000;
@@ -22,7 +23,7 @@ internal sealed class ListingHandler(ObjectService objects, IOptions<S3Options> 
     public async Task ListObjectsAsync(S3Call call, bool v2)
     {
         var query = ListQuery.Parse(call, v2);
-        var listing = await _objects.ListObjectsAsync(
+        var listing = await _objects.ListObjectsAsync(await call.AddressedBucketAsync(_buckets),
             new ListRequest(call.Bucket, query.Prefix, query.Delimiter, query.EffectiveStartAfter, query.MaxKeys), call.Aborted);
         var page = BuildPage(call.Bucket, query, listing, v2 ? (query.FetchOwner ? _owner : null) : _owner);
         await WriteXmlAsync(call, body => S3XmlResponses.WriteListObjectsAsync(body, page));
@@ -40,7 +41,7 @@ internal sealed class ListingHandler(ObjectService objects, IOptions<S3Options> 
                 Details = new Dictionary<string, string> { ["ArgumentName"] = "version-id-marker", ["ArgumentValue"] = versionIdMarker },
             };
 
-        var listing = await _objects.ListVersionsAsync(new VersionListRequest(call.Bucket, query.Prefix, query.Delimiter,
+        var listing = await _objects.ListVersionsAsync(await call.AddressedBucketAsync(_buckets), new VersionListRequest(call.Bucket, query.Prefix, query.Delimiter,
             keyMarker.Length == 0 ? null : keyMarker, versionIdMarker.Length == 0 ? null : versionIdMarker, query.MaxKeys), call.Aborted);
 
         Func<string, string> encode = query.UrlEncode ? S3UrlEncoding.Encode : s => s;

@@ -38,7 +38,7 @@ internal sealed class MultipartHandler(MultipartService uploads, BucketService b
                     "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]", call.ResourceName);
             algorithm = parsed;
         }
-        var upload = await _uploads.CreateMultipartUploadAsync(call.Bucket, call.Key, S3RequestHeaders.Attributes(headers) with { Encryption = RequestedEncryption(call) },
+        var upload = await _uploads.CreateMultipartUploadAsync(await call.AddressedBucketAsync(_buckets), call.Key, S3RequestHeaders.Attributes(headers) with { Encryption = RequestedEncryption(call) },
             algorithm, call.Header("x-amz-checksum-type"), call.Aborted);
         WriteEncryptionHeaders(call.Response, upload.Encryption);
         if (upload.ChecksumAlgorithm is not null)
@@ -170,7 +170,7 @@ internal sealed class MultipartHandler(MultipartService uploads, BucketService b
         var keyMarker = call.QueryValue("key-marker") ?? "";
         var uploadIdMarker = call.QueryValue("upload-id-marker") ?? "";
 
-        var listing = await _uploads.ListMultipartUploadsAsync(
+        var listing = await _uploads.ListMultipartUploadsAsync(await call.AddressedBucketAsync(_buckets),
             new UploadListRequest(call.Bucket, prefix, delimiter, keyMarker, uploadIdMarker, maxUploads), call.Aborted);
         Func<string, string> encode = encoding is null ? k => k : S3UrlEncoding.Encode;
         await WriteXmlAsync(call, body => S3XmlResponses.WriteListMultipartUploadsAsync(body,
