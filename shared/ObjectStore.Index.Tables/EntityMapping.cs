@@ -94,7 +94,8 @@ internal static partial class EntityMapping
         WriteChunked(entity, "DataLayout", record.DataLayout);
         if (record.ObjectLockMode is not null) entity["ObjectLockMode"] = record.ObjectLockMode;
         if (record.ObjectLockRetainUntil is { } retainUntil) entity["ObjectLockRetainUntil"] = retainUntil;
-        if (record.ObjectLockLegalHold) entity["ObjectLockLegalHold"] = true;
+        // Absent: never set (rows written before OFF was kept read so too); false: set OFF.
+        if (record.ObjectLockLegalHold is { } hold) entity["ObjectLockLegalHold"] = hold;
         if (record.InlineData is { } inline && InlineLayout.IsInline(record.DataLayout)) entity[InlineDataColumn] = InlineBytes(inline);
         return entity;
     }
@@ -125,7 +126,7 @@ internal static partial class EntityMapping
             ConcurrencyToken = entity.ETag.ToString(),
             ObjectLockMode = entity.GetString("ObjectLockMode"),
             ObjectLockRetainUntil = entity.GetDateTimeOffset("ObjectLockRetainUntil"),
-            ObjectLockLegalHold = entity.GetBoolean("ObjectLockLegalHold") == true,
+            ObjectLockLegalHold = entity.GetBoolean("ObjectLockLegalHold"),
             InlineData = entity.GetBinary(InlineDataColumn).AsNullableMemory(),
             Acl = entity.GetString("Acl"),
         };

@@ -202,8 +202,12 @@ public sealed record ObjectRecord(
     public string? ObjectLockMode { get; init; }
     /// <summary>Object Lock retention date; the version cannot be removed before it (docs/object-lock.md).</summary>
     public DateTimeOffset? ObjectLockRetainUntil { get; init; }
-    /// <summary>Object Lock legal hold: the version cannot be removed while it is on, whatever its retention.</summary>
-    public bool ObjectLockLegalHold { get; init; }
+    /// <summary>
+    /// Object Lock legal hold: the version cannot be removed while it is on (true), whatever its retention.
+    /// false: a hold was set OFF (put and lifted, or written OFF); null: the version never had one, which
+    /// GetObjectLegalHold answers with NoSuchObjectLockConfiguration, as S3.
+    /// </summary>
+    public bool? ObjectLockLegalHold { get; init; }
     /// <summary>
     /// The version's stored bytes (ciphertext when encrypted) when they live in its index row, for
     /// <see cref="DataLayout"/> an <see cref="InlineLayout"/>; null otherwise, and null in listings (read the

@@ -24,7 +24,7 @@ public static class ObjectLocks
         ArgumentNullException.ThrowIfNull(version);
         if (version.IsDeleteMarker)
             return false;
-        if (version.ObjectLockLegalHold)
+        if (version.ObjectLockLegalHold == true)
             return true;
         return IsRetained(version, now) && !(bypassGovernance && version.ObjectLockMode == Governance);
     }
@@ -83,4 +83,5 @@ public sealed record ObjectLockRetention(string? Mode, DateTimeOffset? RetainUnt
 /// PutObjectRetention (<paramref name="Retention"/>) or PutObjectLegalHold (<paramref name="LegalHold"/>) of one version.
 /// </summary>
 /// <param name="BypassGovernance">The caller sent x-amz-bypass-governance-retention: true and is allowed s3:BypassGovernanceRetention.</param>
+/// <param name="LegalHold">ON (true) or OFF (false); null leaves the version's hold as it is.</param>
 public sealed record ObjectLockChange(ObjectLockRetention? Retention, bool? LegalHold, bool BypassGovernance = false);

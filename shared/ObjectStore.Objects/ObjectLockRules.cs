@@ -32,12 +32,14 @@ internal sealed record BucketObjectLock(string? DefaultMode, int? DefaultDays, i
 }
 
 /// <summary>The x-amz-object-lock-* headers of a write (PutObject, CopyObject, CreateMultipartUpload, a POST form).</summary>
-internal sealed record ObjectLockRequest(string? Mode, DateTimeOffset? RetainUntil, bool LegalHold)
+/// <param name="LegalHold">x-amz-object-lock-legal-hold: ON (true), OFF (false), or not sent (null).</param>
+internal sealed record ObjectLockRequest(string? Mode, DateTimeOffset? RetainUntil, bool? LegalHold)
 {
-    public bool IsEmpty => Mode is null && RetainUntil is null && !LegalHold;
+    public bool IsEmpty => Mode is null && RetainUntil is null && LegalHold != true;
 
-    /// <summary>Stored on an upload record until completion: "MODE;retain-until (round trip);ON|OFF".</summary>
-    public string Serialize() => string.Join(';', Mode ?? "", RetainUntil?.ToString("O", CultureInfo.InvariantCulture) ?? "", LegalHold ? "ON" : "OFF");
+    /// <summary>Stored on an upload record until completion: "MODE;retain-until (round trip);ON|OFF|" (empty: no legal hold header).</summary>
+    public string Serialize() => string.Join(';', Mode ?? "", RetainUntil?.ToString("O", CultureInfo.InvariantCulture) ?? "",
+        LegalHold switch { true => "ON", false => "OFF", null => "" });
 
     public static ObjectLockRequest? Parse(string? stored)
     {
@@ -45,7 +47,8 @@ internal sealed record ObjectLockRequest(string? Mode, DateTimeOffset? RetainUnt
             return null;
         var parts = stored.Split(';');
         return new ObjectLockRequest(parts[0].Length == 0 ? null : parts[0],
-            parts[1].Length == 0 ? null : DateTimeOffset.Parse(parts[1], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind), parts[2] == "ON");
+            parts[1].Length == 0 ? null : DateTimeOffset.Parse(parts[1], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+            parts[2] switch { "ON" => true, "OFF" => false, _ => null });
     }
 }
 
@@ -84,7 +87,7 @@ internal static class ObjectLockRules
         {
             ObjectLockMode = configuration.DefaultMode,
             ObjectLockRetainUntil = configuration.DefaultRetainUntil(now),
-            ObjectLockLegalHold = request?.LegalHold ?? false,
+            ObjectLockLegalHold = request?.LegalHold,
         };
     }
 }

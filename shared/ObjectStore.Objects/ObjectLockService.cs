@@ -30,6 +30,17 @@ internal sealed class ObjectLockService(IObjectIndex index, TimeProvider time)
             : new ObjectLockRetention(record.ObjectLockMode, record.ObjectLockRetainUntil);
     }
 
+    /// <summary>
+    /// The version's legal hold, ON (true) or OFF (false, once put and lifted); NoSuchObjectLockConfiguration when
+    /// it never had one, as S3 answers.
+    /// </summary>
+    public async Task<bool> GetLegalHoldAsync(KnownBucket target, string key, string? versionId, CancellationToken cancellationToken)
+    {
+        var record = await GetVersionAsync(target, key, versionId, cancellationToken);
+        return record.ObjectLockLegalHold
+            ?? throw new S3Exception(S3Errors.NoSuchObjectLockConfiguration, resource: $"/{record.Bucket}/{key}");
+    }
+
     /// <param name="retention">Mode and date, or both null to remove a retention (GOVERNANCE with the bypass, or an expired one).</param>
     public Task<ObjectRecord> PutRetentionAsync(KnownBucket target, string key, string? versionId, ObjectLockRetention retention, bool bypassGovernance,
         CancellationToken cancellationToken)

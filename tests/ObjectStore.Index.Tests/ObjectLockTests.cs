@@ -18,7 +18,7 @@ public abstract class ObjectLockTests : IndexContract
         return (ctx, clock, await ctx.CreateBucketAsync());
     }
 
-    private static async Task<ObjectRecord> PutAsync(IndexTestContext ctx, string bucket, string key, string? mode, DateTimeOffset? until, bool hold = false,
+    private static async Task<ObjectRecord> PutAsync(IndexTestContext ctx, string bucket, string key, string? mode, DateTimeOffset? until, bool? hold = null,
         BucketVersioning versioning = BucketVersioning.Enabled)
     {
         var outcome = await ctx.Index.PutObjectAsync(IndexTestContext.Record(bucket, key) with { ObjectLockMode = mode, ObjectLockRetainUntil = until, ObjectLockLegalHold = hold },
@@ -76,6 +76,32 @@ public abstract class ObjectLockTests : IndexContract
 
         Assert.Equal(IndexWriteResult.Success, (await ctx.Index.UpdateObjectLockAsync(bucket, "k", held.VersionId, new ObjectLockChange(null, false), None)).Result);
         Assert.Equal(IndexWriteResult.Success, (await DeleteAsync(ctx, bucket, "k", held.VersionId)).Result);
+    }
+
+    [Fact]
+    public async Task A_legal_hold_reads_never_set_until_one_is_put_then_ON_and_OFF_once_lifted_in_reads_and_listings()
+    {
+        var (ctx, _, bucket) = await SetUpAsync();
+        var never = await PutAsync(ctx, bucket, "k", null, null);
+        var writtenOff = await PutAsync(ctx, bucket, "off", null, null, hold: false);
+        async Task<(bool? Read, bool? Listed)> HoldOf(string key, string versionId) =>
+            ((await ctx.Index.GetObjectAsync(bucket, key, versionId, None))!.ObjectLockLegalHold,
+             (await ctx.Index.ListVersionsAsync(new VersionListRequest(bucket, key, null, null, null, 10), None)).Entries.Single(e => e.Version.VersionId == versionId).Version.ObjectLockLegalHold);
+        Task<ObjectWriteOutcome> Change(ObjectLockChange change) => ctx.Index.UpdateObjectLockAsync(bucket, "k", never.VersionId, change, None);
+
+        Assert.Equal((null, null), await HoldOf("k", never.VersionId));
+        Assert.Equal((false, false), await HoldOf("off", writtenOff.VersionId));
+
+        Assert.Equal(IndexWriteResult.Success, (await Change(new ObjectLockChange(null, true))).Result);
+        Assert.Equal((true, true), await HoldOf("k", never.VersionId));
+        Assert.Equal(IndexWriteResult.Success, (await Change(new ObjectLockChange(null, false))).Result);
+        Assert.Equal((false, false), await HoldOf("k", never.VersionId));
+
+        // A retention change leaves the lifted hold as it is, and OFF keeps nothing.
+        Assert.Equal(IndexWriteResult.Success, (await Change(new ObjectLockChange(new ObjectLockRetention(ObjectLocks.Governance, Start.AddDays(1)), null))).Result);
+        Assert.Equal((false, false), await HoldOf("k", never.VersionId));
+        Assert.Equal(IndexWriteResult.Success, (await DeleteAsync(ctx, bucket, "k", never.VersionId, bypass: true)).Result);
+        Assert.Equal(IndexWriteResult.Success, (await DeleteAsync(ctx, bucket, "off", writtenOff.VersionId)).Result);
     }
 
     [Fact]

@@ -73,11 +73,54 @@ public sealed class HandlerCompatibilityTests
     }
 
     [Theory]
-    [InlineData("GET", "metrics")]
-    [InlineData("GET", "analytics")]
-    [InlineData("GET", "inventory&id=weekly")]
-    [InlineData("PUT", "intelligent-tiering&id=archive")]
-    [InlineData("DELETE", "metrics&id=all")]
+    [InlineData("analytics", "ListBucketAnalyticsConfigurationResult")]
+    [InlineData("metrics", "ListMetricsConfigurationsResult")]
+    [InlineData("inventory", "ListInventoryConfigurationsResult")]
+    [InlineData("intelligent-tiering", "ListBucketIntelligentTieringConfigurationsOutput")]
+    public async Task Configurations_kept_by_id_list_empty_and_an_id_is_NoSuchConfiguration_to_get_and_delete(string subresource, string root)
+    {
+        await _h.CreateBucketAsync();
+        await _h.PutAsync("bucket", "k", "data"); // a listing would name it
+
+        var list = await _h.SendAsync("GET", "/bucket?" + subresource);
+        Assert.Equal(200, list.Status);
+        Assert.Equal((root, "http://s3.amazonaws.com/doc/2006-03-01/"), (list.Xml.Name.LocalName, list.Xml.Name.NamespaceName));
+        Assert.Equal(["IsTruncated"], list.Xml.Elements().Select(e => e.Name.LocalName));
+        Assert.Equal("false", list.XmlValue("IsTruncated"));
+        var continued = await _h.SendAsync("GET", $"/bucket?{subresource}&continuation-token=t1");
+        Assert.Equal(("false", "t1"), (continued.XmlValue("IsTruncated"), continued.XmlValue("ContinuationToken")));
+
+        foreach (var method in new[] { "GET", "DELETE" })
+        {
+            var missing = await _h.SendAsync(method, $"/bucket?{subresource}&id=weekly");
+            Assert.Equal((404, "NoSuchConfiguration", "The specified configuration does not exist."), (missing.Status, missing.XmlValue("Code"), missing.XmlValue("Message")));
+        }
+        var put = await _h.SendAsync("PUT", $"/bucket?{subresource}&id=weekly", "<Configuration/>");
+        Assert.Equal((501, "NotImplemented"), (put.Status, put.XmlValue("Code")));
+        Assert.Equal("NoSuchBucket", (await _h.SendAsync("GET", "/missing?" + subresource)).XmlValue("Code"));
+        Assert.Equal("NoSuchBucket", (await _h.SendAsync("GET", $"/missing?{subresource}&id=weekly")).XmlValue("Code"));
+        Assert.Equal(200, (await _h.SendAsync("HEAD", "/bucket")).Status); // the DELETE did not delete the bucket
+    }
+
+    [Fact]
+    public async Task Configurations_kept_by_id_need_their_Get_action_as_other_bucket_subresources()
+    {
+        await _h.CreateBucketAsync();
+        Assert.Equal(204, (await _h.SendAsync("DELETE", "/bucket?publicAccessBlock")).Status);
+        Assert.Equal(403, (await _h.SendAsync("GET", "/bucket?inventory", anonymous: true)).Status);
+
+        const string policy = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetInventoryConfiguration","Resource":"arn:aws:s3:::bucket"}]}""";
+        Assert.Equal(204, (await _h.SendAsync("PUT", "/bucket?policy", policy)).Status);
+
+        Assert.Equal(200, (await _h.SendAsync("GET", "/bucket?inventory", anonymous: true)).Status);
+        Assert.Equal(404, (await _h.SendAsync("GET", "/bucket?inventory&id=weekly", anonymous: true)).Status);
+        Assert.Equal(403, (await _h.SendAsync("DELETE", "/bucket?inventory&id=weekly", anonymous: true)).Status); // s3:PutInventoryConfiguration
+        Assert.Equal(403, (await _h.SendAsync("GET", "/bucket?analytics", anonymous: true)).Status);
+    }
+
+    [Theory]
+    [InlineData("PUT", "intelligent-tiering")]
+    [InlineData("DELETE", "metrics")]
     [InlineData("DELETE", "logging")]
     public async Task Unimplemented_subresources_are_NotImplemented_and_neither_list_nor_delete_the_bucket(string method, string query)
     {

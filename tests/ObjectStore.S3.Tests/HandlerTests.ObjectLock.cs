@@ -62,4 +62,27 @@ public sealed class ObjectLockHandlerTests
         var delete = await _h.SendAsync("DELETE", $"/bucket/k?versionId={version}");
         Assert.Equal((403, "AccessDenied"), (delete.Status, delete.XmlValue("Code")));
     }
+
+    [Fact]
+    public async Task A_version_that_never_had_a_legal_hold_answers_NoSuchObjectLockConfiguration_and_a_lifted_one_OFF()
+    {
+        await LockedBucketAsync();
+        var version = (await _h.PutAsync("bucket", "k", "x")).Header("x-amz-version-id");
+
+        var never = await _h.SendAsync("GET", $"/bucket/k?legal-hold&versionId={version}");
+        Assert.Equal((404, "NoSuchObjectLockConfiguration", "The specified object does not have a ObjectLock configuration"),
+            (never.Status, never.XmlValue("Code"), never.XmlValue("Message")));
+        Assert.Null((await _h.SendAsync("HEAD", "/bucket/k")).Header("x-amz-object-lock-legal-hold"));
+
+        Assert.Equal(200, (await _h.SendAsync("PUT", $"/bucket/k?legal-hold&versionId={version}", "<LegalHold><Status>ON</Status></LegalHold>")).Status);
+        Assert.Equal(200, (await _h.SendAsync("PUT", $"/bucket/k?legal-hold&versionId={version}", "<LegalHold><Status>OFF</Status></LegalHold>")).Status);
+        var lifted = await _h.SendAsync("GET", $"/bucket/k?legal-hold&versionId={version}");
+        Assert.Equal((200, "OFF"), (lifted.Status, lifted.XmlValue("Status")));
+        Assert.Equal("OFF", (await _h.SendAsync("HEAD", "/bucket/k")).Header("x-amz-object-lock-legal-hold"));
+
+        // Written with the header OFF: a hold was set, so OFF rather than none.
+        Assert.Equal(200, (await _h.PutAsync("bucket", "off", "x", new Dictionary<string, string> { ["x-amz-object-lock-legal-hold"] = "OFF", ["Content-MD5"] = Md5OfX })).Status);
+        Assert.Equal("OFF", (await _h.SendAsync("GET", "/bucket/off?legal-hold")).XmlValue("Status"));
+        Assert.Equal(204, (await _h.SendAsync("DELETE", $"/bucket/k?versionId={version}")).Status);
+    }
 }

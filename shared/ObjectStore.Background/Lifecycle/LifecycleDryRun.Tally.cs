@@ -31,7 +31,7 @@ public sealed partial class LifecycleDryRun
         /// <summary>A version due to expire that Object Lock keeps: it stays in the after picture.</summary>
         public void HeldByLock(ObjectRecord version) => _held = new(_held.Versions + 1, _held.Bytes + version.Size,
             version.ObjectLockRetainUntil is { } until && (_held.RetainedUntil is null || until > _held.RetainedUntil) ? until : _held.RetainedUntil,
-            _held.LegalHolds + (version.ObjectLockLegalHold ? 1 : 0));
+            _held.LegalHolds + (version.ObjectLockLegalHold == true ? 1 : 0));
 
         public void Before(string storageClass, bool current, long size) => Add(_before, storageClass, current, size);
 

@@ -149,7 +149,7 @@ public sealed partial class LifecycleService
                 {
                     // The index would refuse the delete anyway (and record no event); this saves the round trip and says why.
                     counters.HeldByObjectLock++;
-                    service.LogHeldByObjectLock(bucket.Name, version.Key, version.VersionId, version.ObjectLockMode ?? "-", version.ObjectLockRetainUntil, version.ObjectLockLegalHold);
+                    service.LogHeldByObjectLock(bucket.Name, version.Key, version.VersionId, version.ObjectLockMode ?? "-", version.ObjectLockRetainUntil, version.ObjectLockLegalHold == true);
                     continue;
                 }
                 var outcome = await ActAsync(action.Kind.ToString(), version.Key, version.VersionId, action.Rule, ct => action.Kind switch

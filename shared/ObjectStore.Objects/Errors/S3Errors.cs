@@ -90,6 +90,8 @@ public static class S3Errors
     public static readonly S3ErrorCode NoSuchObjectLockConfiguration = new("NoSuchObjectLockConfiguration", 404, "The specified object does not have a ObjectLock configuration");
     public static readonly S3ErrorCode ObjectLocked = new("AccessDenied", 403, "Access Denied because object protected by object lock.");
     // Bucket configurations this store does not keep: what S3 answers for a bucket without one (docs/compatibility.md).
+    /// <summary>An analytics, metrics, inventory or Intelligent-Tiering configuration named by an id the bucket has none of.</summary>
+    public static readonly S3ErrorCode NoSuchConfiguration = new("NoSuchConfiguration", 404, "The specified configuration does not exist.");
     public static readonly S3ErrorCode NoSuchWebsiteConfiguration = new("NoSuchWebsiteConfiguration", 404, "The specified bucket does not have a website configuration");
     public static readonly S3ErrorCode ReplicationConfigurationNotFoundError = new("ReplicationConfigurationNotFoundError", 404, "The replication configuration was not found");
     public static readonly S3ErrorCode InternalError = new("InternalError", 500, "We encountered an internal error. Please try again.");

@@ -55,8 +55,8 @@ internal sealed class ObjectLockHandler(ObjectLockService locks, BucketService b
 
     public async Task GetObjectLegalHoldAsync(S3Call call)
     {
-        var record = await _locks.GetVersionAsync(await call.AddressedBucketAsync(_buckets), call.Key, call.Route.VersionId, call.Aborted);
-        await WriteXmlAsync(call, body => ObjectLockXml.WriteLegalHoldAsync(body, record.ObjectLockLegalHold));
+        var on = await _locks.GetLegalHoldAsync(await call.AddressedBucketAsync(_buckets), call.Key, call.Route.VersionId, call.Aborted);
+        await WriteXmlAsync(call, body => ObjectLockXml.WriteLegalHoldAsync(body, on));
     }
 
     private static void WriteVersion(S3Call call, string versionId)

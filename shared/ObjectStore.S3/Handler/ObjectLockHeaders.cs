@@ -30,7 +30,7 @@ internal static class ObjectLockHeaders
             date = ParseDate(until) ?? throw Invalid(RetainUntil, until, "The retain until date must be provided in ISO 8601 format");
         if (hold.Length > 0 && hold is not ("ON" or "OFF"))
             throw Invalid(LegalHold, hold, "Legal Hold must be either of 'ON' or 'OFF'");
-        return new ObjectLockRequest(mode.Length == 0 ? null : mode, date, hold == "ON");
+        return new ObjectLockRequest(mode.Length == 0 ? null : mode, date, hold.Length == 0 ? null : hold == "ON");
     }
 
     public static DateTimeOffset? ParseDate(string text) => Xml.ObjectLockXml.ParseDate(text);
@@ -64,8 +64,9 @@ internal static class ObjectLockHeaders
             headers[Mode] = mode;
             headers[RetainUntil] = FormatDate(until);
         }
-        if (record.ObjectLockLegalHold)
-            headers[LegalHold] = "ON";
+        // S3 leaves the header out only for a version that never had a legal hold; a lifted one shows OFF.
+        if (record.ObjectLockLegalHold is { } hold)
+            headers[LegalHold] = hold ? "ON" : "OFF";
     }
 
     private static S3Exception Invalid(string name, string value, string message) =>

@@ -76,6 +76,14 @@ public static class S3Router
         R("GET", Level.Bucket, S3Operation.GetBucketWebsite, "website"),
         R("GET", Level.Bucket, S3Operation.GetBucketReplication, "replication"),
         R("GET", Level.Bucket, S3Operation.GetBucketAccelerateConfiguration, "accelerate"),
+        R("GET", Level.Bucket, S3Operation.GetBucketAnalyticsConfiguration, "analytics", "id"),
+        R("GET", Level.Bucket, S3Operation.ListBucketAnalyticsConfigurations, "analytics"),
+        R("GET", Level.Bucket, S3Operation.GetBucketMetricsConfiguration, "metrics", "id"),
+        R("GET", Level.Bucket, S3Operation.ListBucketMetricsConfigurations, "metrics"),
+        R("GET", Level.Bucket, S3Operation.GetBucketInventoryConfiguration, "inventory", "id"),
+        R("GET", Level.Bucket, S3Operation.ListBucketInventoryConfigurations, "inventory"),
+        R("GET", Level.Bucket, S3Operation.GetBucketIntelligentTieringConfiguration, "intelligent-tiering", "id"),
+        R("GET", Level.Bucket, S3Operation.ListBucketIntelligentTieringConfigurations, "intelligent-tiering"),
         R("GET", Level.Bucket, S3Operation.GetBucketRequestPayment, "requestPayment"),
         R("GET", Level.Bucket, S3Operation.GetObjectLockConfiguration, "object-lock"),
         R("GET", Level.Bucket, S3Operation.GetBucketOwnershipControls, "ownershipControls"),
@@ -100,6 +108,10 @@ public static class S3Router
         R("PUT", Level.Bucket, S3Operation.PutBucketWebsite, "website"),
         R("PUT", Level.Bucket, S3Operation.PutBucketReplication, "replication"),
         R("PUT", Level.Bucket, S3Operation.PutBucketAccelerateConfiguration, "accelerate"),
+        R("PUT", Level.Bucket, S3Operation.PutBucketAnalyticsConfiguration, "analytics", "id"),
+        R("PUT", Level.Bucket, S3Operation.PutBucketMetricsConfiguration, "metrics", "id"),
+        R("PUT", Level.Bucket, S3Operation.PutBucketInventoryConfiguration, "inventory", "id"),
+        R("PUT", Level.Bucket, S3Operation.PutBucketIntelligentTieringConfiguration, "intelligent-tiering", "id"),
         R("PUT", Level.Bucket, S3Operation.PutBucketRequestPayment, "requestPayment"),
         R("PUT", Level.Bucket, S3Operation.PutObjectLockConfiguration, "object-lock"),
         R("PUT", Level.Bucket, S3Operation.PutBucketOwnershipControls, "ownershipControls"),
@@ -114,6 +126,10 @@ public static class S3Router
         R("DELETE", Level.Bucket, S3Operation.DeleteBucketEncryption, "encryption"),
         R("DELETE", Level.Bucket, S3Operation.DeleteBucketWebsite, "website"),
         R("DELETE", Level.Bucket, S3Operation.DeleteBucketReplication, "replication"),
+        R("DELETE", Level.Bucket, S3Operation.DeleteBucketAnalyticsConfiguration, "analytics", "id"),
+        R("DELETE", Level.Bucket, S3Operation.DeleteBucketMetricsConfiguration, "metrics", "id"),
+        R("DELETE", Level.Bucket, S3Operation.DeleteBucketInventoryConfiguration, "inventory", "id"),
+        R("DELETE", Level.Bucket, S3Operation.DeleteBucketIntelligentTieringConfiguration, "intelligent-tiering", "id"),
         R("DELETE", Level.Bucket, S3Operation.DeleteBucketOwnershipControls, "ownershipControls"),
         R("DELETE", Level.Bucket, S3Operation.DeletePublicAccessBlock, "publicAccessBlock"),
         R("DELETE", Level.Bucket, S3Operation.DeleteBucket),
@@ -164,8 +180,8 @@ public static class S3Router
     /// <summary>
     /// Bucket subresources S3 has: a bucket request naming one is never the plain operation of its method (a GET
     /// ?metrics is not a listing, a DELETE ?logging not DeleteBucket). Those the table has no row for
-    /// (analytics, metrics, inventory and Intelligent-Tiering configurations; DELETE of logging, accelerate
-    /// and requestPayment) answer NotImplemented.
+    /// (DELETE of logging, accelerate and requestPayment; a PUT or DELETE of an analytics, metrics, inventory
+    /// or Intelligent-Tiering configuration without its id) answer NotImplemented.
     /// </summary>
     private static readonly string[] BucketSubresources =
     [

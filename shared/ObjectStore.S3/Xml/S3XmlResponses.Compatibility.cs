@@ -21,6 +21,19 @@ internal static partial class S3XmlResponses
         await EndAsync(w);
     }
 
+    /// <summary>
+    /// An empty list of a bucket's configurations kept by id (ListBucketAnalyticsConfigurations and its kin): not
+    /// truncated, and the continuation token echoed when one was sent, as S3 answers a bucket that has none.
+    /// </summary>
+    public static async Task WriteEmptyConfigurationListAsync(Stream destination, string rootElement, string? continuationToken)
+    {
+        await using var w = Create(destination);
+        await StartAsync(w, rootElement);
+        await ElementAsync(w, "IsTruncated", false);
+        await OptionalElementAsync(w, "ContinuationToken", continuationToken);
+        await EndAsync(w);
+    }
+
     /// <summary>GetObjectAttributesResponse with the asked attributes; the ETag without quotes, as S3 writes it there.</summary>
     public static async Task WriteObjectAttributesAsync(Stream destination, IReadOnlySet<string> wanted, ObjectStore.Index.ObjectRecord record, ObjectPartsPage? parts)
     {

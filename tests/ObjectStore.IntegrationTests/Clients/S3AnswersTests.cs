@@ -266,10 +266,16 @@ public sealed class S3AnswersTests(LocalHostFixture host) : IDisposable
             out["replication"] = err(lambda: s3.get_bucket_replication(Bucket=bucket))
             out["deleteWebsite"] = s3.delete_bucket_website(Bucket=bucket)["ResponseMetadata"]["HTTPStatusCode"]
             out["putAccelerate"] = err(lambda: s3.put_bucket_accelerate_configuration(Bucket=bucket, AccelerateConfiguration={"Status": "Enabled"}))
-            out["metrics"] = err(lambda: s3.list_bucket_metrics_configurations(Bucket=bucket))
+            def listed(response, name):
+                return [response["ResponseMetadata"]["HTTPStatusCode"], response["IsTruncated"], name in response]
+            out["analyticsList"] = listed(s3.list_bucket_analytics_configurations(Bucket=bucket), "AnalyticsConfigurationList")
+            out["metricsList"] = listed(s3.list_bucket_metrics_configurations(Bucket=bucket), "MetricsConfigurationList")
+            out["inventoryList"] = listed(s3.list_bucket_inventory_configurations(Bucket=bucket), "InventoryConfigurationList")
+            out["tieringList"] = listed(s3.list_bucket_intelligent_tiering_configurations(Bucket=bucket), "IntelligentTieringConfigurationList")
             out["analytics"] = err(lambda: s3.get_bucket_analytics_configuration(Bucket=bucket, Id="a"))
+            out["metrics"] = err(lambda: s3.get_bucket_metrics_configuration(Bucket=bucket, Id="m"))
             out["inventory"] = err(lambda: s3.delete_bucket_inventory_configuration(Bucket=bucket, Id="i"))
-            out["tiering"] = err(lambda: s3.list_bucket_intelligent_tiering_configurations(Bucket=bucket))
+            out["putMetrics"] = err(lambda: s3.put_bucket_metrics_configuration(Bucket=bucket, Id="m", MetricsConfiguration={"Id": "m"}))
             out["keys"] = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
             """, "unkept");
 
@@ -281,7 +287,14 @@ public sealed class S3AnswersTests(LocalHostFixture host) : IDisposable
         Assert.Equal((404, "NoSuchWebsiteConfiguration"), Code(outcome, "website"));
         Assert.Equal((404, "ReplicationConfigurationNotFoundError"), Code(outcome, "replication"));
         Assert.Equal(204, outcome.GetProperty("deleteWebsite").GetInt32());
-        foreach (var refused in new[] { "putAccelerate", "metrics", "analytics", "inventory", "tiering" })
+        foreach (var name in new[] { "analyticsList", "metricsList", "inventoryList", "tieringList" })
+        {
+            var list = outcome.GetProperty(name);
+            Assert.Equal((200, false, false), (list[0].GetInt32(), list[1].GetBoolean(), list[2].GetBoolean()));
+        }
+        foreach (var missing in new[] { "analytics", "metrics", "inventory" })
+            Assert.Equal((404, "NoSuchConfiguration"), Code(outcome, missing));
+        foreach (var refused in new[] { "putAccelerate", "putMetrics" })
             Assert.Equal((501, "NotImplemented"), Code(outcome, refused));
         Assert.Equal(["k"], outcome.GetProperty("keys").EnumerateArray().Select(k => k.GetString()));
     }

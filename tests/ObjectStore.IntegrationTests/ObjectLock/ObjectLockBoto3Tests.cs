@@ -91,4 +91,39 @@ public sealed class ObjectLockBoto3Tests(LocalHostFixture host) : IDisposable
         Assert.Equal("InvalidRequest 400", r.GetProperty("plain_retention").GetString());
         Assert.Equal("OK", r.GetProperty("plain_enable_versioned").GetString());
     }
+
+    [Fact]
+    public async Task A_legal_hold_never_set_is_NoSuchObjectLockConfiguration_and_once_lifted_reads_OFF()
+    {
+        const string script = """
+            def code(call):
+                try:
+                    call()
+                    return "OK"
+                except ClientError as e:
+                    return e.response["Error"]["Code"] + " " + str(e.response["ResponseMetadata"]["HTTPStatusCode"])
+            def hold(status):
+                s3.put_object_legal_hold(Bucket=bucket, Key="k", VersionId=version, LegalHold={"Status": status})
+                return [s3.get_object_legal_hold(Bucket=bucket, Key="k", VersionId=version)["LegalHold"]["Status"],
+                        s3.head_object(Bucket=bucket, Key="k", VersionId=version).get("ObjectLockLegalHoldStatus")]
+
+            s3.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True)
+            version = s3.put_object(Bucket=bucket, Key="k", Body=b"x")["VersionId"]
+            out["never"] = code(lambda: s3.get_object_legal_hold(Bucket=bucket, Key="k", VersionId=version))
+            out["never_head"] = s3.head_object(Bucket=bucket, Key="k", VersionId=version).get("ObjectLockLegalHoldStatus")
+            out["on"] = hold("ON")
+            out["delete_held"] = code(lambda: s3.delete_object(Bucket=bucket, Key="k", VersionId=version))
+            out["off"] = hold("OFF")
+            out["delete_lifted"] = code(lambda: s3.delete_object(Bucket=bucket, Key="k", VersionId=version))
+            """;
+
+        var (r, _) = await Boto3Script.RunAsync(host, _data, script, new Dictionary<string, object?> { ["bucket"] = ClientTestData.BucketName("hold") });
+
+        Assert.Equal("NoSuchObjectLockConfiguration 404", r.GetProperty("never").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, r.GetProperty("never_head").ValueKind);
+        Assert.Equal("""["ON", "ON"]""", r.GetProperty("on").GetRawText());
+        Assert.Equal("AccessDenied 403", r.GetProperty("delete_held").GetString());
+        Assert.Equal("""["OFF", "OFF"]""", r.GetProperty("off").GetRawText());
+        Assert.Equal("OK", r.GetProperty("delete_lifted").GetString());
+    }
 }
