@@ -53,12 +53,12 @@ public sealed partial class TableObjectIndex : IObjectIndex, IIndexPartitioning
         _objects = serviceClient.GetTableClient(ObjectsTableName);
         _router = new PartitionRouter(_buckets, _time, _options.RoutingCacheLifetime);
         _moves = new KeyMoves(_objects, _time, _options);
-        _uploads = new TableUploads(_objects, _router);
-        _outbox = new TableOutbox(_objects, _time, _router);
+        _commits = new TableGroupCommit((actions, ct) => _objects.SubmitTransactionAsync(actions, ct));
+        _uploads = new TableUploads(_objects, _router, _time);
+        _outbox = new TableOutbox(_objects, _time, _router, _commits);
         _deletions = new TableDataDeletions(_objects, _buckets, _time, _router);
         _dataRows = new TableDataRows(_objects, _router);
         _listings = new TableListings(_objects);
-        _commits = new TableGroupCommit((actions, ct) => _objects.SubmitTransactionAsync(actions, ct));
         _deleteReads = new TableReadCoalescer(_objects);
         _locator = new KeyLocator(_objects, _router, _moves, _deleteReads, _time);
     }

@@ -11,8 +11,10 @@ namespace ObjectStore.Index.Tables;
 /// The event outbox: "e" rows in the bucket's partition, added to the same entity-group transaction
 /// as the object rows they describe. RowKey = "e" + 16 hex digits of UTC ticks + "-" + 12 random hex
 /// digits, so a bucket's pending events list oldest first; the part after "e" is the event id.
+/// Deletions of relayed rows go through the partition's group commit, so the rows of concurrent requests
+/// (a DeleteObjects' keys) share transactions with each other and with the partition's writes.
 /// </summary>
-internal sealed class TableOutbox(TableClient objects, TimeProvider time, PartitionRouter router)
+internal sealed class TableOutbox(TableClient objects, TimeProvider time, PartitionRouter router, TableGroupCommit commits)
 {
     private readonly TableClient _objects = objects;
     private readonly TimeProvider _time = time;
@@ -107,17 +109,13 @@ internal sealed class TableOutbox(TableClient objects, TimeProvider time, Partit
     public async Task DeleteOutboxAsync(IReadOnlyList<OutboxEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
-        foreach (var e in events)
+        // A row already gone (the sweep or another relay deleted it) fails only its own delete: false, which is fine.
+        await Task.WhenAll(events.Select(e =>
         {
-            try
-            {
-                var (partitionKey, rowKey) = IndexPartitions.Address(e.Bucket, e.RowKey);
-                await _objects.DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken).ConfigureAwait(false);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 404)
-            {
-            }
-        }
+            var (partitionKey, rowKey) = IndexPartitions.Address(e.Bucket, e.RowKey);
+            return commits.TrySubmitAsync([new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partitionKey, rowKey), ETag.All)],
+                cancellationToken);
+        })).ConfigureAwait(false);
     }
 
     private static TableEntity ToEntity(OutboxEvent e) => new(IndexPartitions.Address(e.Bucket, e.RowKey).PartitionKey, IndexPartitions.Address(e.Bucket, e.RowKey).RowKey)

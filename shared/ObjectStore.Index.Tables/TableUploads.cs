@@ -15,10 +15,10 @@ namespace ObjectStore.Index.Tables;
 /// bits, <see cref="UploadIds"/>) and stay there: a split moves keys, not uploads, so a lookup tries the
 /// partitions the key had under each smaller count too (<see cref="IndexRouting.UploadPartitions"/>).
 /// </summary>
-internal sealed class TableUploads(TableClient objects, PartitionRouter router, TimeProvider? time = null)
+internal sealed class TableUploads(TableClient objects, PartitionRouter router, TimeProvider time)
 {
     private readonly TableClient _objects = objects;
-    private readonly OpenUploadRows _openUploads = new(time ?? TimeProvider.System);
+    private readonly OpenUploadRows _openUploads = new(time);
 
     /// <summary>
     /// Part commits of one upload on several instances contend on its upload row (each touches it; on one

@@ -1,0 +1,54 @@
+using System.Text.RegularExpressions;
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace ObjectStore.Index.Tests;
+
+/// <summary>
+/// Counts object-table requests: transactions (and the failed ones: a sub-response not 2xx) and everything
+/// else (point reads, queries). Requests to the buckets table (the routing read, cached) are not counted.
+/// </summary>
+internal sealed partial class TableRequestLog : HttpPipelinePolicy
+{
+    private int _transactions;
+    private int _failedTransactions;
+    private int _others;
+
+    public (int Transactions, int Failed, int Others) Counts => (_transactions, _failedTransactions, _others);
+
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _transactions, 0);
+        Interlocked.Exchange(ref _failedTransactions, 0);
+        Interlocked.Exchange(ref _others, 0);
+    }
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        ProcessNext(message, pipeline);
+        Count(message);
+    }
+
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        await ProcessNextAsync(message, pipeline);
+        Count(message);
+    }
+
+    private void Count(HttpMessage message)
+    {
+        var path = message.Request.Uri.Path;
+        if (path.EndsWith("$batch", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _transactions);
+            var body = message.Response.Content?.ToString() ?? "";
+            if (SubResponseStatus().Matches(body).Any(m => m.Groups[1].Value[0] != '2'))
+                Interlocked.Increment(ref _failedTransactions);
+        }
+        else if (!path.Contains("Buckets", StringComparison.Ordinal))
+            Interlocked.Increment(ref _others);
+    }
+
+    [GeneratedRegex(@"HTTP/1\.1 (\d{3})")]
+    private static partial Regex SubResponseStatus();
+}
