@@ -54,11 +54,12 @@ public sealed class BlobShardStore : IShardStore
         storageClass is not null && _tiers.TryGetValue(storageClass, out var tier) ? tier.ToString() : null;
 
     public Task<IShardWriter> CreateAsync(ShardId id, CancellationToken cancellationToken) =>
-        CreateAsync(id, storageClass: null, cancellationToken);
+        CreateAsync(id, new ShardWriteOptions(), cancellationToken);
 
-    public Task<IShardWriter> CreateAsync(ShardId id, string? storageClass, CancellationToken cancellationToken)
+    public Task<IShardWriter> CreateAsync(ShardId id, ShardWriteOptions options, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        var storageClass = options.StorageClass;
         var blob = Container.GetBlockBlobClient(BlobName(id));
         AccessTier? tier = storageClass is not null && _tiers.TryGetValue(storageClass, out var t) ? t : (AccessTier?)null;
         return Task.FromResult<IShardWriter>(new BlobShardWriter(id, blob, this, tier, _options.InlineShardBytes));

@@ -40,7 +40,7 @@ public sealed partial class ErasureObjectDataStore
                 if (filled == 0)
                     break;
                 if (length == 0)
-                    await OpenShardsAsync(shards, request.DataId, request.StorageClass, quorum, cancellationToken).ConfigureAwait(false);
+                    await OpenShardsAsync(shards, request.DataId, request.StorageClass, k, quorum, cancellationToken).ConfigureAwait(false);
                 length += filled;
                 await pending.ConfigureAwait(false); // the previous stripe's hashing and writes: frees the other buffer
                 EnsureQuorum(shards, request.DataId, quorum);
@@ -109,13 +109,14 @@ public sealed partial class ErasureObjectDataStore
         return header;
     }
 
-    private async Task OpenShardsAsync(ShardSlot[] shards, string dataId, string? storageClass, int quorum, CancellationToken cancellationToken)
+    private async Task OpenShardsAsync(ShardSlot[] shards, string dataId, string? storageClass, int dataShards, int quorum, CancellationToken cancellationToken)
     {
         await Task.WhenAll(shards.Select(async shard =>
         {
             try
             {
-                shard.Writer = await shard.Store.CreateAsync(shard.Id, storageClass, cancellationToken).ConfigureAwait(false);
+                shard.Writer = await shard.Store.CreateAsync(shard.Id, new ShardWriteOptions(storageClass, Parity: shard.Id.ShardIndex >= dataShards), cancellationToken)
+                    .ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

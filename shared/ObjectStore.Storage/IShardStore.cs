@@ -17,10 +17,11 @@ public interface IShardStore
     Task<IShardWriter> CreateAsync(ShardId id, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Starts a new shard of data stored in <paramref name="storageClass"/>. Stores that place
-    /// classes differently (a Blob access tier per class) use it; the others ignore it.
+    /// Starts a new shard as <paramref name="options"/> describe it: its storage class (a Blob zone
+    /// commits it in the class's access tier) and whether it is parity (a disk zone keeps parity out of
+    /// the page cache). Stores ignore what does not concern them.
     /// </summary>
-    Task<IShardWriter> CreateAsync(ShardId id, string? storageClass, CancellationToken cancellationToken) =>
+    Task<IShardWriter> CreateAsync(ShardId id, ShardWriteOptions options, CancellationToken cancellationToken) =>
         CreateAsync(id, cancellationToken);
 
     /// <summary>Opens a committed shard for ranged reads; null when it does not exist.</summary>
@@ -76,3 +77,9 @@ public interface IShardReader : IAsyncDisposable
 /// <param name="Length">Bytes.</param>
 /// <param name="LastModified">Age, for orphan collection.</param>
 public sealed record ShardEntry(string Zone, string Name, ShardId? Id, bool IsTemporary, long Length, DateTimeOffset LastModified);
+
+/// <summary>What a store may want to know of a shard it starts.</summary>
+/// <param name="StorageClass">The data's storage class (null: the default).</param>
+/// <param name="Parity">A parity shard: read only when a data shard of its stripe is missing (a degraded
+/// read, a repair), never by a healthy GET.</param>
+public sealed record ShardWriteOptions(string? StorageClass = null, bool Parity = false);

@@ -151,7 +151,8 @@ internal sealed partial class ShardRepair(
         {
             try
             {
-                shard.Writer = await ZoneOf(layout, shard.Index)!.CreateAsync(new ShardId(layout.DataId, shard.Index), storageClass, cancellationToken).ConfigureAwait(false);
+                shard.Writer = await ZoneOf(layout, shard.Index)!.CreateAsync(new ShardId(layout.DataId, shard.Index),
+                    new ShardWriteOptions(storageClass, Parity: shard.Index >= layout.DataShards), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

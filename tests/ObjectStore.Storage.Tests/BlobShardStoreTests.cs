@@ -36,7 +36,7 @@ public sealed class BlobShardStoreTests : IAsyncLifetime
     private async Task<ShardId> WriteAsync(int blocks, int blockLength = 4096, string? storageClass = null)
     {
         var id = new ShardId(ZoneFixture.NewDataId(), 0);
-        await using var writer = await _store.CreateAsync(id, storageClass, CancellationToken.None);
+        await using var writer = await _store.CreateAsync(id, new ShardWriteOptions(storageClass), CancellationToken.None);
         var header = new byte[ShardHeader.Size];
         long offset = 0;
         for (var i = 0; i < blocks; i++)

@@ -3,11 +3,20 @@ using Microsoft.Win32.SafeHandles;
 
 namespace ObjectStore.Storage.Disk;
 
-/// <summary>A temporary shard file: positional writes, then fsync and rename to the final name.</summary>
-internal sealed class DiskShardWriter(ShardId id, SafeFileHandle handle, string tempPath, string finalPath, bool syncDirectory)
+/// <summary>
+/// A temporary shard file: positional writes, then fsync and rename to the final name. A shard not kept
+/// cached (parity: no healthy GET reads it) leaves the page cache as it reaches the disk: each write
+/// waits for the writeback of what the write before the previous one wrote and drops those pages, and the
+/// commit drops the rest after the fsync. Its pages then go back to the kernel's free lists at once and
+/// the next writes reuse them, instead of the cache growing by half an object per PUT (and evicting data
+/// a GET could use); see docs/benchmarks.md "The page cache".
+/// </summary>
+internal sealed class DiskShardWriter(ShardId id, SafeFileHandle handle, string tempPath, string finalPath, bool syncDirectory, bool keepCached = true)
     : IShardWriter
 {
     private bool _committed;
+    private long _previousWriteStart; // where the write before this one began
+    private long _droppedUpTo;        // [0, this) has been written back and dropped
 
     public ShardId Id => id;
 
@@ -18,6 +27,17 @@ internal sealed class DiskShardWriter(ShardId id, SafeFileHandle handle, string 
         for (var i = 0; i < buffers.Count; i++)
             length += buffers[i].Length;
         Writeback.Start(handle, offset, length);
+        if (!keepCached && offset > 0)
+        {
+            // Writes go forward (the header at 0 comes with the first block and again at commit): everything
+            // before the previous write is on its way to disk; wait for it and drop it.
+            if (_previousWriteStart > _droppedUpTo)
+            {
+                Writeback.WaitAndDrop(handle, _droppedUpTo, _previousWriteStart - _droppedUpTo);
+                _droppedUpTo = _previousWriteStart;
+            }
+            _previousWriteStart = offset;
+        }
     }
 
     public Task CommitAsync(CancellationToken cancellationToken) =>
@@ -26,6 +46,8 @@ internal sealed class DiskShardWriter(ShardId id, SafeFileHandle handle, string 
         BlockingFileWork.RunAsync(() =>
         {
             RandomAccess.FlushToDisk(handle);
+            if (!keepCached)
+                Writeback.Drop(handle); // clean after the fsync: the whole file goes
             handle.Dispose();
             File.Move(tempPath, finalPath, overwrite: true);
             _committed = true;
@@ -73,13 +95,36 @@ internal static partial class Writeback
 
     public static void Start(SafeFileHandle handle, long offset, long length)
     {
-        if (!OperatingSystem.IsLinux() || length <= 0)
+        if (length > 0)
+            WithDescriptor(handle, fd => _ = SyncFileRange(fd, offset, length, SyncFileRangeWrite)); // a hint: errors surface at fsync
+    }
+
+    /// <summary>
+    /// Waits until a written range is on disk (SYNC_FILE_RANGE_WAIT_BEFORE | WRITE | WAIT_AFTER), then
+    /// drops its clean pages from the page cache (POSIX_FADV_DONTNEED). Linux only; a hint like <see cref="Start"/>.
+    /// </summary>
+    public static void WaitAndDrop(SafeFileHandle handle, long offset, long length)
+    {
+        if (length > 0)
+            WithDescriptor(handle, fd =>
+            {
+                _ = SyncFileRange(fd, offset, length, SyncFileRangeWaitBefore | SyncFileRangeWrite | SyncFileRangeWaitAfter);
+                _ = Fadvise(fd, offset, length, FadviseDontNeed);
+            });
+    }
+
+    /// <summary>Drops a file's clean pages from the page cache (after its fsync). Linux only.</summary>
+    public static void Drop(SafeFileHandle handle) => WithDescriptor(handle, fd => _ = Fadvise(fd, 0, 0, FadviseDontNeed));
+
+    private static void WithDescriptor(SafeFileHandle handle, Action<int> action)
+    {
+        if (!OperatingSystem.IsLinux())
             return;
         var added = false;
         try
         {
             handle.DangerousAddRef(ref added);
-            _ = SyncFileRange(checked((int)handle.DangerousGetHandle()), offset, length, SyncFileRangeWrite); // a hint: errors surface at fsync
+            action(checked((int)handle.DangerousGetHandle()));
         }
         catch (ObjectDisposedException) { } // the write was abandoned and its file closed
         finally
@@ -88,8 +133,15 @@ internal static partial class Writeback
         }
     }
 
+    private const uint SyncFileRangeWaitBefore = 1;
+    private const uint SyncFileRangeWaitAfter = 4;
+    private const int FadviseDontNeed = 4;
+
     [LibraryImport("libc", EntryPoint = "sync_file_range")]
     private static partial int SyncFileRange(int fd, long offset, long count, uint flags);
+
+    [LibraryImport("libc", EntryPoint = "posix_fadvise")]
+    private static partial int Fadvise(int fd, long offset, long count, int advice);
 }
 
 /// <summary>fsync of a directory, which .NET does not expose: makes a rename durable on Linux.</summary>

@@ -34,7 +34,11 @@ public sealed class DiskShardStore : IShardStore
 
     public string RootDirectory => _root;
 
-    public Task<IShardWriter> CreateAsync(ShardId id, CancellationToken cancellationToken)
+    public Task<IShardWriter> CreateAsync(ShardId id, CancellationToken cancellationToken) =>
+        CreateAsync(id, new ShardWriteOptions(), cancellationToken);
+
+    /// <summary>A parity shard's pages leave the page cache once on disk (<see cref="DiskShardWriter"/>).</summary>
+    public Task<IShardWriter> CreateAsync(ShardId id, ShardWriteOptions options, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (!Directory.Exists(_root))
@@ -44,7 +48,7 @@ public sealed class DiskShardStore : IShardStore
         var finalPath = Path.Combine(directory, ShardFileName(id));
         var tempPath = Path.Combine(directory, $"{ShardBaseName(id)}.{Guid.NewGuid():N}{TempSuffix}");
         var handle = File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, FileOptions.None);
-        return Task.FromResult<IShardWriter>(new DiskShardWriter(id, handle, tempPath, finalPath, _syncDirectories));
+        return Task.FromResult<IShardWriter>(new DiskShardWriter(id, handle, tempPath, finalPath, _syncDirectories, keepCached: !options.Parity));
     }
 
     public Task<IShardReader?> OpenReadAsync(ShardId id, CancellationToken cancellationToken) =>

@@ -19,11 +19,11 @@ public sealed class MeteredShardStore(IShardStore inner, StorageMetrics metrics)
     public static IShardStore Unwrap(IShardStore store) => store is MeteredShardStore metered ? Unwrap(metered.Inner) : store;
 
     public Task<IShardWriter> CreateAsync(ShardId id, CancellationToken cancellationToken) =>
-        CreateAsync(id, null, cancellationToken);
+        CreateAsync(id, new ShardWriteOptions(), cancellationToken);
 
-    public async Task<IShardWriter> CreateAsync(ShardId id, string? storageClass, CancellationToken cancellationToken)
+    public async Task<IShardWriter> CreateAsync(ShardId id, ShardWriteOptions options, CancellationToken cancellationToken)
     {
-        var writer = await TimeAsync("create", () => Inner.CreateAsync(id, storageClass, cancellationToken)).ConfigureAwait(false);
+        var writer = await TimeAsync("create", () => Inner.CreateAsync(id, options, cancellationToken)).ConfigureAwait(false);
         return new Writer(writer, this);
     }
 
