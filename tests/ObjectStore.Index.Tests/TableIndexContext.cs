@@ -63,7 +63,7 @@ internal sealed class TableIndexContext : IndexTestContext
     }
 
     /// <summary>Counts table query round trips and the entities they returned.</summary>
-    internal sealed class QueryCounter : HttpPipelinePolicy
+    internal sealed class QueryCounter : CountingPolicy
     {
         private int _queries;
         private int _entities;
@@ -76,19 +76,7 @@ internal sealed class TableIndexContext : IndexTestContext
             Interlocked.Exchange(ref _entities, 0);
         }
 
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            ProcessNext(message, pipeline);
-            Count(message);
-        }
-
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            await ProcessNextAsync(message, pipeline);
-            Count(message);
-        }
-
-        private void Count(HttpMessage message)
+        protected override void Count(HttpMessage message)
         {
             // Object-table queries only: a bucket's routing read (buckets table, cached per instance) is not a listing's cost.
             if (message.Request.Method != RequestMethod.Get || !message.Request.Uri.Query.Contains("filter", StringComparison.OrdinalIgnoreCase)

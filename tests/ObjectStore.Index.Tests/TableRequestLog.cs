@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Azure.Core;
-using Azure.Core.Pipeline;
 
 namespace ObjectStore.Index.Tests;
 
@@ -8,7 +7,7 @@ namespace ObjectStore.Index.Tests;
 /// Counts object-table requests: transactions (and the failed ones: a sub-response not 2xx) and everything
 /// else (point reads, queries). Requests to the buckets table (the routing read, cached) are not counted.
 /// </summary>
-internal sealed partial class TableRequestLog : HttpPipelinePolicy
+internal sealed partial class TableRequestLog : CountingPolicy
 {
     private int _transactions;
     private int _failedTransactions;
@@ -23,19 +22,7 @@ internal sealed partial class TableRequestLog : HttpPipelinePolicy
         Interlocked.Exchange(ref _others, 0);
     }
 
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        ProcessNext(message, pipeline);
-        Count(message);
-    }
-
-    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        await ProcessNextAsync(message, pipeline);
-        Count(message);
-    }
-
-    private void Count(HttpMessage message)
+    protected override void Count(HttpMessage message)
     {
         var path = message.Request.Uri.Path;
         if (path.EndsWith("$batch", StringComparison.Ordinal))
