@@ -14,17 +14,22 @@ public sealed class ObjectLockBoto3Tests(LocalHostFixture host) : IDisposable
 
     public void Dispose() => _data.Dispose();
 
+    /// <summary>Python: code(call) is "OK" or the error's code and HTTP status, e.g. "InvalidRequest 400".</summary>
+    private const string Code = """
+        def code(call):
+            try:
+                call()
+                return "OK"
+            except ClientError as e:
+                return e.response["Error"]["Code"] + " " + str(e.response["ResponseMetadata"]["HTTPStatusCode"])
+
+        """;
+
     [Fact]
     public async Task A_default_compliance_retention_applies_to_new_versions_and_refuses_their_deletion()
     {
-        const string script = """
+        const string script = Code + """
             import datetime
-            def code(call):
-                try:
-                    call()
-                    return "OK"
-                except ClientError as e:
-                    return e.response["Error"]["Code"] + " " + str(e.response["ResponseMetadata"]["HTTPStatusCode"])
 
             s3.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True)
             out["versioning"] = s3.get_bucket_versioning(Bucket=bucket).get("Status")
@@ -95,13 +100,7 @@ public sealed class ObjectLockBoto3Tests(LocalHostFixture host) : IDisposable
     [Fact]
     public async Task A_legal_hold_never_set_is_NoSuchObjectLockConfiguration_and_once_lifted_reads_OFF()
     {
-        const string script = """
-            def code(call):
-                try:
-                    call()
-                    return "OK"
-                except ClientError as e:
-                    return e.response["Error"]["Code"] + " " + str(e.response["ResponseMetadata"]["HTTPStatusCode"])
+        const string script = Code + """
             def hold(status):
                 s3.put_object_legal_hold(Bucket=bucket, Key="k", VersionId=version, LegalHold={"Status": status})
                 return [s3.get_object_legal_hold(Bucket=bucket, Key="k", VersionId=version)["LegalHold"]["Status"],
