@@ -3,6 +3,7 @@ using System.Text.Json;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using ObjectStore.Hosting;
 using ObjectStore.Index.Tables;
 using ObjectStore.IntegrationTests.Infrastructure;
 using ObjectStore.Testing.Throttling;
@@ -33,8 +34,16 @@ public sealed class IndexThrottlingTests(LocalHostFixture fixture) : IAsyncLifet
         _host = await LocalHostInstance.StartAsync(_proxy.Rewrite(fixture.StorageConnectionString), new LocalHostOptions
         {
             Background = false,
-            // A short budget, so the burst outlasts it and SlowDown reaches the client.
-            Settings = new Dictionary<string, string?> { [TableRetrySettings.BudgetSetting] = "100" },
+            // A short budget, so the burst outlasts it and SlowDown reaches the client. The bucket record and the
+            // routing stay cached: a PUT retried alone after the clients' back-off (boto3 waits up to 20 s) must fit
+            // in the partition's burst of 5 operations. An overwrite costs 3 (the refused insert, the read, the
+            // transaction); with both caches run out it cost 5-6 and could never succeed alone (a CI run's key b7).
+            Settings = new Dictionary<string, string?>
+            {
+                [TableRetrySettings.BudgetSetting] = "100",
+                [ObjectStoreSettings.BucketCacheSecondsSetting] = "300",
+                [ObjectStoreSettings.IndexRoutingCacheSecondsSetting] = "300",
+            },
         });
     }
 
