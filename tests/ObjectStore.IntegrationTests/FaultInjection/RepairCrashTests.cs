@@ -10,7 +10,9 @@ namespace ObjectStore.IntegrationTests.FaultInjection;
 /// <summary>
 /// The local host killed (SIGKILL, a child process) while PUTs and multipart uploads are in flight,
 /// three times over the same data directory and index; then a host over what is left runs a pass.
-/// Every object's content follows from its key, so whatever the index committed can be checked.
+/// Every object's content follows from its key, so whatever the index committed can be checked. Each
+/// cycle also holds one PUT in the middle of its body, so every kill leaves a write behind on disk
+/// whatever the timing of the others.
 /// </summary>
 [Collection(LocalHostCollection.Name)]
 public sealed class RepairCrashTests(LocalHostFixture fixture)
@@ -31,10 +33,13 @@ public sealed class RepairCrashTests(LocalHostFixture fixture)
                 using var s3 = child.CreateS3Client();
                 if (cycle == 0)
                     await s3.PutBucketAsync(bucket);
+                using var stall = new CancellationTokenSource();
+                var stalled = StartStalledPut(s3, bucket, cycle, data, stall.Token);
                 var writers = Enumerable.Range(0, 3).Select(w => PutLoopAsync(s3, bucket, cycle, w))
-                    .Append(MultipartLoopAsync(s3, bucket, cycle)).ToArray();
-                await Task.Delay(1200 + 400 * cycle);
+                    .Append(MultipartLoopAsync(s3, bucket, cycle)).Append(stalled.Done).ToArray();
+                await Task.WhenAll(Task.Delay(1200 + 400 * cycle), stalled.Ready);
                 child.Kill();
+                await stall.CancelAsync();
                 await Task.WhenAll(writers); // each loop ends at its first failed request
             }
 
@@ -48,8 +53,8 @@ public sealed class RepairCrashTests(LocalHostFixture fixture)
             var before = host.ZoneFiles();
             Assert.Empty(live.Except(before)); // every shard a committed object or part names is there
             var orphans = before.Except(live).ToArray();
-            Assert.NotEmpty(orphans); // the kills did interrupt writes (whether one landed inside a temporary
-            // file's life is timing; Storage RepairTests covers .tmp leftovers deterministically)
+            Assert.True(orphans.Count(f => f.EndsWith(".tmp", StringComparison.Ordinal)) >= 6 * Kills, // at least the stalled PUTs' (4+2)
+                $"orphans: {string.Join(", ", orphans)}");
 
             var pass = (await host.FullPassAsync()).LastPass!;
 
@@ -115,6 +120,72 @@ public sealed class RepairCrashTests(LocalHostFixture fixture)
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// A presigned PUT of 12 MiB whose body stops after 9 MiB until the host is killed: its first two stripes
+    /// sit in temporary shard files while the host waits for the rest. Ready once those files are on disk
+    /// (the only shard files of 2 MiB or more: the other writers' objects are at most 5 MiB, 1.25 MiB a shard);
+    /// done when the kill and then the stall's cancellation end the request.
+    /// </summary>
+    private static (Task Ready, Task Done) StartStalledPut(AmazonS3Client s3, string bucket, int cycle, string data, CancellationToken stall)
+    {
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return (ready.Task, RunAsync());
+
+        async Task RunAsync()
+        {
+            try
+            {
+                var url = await s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+                {
+                    BucketName = bucket, Key = $"stalled/c{cycle}", Verb = HttpVerb.PUT, Expires = DateTime.UtcNow.AddMinutes(5), Protocol = Protocol.HTTP,
+                });
+                using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+                var put = http.PutAsync(url, new StallingContent(Payload(9 * MiB, 7), 12 * MiB, stall), stall);
+                var deadline = DateTime.UtcNow.AddSeconds(30);
+                while (StalledShardFiles(data) < 6)
+                {
+                    if (put.IsCompleted)
+                        await put; // the host answered before the body ended: surface it
+                    if (DateTime.UtcNow > deadline)
+                        throw new TimeoutException("the stalled PUT's first stripes never reached its temporary shard files");
+                    await Task.Delay(20);
+                }
+                ready.TrySetResult();
+                try { await put; }
+                catch (Exception) when (stall.IsCancellationRequested) { } // the kill, then the cancellation, ended it
+            }
+            catch (Exception e)
+            {
+                ready.TrySetException(e);
+            }
+        }
+    }
+
+    private static int StalledShardFiles(string data)
+    {
+        var zones = Path.Combine(data, "zones");
+        return Directory.Exists(zones)
+            ? Directory.EnumerateFiles(zones, "*.tmp", SearchOption.AllDirectories).Count(f => new FileInfo(f) is { Exists: true, Length: >= 2 * MiB })
+            : 0;
+    }
+
+    /// <summary>A body that declares <paramref name="length"/> bytes, sends <paramref name="first"/>, then waits until cancelled.</summary>
+    private sealed class StallingContent(byte[] first, long length, CancellationToken stall) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(first, stall);
+            await stream.FlushAsync(stall);
+            await Task.Delay(Timeout.Infinite, stall);
+        }
+
+        protected override bool TryComputeLength(out long length1)
+        {
+            length1 = length;
+            return true;
         }
     }
 
