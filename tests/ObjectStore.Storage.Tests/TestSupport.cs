@@ -10,9 +10,14 @@ public sealed class ZoneFixture : IAsyncDisposable
     public const int BlockSize = 4096;
 
     public ZoneFixture(IZoneBackend backend, int blockSize = BlockSize, string standardProfile = "4+2", params string[] zones)
+        : this(backend, new ErasureDataStoreOptions { BlockSize = blockSize }, standardProfile, zones)
+    {
+    }
+
+    public ZoneFixture(IZoneBackend backend, ErasureDataStoreOptions options, string standardProfile = "4+2", params string[] zones)
     {
         Backend = backend;
-        Options = new ErasureDataStoreOptions { BlockSize = blockSize };
+        Options = options;
         if (zones.Length > 0) Options.Zones = zones;
         Options.StorageClasses[ErasureDataStoreOptions.StandardStorageClass] = standardProfile;
         Zones = backend.CreateZones(Options);

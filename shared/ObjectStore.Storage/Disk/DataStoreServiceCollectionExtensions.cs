@@ -51,6 +51,6 @@ public static class DataStoreServiceCollectionExtensions
             ?? throw new InvalidOperationException($"Set ErasureDataStoreOptions.DataRoot or ${DataRootVariable}.");
         var directory = Path.Combine(root, "zones", zone);
         Directory.CreateDirectory(directory);
-        return new DiskShardStore(zone, directory, options.SyncDirectories);
+        return new DiskShardStore(zone, directory, options.SyncDirectories, options.CachedShardBytes);
     }
 }

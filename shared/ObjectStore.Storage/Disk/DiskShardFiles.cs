@@ -5,20 +5,25 @@ namespace ObjectStore.Storage.Disk;
 
 /// <summary>
 /// A temporary shard file: positional writes, then fsync and rename to the final name. A shard not kept
-/// cached (parity: no healthy GET reads it) leaves the page cache as it reaches the disk: each write
-/// waits for the writeback of what the write before the previous one wrote and drops those pages, and the
-/// commit drops the rest after the fsync. Its pages then go back to the kernel's free lists at once and
-/// the next writes reuse them, instead of the cache growing by half an object per PUT (and evicting data
-/// a GET could use); see docs/benchmarks.md "The page cache".
+/// cached (parity, which no healthy GET reads, and every shard file once it grows past the zone's
+/// uncached size) leaves the page cache as it reaches the disk: each write waits for the writeback of
+/// what the write before the previous one wrote and drops those pages, and the commit drops the rest after
+/// the fsync. Its pages then go back to the kernel's free lists at once and the next writes reuse them,
+/// instead of the cache growing by the object's size (and evicting data a GET could use); see
+/// docs/benchmarks.md "The page cache".
 /// </summary>
-internal sealed class DiskShardWriter(ShardId id, SafeFileHandle handle, string tempPath, string finalPath, bool syncDirectory, bool keepCached = true)
+/// <param name="cachedUpTo">The file stays in the page cache while it is no longer than this (0: never).</param>
+internal sealed class DiskShardWriter(ShardId id, SafeFileHandle handle, string tempPath, string finalPath, bool syncDirectory, long cachedUpTo)
     : IShardWriter
 {
     private bool _committed;
+    private long _end;                // bytes written so far (the file's length)
     private long _previousWriteStart; // where the write before this one began
     private long _droppedUpTo;        // [0, this) has been written back and dropped
 
     public ShardId Id => id;
+
+    private bool Cached => _end <= cachedUpTo;
 
     public async ValueTask WriteAsync(long offset, IReadOnlyList<ReadOnlyMemory<byte>> buffers, CancellationToken cancellationToken)
     {
@@ -27,17 +32,16 @@ internal sealed class DiskShardWriter(ShardId id, SafeFileHandle handle, string 
         for (var i = 0; i < buffers.Count; i++)
             length += buffers[i].Length;
         Writeback.Start(handle, offset, length);
-        if (!keepCached && offset > 0)
+        _end = Math.Max(_end, offset + length);
+        if (offset == 0)
+            return; // the header comes with the first block and again at commit
+        if (!Cached && _previousWriteStart > _droppedUpTo)
         {
-            // Writes go forward (the header at 0 comes with the first block and again at commit): everything
-            // before the previous write is on its way to disk; wait for it and drop it.
-            if (_previousWriteStart > _droppedUpTo)
-            {
-                Writeback.WaitAndDrop(handle, _droppedUpTo, _previousWriteStart - _droppedUpTo);
-                _droppedUpTo = _previousWriteStart;
-            }
-            _previousWriteStart = offset;
+            // Writes go forward: everything before the previous write is on its way to disk; wait for it and drop it.
+            Writeback.WaitAndDrop(handle, _droppedUpTo, _previousWriteStart - _droppedUpTo);
+            _droppedUpTo = _previousWriteStart;
         }
+        _previousWriteStart = offset;
     }
 
     public Task CommitAsync(CancellationToken cancellationToken) =>
@@ -46,7 +50,7 @@ internal sealed class DiskShardWriter(ShardId id, SafeFileHandle handle, string 
         BlockingFileWork.RunAsync(() =>
         {
             RandomAccess.FlushToDisk(handle);
-            if (!keepCached)
+            if (!Cached)
                 Writeback.Drop(handle); // clean after the fsync: the whole file goes
             handle.Dispose();
             File.Move(tempPath, finalPath, overwrite: true);
@@ -67,16 +71,32 @@ internal sealed class DiskShardWriter(ShardId id, SafeFileHandle handle, string 
     }
 }
 
-/// <summary>A shard file opened for positional reads.</summary>
-internal sealed class DiskShardReader(SafeFileHandle handle) : IShardReader
+/// <summary>
+/// A shard file opened for positional reads. A file past the zone's uncached size is read with
+/// drop-behind: each read's pages leave the page cache once copied out, and closing drops what the
+/// kernel read ahead, so streaming a large object (or a repair scan reading every shard) recycles a few
+/// pages instead of filling the cache with data read once.
+/// </summary>
+internal sealed class DiskShardReader(SafeFileHandle handle, long cachedUpTo) : IShardReader
 {
     public long Length { get; } = RandomAccess.GetLength(handle);
 
+    private bool DropBehind => Length > cachedUpTo;
+
     public ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken) =>
-        RandomAccess.ReadAsync(handle, buffer, offset, cancellationToken);
+        DropBehind ? ReadAndDropAsync(offset, buffer, cancellationToken) : RandomAccess.ReadAsync(handle, buffer, offset, cancellationToken);
+
+    private async ValueTask<int> ReadAndDropAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var read = await RandomAccess.ReadAsync(handle, buffer, offset, cancellationToken).ConfigureAwait(false);
+        Writeback.DropRange(handle, offset, read);
+        return read;
+    }
 
     public ValueTask DisposeAsync()
     {
+        if (DropBehind)
+            Writeback.Drop(handle);
         handle.Dispose();
         return ValueTask.CompletedTask;
     }
@@ -115,6 +135,13 @@ internal static partial class Writeback
 
     /// <summary>Drops a file's clean pages from the page cache (after its fsync). Linux only.</summary>
     public static void Drop(SafeFileHandle handle) => WithDescriptor(handle, fd => _ = Fadvise(fd, 0, 0, FadviseDontNeed));
+
+    /// <summary>Drops the clean pages wholly inside a range (just read) from the page cache. Linux only.</summary>
+    public static void DropRange(SafeFileHandle handle, long offset, long length)
+    {
+        if (length > 0)
+            WithDescriptor(handle, fd => _ = Fadvise(fd, offset, length, FadviseDontNeed));
+    }
 
     private static void WithDescriptor(SafeFileHandle handle, Action<int> action)
     {

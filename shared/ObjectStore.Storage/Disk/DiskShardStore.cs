@@ -17,17 +17,23 @@ public sealed class DiskShardStore : IShardStore
 
     private readonly string _root;
     private readonly bool _syncDirectories;
+    private readonly long _cachedShardBytes;
 
     /// <param name="zone">The zone's name.</param>
     /// <param name="directory">The zone's directory.</param>
     /// <param name="syncDirectories">fsync the directory after a commit rename so the rename itself survives power loss (Linux).</param>
-    public DiskShardStore(string zone, string directory, bool syncDirectories = true)
+    /// <param name="cachedShardBytes">Shard files up to this many bytes use the page cache; longer ones are written
+    /// and read past it (<see cref="ErasureDataStoreOptions.CachedShardBytes"/>).</param>
+    public DiskShardStore(string zone, string directory, bool syncDirectories = true,
+        long cachedShardBytes = ErasureDataStoreOptions.DefaultCachedShardBytes)
     {
         ArgumentException.ThrowIfNullOrEmpty(zone);
         ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentOutOfRangeException.ThrowIfNegative(cachedShardBytes);
         Zone = zone;
         _root = Path.GetFullPath(directory);
         _syncDirectories = syncDirectories && OperatingSystem.IsLinux();
+        _cachedShardBytes = cachedShardBytes;
     }
 
     public string Zone { get; }
@@ -37,7 +43,7 @@ public sealed class DiskShardStore : IShardStore
     public Task<IShardWriter> CreateAsync(ShardId id, CancellationToken cancellationToken) =>
         CreateAsync(id, new ShardWriteOptions(), cancellationToken);
 
-    /// <summary>A parity shard's pages leave the page cache once on disk (<see cref="DiskShardWriter"/>).</summary>
+    /// <summary>The pages of a parity shard, and of any shard past the cached size, leave the page cache once on disk (<see cref="DiskShardWriter"/>).</summary>
     public Task<IShardWriter> CreateAsync(ShardId id, ShardWriteOptions options, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -48,7 +54,8 @@ public sealed class DiskShardStore : IShardStore
         var finalPath = Path.Combine(directory, ShardFileName(id));
         var tempPath = Path.Combine(directory, $"{ShardBaseName(id)}.{Guid.NewGuid():N}{TempSuffix}");
         var handle = File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, FileOptions.None);
-        return Task.FromResult<IShardWriter>(new DiskShardWriter(id, handle, tempPath, finalPath, _syncDirectories, keepCached: !options.Parity));
+        return Task.FromResult<IShardWriter>(new DiskShardWriter(id, handle, tempPath, finalPath, _syncDirectories,
+            cachedUpTo: options.Parity ? 0 : _cachedShardBytes));
     }
 
     public Task<IShardReader?> OpenReadAsync(ShardId id, CancellationToken cancellationToken) =>
@@ -103,7 +110,7 @@ public sealed class DiskShardStore : IShardStore
     /// <summary>"{dataId}.{NN}.shard" or "{dataId}.{NN}.{nonce}.tmp"; data ids may contain dots.</summary>
     internal static ShardId? TryParseName(string fileName) => ShardNames.TryParse(fileName);
 
-    private static IShardReader? OpenPath(string path)
+    private IShardReader? OpenPath(string path)
     {
         SafeFileHandle handle;
         try
@@ -112,7 +119,7 @@ public sealed class DiskShardStore : IShardStore
         }
         catch (FileNotFoundException) { return null; }
         catch (DirectoryNotFoundException) { return null; }
-        return new DiskShardReader(handle);
+        return new DiskShardReader(handle, _cachedShardBytes);
     }
 
     private static bool DeletePath(string path)
