@@ -255,8 +255,8 @@ var objectStoreSettings = {
   OBJECTSTORE_DEFAULT_ENCRYPTION: defaultEncryption
   // Objects up to this many bytes live in their index row (docs/index-schema.md, inline data).
   OBJECTSTORE_INLINE_MAX_BYTES: string(inlineMaxBytes)
-  // Disk zones only (none here): data shard files past this size bypass the page cache.
-  OBJECTSTORE_DISK_CACHED_SHARD_BYTES: 'unlimited'
+  // Disk zones only (none here): how much freshly written data stays in the page cache.
+  OBJECTSTORE_DISK_WRITE_CACHE_BYTES: '536870912'
   // Index partitions of new buckets (a power of two, 1-64; docs/index-schema.md, "Partitioned buckets"), and how
   // long an instance trusts a bucket's routing (a split waits that long plus a margin before moving keys).
   OBJECTSTORE_INDEX_PARTITIONS: string(indexPartitions)

@@ -38,7 +38,7 @@ internal static class CoreRegistrations
         {
             options.DataRoot = settings.DataDirectory;
             options.Zones = settings.Zones.ToList();
-            options.CachedShardBytes = settings.DiskCachedShardBytes;
+            options.WriteCacheBytes = settings.DiskWriteCacheBytes;
             // The one map of class profiles (OBJECTSTORE_STORAGE_CLASSES over the defaults).
             options.StorageClasses.Clear();
             foreach (var (storageClass, profile) in settings.StorageClasses)

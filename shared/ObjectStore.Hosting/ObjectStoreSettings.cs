@@ -30,7 +30,7 @@ public sealed record ObjectStoreSettings
     public const string PublicAccessBlockSetting = "OBJECTSTORE_PUBLIC_ACCESS_BLOCK";
     public const string DefaultEncryptionSetting = "OBJECTSTORE_DEFAULT_ENCRYPTION";
     public const string InlineMaxBytesSetting = "OBJECTSTORE_INLINE_MAX_BYTES";
-    public const string DiskCachedShardBytesSetting = "OBJECTSTORE_DISK_CACHED_SHARD_BYTES";
+    public const string DiskWriteCacheBytesSetting = "OBJECTSTORE_DISK_WRITE_CACHE_BYTES";
     public const string BucketCacheSecondsSetting = "OBJECTSTORE_BUCKET_CACHE_SECONDS";
     public const string IndexPartitionsSetting = "OBJECTSTORE_INDEX_PARTITIONS";
     public const string IndexRoutingCacheSecondsSetting = "OBJECTSTORE_INDEX_ROUTING_CACHE_SECONDS";
@@ -86,8 +86,8 @@ public sealed record ObjectStoreSettings
     public required string RestoreQueue { get; init; }
     /// <summary>Objects up to this many bytes live in their index row (0: never); see <see cref="Objects.S3Options.InlineMaxBytes"/>.</summary>
     public int InlineMaxBytes { get; init; } = Objects.S3Options.DefaultInlineMaxBytes;
-    /// <summary>Disk zones' shard files up to this many bytes use the page cache; see <see cref="ErasureDataStoreOptions.CachedShardBytes"/>.</summary>
-    public long DiskCachedShardBytes { get; init; } = ErasureDataStoreOptions.DefaultCachedShardBytes;
+    /// <summary>Bytes of freshly written data the disk zones leave in the page cache; see <see cref="ErasureDataStoreOptions.WriteCacheBytes"/>.</summary>
+    public long DiskWriteCacheBytes { get; init; } = ErasureDataStoreOptions.DefaultWriteCacheBytes;
     /// <summary>How long an instance reuses a bucket record it read (0: no cache).</summary>
     public double BucketCacheSeconds { get; init; } = 5;
     /// <summary>How a throttled Table call is retried (OBJECTSTORE_INDEX_RETRY_BUDGET_MS): docs/connections.md, "Throttling".</summary>
@@ -154,11 +154,13 @@ public sealed record ObjectStoreSettings
                 System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var inline) && inline <= Objects.S3Options.MaxInlineMaxBytes
                 ? inline
                 : throw new InvalidOperationException($"{InlineMaxBytesSetting} must be a number of bytes from 0 to {Objects.S3Options.MaxInlineMaxBytes}."),
-            DiskCachedShardBytes = Get(DiskCachedShardBytesSetting, "unlimited") is var cached && cached.Equals("unlimited", StringComparison.OrdinalIgnoreCase)
-                ? ErasureDataStoreOptions.DefaultCachedShardBytes
-                : long.TryParse(cached, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var cachedShardBytes)
-                    ? cachedShardBytes
-                    : throw new InvalidOperationException($"{DiskCachedShardBytesSetting} must be a number of bytes or unlimited, not '{cached}'."),
+            DiskWriteCacheBytes = configuration[DiskWriteCacheBytesSetting] is { Length: > 0 } cached
+                ? cached.Equals("unlimited", StringComparison.OrdinalIgnoreCase)
+                    ? long.MaxValue
+                    : long.TryParse(cached, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var cachedBytes)
+                        ? cachedBytes
+                        : throw new InvalidOperationException($"{DiskWriteCacheBytesSetting} must be a number of bytes or unlimited, not '{cached}'.")
+                : ErasureDataStoreOptions.DefaultWriteCacheBytes,
             IndexOptions = new Index.Tables.TableIndexOptions
             {
                 DefaultPartitions = int.TryParse(Get(IndexPartitionsSetting, "1"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,

@@ -23,10 +23,11 @@ internal sealed class ShardZones(IReadOnlyList<IShardStore> stores)
             AccessTiers = settings.BlobAccessTiers.ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase),
         };
         BlobServiceClient? shared = null;
+        var window = new WriteCacheWindow(dataOptions.WriteCacheBytes); // one for all disk zones
         var stores = settings.ZoneList.Select(zone =>
         {
             if (zone.Backend == ZoneBackend.Disk)
-                return DataStoreServiceCollectionExtensions.CreateDiskZone(dataOptions, zone.Name);
+                return DataStoreServiceCollectionExtensions.CreateDiskZone(dataOptions, zone.Name, window);
             var service = zone.BlobServiceUri is { } uri
                 ? new BlobServiceClient(uri, settings.Storage.Credential)
                 : shared ??= settings.Storage.CreateBlobServiceClient();

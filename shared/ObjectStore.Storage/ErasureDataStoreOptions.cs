@@ -31,23 +31,23 @@ public sealed class ErasureDataStoreOptions
     public bool SyncDirectories { get; set; } = true;
 
     /// <summary>
-    /// Disk zones keep data shard files of up to this many bytes in the page cache and write and read longer
-    /// ones past it (dropped as they reach the disk, read with drop-behind); parity is never kept. Unlimited by
-    /// default: a GET of a large object written a moment ago (a checkpoint evaluated right after training)
-    /// reads it from memory, measured 2-2.6 times faster than from this machine's disk. A limit (4 MiB: data up
-    /// to about 16 MiB in 4+2) keeps the memory for small files read every epoch, and keeps checkpoints from
-    /// growing the cache by their size (docs/benchmarks.md "The page cache"). OBJECTSTORE_DISK_CACHED_SHARD_BYTES.
+    /// Bytes of freshly written data shard files the disk zones of this store leave in the page cache (a
+    /// <see cref="Disk.WriteCacheWindow"/>): the newest stay, so a GET of an object written a moment ago (a checkpoint
+    /// evaluated right after training) reads memory; older ones leave as new ones commit, so writing does not grow
+    /// the cache by every object or push out what readers use. A shard file longer than this is written and read
+    /// past the cache. Parity never stays. <see cref="long.MaxValue"/>: everything written stays (the kernel's LRU
+    /// alone decides). OBJECTSTORE_DISK_WRITE_CACHE_BYTES; docs/benchmarks.md "The page cache".
     /// </summary>
-    public long CachedShardBytes { get; set; } = DefaultCachedShardBytes;
+    public long WriteCacheBytes { get; set; } = DefaultWriteCacheBytes;
 
-    public const long DefaultCachedShardBytes = long.MaxValue;
+    public const long DefaultWriteCacheBytes = 512L * 1024 * 1024;
 
     /// <summary>Throws <see cref="ArgumentException"/> on a configuration the store cannot honour.</summary>
     public void Validate(int zoneCount)
     {
         ShardGeometry.ValidateBlockSize(BlockSize);
-        if (CachedShardBytes < 0)
-            throw new ArgumentException("CachedShardBytes must not be negative.");
+        if (WriteCacheBytes < 0)
+            throw new ArgumentException("WriteCacheBytes must not be negative.");
         if (zoneCount < 1)
             throw new ArgumentException("At least one zone is required.");
         if (!StorageClasses.ContainsKey(StandardStorageClass))

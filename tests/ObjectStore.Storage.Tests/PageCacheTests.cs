@@ -6,23 +6,26 @@ namespace ObjectStore.Storage.Tests;
 
 /// <summary>
 /// Disk zones keep parity shards out of the page cache (no healthy GET reads them; docs/benchmarks.md
-/// "The page cache"), data shards up to the cached size in it, and larger shard files out of it whether
-/// written or read. Residency is asked of the kernel (mincore) on the real files.
+/// "The page cache"), the newest data shards up to the write cache window in it, and shard files longer
+/// than the window out of it whether written or read. Residency is asked of the kernel (mincore) on the
+/// real files.
 /// </summary>
 public sealed partial class PageCacheTests : IAsyncLifetime
 {
     private const int MiB = 1024 * 1024;
 
-    // Six stripes are 6 MiB per shard file: cached by default, over the limited fixture's cached size.
+    // Six stripes are 6 MiB per shard file: inside the default window, longer than the small one.
     private readonly ZoneFixture _zones = new(new DiskZoneBackend(), blockSize: MiB);
-    private readonly ZoneFixture _limitedZones = new(new DiskZoneBackend(), new ErasureDataStoreOptions { BlockSize = MiB, CachedShardBytes = 4 * MiB });
+    private readonly ZoneFixture _smallWindow = new(new DiskZoneBackend(), new ErasureDataStoreOptions { BlockSize = MiB, WriteCacheBytes = 4 * MiB });
+    private readonly ZoneFixture _windowOfTwo = new(new DiskZoneBackend(), new ErasureDataStoreOptions { BlockSize = MiB, WriteCacheBytes = 9 * MiB });
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
         await _zones.DisposeAsync();
-        await _limitedZones.DisposeAsync();
+        await _smallWindow.DisposeAsync();
+        await _windowOfTwo.DisposeAsync();
     }
 
     private static byte[] SixStripes()
@@ -55,16 +58,16 @@ public sealed partial class PageCacheTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Shard_files_past_the_cached_size_stay_out_of_the_page_cache_when_written_and_when_read()
+    public async Task Shard_files_longer_than_the_write_cache_window_stay_out_of_the_page_cache_when_written_and_when_read()
     {
         var data = SixStripes();
 
-        var layout = (await _limitedZones.WriteAsync(data)).Layout;
+        var layout = (await _smallWindow.WriteAsync(data)).Layout;
 
         AssertUncached(layout, "after the write");
-        Assert.Equal(data, await _limitedZones.ReadAsync(layout));
+        Assert.Equal(data, await _smallWindow.ReadAsync(layout));
         AssertUncached(layout, "after a read of every byte");
-        var range = await _limitedZones.ReadAsync(layout, 5 * MiB + 17, 9 * MiB); // unaligned, across stripes and blocks
+        var range = await _smallWindow.ReadAsync(layout, 5 * MiB + 17, 9 * MiB); // unaligned, across stripes and blocks
         Assert.Equal(data.AsSpan(5 * MiB + 17, 9 * MiB).ToArray(), range);
         AssertUncached(layout, "after a ranged read");
 
@@ -72,26 +75,38 @@ public sealed partial class PageCacheTests : IAsyncLifetime
         {
             for (var i = 0; i < layout.DataShards + layout.ParityShards; i++)
             {
-                var (cached, total) = ResidentPages(_limitedZones, layout, i);
+                var (cached, total) = ResidentPages(_smallWindow, layout, i);
                 Assert.True(cached <= 2, $"shard {i} {when}: {cached} of {total} pages still cached");
             }
         }
     }
 
     [Fact]
-    public async Task Data_shards_up_to_the_cached_size_stay_in_the_page_cache()
+    public async Task The_newest_data_shards_up_to_the_write_cache_window_stay_cached_and_older_ones_leave_as_new_ones_commit()
     {
-        var small = new byte[12 * MiB]; // 3 MiB of blocks per shard file
-        new Random(8).NextBytes(small);
-
-        var layout = (await _limitedZones.WriteAsync(small)).Layout;
-
-        for (var i = 0; i < layout.DataShards; i++)
+        // 4 MiB of data is four data shard files of 1 MiB and a little: two objects fit in 9 MiB, three do not.
+        var objects = Enumerable.Range(0, 3).Select(i =>
         {
-            var (cached, total) = ResidentPages(_limitedZones, layout, i);
-            Assert.True(cached > total / 2, $"data shard {i}: {cached} of {total} pages cached");
-        }
-        Assert.Equal(small, await _limitedZones.ReadAsync(layout));
+            var data = new byte[4 * MiB];
+            new Random(10 + i).NextBytes(data);
+            return data;
+        }).ToArray();
+
+        var layouts = new List<DataLayout>();
+        foreach (var data in objects)
+            layouts.Add((await _windowOfTwo.WriteAsync(data)).Layout);
+
+        for (var o = 0; o < layouts.Count; o++)
+            for (var i = 0; i < layouts[o].DataShards; i++)
+            {
+                var (cached, total) = ResidentPages(_windowOfTwo, layouts[o], i);
+                if (o == 0)
+                    Assert.True(cached <= 2, $"object 0 (the oldest), data shard {i}: {cached} of {total} pages still cached");
+                else
+                    Assert.True(cached > total / 2, $"object {o}, data shard {i}: {cached} of {total} pages cached");
+            }
+        for (var o = 0; o < layouts.Count; o++)
+            Assert.Equal(objects[o], await _windowOfTwo.ReadAsync(layouts[o]));
     }
 
     private static (int Cached, int Total) ResidentPages(ZoneFixture zones, DataLayout layout, int shardIndex) =>

@@ -40,17 +40,23 @@ public static class DataStoreServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>One <see cref="DiskShardStore"/> per configured zone, directories created.</summary>
-    public static IReadOnlyList<IShardStore> CreateDiskZones(ErasureDataStoreOptions options) =>
-        options.Zones.Select(zone => CreateDiskZone(options, zone)).ToArray();
+    /// <summary>One <see cref="DiskShardStore"/> per configured zone, directories created, sharing one write cache window.</summary>
+    public static IReadOnlyList<IShardStore> CreateDiskZones(ErasureDataStoreOptions options)
+    {
+        var window = new WriteCacheWindow(options.WriteCacheBytes);
+        return options.Zones.Select(zone => CreateDiskZone(options, zone, window)).ToArray();
+    }
 
-    /// <summary>The <see cref="DiskShardStore"/> of one zone, <c>{DataRoot}/zones/{zone}</c>, directory created.</summary>
-    public static IShardStore CreateDiskZone(ErasureDataStoreOptions options, string zone)
+    /// <summary>
+    /// The <see cref="DiskShardStore"/> of one zone, <c>{DataRoot}/zones/{zone}</c>, directory created; the zones of
+    /// one data store share <paramref name="window"/> (<see cref="ErasureDataStoreOptions.WriteCacheBytes"/>).
+    /// </summary>
+    public static IShardStore CreateDiskZone(ErasureDataStoreOptions options, string zone, WriteCacheWindow window)
     {
         var root = options.DataRoot ?? Environment.GetEnvironmentVariable(DataRootVariable)
             ?? throw new InvalidOperationException($"Set ErasureDataStoreOptions.DataRoot or ${DataRootVariable}.");
         var directory = Path.Combine(root, "zones", zone);
         Directory.CreateDirectory(directory);
-        return new DiskShardStore(zone, directory, options.SyncDirectories, options.CachedShardBytes);
+        return new DiskShardStore(zone, directory, options.SyncDirectories, window);
     }
 }

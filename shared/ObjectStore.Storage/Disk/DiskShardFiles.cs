@@ -5,15 +5,15 @@ namespace ObjectStore.Storage.Disk;
 
 /// <summary>
 /// A temporary shard file: positional writes, then fsync and rename to the final name. A shard not kept
-/// cached (parity, which no healthy GET reads, and every shard file once it grows past the zone's
-/// uncached size) leaves the page cache as it reaches the disk: each write waits for the writeback of
-/// what the write before the previous one wrote and drops those pages, and the commit drops the rest after
-/// the fsync. Its pages then go back to the kernel's free lists at once and the next writes reuse them,
-/// instead of the cache growing by the object's size (and evicting data a GET could use); see
-/// docs/benchmarks.md "The page cache".
+/// cached (parity, which no healthy GET reads, and a data shard file once it grows past the write cache
+/// window) leaves the page cache as it reaches the disk: each write waits for the writeback of what the
+/// write before the previous one wrote and drops those pages, and the commit drops the rest after the
+/// fsync. Its pages then go back to the kernel's free lists at once and the next writes reuse them, instead
+/// of the cache growing by the object's size (and evicting data a GET could use); see docs/benchmarks.md
+/// "The page cache". A data shard kept cached joins the <see cref="WriteCacheWindow"/> at its commit.
 /// </summary>
-/// <param name="cachedUpTo">The file stays in the page cache while it is no longer than this (0: never).</param>
-internal sealed class DiskShardWriter(ShardId id, SafeFileHandle handle, string tempPath, string finalPath, bool syncDirectory, long cachedUpTo)
+/// <param name="window">The write cache window of a data shard; null for parity, which is never kept.</param>
+internal sealed class DiskShardWriter(ShardId id, SafeFileHandle handle, string tempPath, string finalPath, bool syncDirectory, WriteCacheWindow? window)
     : IShardWriter
 {
     private bool _committed;
@@ -23,7 +23,7 @@ internal sealed class DiskShardWriter(ShardId id, SafeFileHandle handle, string 
 
     public ShardId Id => id;
 
-    private bool Cached => _end <= cachedUpTo;
+    private bool Cached => window is not null && _end <= window.BudgetBytes;
 
     public async ValueTask WriteAsync(long offset, IReadOnlyList<ReadOnlyMemory<byte>> buffers, CancellationToken cancellationToken)
     {
@@ -56,6 +56,8 @@ internal sealed class DiskShardWriter(ShardId id, SafeFileHandle handle, string 
             File.Move(tempPath, finalPath, overwrite: true);
             _committed = true;
             if (syncDirectory) DirectorySync.Flush(Path.GetDirectoryName(finalPath)!);
+            if (Cached)
+                window!.Committed(finalPath, _end);
         }, cancellationToken);
 
     public ValueTask DisposeAsync()
@@ -72,7 +74,7 @@ internal sealed class DiskShardWriter(ShardId id, SafeFileHandle handle, string 
 }
 
 /// <summary>
-/// A shard file opened for positional reads. A file past the zone's uncached size is read with
+/// A shard file opened for positional reads. A file longer than the write cache window is read with
 /// drop-behind: each read's pages leave the page cache once copied out, and closing drops what the
 /// kernel read ahead, so streaming a large object (or a repair scan reading every shard) recycles a few
 /// pages instead of filling the cache with data read once.
@@ -135,6 +137,20 @@ internal static partial class Writeback
 
     /// <summary>Drops a file's clean pages from the page cache (after its fsync). Linux only.</summary>
     public static void Drop(SafeFileHandle handle) => WithDescriptor(handle, fd => _ = Fadvise(fd, 0, 0, FadviseDontNeed));
+
+    /// <summary>Drops a closed file's clean pages from the page cache; nothing when it is gone. Linux only.</summary>
+    public static void DropFile(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            Drop(handle);
+        }
+        catch (IOException) { } // deleted or replaced since: its pages went with it
+        catch (UnauthorizedAccessException) { }
+    }
 
     /// <summary>Drops the clean pages wholly inside a range (just read) from the page cache. Linux only.</summary>
     public static void DropRange(SafeFileHandle handle, long offset, long length)

@@ -17,23 +17,21 @@ public sealed class DiskShardStore : IShardStore
 
     private readonly string _root;
     private readonly bool _syncDirectories;
-    private readonly long _cachedShardBytes;
+    private readonly WriteCacheWindow _window;
 
     /// <param name="zone">The zone's name.</param>
     /// <param name="directory">The zone's directory.</param>
     /// <param name="syncDirectories">fsync the directory after a commit rename so the rename itself survives power loss (Linux).</param>
-    /// <param name="cachedShardBytes">Shard files up to this many bytes use the page cache; longer ones are written
-    /// and read past it (<see cref="ErasureDataStoreOptions.CachedShardBytes"/>).</param>
-    public DiskShardStore(string zone, string directory, bool syncDirectories = true,
-        long cachedShardBytes = ErasureDataStoreOptions.DefaultCachedShardBytes)
+    /// <param name="window">How much freshly written data stays in the page cache, shared by the zones of one data
+    /// store (<see cref="ErasureDataStoreOptions.WriteCacheBytes"/>); default: a window of the default size of its own.</param>
+    public DiskShardStore(string zone, string directory, bool syncDirectories = true, WriteCacheWindow? window = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(zone);
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        ArgumentOutOfRangeException.ThrowIfNegative(cachedShardBytes);
         Zone = zone;
         _root = Path.GetFullPath(directory);
         _syncDirectories = syncDirectories && OperatingSystem.IsLinux();
-        _cachedShardBytes = cachedShardBytes;
+        _window = window ?? new WriteCacheWindow(ErasureDataStoreOptions.DefaultWriteCacheBytes);
     }
 
     public string Zone { get; }
@@ -43,7 +41,7 @@ public sealed class DiskShardStore : IShardStore
     public Task<IShardWriter> CreateAsync(ShardId id, CancellationToken cancellationToken) =>
         CreateAsync(id, new ShardWriteOptions(), cancellationToken);
 
-    /// <summary>The pages of a parity shard, and of any shard past the cached size, leave the page cache once on disk (<see cref="DiskShardWriter"/>).</summary>
+    /// <summary>The pages of a parity shard, and of a data shard past the write cache window, leave the page cache once on disk (<see cref="DiskShardWriter"/>).</summary>
     public Task<IShardWriter> CreateAsync(ShardId id, ShardWriteOptions options, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -55,7 +53,7 @@ public sealed class DiskShardStore : IShardStore
         var tempPath = Path.Combine(directory, $"{ShardBaseName(id)}.{Guid.NewGuid():N}{TempSuffix}");
         var handle = File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, FileOptions.None);
         return Task.FromResult<IShardWriter>(new DiskShardWriter(id, handle, tempPath, finalPath, _syncDirectories,
-            cachedUpTo: options.Parity ? 0 : _cachedShardBytes));
+            options.Parity ? null : _window));
     }
 
     public Task<IShardReader?> OpenReadAsync(ShardId id, CancellationToken cancellationToken) =>
@@ -119,7 +117,7 @@ public sealed class DiskShardStore : IShardStore
         }
         catch (FileNotFoundException) { return null; }
         catch (DirectoryNotFoundException) { return null; }
-        return new DiskShardReader(handle, _cachedShardBytes);
+        return new DiskShardReader(handle, _window.BudgetBytes);
     }
 
     private static bool DeletePath(string path)

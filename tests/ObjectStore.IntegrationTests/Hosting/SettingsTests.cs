@@ -98,19 +98,19 @@ public sealed class SettingsTests
     }
 
     [Theory]
-    [InlineData(null, long.MaxValue)]
+    [InlineData(null, 512L * 1024 * 1024)]
     [InlineData("unlimited", long.MaxValue)]
     [InlineData("4194304", 4194304L)]
     [InlineData("0", 0L)]
-    public void Disk_zones_cached_shard_size_reaches_the_data_store(string? value, long expected)
+    public void Disk_zones_write_cache_window_reaches_the_data_store(string? value, long expected)
     {
         var values = new Dictionary<string, string?> { ["OBJECTSTORE_STORAGE_CONNECTION_STRING"] = "UseDevelopmentStorage=true" };
         if (value is not null)
-            values["OBJECTSTORE_DISK_CACHED_SHARD_BYTES"] = value;
+            values["OBJECTSTORE_DISK_WRITE_CACHE_BYTES"] = value;
         using var services = new ServiceCollection().AddLogging()
             .AddObjectStore(new ConfigurationBuilder().AddInMemoryCollection(values).Build()).BuildServiceProvider();
 
-        Assert.Equal(expected, services.GetRequiredService<IOptions<ErasureDataStoreOptions>>().Value.CachedShardBytes);
+        Assert.Equal(expected, services.GetRequiredService<IOptions<ErasureDataStoreOptions>>().Value.WriteCacheBytes);
     }
 
     [Theory]
@@ -124,8 +124,8 @@ public sealed class SettingsTests
     [InlineData("OBJECTSTORE_BLOB_ACCESS_TIERS", "STANDARD=Hot,standard=Cool")]
     [InlineData("OBJECTSTORE_STORAGE_CLASSES", "GLACIER=10+5, glacier=8+4")]
     [InlineData("OBJECTSTORE_STORAGE_CLASSES", "STANDARD=")]
-    [InlineData("OBJECTSTORE_DISK_CACHED_SHARD_BYTES", "4 MiB")]
-    [InlineData("OBJECTSTORE_DISK_CACHED_SHARD_BYTES", "-1")]
+    [InlineData("OBJECTSTORE_DISK_WRITE_CACHE_BYTES", "4 MiB")]
+    [InlineData("OBJECTSTORE_DISK_WRITE_CACHE_BYTES", "-1")]
     public void Invalid_zone_and_blob_settings_fail_at_start_up_naming_the_setting(string key, string value)
     {
         var error = Assert.Throws<InvalidOperationException>(() => Read((key, value)));
