@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.IO.Hashing;
 using System.Security.Cryptography;
-using ObjectStore.Storage.Hashing;
 
 namespace ObjectStore.Storage;
 
@@ -24,7 +23,7 @@ public sealed partial class ErasureObjectDataStore
         var stripeBytes = n * blockSize + n * ShardGeometry.ChecksumSize;
         var buffers = new[] { ArrayPool<byte>.Shared.Rent(stripeBytes), ArrayPool<byte>.Shared.Rent(stripeBytes) };
         var headers = ArrayPool<byte>.Shared.Rent(n * ShardHeader.Size);
-        using var md5 = request.ComputeMd5 ? new BodyMd5() : null;
+        using var md5 = request.ComputeMd5 ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
         var pendingWrites = new Task[n];
         var dataViews = new ReadOnlyMemory<byte>[k];
         var parityViews = new Memory<byte>[m];
@@ -51,7 +50,7 @@ public sealed partial class ErasureObjectDataStore
                 // A full stripe is hashed and encoded on other threads while this one receives the next:
                 // the body's MD5 and the codec then overlap with the network instead of following it.
                 pending = filled >= ParallelStripeBytes
-                    ? Task.WhenAll(md5 is null ? Task.CompletedTask : Task.Run(work.HashAsync, CancellationToken.None),
+                    ? Task.WhenAll(md5 is null ? Task.CompletedTask : Task.Run(work.Hash, CancellationToken.None),
                         Task.Run(() => work.EncodeAndWrite(WriteShardAsync, cancellationToken), CancellationToken.None))
                     : work.HashEncodeAndWrite(WriteShardAsync, cancellationToken);
                 stripe++;
@@ -65,7 +64,7 @@ public sealed partial class ErasureObjectDataStore
             if (length > 0)
                 layout = await FinishShardsAsync(shards, layout, headers, quorum, cancellationToken).ConfigureAwait(false);
             committed = true;
-            return new StoredData(layout, length, md5?.GetHash() ?? []);
+            return new StoredData(layout, length, md5?.GetHashAndReset() ?? []);
         }
         finally
         {
