@@ -9,7 +9,8 @@ namespace ObjectStore.IntegrationTests.Operator;
 /// <summary>
 /// The "done when": headless Chromium signs in to the console (/_console/) with an admin user's
 /// key, opens a bucket (usage by class, lifecycle dry run) and the health page (zones, event backlog),
-/// and saves screenshots (committed as docs/images/console-*.png, which the README shows).
+/// and saves screenshots: into a temporary directory, or over the committed docs/images/console-*.png (which the
+/// README shows) when OBJECTSTORE_UPDATE_SCREENSHOTS=1, so a test run leaves the working tree as it was.
 /// </summary>
 [Collection(LocalHostCollection.Name)]
 public sealed class ConsoleTests(LocalHostFixture fixture)
@@ -66,11 +67,18 @@ public sealed class ConsoleTests(LocalHostFixture fixture)
         Assert.Contains("data-destination=\"arn:objectstore:webhook::training\"", health.Replace("&amp;", "&"));
         Assert.DoesNotContain("id=\"load-error\"", buckets + bucketPage + health);
 
-        var images = Path.Combine(RepoRoot(), "docs", "images");
+        var update = Environment.GetEnvironmentVariable("OBJECTSTORE_UPDATE_SCREENSHOTS") == "1";
+        var images = update
+            ? Path.Combine(RepoRoot(), "docs", "images")
+            : Path.Combine(Path.GetTempPath(), "objectstore-console-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(images);
         await HeadlessChromium.ScreenshotAsync(Page(host, admin, "/buckets"), Budget, Path.Combine(images, "console-buckets.png"));
         await HeadlessChromium.ScreenshotAsync(Page(host, admin, "/bucket/" + bucket + "?after-days=2"), Budget, Path.Combine(images, "console-bucket.png"), height: 1400);
         await HeadlessChromium.ScreenshotAsync(Page(host, admin, "/health"), Budget, Path.Combine(images, "console-health.png"));
+        foreach (var name in new[] { "console-buckets.png", "console-bucket.png", "console-health.png" })
+            Assert.True(new FileInfo(Path.Combine(images, name)) is { Exists: true, Length: > 1000 }, $"{name} was not saved");
+        if (!update)
+            Directory.Delete(images, recursive: true);
     }
 
     [Fact]
