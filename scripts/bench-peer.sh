@@ -14,7 +14,7 @@
 # (far_schedules in scripts/common.sh), and the load tool waits before each row until the measured
 # processes are idle, so neither a pass nor the previous row's leftover work lands in a row.
 # Workloads: 4 KiB PUT, GET, HEAD and DELETE at 8 clients; ListObjectsV2 of 10,000 keys at 8 clients;
-# 64 MiB PUT and GET at 1 client (4 objects); 256 MiB multipart in 16 MiB parts at 8 clients (4 objects,
+# 64 MiB PUT at 1 client (4 objects), then GETs of those 4 for 5 s; 256 MiB multipart in 16 MiB parts at 8 clients (4 objects,
 # a row of about 3 s: Azurite saves its table database every 5 s, and the 1-second row of 2 objects met
 # such a save at random).
 set -euo pipefail

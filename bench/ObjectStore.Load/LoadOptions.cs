@@ -37,7 +37,8 @@ internal sealed record LoadOptions(
                                 [--warmup-seconds 8]
           small      4 KiB PUT (--seconds), GET and HEAD (--seconds each) of the written keys, then DELETE of
                      every written key, ops/s, at each of --small-clients
-          large      64 MiB PUT and GET MB/s (--large-objects objects, --large-clients at a time)
+          large      64 MiB PUT MB/s of --large-objects objects, --large-clients at a time, then GET MB/s of
+                     those objects read round and round by --large-clients for --seconds
           list       ListObjectsV2 of a --list-keys bucket, objects/s (full listings by each of --list-clients
                      for --seconds after one warm-up)
           multipart  --multipart-objects uploads of --multipart-mib MiB in 16 MiB parts, --multipart-clients
