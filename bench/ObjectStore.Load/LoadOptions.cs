@@ -55,7 +55,7 @@ internal sealed record LoadOptions(
           --proxy    control address of bench/ObjectStore.ThrottleProxy; --results FILE appends a JSON line per row
           --cpu   processes whose CPU time per operation each row reports (Linux /proc), e.g. host=123,azurite=456
           --warmup-seconds  how long the unmeasured warm-up runs each small request type at 8 clients (0: a token
-                     warm-up of 50 each); large and multipart scenarios also warm up with 6 large PUT/GETs and a 16-part upload
+                     warm-up of 50 each); large and multipart scenarios also warm up with 6 large PUT/GETs and four 16-part uploads
         """;
 
     public static LoadOptions? Parse(string[] args)
