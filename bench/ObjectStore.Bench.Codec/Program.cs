@@ -22,6 +22,13 @@ if (args.Length > 0 && args[0] == "write-path")
     return;
 }
 
+// `md5 [streams] [MiB per stream] [rounds]`: the MD5 of PUTs and parts, platform against the data store's lanes (Md5Run).
+if (args.Length > 0 && args[0] == "md5")
+{
+    await Md5Run.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 8, args.Length > 2 ? int.Parse(args[2]) : 64, args.Length > 3 ? int.Parse(args[3]) : 3);
+    return;
+}
+
 // Short job, in process (no per-benchmark project build): the full matrix runs in a few minutes.
 var config = DefaultConfig.Instance
     .AddJob(Job.Default

@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using ObjectStore.Erasure;
+using ObjectStore.Storage.Hashing;
 
 namespace ObjectStore.Storage;
 
@@ -7,18 +7,19 @@ public sealed partial class ErasureObjectDataStore
 {
     /// <summary>
     /// One stripe of a write, in a stripe buffer: the body's MD5 over its bytes, then the parity and
-    /// block checksums, then the shard writes. <see cref="Hash"/> and <see cref="EncodeAndWrite"/> only
+    /// block checksums, then the shard writes. <see cref="HashAsync"/> and <see cref="EncodeAndWrite"/> only
     /// read the data blocks (the padding of a short stripe lies past the bytes hashed), so they may run
     /// at the same time; the stripes of one write run one after another.
     /// </summary>
-    private sealed class StripeWork(IErasureCodec codec, IncrementalHash? md5, ShardSlot[] shards, byte[] buffer, int filled, long stripe,
+    private sealed class StripeWork(IErasureCodec codec, BodyMd5? md5, ShardSlot[] shards, byte[] buffer, int filled, long stripe,
         int blockSize, Func<int, ReadOnlyMemory<byte>>? header, ReadOnlyMemory<byte>[] data, Memory<byte>[] parity, Task[] writes)
     {
-        public void Hash() => md5?.AppendData(buffer, 0, filled);
+        /// <summary>A full stripe's MD5: on another thread, or queued for the lanes shared with other writes (<see cref="BodyMd5"/>).</summary>
+        public Task HashAsync() => md5 is null ? Task.CompletedTask : md5.AppendStripeAsync(buffer.AsMemory(0, filled));
 
         public Task HashEncodeAndWrite(Func<ShardSlot, long, CancellationToken, Task> write, CancellationToken cancellationToken)
         {
-            Hash();
+            md5?.Append(buffer.AsSpan(0, filled));
             return EncodeAndWrite(write, cancellationToken);
         }
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.IO.Hashing;
-using System.Security.Cryptography;
+using ObjectStore.Storage.Hashing;
 
 namespace ObjectStore.Storage;
 
@@ -23,7 +23,7 @@ public sealed partial class ErasureObjectDataStore
         var stripeBytes = n * blockSize + n * ShardGeometry.ChecksumSize;
         var buffers = new[] { ArrayPool<byte>.Shared.Rent(stripeBytes), ArrayPool<byte>.Shared.Rent(stripeBytes) };
         var headers = ArrayPool<byte>.Shared.Rent(n * ShardHeader.Size);
-        using var md5 = request.ComputeMd5 ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
+        using var md5 = request.ComputeMd5 ? new BodyMd5() : null;
         var pendingWrites = new Task[n];
         var dataViews = new ReadOnlyMemory<byte>[k];
         var parityViews = new Memory<byte>[m];
@@ -42,7 +42,11 @@ public sealed partial class ErasureObjectDataStore
                 if (length == 0)
                     await OpenShardsAsync(shards, request.DataId, request.StorageClass, k, quorum, cancellationToken).ConfigureAwait(false);
                 length += filled;
-                await pending.ConfigureAwait(false); // the previous stripe's hashing and writes: frees the other buffer
+                // The previous stripe's hashing and writes: frees the other buffer. Its MD5 may still be queued
+                // for the lanes (BodyMd5), where it waited for this moment to be hashed beside other bodies.
+                if (md5 is not null)
+                    await md5.FlushAsync().ConfigureAwait(false);
+                await pending.ConfigureAwait(false);
                 EnsureQuorum(shards, request.DataId, quorum);
                 var work = new StripeWork(codec, md5, shards, buffer, filled, stripe, blockSize,
                     stripe == 0 ? i => ProvisionalHeader(headers, request.DataId, i, profile, blockSize) : null,
@@ -50,13 +54,15 @@ public sealed partial class ErasureObjectDataStore
                 // A full stripe is hashed and encoded on other threads while this one receives the next:
                 // the body's MD5 and the codec then overlap with the network instead of following it.
                 pending = filled >= ParallelStripeBytes
-                    ? Task.WhenAll(md5 is null ? Task.CompletedTask : Task.Run(work.Hash, CancellationToken.None),
+                    ? Task.WhenAll(work.HashAsync(),
                         Task.Run(() => work.EncodeAndWrite(WriteShardAsync, cancellationToken), CancellationToken.None))
                     : work.HashEncodeAndWrite(WriteShardAsync, cancellationToken);
                 stripe++;
                 if (filled < k * blockSize)
                     break;
             }
+            if (md5 is not null)
+                await md5.FlushAsync().ConfigureAwait(false);
             await pending.ConfigureAwait(false);
 
             var layout = new DataLayout(request.DataId, k, m, blockSize, length,
@@ -64,12 +70,14 @@ public sealed partial class ErasureObjectDataStore
             if (length > 0)
                 layout = await FinishShardsAsync(shards, layout, headers, quorum, cancellationToken).ConfigureAwait(false);
             committed = true;
-            return new StoredData(layout, length, md5?.GetHashAndReset() ?? []);
+            return new StoredData(layout, length, md5?.GetHash() ?? []);
         }
         finally
         {
             // A failing source or a cancellation can leave a stripe's writes in flight: they must
             // finish before their buffers go back to the pool and their writers are disposed.
+            try { if (md5 is not null) await md5.FlushAsync().ConfigureAwait(false); }
+            catch (Exception) { } // the lanes failed the job: nothing of the buffer is read any more
             try { await pending.ConfigureAwait(false); }
             catch (Exception) { } // already reported through the exception that brought us here
             ArrayPool<byte>.Shared.Return(buffers[0]);
