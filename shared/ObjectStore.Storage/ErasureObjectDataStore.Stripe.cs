@@ -11,11 +11,11 @@ public sealed partial class ErasureObjectDataStore
     /// read the data blocks (the padding of a short stripe lies past the bytes hashed), so they may run
     /// at the same time; the stripes of one write run one after another.
     /// </summary>
-    private sealed class StripeWork(IErasureCodec codec, BodyMd5? md5, ShardSlot[] shards, byte[] buffer, int filled, long stripe,
+    private sealed class StripeWork(IErasureCodec codec, BodyMd5? md5, ShardSlot[] shards, byte[] buffer, int filled, int hashed, long stripe,
         int blockSize, Func<int, ReadOnlyMemory<byte>>? header, ReadOnlyMemory<byte>[] data, Memory<byte>[] parity, Task[] writes)
     {
         /// <summary>A full stripe's MD5: on another thread, or queued for the lanes shared with other writes (<see cref="BodyMd5"/>).</summary>
-        public Task HashAsync() => md5 is null ? Task.CompletedTask : md5.AppendStripeAsync(buffer.AsMemory(0, filled));
+        public Task HashAsync() => md5 is null ? Task.CompletedTask : md5.AppendStripeAsync(buffer.AsMemory(0, filled), hashed);
 
         public Task HashEncodeAndWrite(Func<ShardSlot, long, CancellationToken, Task> write, CancellationToken cancellationToken)
         {

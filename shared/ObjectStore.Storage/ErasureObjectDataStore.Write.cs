@@ -36,7 +36,7 @@ public sealed partial class ErasureObjectDataStore
             while (true)
             {
                 var buffer = buffers[stripe & 1];
-                var filled = await FillAsync(source, buffer.AsMemory(0, k * blockSize), cancellationToken).ConfigureAwait(false);
+                var (filled, hashed) = await FillAsync(source, buffer.AsMemory(0, k * blockSize), md5, cancellationToken).ConfigureAwait(false);
                 if (filled == 0)
                     break;
                 if (length == 0)
@@ -45,10 +45,10 @@ public sealed partial class ErasureObjectDataStore
                 // The previous stripe's hashing and writes: frees the other buffer. Its MD5 may still be queued
                 // for the lanes (BodyMd5), where it waited for this moment to be hashed beside other bodies.
                 if (md5 is not null)
-                    await md5.FlushAsync().ConfigureAwait(false);
+                    await md5.FlushHandedOverAsync().ConfigureAwait(false);
                 await pending.ConfigureAwait(false);
                 EnsureQuorum(shards, request.DataId, quorum);
-                var work = new StripeWork(codec, md5, shards, buffer, filled, stripe, blockSize,
+                var work = new StripeWork(codec, md5, shards, buffer, filled, hashed, stripe, blockSize,
                     stripe == 0 ? i => ProvisionalHeader(headers, request.DataId, i, profile, blockSize) : null,
                     dataViews, parityViews, pendingWrites);
                 // A full stripe is hashed and encoded on other threads while this one receives the next:
@@ -94,19 +94,34 @@ public sealed partial class ErasureObjectDataStore
     /// <summary>Stripes of at least this many bytes are hashed and encoded off the receiving thread.</summary>
     private const int ParallelStripeBytes = 1024 * 1024;
 
-    /// <summary>Reads until the buffer is full or the source ends; sources may return short reads.</summary>
-    private static async ValueTask<int> FillAsync(Stream source, Memory<byte> buffer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads until the buffer is full or the source ends (sources may return short reads). Each whole
+    /// <see cref="HashPieceBytes"/> goes to the MD5 lanes as it arrives, so the lanes hold every body's blocks
+    /// for most of its life, first stripe included; returns the bytes read and those already given to the MD5.
+    /// </summary>
+    private static async ValueTask<(int Filled, int Hashed)> FillAsync(Stream source, Memory<byte> buffer, BodyMd5? md5, CancellationToken cancellationToken)
     {
-        var filled = 0;
+        int filled = 0, hashed = 0;
+        var pieces = md5 is not null && buffer.Length >= ParallelStripeBytes;
         while (filled < buffer.Length)
         {
             var read = await source.ReadAsync(buffer[filled..], cancellationToken).ConfigureAwait(false);
             if (read == 0)
                 break;
             filled += read;
+            while (pieces && filled - hashed >= HashPieceBytes)
+            {
+                if (!md5!.TryAppendPiece(buffer.Slice(hashed, HashPieceBytes)))
+                    pieces = false; // this body hashes alone, a stripe at a time
+                else
+                    hashed += HashPieceBytes;
+            }
         }
-        return filled;
+        return (filled, hashed);
     }
+
+    /// <summary>Pieces of a stripe queued for the MD5 lanes while it is received (a multiple of MD5's 64-byte block).</summary>
+    private const int HashPieceBytes = 1024 * 1024;
 
     /// <summary>Names the data in the temporary file from its first write on, so a crash leaves an identifiable orphan.</summary>
     private ReadOnlyMemory<byte> ProvisionalHeader(byte[] headers, string dataId, int shardIndex, Erasure.ErasureProfile profile, int blockSize)

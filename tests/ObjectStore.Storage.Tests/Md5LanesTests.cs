@@ -122,12 +122,12 @@ public sealed class Md5LanesTests
         for (var i = 0; i < Md5Blocks.Lanes - 1; i++)
             Md5Lanes.Append(streams[i], bodies[i]);
         await Task.Delay(200);
-        Assert.All(streams[..^1], s => Assert.False(s.Pending!.Done.Task.IsCompleted)); // waiting for company or a flush
+        Assert.All(streams[..^1], s => Assert.False(s.Last!.Done.Task.IsCompleted)); // waiting for company or a flush
 
         // The sixteenth fills the lanes: the worker runs without a flush, until the shortest is through (the
         // lanes are no longer full and nobody waits), leaving the rest part-hashed for the flushes below.
         Md5Lanes.Append(streams[^1], bodies[^1]);
-        await streams[0].Pending!.Done.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await streams[0].Last!.Done.Task.WaitAsync(TimeSpan.FromSeconds(30));
         for (var i = 0; i < streams.Length; i++)
         {
             await Md5Lanes.FlushAsync(streams[i]);
@@ -136,17 +136,20 @@ public sealed class Md5LanesTests
     }
 
     [Fact]
-    public async Task A_stream_is_not_appended_to_or_read_before_its_queued_blocks_are_flushed()
+    public async Task A_stream_with_queued_blocks_takes_only_whole_blocks_and_is_read_only_once_flushed()
     {
         if (!Md5Blocks.LanesSupported)
             return;
         var stream = new Md5Stream();
-        Md5Lanes.Append(stream, Bytes(4096, 1));
-        Assert.Throws<InvalidOperationException>(() => Md5Lanes.Append(stream, Bytes(4096, 2)));
-        Assert.Throws<InvalidOperationException>(() => stream.Append(Bytes(10, 3)));
+        byte[] first = Bytes(4096, 1), second = Bytes(4096 + 10, 2), third = Bytes(64, 3);
+        Md5Lanes.Append(stream, first);
+        Md5Lanes.Append(stream, second); // queued behind the first; its 10-byte tail stays with the stream
+        Assert.Throws<InvalidOperationException>(() => Md5Lanes.Append(stream, third)); // would hash the tail under the worker
+        Assert.Throws<InvalidOperationException>(() => stream.Append(third));
         Assert.Throws<InvalidOperationException>(() => stream.GetHashAndReset());
         await Md5Lanes.FlushAsync(stream).WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(MD5.HashData(Bytes(4096, 1)), stream.GetHashAndReset());
+        stream.Append(third);
+        Assert.Equal(MD5.HashData([.. first, .. second, .. third]), stream.GetHashAndReset());
     }
 
     [Fact]
@@ -163,8 +166,12 @@ public sealed class Md5LanesTests
             var offset = 0;
             for (; offset + stripe <= body.Length; offset += stripe)
             {
-                await md5.FlushAsync(); // as a write flushes the previous stripe before handing over the next
-                await md5.AppendStripeAsync(body.AsMemory(offset, stripe));
+                // As a write does: pieces while the stripe arrives, the previous stripe flushed, then the handover.
+                var taken = 0;
+                while (taken + 1024 * 1024 <= stripe / 2 && md5.TryAppendPiece(body.AsMemory(offset + taken, 1024 * 1024)))
+                    taken += 1024 * 1024;
+                await md5.FlushHandedOverAsync();
+                await md5.AppendStripeAsync(body.AsMemory(offset, stripe), taken);
             }
             await md5.FlushAsync();
             md5.Append(body.AsSpan(offset)); // the short last stripe

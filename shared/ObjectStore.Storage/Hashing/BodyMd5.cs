@@ -4,14 +4,14 @@ namespace ObjectStore.Storage.Hashing;
 
 /// <summary>
 /// The MD5 of one body being written (its ETag). A body hashing alone uses the platform's MD5 (OpenSSL's
-/// assembly, a third faster than <see cref="Md5Blocks.Compress"/> for one stream); a body that starts while at
-/// least <see cref="LanesFrom"/> others are hashing joins the shared lanes (<see cref="Md5Lanes"/>), where eight
-/// streams cost 3.6 times less CPU than on the platform (`Bench.Codec md5`). The choice is made at the first
+/// assembly, a third faster than <see cref="Md5Blocks.Compress"/> for one stream); a body that starts while
+/// another is hashing joins the shared lanes (<see cref="Md5Lanes"/>): it queues each piece of a stripe as it
+/// arrives and flushes a stripe only when its buffer is needed again. The choice is made at the first piece or
 /// full stripe and kept: an MD5 cannot move between the two midway.
 /// </summary>
 internal sealed class BodyMd5 : IDisposable
 {
-    /// <summary>Two streams in one vector already cost less than OpenSSL for one (1,274 against 1,739 ms per GiB).</summary>
+    /// <summary>Two streams in one vector already cost less than OpenSSL for one (`Bench.Codec md5`).</summary>
     private const int LanesFrom = 1;
 
     private static int _hashing; // bodies that have hashed a full stripe and are not finished
@@ -19,31 +19,44 @@ internal sealed class BodyMd5 : IDisposable
     private IncrementalHash? _platform;
     private Md5Stream? _lanes;
     private bool _counted;
+    private Md5Lanes.Job? _handedOver; // the last job of the stripe handed over most recently
 
     /// <summary>
-    /// A full stripe: hashed now on another thread (alone), or queued for the lanes, where it is hashed by
-    /// <see cref="FlushAsync"/> at the latest. Either way the memory must stay untouched until the returned task
-    /// and the next <see cref="FlushAsync"/> end.
+    /// A piece of a stripe still being received, whole blocks at a block boundary of the body: queued for the
+    /// lanes now, or (false) left for <see cref="AppendStripeAsync"/> when this body hashes on the platform.
     /// </summary>
-    public Task AppendStripeAsync(ReadOnlyMemory<byte> data)
+    public bool TryAppendPiece(ReadOnlyMemory<byte> piece)
     {
-        if (_platform is null && _lanes is null)
-        {
-            var others = Interlocked.Increment(ref _hashing) - 1;
-            _counted = true;
-            if (others >= LanesFrom && Md5Blocks.LanesSupported)
-                _lanes = new Md5Stream();
-        }
+        Decide();
         if (_lanes is null)
-            return Task.Run(() => Platform.AppendData(data.Span));
-        Md5Lanes.Append(_lanes, data);
+            return false;
+        Md5Lanes.Append(_lanes, piece);
+        return true;
+    }
+
+    /// <summary>
+    /// A stripe handed over, of which the first <paramref name="taken"/> bytes went in as pieces: hashed now on
+    /// another thread (alone), or queued for the lanes. Its memory must stay untouched until the returned task
+    /// ends and, in the lanes, until <see cref="FlushHandedOverAsync"/> (or <see cref="FlushAsync"/>) after the next one.
+    /// </summary>
+    public Task AppendStripeAsync(ReadOnlyMemory<byte> stripe, int taken)
+    {
+        Decide();
+        if (_lanes is null)
+            return Task.Run(() => Platform.AppendData(stripe.Span));
+        if (taken < stripe.Length)
+            Md5Lanes.Append(_lanes, stripe[taken..]);
+        _handedOver = _lanes.Last;
         return Task.CompletedTask;
     }
 
-    /// <summary>Completes once every stripe appended is hashed (its buffer may then be reused).</summary>
+    /// <summary>Completes once the stripes handed over are hashed; pieces of the stripe being received may still wait.</summary>
+    public Task FlushHandedOverAsync() => Md5Lanes.FlushAsync(_handedOver);
+
+    /// <summary>Completes once everything appended is hashed.</summary>
     public Task FlushAsync() => _lanes is null ? Task.CompletedTask : Md5Lanes.FlushAsync(_lanes);
 
-    /// <summary>A short stripe (a small body, or the end of one), on this thread, after a flush.</summary>
+    /// <summary>A short stripe (a small body, or the end of one), on this thread, after <see cref="FlushAsync"/>.</summary>
     public void Append(ReadOnlySpan<byte> data)
     {
         if (_lanes is not null)
@@ -55,10 +68,20 @@ internal sealed class BodyMd5 : IDisposable
     /// <summary>Hashed in the shared lanes rather than on the platform.</summary>
     public bool InLanes => _lanes is not null;
 
-    /// <summary>The digest, after a flush.</summary>
+    /// <summary>The digest, after <see cref="FlushAsync"/>.</summary>
     public byte[] GetHash() => _lanes?.GetHashAndReset() ?? Platform.GetHashAndReset();
 
     private IncrementalHash Platform => _platform ??= IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+
+    private void Decide()
+    {
+        if (_counted)
+            return;
+        _counted = true;
+        var others = Interlocked.Increment(ref _hashing) - 1;
+        if (others >= LanesFrom && Md5Blocks.LanesSupported)
+            _lanes = new Md5Stream();
+    }
 
     public void Dispose()
     {

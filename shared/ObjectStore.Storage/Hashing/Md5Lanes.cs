@@ -6,11 +6,11 @@ namespace ObjectStore.Storage.Hashing;
 /// stream is strictly sequential, but the parts of a multipart upload arrive side by side.
 /// <para>
 /// A vector costs the same with two busy lanes as with sixteen, so blocks are not hashed as they arrive: an
-/// append only queues them, and they are hashed when their stream is flushed (its writer needs the buffer
-/// back, or the digest) or when sixteen streams wait. A write flushes a stripe only once it has received the
-/// next one (tens of milliseconds later), so by then the other streams' stripes have queued too, and one
-/// worker runs them all in lockstep, a slice at a time. It stops as soon as no flushed stream is left
-/// unhashed: the others keep their progress and their place for the next round.
+/// append only queues them behind the stream's earlier appends, and they are hashed when someone flushes them
+/// (a write needs its buffer back, or the digest) or when sixteen streams have blocks queued. A write queues
+/// each mebibyte of a stripe as it arrives and flushes the stripe only once the next one is in, so by then the
+/// other writes' blocks have queued too, and one worker runs the streams in lockstep, a slice at a time. It
+/// stops as soon as nothing flushed is left: the others keep their progress and their place.
 /// </para>
 /// Without 512-bit vectors every append is hashed on its caller's thread.
 /// </summary>
@@ -20,40 +20,46 @@ internal static class Md5Lanes
     private const int SliceBlocks = 1024;
 
     private static readonly object Gate = new();
-    private static readonly List<Job> Waiting = []; // appended, not finished, oldest first
-    private static int _demanded; // jobs in Waiting whose stream was flushed
+    private static readonly List<Md5Stream> Waiting = []; // streams with queued jobs; flushed ones first
+    private static int _demanded; // queued jobs someone flushed
     private static bool _running;
 
     /// <summary>
-    /// Queues <paramref name="data"/> for <paramref name="stream"/> (hashed at the latest when the stream is
-    /// flushed). The memory must stay untouched until <see cref="FlushAsync"/> ends, and the stream must have
-    /// been flushed since its previous append.
+    /// Appends <paramref name="data"/> to <paramref name="stream"/>: its whole blocks are queued (hashed at the
+    /// latest when flushed), a tail under a block is kept by the stream. The memory must stay untouched until a
+    /// flush of the returned job (or a later one) ends. While blocks are queued, the stream must not hold a
+    /// partial block: appends go in whole blocks, and only the last may end with a tail.
     /// </summary>
-    public static void Append(Md5Stream stream, ReadOnlyMemory<byte> data)
+    public static Job? Append(Md5Stream stream, ReadOnlyMemory<byte> data)
     {
-        if (stream.Pending is not null)
-            throw new InvalidOperationException("An MD5 stream was appended to before its previous append was flushed.");
+        if (stream.HasQueued && stream.HasPartialBlock)
+            throw new InvalidOperationException("An MD5 stream with queued blocks was appended to after a partial block.");
         var blocks = stream.Absorb(data);
         if (blocks.IsEmpty)
-            return;
+            return stream.Last;
         if (!Md5Blocks.LanesSupported)
         {
             Md5Blocks.Compress(stream.State, blocks.Span);
-            return;
+            return null;
         }
         var job = new Job(stream, blocks);
-        stream.Pending = job;
         lock (Gate)
         {
-            Waiting.Add(job);
+            stream.Queued.Enqueue(job);
+            if (stream.Queued.Count == 1)
+                Waiting.Add(stream);
+            stream.Last = job;
             StartIfDue();
         }
+        return job;
     }
 
     /// <summary>Completes once everything appended to <paramref name="stream"/> is hashed.</summary>
-    public static Task FlushAsync(Md5Stream stream)
+    public static Task FlushAsync(Md5Stream stream) => FlushAsync(stream.Last);
+
+    /// <summary>Completes once <paramref name="job"/> and what its stream queued before it are hashed.</summary>
+    public static Task FlushAsync(Job? job)
     {
-        var job = stream.Pending;
         if (job is null)
             return Task.CompletedTask;
         lock (Gate)
@@ -62,22 +68,22 @@ internal static class Md5Lanes
             {
                 job.Demanded = true;
                 _demanded++;
+                // Ahead of streams nobody waits for: past sixteen, the worker only takes the first ones.
+                Waiting.Remove(job.Stream);
+                Waiting.Insert(0, job.Stream);
                 StartIfDue();
             }
         }
-        return AwaitAndClear(stream, job);
-
-        static async Task AwaitAndClear(Md5Stream stream, Job job)
-        {
-            try { await job.Done.Task.ConfigureAwait(false); }
-            finally { stream.Pending = null; }
-        }
+        return job.Done.Task;
     }
 
-    /// <summary>Under <see cref="Gate"/>: starts the worker when a stream is flushed or the lanes are full.</summary>
+    /// <summary>Under <see cref="Gate"/>: someone waits, or the lanes are full.</summary>
+    private static bool Due => _demanded > 0 || Waiting.Count >= Md5Blocks.Lanes;
+
+    /// <summary>Under <see cref="Gate"/>.</summary>
     private static void StartIfDue()
     {
-        if (_running || (_demanded == 0 && Waiting.Count < Md5Blocks.Lanes))
+        if (_running || !Due)
             return;
         _running = true;
         ThreadPool.UnsafeQueueUserWorkItem(static _ => Work(), null);
@@ -95,14 +101,13 @@ internal static class Md5Lanes
                 active.Clear();
                 lock (Gate)
                 {
-                    if (Waiting.Count == 0 || (_demanded == 0 && Waiting.Count < Md5Blocks.Lanes))
+                    if (Waiting.Count == 0 || !Due)
                     {
                         _running = false;
                         return;
                     }
-                    // The oldest first: a flushed stream is never left behind sixteen newer ones.
                     for (var i = 0; i < Waiting.Count && active.Count < Md5Blocks.Lanes; i++)
-                        active.Add(Waiting[i]);
+                        active.Add(Waiting[i].Queued.Peek());
                 }
                 var slice = SliceBlocks;
                 foreach (var job in active)
@@ -134,11 +139,12 @@ internal static class Md5Lanes
         }
         catch (Exception e)
         {
-            // Not expected (the blocks are pinned and whole): fail every queued job and let the next flush start over.
+            // Not expected (the blocks are pinned and whole): fail everything queued and let the next flush start over.
             lock (Gate)
             {
-                foreach (var job in Waiting.ToArray())
-                    Finish(job, e);
+                foreach (var stream in Waiting.ToArray())
+                    while (stream.Queued.TryPeek(out var job))
+                        Finish(job, e);
                 _running = false;
             }
         }
@@ -148,7 +154,10 @@ internal static class Md5Lanes
     {
         lock (Gate)
         {
-            Waiting.Remove(job);
+            var stream = job.Stream;
+            stream.Queued.Dequeue(); // the head: a stream's jobs finish in order
+            if (stream.Queued.Count == 0)
+                Waiting.Remove(stream);
             job.Finished = true;
             if (job.Demanded)
                 _demanded--;

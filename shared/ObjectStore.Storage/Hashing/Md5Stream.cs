@@ -4,8 +4,8 @@ namespace ObjectStore.Storage.Hashing;
 
 /// <summary>
 /// One MD5 being computed (RFC 1321): the state, the length so far and the bytes of a block not yet full.
-/// Bytes go in through <see cref="Md5Lanes.Append"/> (whole blocks hashed beside other streams' once flushed) or
-/// <see cref="Append"/> (here, now). Appends to one stream must not overlap.
+/// Bytes go in through <see cref="Md5Lanes.Append"/> (whole blocks queued, hashed beside other streams' once
+/// flushed) or <see cref="Append"/> (here, now, once nothing is queued). Appends to one stream must not overlap.
 /// </summary>
 internal sealed class Md5Stream
 {
@@ -18,8 +18,16 @@ internal sealed class Md5Stream
 
     internal Span<uint> State => _state;
 
-    /// <summary>The blocks appended through <see cref="Md5Lanes.Append"/> and not yet flushed.</summary>
-    internal Md5Lanes.Job? Pending { get; set; }
+    /// <summary>Jobs appended through <see cref="Md5Lanes.Append"/> and not yet hashed, oldest first (under the lanes' lock).</summary>
+    internal Queue<Md5Lanes.Job> Queued { get; } = new();
+
+    /// <summary>The latest job appended through <see cref="Md5Lanes.Append"/>.</summary>
+    internal Md5Lanes.Job? Last { get; set; }
+
+    /// <summary>Blocks wait in the lanes: <see cref="State"/> belongs to the lanes' worker until they are hashed.</summary>
+    internal bool HasQueued => Last is { Done.Task.IsCompleted: false };
+
+    internal bool HasPartialBlock => _partialCount > 0;
 
     /// <summary>Hashes <paramref name="data"/> on this thread.</summary>
     public void Append(ReadOnlySpan<byte> data)
@@ -79,7 +87,7 @@ internal sealed class Md5Stream
 
     private void EnsureFlushed()
     {
-        if (Pending is not null)
+        if (HasQueued)
             throw new InvalidOperationException("An MD5 stream was used before its blocks in the lanes were flushed.");
     }
 
