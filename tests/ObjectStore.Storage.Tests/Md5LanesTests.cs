@@ -52,8 +52,8 @@ public sealed class Md5LanesTests
 
     [Theory]
     [InlineData(16)]
-    [InlineData(9)] // the fewest in 512-bit vectors
-    [InlineData(8)] // the most in 256-bit vectors
+    [InlineData(9)]
+    [InlineData(8)]
     [InlineData(5)]
     [InlineData(2)]
     public unsafe void Busy_lanes_compute_what_one_stream_computes_for_each(int laneCount)
