@@ -120,8 +120,11 @@ public sealed partial class ErasureObjectDataStore
         return (filled, hashed);
     }
 
-    /// <summary>Pieces of a stripe queued for the MD5 lanes while it is received (a multiple of MD5's 64-byte block).</summary>
-    private const int HashPieceBytes = 1024 * 1024;
+    /// <summary>
+    /// Pieces of a stripe queued for the MD5 lanes while it is received (a multiple of MD5's 64-byte block). No
+    /// larger than <see cref="ParallelStripeBytes"/>: a stripe hashed on the receiving thread then has no pieces.
+    /// </summary>
+    private const int HashPieceBytes = ParallelStripeBytes;
 
     /// <summary>Names the data in the temporary file from its first write on, so a crash leaves an identifiable orphan.</summary>
     private ReadOnlyMemory<byte> ProvisionalHeader(byte[] headers, string dataId, int shardIndex, Erasure.ErasureProfile profile, int blockSize)
