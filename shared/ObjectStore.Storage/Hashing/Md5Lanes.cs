@@ -27,20 +27,20 @@ internal static class Md5Lanes
     /// <summary>
     /// Appends <paramref name="data"/> to <paramref name="stream"/>: its whole blocks are queued (hashed at the
     /// latest when flushed), a tail under a block is kept by the stream. The memory must stay untouched until a
-    /// flush of the returned job (or a later one) ends. While blocks are queued, the stream must not hold a
+    /// flush of the stream (or of a job appended after this one) ends. While blocks are queued, the stream must not hold a
     /// partial block: appends go in whole blocks, and only the last may end with a tail.
     /// </summary>
-    public static Job? Append(Md5Stream stream, ReadOnlyMemory<byte> data)
+    public static void Append(Md5Stream stream, ReadOnlyMemory<byte> data)
     {
         if (stream.HasQueued && stream.HasPartialBlock)
             throw new InvalidOperationException("An MD5 stream with queued blocks was appended to after a partial block.");
         var blocks = stream.Absorb(data);
         if (blocks.IsEmpty)
-            return stream.Last;
+            return;
         if (!Md5Blocks.LanesSupported)
         {
             Md5Blocks.Compress(stream.State, blocks.Span);
-            return null;
+            return;
         }
         var job = new Job(stream, blocks);
         lock (Gate)
@@ -51,7 +51,6 @@ internal static class Md5Lanes
             stream.Last = job;
             StartIfDue();
         }
-        return job;
     }
 
     /// <summary>Completes once everything appended to <paramref name="stream"/> is hashed.</summary>
